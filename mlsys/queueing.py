@@ -1,0 +1,482 @@
+"""A model server with dynamic batching: simulation, queueing theory and an explorer figure.
+
+Times are in milliseconds (ms) and rates in requests per second (requests/s). Requests arrive
+as a Poisson process and wait for one server that processes them in batches. A batch of ``b``
+requests takes ``service_fixed_ms + service_per_item_ms * b`` ms on average; the defaults,
+5.556 + 0.444 b, fit Huyen's numbers (a batch of 10 in 10 ms, a batch of 100 in 50 ms).
+
+Batching policy (one server, first come first served): when the server is free, the batch closes
+as soon as it holds ``max_batch_size`` requests or its oldest request has waited
+``max_wait_ms``, whichever comes first. If the server is still busy at that moment, the batch
+starts when the server frees and takes up to ``max_batch_size`` requests that have arrived by
+then. Each request's wait is split in two: ``batch_wait_ms`` runs from its arrival until its
+batch closes, ``queue_ms`` from then (or from its arrival, if it joined a closed batch while the
+server was busy) until the batch starts.
+
+Percentiles use the nearest-rank definition: the smallest value with at least q% of the values
+at or below it.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from mlsys._validate import check_choice, check_number, check_samples
+from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate
+
+SERVICE_DISTRIBUTIONS = ("deterministic", "exponential")
+
+
+@dataclass(frozen=True, eq=False)
+class ServerRun:
+    """One simulated run: per-request times (ms) and the parameters that produced them.
+
+    Attributes
+    ----------
+    arrival_ms, batch_wait_ms, queue_ms, service_ms, latency_ms : numpy.ndarray
+        Per request, in arrival order: arrival time, wait for the batch to close, wait for the
+        busy server, service time of its batch, and latency (the sum of the three waits).
+    batch_size : numpy.ndarray
+        Per request, the number of requests in its batch.
+    arrival_rate_per_s, max_batch_size, max_wait_ms, service_fixed_ms, service_per_item_ms,
+    service_distribution, seed
+        The arguments of :func:`simulate_server`.
+    """
+
+    arrival_ms: np.ndarray = field(repr=False)
+    batch_wait_ms: np.ndarray = field(repr=False)
+    queue_ms: np.ndarray = field(repr=False)
+    service_ms: np.ndarray = field(repr=False)
+    latency_ms: np.ndarray = field(repr=False)
+    batch_size: np.ndarray = field(repr=False)
+    arrival_rate_per_s: float
+    max_batch_size: int
+    max_wait_ms: float
+    service_fixed_ms: float
+    service_per_item_ms: float
+    service_distribution: str
+    seed: int
+
+    @property
+    def n_requests(self) -> int:
+        """Number of requests simulated."""
+        return int(self.arrival_ms.size)
+
+    @property
+    def departure_ms(self) -> np.ndarray:
+        """Per request, the time (ms) its response leaves the server."""
+        return self.arrival_ms + self.latency_ms
+
+    @property
+    def span_ms(self) -> float:
+        """Time (ms) from the start of the simulation (t = 0) to the last departure."""
+        return float(self.departure_ms.max())
+
+    @property
+    def throughput_per_s(self) -> float:
+        """Completed requests per second over the span."""
+        return self.n_requests / self.span_ms * 1000.0
+
+    @property
+    def utilisation(self) -> float:
+        """Fraction of the span the server is busy (between 0 and 1)."""
+        busy_ms = np.sum(self.service_ms / self.batch_size)  # each batch counted once
+        return float(busy_ms / self.span_ms)
+
+    @property
+    def mean_batch_size(self) -> float:
+        """Average size of a batch (requests per batch, averaged over batches not requests)."""
+        n_batches = np.sum(1.0 / self.batch_size)
+        return float(self.n_requests / n_batches)
+
+    @property
+    def mean_latency_ms(self) -> float:
+        """Mean latency (ms)."""
+        return float(self.latency_ms.mean())
+
+    def percentile_ms(self, q) -> float:
+        """Latency percentile (ms), nearest-rank: the smallest latency with q% at or below it.
+
+        Parameters
+        ----------
+        q : float
+            Percent, in (0, 100]; 99 gives the p99.
+        """
+        q = check_number("q", q, low=0, low_open=True, high=100, unit="percent")
+        return _nearest_rank(self.latency_ms, q)
+
+
+def _nearest_rank(values, q) -> float:
+    """Smallest value with at least q% of `values` at or below it (q in (0, 100])."""
+    values = np.asarray(values, dtype=float)
+    # round() so that float noise such as 0.99 * 100 = 99.00000000000001 does not add a rank
+    rank = max(1, math.ceil(round(q / 100 * values.size, 9)))
+    return float(np.partition(values, rank - 1)[rank - 1])
+
+
+def _check_server_args(arrival_rate_per_s, n_requests, max_batch_size, max_wait_ms,
+                       service_fixed_ms, service_per_item_ms, service_distribution, seed) -> dict:
+    """Return the simulation arguments checked and normalised, keyed by name."""
+    args = {
+        "arrival_rate_per_s": check_number("arrival_rate_per_s", arrival_rate_per_s, low=0,
+                                           low_open=True, unit="requests/s"),
+        "n_requests": check_number("n_requests", n_requests, low=1, integer=True),
+        "max_batch_size": check_number("max_batch_size", max_batch_size, low=1, integer=True),
+        "max_wait_ms": check_number("max_wait_ms", max_wait_ms, low=0, unit="ms"),
+        "service_fixed_ms": check_number("service_fixed_ms", service_fixed_ms, low=0, unit="ms"),
+        "service_per_item_ms": check_number("service_per_item_ms", service_per_item_ms, low=0,
+                                            unit="ms"),
+        "service_distribution": check_choice("service_distribution", service_distribution,
+                                             SERVICE_DISTRIBUTIONS),
+        "seed": check_number("seed", seed, low=0, integer=True),
+    }
+    if args["service_fixed_ms"] + args["service_per_item_ms"] == 0:
+        raise ValueError("service_fixed_ms and service_per_item_ms cannot both be 0: "
+                         "a batch must take some time to serve")
+    return args
+
+
+def _draw(args) -> tuple[np.ndarray, np.ndarray]:
+    """Poisson arrival times (ms) and one service-time multiplier per possible batch."""
+    rng = np.random.default_rng(args["seed"])
+    n = args["n_requests"]
+    arrival_ms = np.cumsum(rng.exponential(1000.0 / args["arrival_rate_per_s"], size=n))
+    if args["service_distribution"] == "exponential":
+        return arrival_ms, rng.standard_exponential(size=n)
+    return arrival_ms, np.ones(n)
+
+
+def _make_run(arrival_ms, batch_wait_ms, queue_ms, service_ms, batch_size, args) -> ServerRun:
+    columns = {
+        "arrival_ms": arrival_ms,
+        "batch_wait_ms": np.asarray(batch_wait_ms, dtype=float),
+        "queue_ms": np.asarray(queue_ms, dtype=float),
+        "service_ms": np.asarray(service_ms, dtype=float),
+        "batch_size": np.asarray(batch_size, dtype=np.int64),
+    }
+    columns["latency_ms"] = columns["batch_wait_ms"] + columns["queue_ms"] + columns["service_ms"]
+    for array in columns.values():
+        array.setflags(write=False)  # a run is a record: keep it immutable
+    params = {key: value for key, value in args.items() if key != "n_requests"}
+    return ServerRun(**columns, **params)
+
+
+def _serve_fifo(arrival_ms, service_ms) -> tuple:
+    """One request per batch: Lindley's recursion with cumulative sums, no Python loop.
+
+    With S_k the total service of the first k requests, request n starts at
+    S_{n-1} + max_{k<=n}(a_k - S_{k-1}): the server has worked S_{n-1} ms since the last time
+    it sat idle, and it last went idle waiting for the arrival that maximises a_k - S_{k-1}.
+    """
+    served_before_ms = np.cumsum(service_ms) - service_ms
+    start_ms = served_before_ms + np.maximum.accumulate(arrival_ms - served_before_ms)
+    queue_ms = np.maximum(start_ms - arrival_ms, 0.0)  # clip rounding noise of order 1e-12
+    n = arrival_ms.size
+    return np.zeros(n), queue_ms, service_ms, np.ones(n, dtype=np.int64)
+
+
+def _serve_batched(arrival_ms, service_scale, max_batch_size, max_wait_ms,
+                   service_fixed_ms, service_per_item_ms) -> tuple:
+    """Dynamic batching with one Python step per batch; per-request work is vectorised."""
+    n = arrival_ms.size
+    first = np.arange(n)
+    # If request i opens a batch, the batch closes at its deadline or when it fills, whichever
+    # is first, and (when the server is idle then) holds everyone who has arrived by that time.
+    close_ms = arrival_ms + max_wait_ms
+    fills = first + max_batch_size - 1 < n
+    close_ms[fills] = np.minimum(close_ms[fills], arrival_ms[first[fills] + max_batch_size - 1])
+    end_if_idle = np.minimum(first + max_batch_size,
+                             np.searchsorted(arrival_ms, close_ms, side="right"))
+
+    # Python lists: scalar access to them is several times faster than to numpy arrays.
+    arrivals, closes, ends = arrival_ms.tolist(), close_ms.tolist(), end_if_idle.tolist()
+    scales = service_scale.tolist()
+    batch_first, batch_close, batch_start, batch_service = [], [], [], []
+    free_ms, i = 0.0, 0
+    while i < n:
+        if free_ms > closes[i]:  # server busy past the close: take whoever is there when it frees
+            start = free_ms
+            end = min(i + max_batch_size, bisect_right(arrivals, start, i))
+        else:
+            start, end = closes[i], ends[i]
+        service = (service_fixed_ms + service_per_item_ms * (end - i)) * scales[len(batch_first)]
+        batch_first.append(i)
+        batch_close.append(closes[i])
+        batch_start.append(start)
+        batch_service.append(service)
+        free_ms, i = start + service, end
+
+    sizes = np.diff(batch_first + [n])
+    close_per_request = np.repeat(batch_close, sizes)
+    batch_wait_ms = np.maximum(close_per_request - arrival_ms, 0.0)
+    queue_ms = np.repeat(batch_start, sizes) - np.maximum(arrival_ms, close_per_request)
+    return batch_wait_ms, queue_ms, np.repeat(batch_service, sizes), np.repeat(sizes, sizes)
+
+
+def simulate_server(arrival_rate_per_s, n_requests=100_000, *, max_batch_size=1, max_wait_ms=0.0,
+                    service_fixed_ms=5.556, service_per_item_ms=0.444,
+                    service_distribution="deterministic", seed=0) -> ServerRun:
+    """Simulate a model server with dynamic batching and return every request's times.
+
+    Requests arrive as a Poisson process; one server takes them first come first served in
+    batches (policy in the module docstring). Above capacity the run still completes: the queue
+    and the latency grow with the request index.
+
+    Parameters
+    ----------
+    arrival_rate_per_s : float
+        Mean arrival rate (requests/s), > 0.
+    n_requests : int
+        Number of requests to simulate, >= 1.
+    max_batch_size : int
+        Largest batch, >= 1. With 1 the server is a plain FIFO queue (M/D/1 or M/M/1).
+    max_wait_ms : float
+        Longest time (ms) the oldest request waits for its batch to fill when the server is
+        free, >= 0. With 0 an idle server starts at once with whoever is waiting.
+    service_fixed_ms, service_per_item_ms : float
+        Mean service time (ms) of a batch of b requests is ``service_fixed_ms +
+        service_per_item_ms * b``; both >= 0, not both 0.
+    service_distribution : {"deterministic", "exponential"}
+        Batch service time equal to that mean, or exponential with that mean.
+    seed : int
+        Seed of ``numpy.random.default_rng``; the same seed gives the same run.
+
+    Returns
+    -------
+    ServerRun
+        Per-request arrival, batch wait, queue, service and latency (ms) and batch size.
+
+    Examples
+    --------
+    >>> run = simulate_server(800, max_batch_size=8, max_wait_ms=5.0, seed=1)
+    >>> round(run.mean_batch_size, 1), round(run.percentile_ms(99), 1)
+    (7.0, 41.9)
+    """
+    args = _check_server_args(arrival_rate_per_s, n_requests, max_batch_size, max_wait_ms,
+                              service_fixed_ms, service_per_item_ms, service_distribution, seed)
+    arrival_ms, service_scale = _draw(args)
+    if args["max_batch_size"] == 1:
+        service_ms = (args["service_fixed_ms"] + args["service_per_item_ms"]) * service_scale
+        columns = _serve_fifo(arrival_ms, service_ms)
+    else:
+        columns = _serve_batched(arrival_ms, service_scale, args["max_batch_size"],
+                                 args["max_wait_ms"], args["service_fixed_ms"],
+                                 args["service_per_item_ms"])
+    return _make_run(arrival_ms, *columns, args)
+
+
+def simulate_server_loop(arrival_rate_per_s, n_requests=100_000, *, max_batch_size=1,
+                         max_wait_ms=0.0, service_fixed_ms=5.556, service_per_item_ms=0.444,
+                         service_distribution="deterministic", seed=0) -> ServerRun:
+    """Reference implementation of :func:`simulate_server`: a plain loop, one request at a time.
+
+    Same arguments, same model, same random numbers: the results equal those of
+    :func:`simulate_server` (exactly for batches, to rounding for ``max_batch_size=1``). It
+    exists to check the fast version and to time it against; it is many times slower.
+
+    Examples
+    --------
+    >>> fast = simulate_server(800, 1_000, max_batch_size=8, max_wait_ms=5.0)
+    >>> slow = simulate_server_loop(800, 1_000, max_batch_size=8, max_wait_ms=5.0)
+    >>> bool((fast.latency_ms == slow.latency_ms).all())
+    True
+    """
+    args = _check_server_args(arrival_rate_per_s, n_requests, max_batch_size, max_wait_ms,
+                              service_fixed_ms, service_per_item_ms, service_distribution, seed)
+    arrival_ms, service_scale = _draw(args)
+    arrivals, scales = arrival_ms.tolist(), service_scale.tolist()
+    cap, n = args["max_batch_size"], len(arrivals)
+    batch_wait, queue, service, size = [0.0] * n, [0.0] * n, [0.0] * n, [0] * n
+    free, first, batch = 0.0, 0, 0
+    while first < n:
+        deadline = arrivals[first] + args["max_wait_ms"]
+        last = first
+        while last - first + 1 < cap and last + 1 < n and arrivals[last + 1] <= deadline:
+            last += 1
+        close = arrivals[last] if last - first + 1 == cap else deadline
+        start = max(free, close)
+        while last - first + 1 < cap and last + 1 < n and arrivals[last + 1] <= start:
+            last += 1  # the server was busy past the close: latecomers join
+        b = last - first + 1
+        duration = (args["service_fixed_ms"] + args["service_per_item_ms"] * b) * scales[batch]
+        for j in range(first, last + 1):
+            batch_wait[j] = max(0.0, close - arrivals[j])
+            queue[j] = start - max(arrivals[j], close)
+            service[j], size[j] = duration, b
+        free, first, batch = start + duration, last + 1, batch + 1
+    return _make_run(arrival_ms, batch_wait, queue, service, size, args)
+
+
+def _check_stable(arrival_rate_per_s, service_rate_per_s) -> tuple[float, float]:
+    arrival = check_number("arrival_rate_per_s", arrival_rate_per_s, low=0, unit="requests/s")
+    service = check_number("service_rate_per_s", service_rate_per_s, low=0, low_open=True,
+                           unit="requests/s")
+    if arrival >= service:
+        raise ValueError(
+            f"unstable load: arrival_rate_per_s must be below service_rate_per_s; got "
+            f"{arrival:g} >= {service:g} requests/s. The queue grows without bound and the "
+            "theory has no answer (simulate_server still runs and shows the growth)")
+    return arrival, service
+
+
+def mm1_mean_latency_ms(arrival_rate_per_s, service_rate_per_s) -> float:
+    """Mean latency (ms) of an M/M/1 queue: 1 / (mu - lambda).
+
+    Parameters
+    ----------
+    arrival_rate_per_s : float
+        Arrival rate lambda (requests/s), >= 0 and below `service_rate_per_s`.
+    service_rate_per_s : float
+        Service rate mu (requests/s), > 0.
+
+    Examples
+    --------
+    >>> mm1_mean_latency_ms(800, 1000)
+    5.0
+    """
+    arrival, service = _check_stable(arrival_rate_per_s, service_rate_per_s)
+    return 1000.0 / (service - arrival)
+
+
+def mm1_latency_percentile_ms(q, arrival_rate_per_s, service_rate_per_s) -> float:
+    """Latency percentile (ms) of an M/M/1 queue: -ln(1 - q/100) / (mu - lambda).
+
+    Latency in M/M/1 is exponential with rate mu - lambda, so every percentile is a multiple of
+    the mean: p50 is 0.69 times it, p99 4.6 times.
+
+    Parameters
+    ----------
+    q : float
+        Percent, in (0, 100).
+    arrival_rate_per_s, service_rate_per_s : float
+        As in :func:`mm1_mean_latency_ms`.
+
+    Examples
+    --------
+    >>> round(mm1_latency_percentile_ms(99, 800, 1000), 2)
+    23.03
+    """
+    q = check_number("q", q, low=0, high=100, low_open=True, high_open=True, unit="percent")
+    arrival, service = _check_stable(arrival_rate_per_s, service_rate_per_s)
+    return -math.log1p(-q / 100) * 1000.0 / (service - arrival)
+
+
+def batch_capacity_per_s(max_batch_size, service_fixed_ms=5.556, service_per_item_ms=0.444):
+    """Most requests/s the server can finish when every batch is full: b / s(b).
+
+    Parameters
+    ----------
+    max_batch_size : int
+        Batch size b, >= 1.
+    service_fixed_ms, service_per_item_ms : float
+        Batch service time s(b) = service_fixed_ms + service_per_item_ms * b (ms).
+
+    Examples
+    --------
+    >>> round(batch_capacity_per_s(10), -1), round(batch_capacity_per_s(100), -1)
+    (1000.0, 2000.0)
+    """
+    size = check_number("max_batch_size", max_batch_size, low=1, integer=True)
+    fixed = check_number("service_fixed_ms", service_fixed_ms, low=0, unit="ms")
+    per_item = check_number("service_per_item_ms", service_per_item_ms, low=0, unit="ms")
+    if fixed + per_item == 0:
+        raise ValueError("service_fixed_ms and service_per_item_ms cannot both be 0: "
+                         "a batch must take some time to serve")
+    return size / (fixed + per_item * size) * 1000.0
+
+
+def fit_batch_service(batch_sizes, service_ms) -> tuple[float, float]:
+    """Least-squares line through measured batch service times: s(b) = fixed + per_item * b.
+
+    Parameters
+    ----------
+    batch_sizes : sequence of float
+        Batch sizes measured, > 0, at least two different ones.
+    service_ms : sequence of float
+        Service time (ms) measured for each batch size, > 0.
+
+    Returns
+    -------
+    (fixed_ms, per_item_ms) : tuple of float
+        Intercept and slope (ms).
+
+    Examples
+    --------
+    >>> fixed_ms, per_item_ms = fit_batch_service([10, 100], [10, 50])
+    >>> round(fixed_ms, 3), round(per_item_ms, 3)
+    (5.556, 0.444)
+    """
+    sizes = check_samples("batch_sizes", batch_sizes, min_size=2)
+    times = check_samples("service_ms", service_ms, min_size=2)
+    if sizes.size != times.size:
+        raise ValueError(f"batch_sizes and service_ms must have the same length; "
+                         f"got {sizes.size} and {times.size}")
+    if np.any(sizes <= 0):
+        raise ValueError(f"batch_sizes must all be > 0; got {sizes.min():g}")
+    if np.any(times <= 0):
+        raise ValueError(f"service_ms must all be > 0 (ms); got {times.min():g}")
+    if np.ptp(sizes) == 0:
+        raise ValueError("batch_sizes must hold at least two different sizes to fit a line")
+    per_item_ms, fixed_ms = np.polyfit(sizes, times, deg=1)
+    return float(fixed_ms), float(per_item_ms)
+
+
+def _format_ms(value) -> str:
+    return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
+
+
+def plot_batching(arrival_rate_per_s, max_batch_size, *, max_wait_ms=10.0, slo_ms=100.0,
+                  n_requests=20_000, seed=0, service_fixed_ms=5.556, service_per_item_ms=0.444,
+                  service_distribution="deterministic") -> Figure:
+    """Histogram of simulated latency with p50, p99 and the p99 SLO; the title gives the verdict.
+
+    Parameters
+    ----------
+    arrival_rate_per_s, max_batch_size, max_wait_ms, n_requests, seed, service_fixed_ms,
+    service_per_item_ms, service_distribution
+        As in :func:`simulate_server`.
+    slo_ms : float
+        Latency objective (ms) for the p99, > 0.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Not shown and not registered with pyplot; save or display it.
+
+    Examples
+    --------
+    >>> fig = plot_batching(1000, 16)
+    >>> fig.axes[0].get_title(loc="left")
+    'p99 = 27 ms, within the 100 ms SLO'
+    """
+    slo_ms = check_number("slo_ms", slo_ms, low=0, low_open=True, unit="ms")
+    run = simulate_server(arrival_rate_per_s, n_requests, max_batch_size=max_batch_size,
+                          max_wait_ms=max_wait_ms, service_fixed_ms=service_fixed_ms,
+                          service_per_item_ms=service_per_item_ms,
+                          service_distribution=service_distribution, seed=seed)
+    p50_ms, p99_ms = run.percentile_ms(50), run.percentile_ms(99)
+    if p99_ms <= slo_ms:
+        verdict = f"p99 = {_format_ms(p99_ms)} ms, within the {_format_ms(slo_ms)} ms SLO"
+    else:
+        verdict = f"p99 = {_format_ms(p99_ms)} ms: the {_format_ms(slo_ms)} ms SLO is broken"
+
+    fig = Figure(figsize=FIGSIZE, layout="constrained")
+    ax = fig.add_subplot()
+    low, high = run.latency_ms.min(), run.latency_ms.max()
+    ax.hist(run.latency_ms, bins=np.geomspace(low / 1.05, high * 1.05, 60),
+            color=PALETTE["sky"], label="requests")
+    ax.set_xscale("log")
+    for value, name, colour, style in [(p50_ms, "p50", "blue", LINESTYLES[1]),
+                                       (p99_ms, "p99", "orange", LINESTYLES[2]),
+                                       (slo_ms, "p99 SLO", "vermillion", LINESTYLES[0])]:
+        ax.axvline(value, color=PALETTE[colour], linestyle=style, lw=2,
+                   label=f"{name} = {_format_ms(value)} ms")
+    decorate(ax, xlabel="latency (ms, log scale)", ylabel="requests", title=verdict, legend=True)
+    ax.set_title(f"utilisation {run.utilisation:.0%}, mean batch {run.mean_batch_size:.1f}",
+                 loc="right", fontsize=9, fontweight="normal")
+    return fig
