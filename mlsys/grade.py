@@ -51,7 +51,7 @@ def _verdicts(notebook) -> dict:
             for index, line in enumerate(lines):
                 match = VERDICT_PATTERN.match(line)
                 if match:
-                    detail = [text.strip() for text in lines[index + 1: index + 3]
+                    detail = [text.strip().lstrip("✅❌ ") for text in lines[index + 1: index + 3]
                               if text.startswith("  ") and not VERDICT_PATTERN.match(text)]
                     found[match["task"]] = (match["title"], match["result"], " ".join(detail))
     return found

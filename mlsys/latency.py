@@ -20,7 +20,8 @@ from fractions import Fraction
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.ticker import PercentFormatter
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from mlsys._validate import check_number, check_samples
 from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate
@@ -148,6 +149,10 @@ def compare_percentile_definitions(values_ms, q) -> dict:
 # Measuring a real model
 # ---------------------------------------------------------------------------------------------
 
+def _rng(seed) -> np.random.Generator:
+    return np.random.default_rng(check_number("seed", seed, low=0, integer=True))
+
+
 def _check_predict(predict) -> Callable:
     if not callable(predict):
         raise TypeError("predict must be a function that takes a 2-D array of rows, such as "
@@ -205,7 +210,7 @@ def time_single_predictions_ms(predict, X, n_requests=2000, warmup=200, seed=0) 
     X = _check_features(X)
     n_requests = check_number("n_requests", n_requests, low=1, integer=True)
     warmup = check_number("warmup", warmup, low=0, integer=True)
-    rng = np.random.default_rng(seed)
+    rng = _rng(seed)
     rows = rng.integers(len(X), size=warmup + n_requests)
     requests = [X[i:i + 1] for i in rows]
     for request in requests[:warmup]:
@@ -262,7 +267,7 @@ def time_batch_predictions_ms(predict, X, batch_sizes=tuple(2**k for k in range(
     batch_sizes = _check_batch_sizes(batch_sizes)
     repeats = check_number("repeats", repeats, low=1, integer=True)
     warmup = check_number("warmup", warmup, low=0, integer=True)
-    rng = np.random.default_rng(seed)
+    rng = _rng(seed)
     timings = {}
     for batch_size in batch_sizes:
         batches = [X[rng.integers(len(X), size=batch_size)] for _ in range(warmup + repeats)]
@@ -323,12 +328,17 @@ def _format_ms(value_ms: float) -> str:
     return f"{value_ms:,.0f} ms" if value_ms >= 100 else f"{value_ms:.3g} ms"
 
 
-def _check_axes(ax):
+def _axes_or_new(ax):
     if ax is None:
         return plt.subplots(figsize=FIGSIZE, layout="constrained")[1]
     if not isinstance(ax, Axes):
         raise TypeError(f"ax must be a matplotlib Axes or None; got {type(ax).__name__}")
     return ax
+
+
+def _plain_ticks(axis) -> None:
+    # On a log axis, 1, 10, 100 read more easily than 10^0, 10^1, 10^2.
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
 
 
 def _check_title(title) -> str:
@@ -372,7 +382,7 @@ def plot_latency_histogram(latencies_ms, *, title, ax=None) -> Axes:
     """
     latencies_ms = _check_positive_samples("latencies_ms", latencies_ms)
     title = _check_title(title)
-    ax = _check_axes(ax)
+    ax = _axes_or_new(ax)
     low, high = latencies_ms.min(), latencies_ms.max()
     if low == high:
         low, high = low / 1.5, high * 1.5
@@ -384,6 +394,7 @@ def plot_latency_histogram(latencies_ms, *, title, ax=None) -> Axes:
         ax.axvline(value, color=PALETTE[colour], linestyle=style, lw=2,
                    label=f"{name} = {_format_ms(value)}")
     ax.set_xscale("log")
+    _plain_ticks(ax.xaxis)
     return decorate(ax, xlabel="latency (ms, log scale)", ylabel="requests", title=title,
                     legend=True)
 
@@ -458,7 +469,7 @@ def simulate_user_latencies(n_requests=50_000, seed=0, *, median_history=20, his
                                    unit="ms")
     lookup_ms_per_item = check_number("lookup_ms_per_item", lookup_ms_per_item, low=0, unit="ms")
     revenue_elasticity = check_number("revenue_elasticity", revenue_elasticity, low=0, high=2)
-    rng = np.random.default_rng(seed)
+    rng = _rng(seed)
     history = np.ceil(rng.lognormal(np.log(median_history), history_sigma, n_requests))
     latency_ms = (base_latency_ms * rng.lognormal(0, _BASE_LATENCY_SIGMA, n_requests)
                   + lookup_ms_per_item * history)
@@ -531,7 +542,7 @@ def plot_tail_users(users, *, q=99, ax=None) -> Axes:
         raise TypeError("users must be the result of simulate_user_latencies; "
                         f"got {type(users).__name__}")
     q = _check_q("q", q)
-    ax = _check_axes(ax)
+    ax = _axes_or_new(ax)
     cutoff_ms = percentile(users.latency_ms, q)
     in_tail = users.latency_ms >= cutoff_ms
     share = tail_share(users.latency_ms, users.revenue_usd, q)
@@ -544,6 +555,8 @@ def plot_tail_users(users, *, q=99, ax=None) -> Axes:
                label=f"p{q:g} = {_format_ms(cutoff_ms)}")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    _plain_ticks(ax.xaxis)
+    _plain_ticks(ax.yaxis)
     title = f"The slowest {100 - q:g}% of requests carry {share:.1%} of revenue"
     return decorate(ax, xlabel="user's history length (past interactions, log scale)",
                     ylabel="latency (ms, log scale)", title=title, legend=True)
@@ -615,7 +628,7 @@ def simulate_fanout(n_servers, p_slow, n_requests=20_000, seed=0) -> float:
     """
     n_servers, p_slow = _check_fanout(n_servers, p_slow)
     n_requests = check_number("n_requests", n_requests, low=1, integer=True)
-    rng = np.random.default_rng(seed)
+    rng = _rng(seed)
     # The count of slow servers among N Bernoulli trials is one binomial draw: same model,
     # without an n_requests x N array.
     slow_servers = rng.binomial(n_servers, p_slow, size=n_requests)
@@ -626,7 +639,7 @@ def _format_percent(fraction: float) -> str:
     return f"{fraction:.0%}" if fraction >= 0.01 or fraction == 0 else f"{100 * fraction:.2g}%"
 
 
-def plot_fanout(n_servers, p_slow, *, n_requests=20_000, seed=0):
+def plot_fanout(n_servers, p_slow, *, n_requests=20_000, seed=0) -> Figure:
     """Plot the chance of meeting a slow server against fan-out, with one simulated point.
 
     Parameters
@@ -644,13 +657,14 @@ def plot_fanout(n_servers, p_slow, *, n_requests=20_000, seed=0):
     -------
     matplotlib.figure.Figure
         The curve ``1 - (1 - p) ** N`` for N from 1 to ``max(200, n_servers)`` on a log axis,
-        the simulated fraction at `n_servers` as a marker, and the result in the title.
+        the simulated fraction at `n_servers` as a marker, and the result in a two-line title.
 
     Examples
     --------
     >>> fig = plot_fanout(100, 0.01)
-    >>> fig.axes[0].get_title(loc="left")
-    'N = 100, p = 1%: 63% of requests wait for a slow server (simulated 64.1%)'
+    >>> print(fig.axes[0].get_title(loc="left"))
+    N = 100, p = 1%: 63% of requests wait for a slow server
+    (simulated 64.1%)
     """
     n_servers, p_slow = _check_fanout(n_servers, p_slow)
     simulated = simulate_fanout(n_servers, p_slow, n_requests=n_requests, seed=seed)
@@ -661,13 +675,19 @@ def plot_fanout(n_servers, p_slow, *, n_requests=20_000, seed=0):
             linestyle=LINESTYLES[0], label="closed form 1 - (1 - p)$^N$")
     ax.plot([n_servers], [simulated], "D", ms=8, color=PALETTE["vermillion"],
             label=f"simulated, {n_requests:,} requests")
-    ax.annotate(f"N = {n_servers}: {simulated:.1%}", (n_servers, simulated),
-                xytext=(-12, 10), textcoords="offset points", ha="right")
+    # Above the point unless that would run into the title; the white box keeps it legible
+    # wherever the curve passes behind it.
+    above = simulated < 0.7
+    ax.annotate(f"closed form {closed_form:.1%}\nsimulated {simulated:.1%}",
+                (n_servers, simulated), xytext=(-12, 8 if above else -8),
+                textcoords="offset points", ha="right", va="bottom" if above else "top",
+                bbox=dict(facecolor="white", edgecolor="none", alpha=0.8))
     ax.set_xscale("log")
+    _plain_ticks(ax.xaxis)
     ax.set_ylim(-0.02, 1.05)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     title = (f"N = {n_servers}, p = {100 * p_slow:g}%: {_format_percent(closed_form)} of requests "
-             f"wait for a slow server (simulated {simulated:.1%})")
+             f"wait for a slow server\n(simulated {simulated:.1%})")
     decorate(ax, xlabel="servers a request waits for, N (log scale)",
              ylabel="requests that meet a slow server", title=title, legend=True)
     return fig
@@ -758,7 +778,7 @@ def simulate_hedged_requests(n_requests=100_000, *, hedge_after_q=95, seed=0, fa
     fast_sigma = check_number("fast_sigma", fast_sigma, low=0)
     stall_probability = check_number("stall_probability", stall_probability, low=0, high=1)
     stall_ms = _check_stall_ms(stall_ms)
-    rng = np.random.default_rng(seed)
+    rng = _rng(seed)
     server = (fast_median_ms, fast_sigma, stall_probability, stall_ms)
     first_ms = _server_latencies_ms(rng, n_requests, *server)
     second_ms = _server_latencies_ms(rng, n_requests, *server)

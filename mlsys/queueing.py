@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from mlsys._validate import check_choice, check_number, check_samples
 from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate
@@ -40,7 +41,7 @@ class ServerRun:
     ----------
     arrival_ms, batch_wait_ms, queue_ms, service_ms, latency_ms : numpy.ndarray
         Per request, in arrival order: arrival time, wait for the batch to close, wait for the
-        busy server, service time of its batch, and latency (the sum of the three waits).
+        busy server, service time of its batch, and latency (the sum of the other three).
     batch_size : numpy.ndarray
         Per request, the number of requests in its batch.
     arrival_rate_per_s, max_batch_size, max_wait_ms, service_fixed_ms, service_per_item_ms,
@@ -169,11 +170,12 @@ def _make_run(arrival_ms, batch_wait_ms, queue_ms, service_ms, batch_size, args)
 def _serve_fifo(arrival_ms, service_ms) -> tuple:
     """One request per batch: Lindley's recursion with cumulative sums, no Python loop.
 
-    With S_k the total service of the first k requests, request n starts at
-    S_{n-1} + max_{k<=n}(a_k - S_{k-1}): the server has worked S_{n-1} ms since the last time
-    it sat idle, and it last went idle waiting for the arrival that maximises a_k - S_{k-1}.
+    With S_k the total service of the first k requests, request n cannot start before any
+    earlier arrival a_k plus the work of requests k..n-1, and it starts exactly then for the k
+    that opened its busy period: start_n = max_{k<=n}(a_k + S_{n-1} - S_{k-1}). Taking S_{n-1}
+    out of the max leaves a running maximum.
     """
-    served_before_ms = np.cumsum(service_ms) - service_ms
+    served_before_ms = np.concatenate([[0.0], np.cumsum(service_ms)[:-1]])
     start_ms = served_before_ms + np.maximum.accumulate(arrival_ms - served_before_ms)
     queue_ms = np.maximum(start_ms - arrival_ms, 0.0)  # clip rounding noise of order 1e-12
     n = arrival_ms.size
@@ -184,29 +186,34 @@ def _serve_batched(arrival_ms, service_scale, max_batch_size, max_wait_ms,
                    service_fixed_ms, service_per_item_ms) -> tuple:
     """Dynamic batching with one Python step per batch; per-request work is vectorised."""
     n = arrival_ms.size
-    first = np.arange(n)
-    # If request i opens a batch, the batch closes at its deadline or when it fills, whichever
-    # is first, and (when the server is idle then) holds everyone who has arrived by that time.
+    # If request i opens a batch, the batch closes at its deadline or when it fills (request
+    # i + fill arrives), whichever is first, and, when the server is idle then, holds everyone
+    # who has arrived by that time.
+    fill = max_batch_size - 1
     close_ms = arrival_ms + max_wait_ms
-    fills = first + max_batch_size - 1 < n
-    close_ms[fills] = np.minimum(close_ms[fills], arrival_ms[first[fills] + max_batch_size - 1])
-    end_if_idle = np.minimum(first + max_batch_size,
+    if fill < n:
+        close_ms[:n - fill] = np.minimum(close_ms[:n - fill], arrival_ms[fill:])
+    end_if_idle = np.minimum(np.arange(n) + max_batch_size,
                              np.searchsorted(arrival_ms, close_ms, side="right"))
 
-    # Python lists: scalar access to them is several times faster than to numpy arrays.
+    # Python lists and conditional expressions: in this loop numpy scalars and min()/max()
+    # calls would cost more than the arithmetic itself.
     arrivals, closes, ends = arrival_ms.tolist(), close_ms.tolist(), end_if_idle.tolist()
-    scales = service_scale.tolist()
     batch_first, batch_close, batch_start, batch_service = [], [], [], []
     free_ms, i = 0.0, 0
-    while i < n:
-        if free_ms > closes[i]:  # server busy past the close: take whoever is there when it frees
+    for scale in service_scale.tolist():  # one multiplier per batch; never fewer than batches
+        if i == n:
+            break
+        close = closes[i]
+        if free_ms > close:  # server busy past the close: take whoever is there when it frees
             start = free_ms
-            end = min(i + max_batch_size, bisect_right(arrivals, start, i))
+            cap_end = i + max_batch_size if i + max_batch_size < n else n
+            end = bisect_right(arrivals, start, i, cap_end)
         else:
-            start, end = closes[i], ends[i]
-        service = (service_fixed_ms + service_per_item_ms * (end - i)) * scales[len(batch_first)]
+            start, end = close, ends[i]
+        service = (service_fixed_ms + service_per_item_ms * (end - i)) * scale
         batch_first.append(i)
-        batch_close.append(closes[i])
+        batch_close.append(close)
         batch_start.append(start)
         batch_service.append(service)
         free_ms, i = start + service, end
@@ -427,7 +434,7 @@ def fit_batch_service(batch_sizes, service_ms) -> tuple[float, float]:
 
 
 def _format_ms(value) -> str:
-    return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
+    return f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
 
 
 def plot_batching(arrival_rate_per_s, max_batch_size, *, max_wait_ms=10.0, slo_ms=100.0,
@@ -471,6 +478,7 @@ def plot_batching(arrival_rate_per_s, max_batch_size, *, max_wait_ms=10.0, slo_m
     ax.hist(run.latency_ms, bins=np.geomspace(low / 1.05, high * 1.05, 60),
             color=PALETTE["sky"], label="requests")
     ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: _format_ms(value)))
     for value, name, colour, style in [(p50_ms, "p50", "blue", LINESTYLES[1]),
                                        (p99_ms, "p99", "orange", LINESTYLES[2]),
                                        (slo_ms, "p99 SLO", "vermillion", LINESTYLES[0])]:

@@ -1,0 +1,352 @@
+"""Tests of mlsys.latency: percentiles, timing, the tail's users and the tail at scale."""
+
+import doctest
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from mlsys import latency  # noqa: E402
+from mlsys.latency import (  # noqa: E402
+    HUYEN_LATENCIES_MS,
+    compare_percentile_definitions,
+    fanout_slow_probability,
+    percentile,
+    percentiles,
+    plot_fanout,
+    plot_latency_histogram,
+    plot_tail_users,
+    simulate_fanout,
+    simulate_hedged_requests,
+    simulate_user_latencies,
+    summarize_batches,
+    tail_share,
+    time_batch_predictions_ms,
+    time_single_predictions_ms,
+)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def row_sums(rows):
+    return rows.sum(axis=1)
+
+
+# --- Percentiles -----------------------------------------------------------------------------
+
+def test_huyen_sample_mean_and_nearest_rank_percentiles():
+    assert np.mean(HUYEN_LATENCIES_MS) == 390
+    assert percentile(HUYEN_LATENCIES_MS, 50) == 100
+    assert percentile(HUYEN_LATENCIES_MS, 90) == 110
+    assert percentile(HUYEN_LATENCIES_MS, 100) == 3000
+
+
+def test_percentiles_returns_each_q():
+    assert percentiles(HUYEN_LATENCIES_MS) == {50: 100, 90: 110, 99: 3000, 99.9: 3000}
+
+
+def test_compare_percentile_definitions_on_huyen_sample():
+    p90 = compare_percentile_definitions(HUYEN_LATENCIES_MS, 90)
+    assert set(p90) == {"nearest rank (this book)", "linear", "lower", "higher", "nearest",
+                        "midpoint"}
+    assert p90["linear"] == pytest.approx(399)
+    assert p90["nearest rank (this book)"] == 110
+    assert p90["higher"] == 3000
+
+
+def test_percentile_agrees_with_numpy_inverted_cdf():
+    rng = np.random.default_rng(42)
+    for _ in range(200):
+        values = rng.lognormal(size=rng.integers(1, 500))
+        q = rng.uniform(0.01, 100)
+        assert percentile(values, q) == np.percentile(values, q, method="inverted_cdf")
+
+
+def test_percentile_is_exact_where_floating_point_slips():
+    # 99.9 / 100 * 1000 is 999.0000000000001 in floating point; the rank is exactly 999.
+    assert percentile(np.arange(1, 1001), 99.9) == 999
+
+
+def test_percentile_is_always_an_observed_value():
+    values = np.random.default_rng(0).exponential(size=101)
+    for q in (1, 33.3, 50, 99, 99.9):
+        assert percentile(values, q) in values
+
+
+@pytest.mark.parametrize("q", [0, -5, 100.5, float("nan"), float("inf")])
+def test_percentile_rejects_q_out_of_range(q):
+    with pytest.raises(ValueError, match="q must"):
+        percentile([1, 2, 3], q)
+
+
+@pytest.mark.parametrize("q", ["90", None, True])
+def test_percentile_rejects_q_that_is_not_a_number(q):
+    with pytest.raises(TypeError, match="q must"):
+        percentile([1, 2, 3], q)
+
+
+@pytest.mark.parametrize("values, error", [([], ValueError), ([1, float("nan")], ValueError),
+                                           ("100 ms", TypeError), (["fast", "slow"], TypeError),
+                                           (None, TypeError), ([[1, 2], [3, 4]], ValueError)])
+def test_percentile_rejects_bad_samples(values, error):
+    with pytest.raises(error, match="values_ms"):
+        percentile(values, 50)
+
+
+def test_percentiles_rejects_bad_qs():
+    with pytest.raises(ValueError, match=r"qs\[1\]"):
+        percentiles([1, 2, 3], qs=(50, 0))
+    with pytest.raises(TypeError, match="qs"):
+        percentiles([1, 2, 3], qs=99)
+
+
+def test_compare_percentile_definitions_rejects_bad_q():
+    with pytest.raises(ValueError, match="q must"):
+        compare_percentile_definitions(HUYEN_LATENCIES_MS, 101)
+
+
+# --- Measuring a real model ------------------------------------------------------------------
+
+def test_time_single_predictions_returns_positive_latencies():
+    X = np.random.default_rng(0).normal(size=(20, 4))
+    latencies_ms = time_single_predictions_ms(lambda rows: rows.sum(axis=1), X, n_requests=300,
+                                              warmup=10)
+    assert latencies_ms.shape == (300,)
+    assert latencies_ms.dtype == float
+    assert np.all(latencies_ms > 0)
+
+
+def test_time_single_predictions_calls_predict_with_one_row_after_warmup():
+    shapes = []
+
+    def predict(rows):
+        shapes.append(rows.shape)
+        return rows.sum(axis=1)
+
+    time_single_predictions_ms(predict, np.ones((5, 3)), n_requests=7, warmup=2)
+    assert shapes == [(1, 3)] * 9
+
+
+def test_time_single_predictions_rejects_bad_arguments():
+    X = np.ones((5, 3))
+    with pytest.raises(TypeError, match="predict"):
+        time_single_predictions_ms("model.predict", X)
+    with pytest.raises(ValueError, match="X must"):
+        time_single_predictions_ms(row_sums, np.ones(5))
+    with pytest.raises(ValueError, match="n_requests"):
+        time_single_predictions_ms(row_sums, X, n_requests=0)
+    with pytest.raises(ValueError, match="warmup"):
+        time_single_predictions_ms(row_sums, X, warmup=-1)
+
+
+def test_time_batch_predictions_keys_are_batch_sizes():
+    X = np.random.default_rng(0).normal(size=(10, 4))
+    timings = time_batch_predictions_ms(row_sums, X, batch_sizes=(1, 8, 64), repeats=4, warmup=1)
+    assert list(timings) == [1, 8, 64]
+    assert all(t.shape == (4,) and np.all(t > 0) for t in timings.values())
+
+
+def test_time_batch_predictions_default_batch_sizes_are_powers_of_two():
+    timings = time_batch_predictions_ms(row_sums, np.ones((3, 2)), repeats=1, warmup=0)
+    assert list(timings) == [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
+
+
+def test_time_batch_predictions_rejects_bad_arguments():
+    X = np.ones((5, 3))
+    with pytest.raises(ValueError, match=r"batch_sizes\[1\]"):
+        time_batch_predictions_ms(row_sums, X, batch_sizes=(1, 0))
+    with pytest.raises(TypeError, match="batch_sizes"):
+        time_batch_predictions_ms(row_sums, X, batch_sizes=[])
+    with pytest.raises(ValueError, match="repeats"):
+        time_batch_predictions_ms(row_sums, X, repeats=0)
+
+
+def test_summarize_batches_median_and_throughput():
+    summary = summarize_batches({10: [10.0, 10.0, 99.0], 100: [50.0, 40.0, 60.0]})
+    assert summary.batch_sizes.tolist() == [10, 100]
+    assert summary.median_ms.tolist() == [10.0, 50.0]
+    # DMLS ch.1: 10 queries in 10 ms -> 1000 qps; 100 queries in 50 ms -> 2000 qps.
+    assert summary.throughput_per_s.tolist() == pytest.approx([1000, 2000])
+
+
+def test_summarize_batches_rejects_bad_timings():
+    with pytest.raises(TypeError, match="timings"):
+        summarize_batches([1, 2, 3])
+    with pytest.raises(ValueError, match=r"timings\[4\]"):
+        summarize_batches({4: []})
+    with pytest.raises(ValueError, match=r"timings\[4\]"):
+        summarize_batches({4: [0.0, 0.0]})
+
+
+def test_plot_latency_histogram_marks_percentiles_and_mean():
+    ax = plot_latency_histogram(HUYEN_LATENCIES_MS, title="One slow request drags the mean")
+    assert ax.get_title(loc="left") == "One slow request drags the mean"
+    assert ax.get_xscale() == "log"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["p50 = 100 ms", "p90 = 110 ms", "p99 = 3,000 ms", "p99.9 = 3,000 ms",
+                      "mean = 390 ms"]
+    # Meaning must survive in greyscale: every marker line has its own dash pattern (matplotlib
+    # has no public getter for it).
+    dashes = [str(line._unscaled_dash_pattern) for line in ax.get_lines()]
+    assert len(set(dashes)) == len(dashes) == 5
+
+
+def test_plot_latency_histogram_rejects_bad_input():
+    with pytest.raises(ValueError, match="latencies_ms"):
+        plot_latency_histogram([0.0, 1.0], title="t")
+    with pytest.raises(TypeError, match="title"):
+        plot_latency_histogram([1.0, 2.0], title=None)
+    with pytest.raises(TypeError, match="ax"):
+        plot_latency_histogram([1.0, 2.0], title="t", ax="left")
+
+
+# --- Who is in the tail ----------------------------------------------------------------------
+
+def test_simulated_users_slow_requests_carry_more_than_their_share():
+    users = simulate_user_latencies(20_000, seed=1)
+    assert users.latency_ms.shape == users.revenue_usd.shape == users.history_length.shape
+    assert users.history_length.min() >= 1
+    assert tail_share(users.latency_ms, users.revenue_usd, q=99) > 0.02
+
+
+def test_simulated_users_latency_grows_with_history():
+    users = simulate_user_latencies(20_000, seed=2)
+    heavy = users.history_length > np.median(users.history_length)
+    assert users.latency_ms[heavy].mean() > users.latency_ms[~heavy].mean()
+
+
+def test_simulate_user_latencies_is_deterministic_and_checks_arguments():
+    first, second = simulate_user_latencies(100, seed=3), simulate_user_latencies(100, seed=3)
+    assert np.array_equal(first.latency_ms, second.latency_ms)
+    with pytest.raises(ValueError, match="lookup_ms_per_item"):
+        simulate_user_latencies(100, lookup_ms_per_item=-1)
+    with pytest.raises(ValueError, match="n_requests"):
+        simulate_user_latencies(0)
+
+
+def test_tail_share_with_equal_weights_is_the_tail_fraction():
+    # p99 of 1..1000 is 990, and 990..1000 are at or above it: 11 requests out of 1000.
+    latencies_ms = np.arange(1, 1001)
+    assert tail_share(latencies_ms, np.ones(1000), q=99) == pytest.approx(0.011)
+    assert tail_share(latencies_ms, latencies_ms, q=99) == pytest.approx(
+        np.arange(990, 1001).sum() / latencies_ms.sum())
+
+
+def test_tail_share_rejects_bad_weights():
+    with pytest.raises(ValueError, match="weights"):
+        tail_share([1, 2, 3], [1, 1])
+    with pytest.raises(ValueError, match="weights"):
+        tail_share([1, 2, 3], [1, -1, 1])
+    with pytest.raises(ValueError, match="q must"):
+        tail_share([1, 2, 3], [1, 1, 1], q=0)
+
+
+def test_plot_tail_users_titles_the_revenue_share():
+    users = simulate_user_latencies(5_000, seed=0)
+    share = tail_share(users.latency_ms, users.revenue_usd, q=99)
+    ax = plot_tail_users(users)
+    assert ax.get_title(loc="left") == f"The slowest 1% of requests carry {share:.1%} of revenue"
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    with pytest.raises(TypeError, match="users"):
+        plot_tail_users({"latency_ms": [1, 2]})
+
+
+# --- The tail at scale -----------------------------------------------------------------------
+
+def test_fanout_closed_form_matches_dean_and_barroso():
+    assert fanout_slow_probability(100, 0.01) == pytest.approx(0.634, abs=5e-4)
+    assert fanout_slow_probability(2000, 1e-4) == pytest.approx(0.181, abs=5e-4)
+    assert fanout_slow_probability(1, 0.3) == pytest.approx(0.3)
+
+
+@pytest.mark.parametrize("n_servers, p_slow", [(1, 0.2), (10, 0.05), (100, 0.01), (2000, 1e-4)])
+def test_simulated_fanout_agrees_with_closed_form(n_servers, p_slow):
+    n_requests = 20_000
+    expected = fanout_slow_probability(n_servers, p_slow)
+    standard_error = math.sqrt(expected * (1 - expected) / n_requests)
+    simulated = simulate_fanout(n_servers, p_slow, n_requests=n_requests, seed=7)
+    assert abs(simulated - expected) < 3 * standard_error
+
+
+def test_fanout_edge_probabilities():
+    assert fanout_slow_probability(50, 0) == 0 and simulate_fanout(50, 0) == 0
+    assert fanout_slow_probability(50, 1) == 1 and simulate_fanout(50, 1) == 1
+
+
+@pytest.mark.parametrize("n_servers, p_slow, error, name", [
+    (0, 0.1, ValueError, "n_servers"), (2.5, 0.1, TypeError, "n_servers"),
+    ("100", 0.1, TypeError, "n_servers"), (10, -0.1, ValueError, "p_slow"),
+    (10, 1.5, ValueError, "p_slow"), (10, float("nan"), ValueError, "p_slow")])
+def test_fanout_rejects_bad_arguments(n_servers, p_slow, error, name):
+    with pytest.raises(error, match=name):
+        fanout_slow_probability(n_servers, p_slow)
+    with pytest.raises(error, match=name):
+        simulate_fanout(n_servers, p_slow)
+
+
+def test_plot_fanout_returns_a_titled_figure():
+    fig = plot_fanout(100, 0.01)
+    simulated = simulate_fanout(100, 0.01)
+    assert isinstance(fig, matplotlib.figure.Figure)
+    assert fig.axes[0].get_title(loc="left") == (
+        f"N = 100, p = 1%: 63% of requests wait for a slow server\n(simulated {simulated:.1%})")
+    assert fig.get_size_inches().tolist() == list(latency.FIGSIZE)
+    curve = fig.axes[0].get_lines()[0]
+    assert curve.get_xdata().max() == 200
+
+
+def test_plot_fanout_extends_the_curve_past_200_servers():
+    fig = plot_fanout(2000, 1e-4)
+    assert fig.axes[0].get_lines()[0].get_xdata().max() == 2000
+    assert fig.axes[0].get_title(loc="left").startswith("N = 2000, p = 0.01%: 18% of requests")
+
+
+def test_hedging_cuts_the_tail_for_about_five_percent_more_load():
+    result = simulate_hedged_requests(50_000, seed=1)
+    assert result.hedged_p99_ms < result.unhedged_p99_ms / 5
+    assert result.hedged_p999_ms < result.unhedged_p999_ms / 5
+    assert result.hedged_p50_ms == pytest.approx(result.unhedged_p50_ms, rel=0.05)
+    assert result.extra_load == pytest.approx(0.05, abs=0.005)
+    assert np.all(result.hedged_ms <= result.unhedged_ms)
+
+
+@pytest.mark.parametrize("hedge_after_q", [80, 90, 99])
+def test_hedging_extra_load_is_the_fraction_past_the_threshold(hedge_after_q):
+    result = simulate_hedged_requests(20_000, hedge_after_q=hedge_after_q, seed=2)
+    assert result.extra_load == pytest.approx(1 - hedge_after_q / 100, abs=0.005)
+
+
+def test_hedging_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="hedge_after_q"):
+        simulate_hedged_requests(1000, hedge_after_q=0)
+    with pytest.raises(ValueError, match="stall_probability"):
+        simulate_hedged_requests(1000, stall_probability=2)
+    with pytest.raises(ValueError, match=r"stall_ms\[1\]"):
+        simulate_hedged_requests(1000, stall_ms=(500, 100))
+    with pytest.raises(TypeError, match="stall_ms"):
+        simulate_hedged_requests(1000, stall_ms=100)
+
+
+def test_docstring_examples_run():
+    failures, _ = doctest.testmod(latency)
+    assert failures == 0
+
+
+@pytest.mark.parametrize("call", [
+    lambda: simulate_fanout(10, 0.1, seed=-1),
+    lambda: simulate_hedged_requests(100, seed=1.5),
+    lambda: simulate_user_latencies(100, seed="zero"),
+    lambda: time_single_predictions_ms(row_sums, np.ones((2, 2)), n_requests=1, seed=-3),
+])
+def test_seeds_must_be_non_negative_integers(call):
+    with pytest.raises((TypeError, ValueError), match="seed"):
+        call()
