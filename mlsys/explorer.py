@@ -18,8 +18,8 @@ import matplotlib.pyplot as plt
 from mlsys._validate import check_number
 
 MAX_FIGURES = 64  # keeps a page light: each PNG is roughly 30-60 kB
-SLIDER_LAYOUT = dict(width="460px")
-SLIDER_STYLE = dict(description_width="190px")
+SLIDER_LAYOUT = dict(width="600px")
+SLIDER_STYLE = dict(description_width="150px")
 
 
 def figure_to_png(figure) -> bytes:

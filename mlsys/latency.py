@@ -21,7 +21,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter, NullFormatter, PercentFormatter
 
 from mlsys._validate import check_number, check_samples
 from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate
@@ -337,8 +337,12 @@ def _axes_or_new(ax):
 
 
 def _plain_ticks(axis) -> None:
-    # On a log axis, 1, 10, 100 read more easily than 10^0, 10^1, 10^2.
-    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    # On a log axis, 1, 10, 100 read more easily than 10^0, 10^1, 10^2. An axis spanning less
+    # than a decade has at most one major tick, so its minor ticks get plain labels too.
+    plain = FuncFormatter(lambda value, _: f"{value:g}")
+    axis.set_major_formatter(plain)
+    low, high = sorted(axis.get_view_interval())
+    axis.set_minor_formatter(plain if low > 0 and high / low < 10 else NullFormatter())
 
 
 def _check_title(title) -> str:

@@ -35,21 +35,27 @@ def check_nearest_rank_percentile(function):
         if got != expected:
             sample = f"{list(values)}" if len(values) <= 10 else f"a sample of {len(values)} values"
             raise Fail(f"For {sample} and q = {q} you returned {got:g}; the nearest rank is "
-                       f"{expected:g}.", _percentile_hint(values, q, got))
+                       f"{expected:g}.", _percentile_hint(function))
     return f"It matches the nearest rank on all {len(PERCENTILE_CASES)} test samples."
 
 
-def _percentile_hint(values, q, got) -> str:
-    if np.isclose(got, np.percentile(values, q)):
-        return ("That is numpy's default, which interpolates between neighbours. The nearest rank "
-                "never interpolates: sort, then take the value at rank ceil(q * n / 100).")
-    ordered = sorted(values)
-    rank = int(np.ceil(q * len(values) / 100))
-    if rank < len(ordered) and got == ordered[rank]:
-        return "Off by one: rank r (counting from 1) is index r - 1 in Python."
-    if got in values and got != ordered[rank - 1]:
-        return "Did you sort the values first?"
-    return "Sort the values, compute the rank ceil(q * n / 100), return the value at that rank."
+# A sample on which the classic mistakes give four different answers (the nearest rank is 20).
+_DIAGNOSTIC_VALUES, _DIAGNOSTIC_Q = [50, 10, 40, 20, 30], 40
+_MISTAKES = {
+    26.0: ("That is numpy's default, which interpolates between neighbours. The nearest rank "
+           "never interpolates: sort, then take the value at rank ceil(q * n / 100)."),
+    30.0: "Off by one: rank r (counting from 1) is index r - 1 in Python.",
+    10.0: "Did you sort the values first? Ranks count in sorted order.",
+}
+
+
+def _percentile_hint(function) -> str:
+    try:
+        diagnosis = float(function(list(_DIAGNOSTIC_VALUES), _DIAGNOSTIC_Q))
+    except Exception:
+        diagnosis = None
+    return _MISTAKES.get(diagnosis, "Sort the values, compute the rank ceil(q * n / 100), "
+                                    "return the value at that rank.")
 
 
 @task("2", "numpy's name for the nearest rank")

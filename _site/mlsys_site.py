@@ -1,0 +1,53 @@
+"""The book's own Sphinx extension (loaded by _config.yml: sphinx.local_extensions).
+
+1. Serves the JavaScript the pages need from the site itself, never from a CDN: copies the npm
+   packages that `npm ci` installed (package.json) into _build/html/_static/. Named in
+   _config.yml: nb_ipywidgets_js (widget renderer) and mathjax_path. They are copied here, not
+   listed in html_static_path, so each lands in its own folder and no source folder named
+   _static is needed (JB1 would inject every .js in it into every page: widgets drawn twice).
+2. Gives MathJax 3 the MathJax 2 entry point the widget renderer calls (_site/mathjax-hub.js).
+3. Drops duplicate <script> tags: Sphinx 7.4 emits an inline script that an extension adds after
+   the builder started twice, so sphinx-thebe's `const THEBE_JS_URL = ...` ran twice on every
+   page: "Identifier 'THEBE_JS_URL' has already been declared".
+"""
+
+from pathlib import Path
+
+from sphinx.errors import ExtensionError
+from sphinx.util.fileutil import copy_asset
+
+VENDOR = [  # (file or folder of the book, folder under _build/html/_static/)
+    ("node_modules/requirejs/require.js", "."),
+    ("node_modules/@jupyter-widgets/html-manager/dist", "html-manager"),
+    ("_site/widgets-paths.js", "html-manager"),
+    ("_site/mathjax-hub.js", "html-manager"),
+    ("node_modules/mathjax/es5", "mathjax"),
+]
+
+
+def copy_vendor_files(app):
+    if app.builder.format != "html":
+        return
+    for source, folder in VENDOR:
+        path = Path(app.srcdir, source)
+        if not path.exists():
+            raise ExtensionError(f"{source} is missing: run `npm ci` in {app.srcdir} first")
+        copy_asset(path, Path(app.outdir, "_static", folder), excluded=lambda p: p.endswith(".map"))
+
+
+def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
+    seen, unique = set(), []
+    for script in context.get("script_files", []):
+        key = (script.filename or "", script.priority, tuple(sorted(script.attributes.items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    context["script_files"][:] = unique
+
+
+def setup(app):
+    app.connect("builder-inited", copy_vendor_files)
+    # Before MathJax (priority 500) and the widget renderer: see _site/mathjax-hub.js.
+    app.add_js_file("html-manager/mathjax-hub.js", priority=200)
+    app.connect("html-page-context", drop_duplicate_scripts, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
