@@ -14,19 +14,30 @@ from collections.abc import Callable, Mapping, Sequence
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
+from PIL import Image
 
 from mlsys._validate import check_number
 
-MAX_FIGURES = 64  # keeps a page light: each PNG is roughly 30-60 kB
+MAX_FIGURES = 64  # keeps a page light: each PNG is roughly 10-20 kB
+PNG_COLORS = 64
 SLIDER_LAYOUT = dict(width="600px")
 SLIDER_STYLE = dict(description_width="150px")
 
 
-def figure_to_png(figure) -> bytes:
-    """Render a matplotlib figure to PNG bytes and close it."""
+def figure_to_png(figure, colors: int = PNG_COLORS) -> bytes:
+    """Render a matplotlib figure to palette PNG bytes with at most `colors` colours; close it.
+
+    The book's figures are flat colours on white, so 64 colours look the same as the full
+    render at about a third of the bytes, which keeps pages with explorers light.
+    """
+    check_number("colors", colors, low=2, high=256, integer=True)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     plt.close(figure)
+    image = Image.open(buffer).convert("RGB").quantize(
+        colors=colors, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    buffer = io.BytesIO()
+    image.save(buffer, format="png", optimize=True)
     return buffer.getvalue()
 
 

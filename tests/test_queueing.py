@@ -1,13 +1,11 @@
 """Tests of mlsys.queueing: agreement with queueing theory, the batching policy, bad inputs."""
 
 import dataclasses
-import doctest
 
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from mlsys import queueing
 from mlsys.queueing import (
     ServerRun,
     _nearest_rank,
@@ -335,6 +333,3 @@ def test_plot_batching_names_the_bad_argument():
     with pytest.raises(TypeError, match="max_batch_size"):
         plot_batching(800, 1.5)
 
-
-def test_docstring_examples_run():
-    assert doctest.testmod(queueing).failed == 0
