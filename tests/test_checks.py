@@ -29,7 +29,8 @@ def test_a_failing_check_prints_message_and_hint_and_returns_false(capsys):
     assert "— FAIL" in out and "is not positive" in out and "Hint: Try a number above zero." in out
 
 
-@pytest.mark.parametrize("answer", [None, ..., "three", [1, 2], float("nan"), math.inf, True])
+@pytest.mark.parametrize("answer", [None, ..., "three", "3", [1, 2], float("nan"), math.inf, True,
+                                    np.array([1.0, 2.0])])
 def test_checks_never_raise_on_wrong_types(answer, capsys):
     assert check_positive(answer) is False
     assert "— FAIL" in capsys.readouterr().out

@@ -76,6 +76,9 @@ def require_number(value, name: str = "your answer") -> float:
     require_answer(value, name)
     if isinstance(value, bool):
         raise Fail(f"{name} is a bool ({value}); a number was expected.")
+    if isinstance(value, (str, bytes)):
+        raise Fail(f"{name} is the text {value!r}; a number was expected.",
+                   "Remove the quotes: 32 is a number, '32' is text.")
     try:
         number = float(value)
     except (TypeError, ValueError):
