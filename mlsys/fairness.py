@@ -1,0 +1,712 @@
+"""Fairness: models encode the past, group metrics, per-group thresholds, and no free lunch.
+
+A generated lending history in two groups, A and B. Whether an applicant repays depends only on
+two merit features (income and credit history), never on the group. Past loan officers approved
+group B less often than its merit warranted (`historical_bias`), and a postcode feature that says
+nothing about merit reveals the group (`proxy_strength`). A model trained on those decisions
+learns the bias back, through the postcode when the group itself is dropped.
+
+The metrics follow Hardt, Price & Srebro (NeurIPS 2016) for equalized odds and equal opportunity;
+the impossibility results are Kleinberg, Mullainathan & Raghavan (ITCS 2017) and Chouldechova
+(Big Data 5(2), 2017), whose identity is `compute_chouldechova_fpr`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from sklearn.linear_model import LogisticRegression
+
+from mlsys._validate import check_choice, check_number, check_samples
+from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate
+
+#: The two groups, in the order every table and figure uses.
+GROUPS = ("A", "B")
+#: Share of applicants in group B.
+SHARE_B = 0.4
+#: The merit features (repayment depends on these alone) and the proxy.
+MERIT_FEATURES = ("income", "credit_history")
+PROXY_FEATURE = "postcode"
+#: Metrics of `compute_group_rates`, with the fairness criterion that asks each to be equal.
+CRITERIA = {
+    "selection_rate": "demographic parity",
+    "tpr": "equal opportunity",
+    "fpr": "equalized odds (with tpr)",
+    "ppv": "predictive parity",
+}
+#: Two rates count as equal when they differ by at most this much (in the explorers' titles).
+TOLERANCE = 0.05
+
+_STYLE = {"A": dict(color=PALETTE["blue"], hatch="", marker="o", linestyle=LINESTYLES[0]),
+          "B": dict(color=PALETTE["orange"], hatch="//", marker="s", linestyle=LINESTYLES[1])}
+
+
+# ---------------------------------------------------------------------------------------------
+# The lending history
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class Applicants:
+    """Generated loan applicants: features, group, true outcome and the past decision."""
+
+    features: pd.DataFrame = field(repr=False)  # income, credit_history (merit), postcode (proxy)
+    group: np.ndarray = field(repr=False)       # "A" or "B"
+    repaid: np.ndarray = field(repr=False)      # 1 if the applicant would repay (the truth)
+    approved: np.ndarray = field(repr=False)    # 1 if past loan officers approved (the label)
+
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def _merit_logit(income, credit_history):
+    # Log-odds of repaying; the group does not appear, so the truth is the same for A and B.
+    return 1.0 * income + 0.7 * credit_history + 0.2
+
+
+def make_applicants(n=4_000, seed=0, *, historical_bias=1.5, proxy_strength=1.0,
+                    income_gap=0.0) -> Applicants:
+    """Generate applicants and the decisions biased loan officers made about them.
+
+    Per applicant: group B with probability 0.4; income ~ Normal(-`income_gap` in group B, else
+    0; sd 1) and credit history = 0.6 x income + Normal(0, 0.8), both in standard units; repaid ~
+    Bernoulli(sigmoid(m)) with merit log-odds ``m = income + 0.7 x credit_history + 0.2``;
+    approved ~ Bernoulli(sigmoid(2 x (m - historical_bias x [group B]))); postcode =
+    2 x `proxy_strength` x [group B] + Normal(0, 1), a neighbourhood index unrelated to merit.
+
+    Parameters
+    ----------
+    n : int, default 4_000
+        Number of applicants, ``>= 10``.
+    seed : int, default 0
+        Seed of the random generator.
+    historical_bias : float, default 1.5
+        Penalty, in log-odds of approval, that past officers gave group B; ``0 <= bias <= 5``.
+    proxy_strength : float, default 1.0
+        How well the postcode reveals the group: 0 = not at all, 1 = the group means are 2 sd
+        apart; ``0 <= strength <= 2``.
+    income_gap : float, default 0.0
+        How much lower group B's mean income is, in sd; ``0 <= gap <= 2``. A gap makes the
+        groups' base rates (repayment rates) differ.
+
+    Returns
+    -------
+    Applicants
+        ``features`` (a DataFrame with columns income, credit_history, postcode), ``group``,
+        ``repaid`` and ``approved``, one entry per applicant.
+
+    Examples
+    --------
+    >>> applicants = make_applicants(1_000, seed=1)
+    >>> list(applicants.features.columns)
+    ['income', 'credit_history', 'postcode']
+    >>> sorted(set(applicants.group.tolist()))
+    ['A', 'B']
+    """
+    n = check_number("n", n, low=10, integer=True, unit="applicants")
+    historical_bias = check_number("historical_bias", historical_bias, low=0, high=5,
+                                   unit="log-odds")
+    proxy_strength = check_number("proxy_strength", proxy_strength, low=0, high=2)
+    income_gap = check_number("income_gap", income_gap, low=0, high=2, unit="sd")
+    rng = np.random.default_rng(check_number("seed", seed, low=0, integer=True))
+    in_b = rng.random(n) < SHARE_B
+    income = rng.normal(-income_gap * in_b, 1.0)
+    credit_history = 0.6 * income + rng.normal(0, 0.8, n)
+    merit = _merit_logit(income, credit_history)
+    repaid = (rng.random(n) < _sigmoid(merit)).astype(int)
+    approved = (rng.random(n) < _sigmoid(2 * (merit - historical_bias * in_b))).astype(int)
+    postcode = 2 * proxy_strength * in_b + rng.normal(0, 1, n)
+    features = pd.DataFrame({"income": income, "credit_history": credit_history,
+                             "postcode": postcode})
+    return Applicants(features, np.where(in_b, "B", "A"), repaid, approved)
+
+
+def _check_applicants(applicants) -> Applicants:
+    if not isinstance(applicants, Applicants):
+        raise TypeError("applicants must be the result of make_applicants; "
+                        f"got {type(applicants).__name__}")
+    return applicants
+
+
+def _check_columns(columns) -> list:
+    allowed = (*MERIT_FEATURES, PROXY_FEATURE, "group")
+    if isinstance(columns, (str, bytes)) or not isinstance(columns, Sequence) or not columns:
+        raise TypeError(f"columns must be a non-empty list of names from {allowed}; "
+                        f"got {columns!r}")
+    return [check_choice(f"columns[{i}]", c, allowed) for i, c in enumerate(columns)]
+
+
+def make_design_matrix(applicants, columns) -> np.ndarray:
+    """Return the chosen columns as a 2-D float array; ``"group"`` becomes 1 for B, 0 for A.
+
+    Parameters
+    ----------
+    applicants : Applicants
+        As returned by `make_applicants`.
+    columns : sequence of str
+        Names among ``income``, ``credit_history``, ``postcode`` and ``group``.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n_applicants, len(columns))
+
+    Examples
+    --------
+    >>> make_design_matrix(make_applicants(20), ["income", "group"]).shape
+    (20, 2)
+    """
+    applicants = _check_applicants(applicants)
+    columns = _check_columns(columns)
+    is_b = (applicants.group == "B").astype(float)
+    return np.column_stack([is_b if c == "group" else applicants.features[c].to_numpy()
+                            for c in columns])
+
+
+def compute_selection_rates(history, new, feature_sets) -> pd.DataFrame:
+    """Train one logistic regression per feature set on past decisions; approval rate by group.
+
+    Each model learns `history.approved` from its columns and approves a new applicant when its
+    predicted probability is at least 0.5. The last column, ``"repaid"``, is the share of each
+    group in `new` that would actually repay: what a decision on merit alone would track.
+
+    Parameters
+    ----------
+    history : Applicants
+        Training applicants with past decisions.
+    new : Applicants
+        Applicants the models decide on.
+    feature_sets : dict
+        Name of a model -> list of columns (see `make_design_matrix`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``A``, ``B``; one column per model (share approved) and ``repaid``.
+
+    Examples
+    --------
+    >>> rates = compute_selection_rates(make_applicants(2_000, seed=0),
+    ...                                 make_applicants(2_000, seed=1),
+    ...                                 {"merit only": ["income", "credit_history"]})
+    >>> list(rates.columns), list(rates.index)
+    (['merit only', 'repaid'], ['A', 'B'])
+    """
+    history, new = _check_applicants(history), _check_applicants(new)
+    if not isinstance(feature_sets, Mapping) or not feature_sets:
+        raise TypeError("feature_sets must be a non-empty dict of model name -> list of columns; "
+                        f"got {feature_sets!r}")
+    table = {}
+    for name, columns in feature_sets.items():
+        model = LogisticRegression().fit(make_design_matrix(history, columns), history.approved)
+        approve = model.predict_proba(make_design_matrix(new, columns))[:, 1] >= 0.5
+        table[name] = [approve[new.group == g].mean() for g in GROUPS]
+    table["repaid"] = [new.repaid[new.group == g].mean() for g in GROUPS]
+    return pd.DataFrame(table, index=list(GROUPS))
+
+
+@functools.lru_cache(maxsize=64)
+def _encoded_rates(historical_bias, proxy_strength, n, seed) -> pd.DataFrame:
+    kwargs = dict(historical_bias=historical_bias, proxy_strength=proxy_strength)
+    history, new = make_applicants(n, seed, **kwargs), make_applicants(n, seed + 1, **kwargs)
+    models = {"with group": [*MERIT_FEATURES, PROXY_FEATURE, "group"],
+              "group dropped,\npostcode kept": [*MERIT_FEATURES, PROXY_FEATURE],
+              "merit features\nonly": list(MERIT_FEATURES)}
+    return compute_selection_rates(history, new, models)
+
+
+def plot_encoded_bias(historical_bias, proxy_strength, *, n=4_000, seed=0) -> Figure:
+    """Bar chart of approval rates by group for models trained on biased past decisions.
+
+    Three models learn past approvals: with the group, without it (the postcode stays), and on
+    merit features alone. Both groups repay equally often, so any gap is learned bias.
+
+    Parameters
+    ----------
+    historical_bias, proxy_strength
+        As in `make_applicants`.
+    n : int, default 4_000
+        Applicants in the training history and, separately, in the new applicants.
+    seed : int, default 0
+        The history uses `seed`, the new applicants ``seed + 1``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Titled with the gap left by dropping the group.
+
+    Examples
+    --------
+    >>> fig = plot_encoded_bias(1.5, 1.0)
+    >>> fig.axes[0].get_title(loc="left").startswith("Without the group")
+    True
+    """
+    historical_bias = check_number("historical_bias", historical_bias, low=0, high=5)
+    proxy_strength = check_number("proxy_strength", proxy_strength, low=0, high=2)
+    n = check_number("n", n, low=10, integer=True)
+    seed = check_number("seed", seed, low=0, integer=True)
+    rates = _encoded_rates(historical_bias, proxy_strength, n, seed)
+    fig = Figure(figsize=FIGSIZE, layout="constrained")
+    ax = fig.add_subplot()
+    positions = np.arange(len(rates.columns))
+    for offset, g in zip((-0.2, 0.2), GROUPS):
+        style = _STYLE[g]
+        bars = ax.bar(positions + offset, rates.loc[g], width=0.38, color=style["color"],
+                      hatch=style["hatch"], edgecolor="white", label=f"group {g}")
+        ax.bar_label(bars, labels=[f"{v:.0%}" for v in rates.loc[g]], fontsize=8)
+    ax.set_xticks(positions, [c.replace("repaid", "would repay\n(the truth)")
+                              for c in rates.columns])
+    ax.set_ylim(0, 1)
+    blind_gap = rates.iloc[0, 1] - rates.iloc[1, 1]
+    title = (f"Without the group, the model still approves A {100 * blind_gap:.0f} points more "
+             f"often than B\n(bias {historical_bias:g} log-odds, proxy strength "
+             f"{proxy_strength:g})")
+    decorate(ax, xlabel="model trained on past decisions, and the truth", ylabel="share approved",
+             title=title, legend=True)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Group metrics
+# ---------------------------------------------------------------------------------------------
+
+def _check_labels(name, values, n=None) -> np.ndarray:
+    values = check_samples(name, values)
+    if not np.isin(values, (0, 1)).all():
+        found = sorted(set(values.tolist()))[:5]
+        raise ValueError(f"{name} must contain only 0 and 1; got values such as {found}")
+    if n is not None and len(values) != n:
+        raise ValueError(f"{name} must have one entry per applicant ({n}); got {len(values)}")
+    return values.astype(int)
+
+
+def _check_group(group, n) -> np.ndarray:
+    if isinstance(group, (str, bytes)) or group is None:
+        raise TypeError(f"group must be a sequence of group names; got {type(group).__name__}")
+    group = np.asarray(group)
+    if group.ndim != 1 or len(group) != n:
+        raise ValueError(f"group must be one-dimensional with one entry per applicant ({n}); "
+                         f"got shape {group.shape}")
+    return group
+
+
+def _check_scores(y_score, n) -> np.ndarray:
+    y_score = check_samples("y_score", y_score)
+    if len(y_score) != n:
+        raise ValueError(f"y_score must have one entry per applicant ({n}); got {len(y_score)}")
+    if y_score.min() < 0 or y_score.max() > 1:
+        raise ValueError("y_score must be probabilities between 0 and 1")
+    return y_score
+
+
+def _rate(numerator, denominator) -> float:
+    return float(numerator / denominator) if denominator else float("nan")
+
+
+def compute_group_rates(y_true, y_pred, group) -> pd.DataFrame:
+    """Return, per group, the base rate and the rates fairness criteria compare.
+
+    From each group's confusion matrix (TP, FP, FN, TN): selection rate (TP + FP) / n, true
+    positive rate TP / (TP + FN), false positive rate FP / (FP + TN), precision or positive
+    predictive value TP / (TP + FP), and accuracy. A rate whose denominator is 0 is NaN.
+
+    Parameters
+    ----------
+    y_true : sequence of {0, 1}
+        True outcomes (1 = repaid).
+    y_pred : sequence of {0, 1}
+        Decisions (1 = approve), same length.
+    group : sequence
+        Group of each applicant, same length.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group (sorted); columns ``n``, ``base_rate``, ``selection_rate``, ``tpr``,
+        ``fpr``, ``ppv``, ``accuracy``.
+
+    Examples
+    --------
+    >>> rates = compute_group_rates([1, 0, 1, 1, 0, 0], [1, 1, 0, 1, 0, 0],
+    ...                             ["A", "A", "A", "B", "B", "B"])
+    >>> rates[["selection_rate", "tpr", "fpr"]].round(2)
+       selection_rate  tpr  fpr
+    A            0.67  0.5  1.0
+    B            0.33  1.0  0.0
+    """
+    y_true = _check_labels("y_true", y_true)
+    y_pred = _check_labels("y_pred", y_pred, len(y_true))
+    group = _check_group(group, len(y_true))
+    rows = {}
+    for g in np.unique(group):
+        t, p = y_true[group == g], y_pred[group == g]
+        tp, fp = np.sum((t == 1) & (p == 1)), np.sum((t == 0) & (p == 1))
+        fn, tn = np.sum((t == 1) & (p == 0)), np.sum((t == 0) & (p == 0))
+        rows[g] = {"n": len(t), "base_rate": t.mean(), "selection_rate": (tp + fp) / len(t),
+                   "tpr": _rate(tp, tp + fn), "fpr": _rate(fp, fp + tn),
+                   "ppv": _rate(tp, tp + fp), "accuracy": (tp + tn) / len(t)}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def compute_calibration(y_true, y_score, group, n_bins=5) -> pd.DataFrame:
+    """Return, per group and score bin, the mean score and the observed rate of positives.
+
+    A score is calibrated in a group when, in every bin, the share of positives equals the mean
+    score: of applicants scored about 0.7, about 70% repay.
+
+    Parameters
+    ----------
+    y_true : sequence of {0, 1}
+        True outcomes.
+    y_score : sequence of float
+        Predicted probabilities in [0, 1], same length.
+    group : sequence
+        Group of each applicant, same length.
+    n_bins : int, default 5
+        Equal-width score bins on [0, 1], ``2 <= n_bins <= 50``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``group``, ``bin``, ``n``, ``mean_score``, ``observed_rate``; empty bins left out.
+
+    Examples
+    --------
+    >>> table = compute_calibration([0, 1, 1, 1], [0.1, 0.9, 0.8, 0.7], ["A"] * 4, n_bins=2)
+    >>> table.n.tolist(), table.observed_rate.tolist()
+    ([1, 3], [0.0, 1.0])
+    """
+    y_true = _check_labels("y_true", y_true)
+    y_score = _check_scores(y_score, len(y_true))
+    group = _check_group(group, len(y_true))
+    n_bins = check_number("n_bins", n_bins, low=2, high=50, integer=True)
+    bins = np.minimum((y_score * n_bins).astype(int), n_bins - 1)
+    frame = pd.DataFrame({"group": group, "bin": bins, "y": y_true, "score": y_score})
+    table = frame.groupby(["group", "bin"]).agg(n=("y", "size"), mean_score=("score", "mean"),
+                                                observed_rate=("y", "mean"))
+    return table.reset_index()
+
+
+def compute_chouldechova_fpr(base_rate, ppv, fnr) -> float:
+    """Return the false positive rate that a base rate, a precision and a miss rate force.
+
+    Chouldechova (2017): ``FPR = p / (1 - p) x (1 - PPV) / PPV x (1 - FNR)``. It is an identity
+    of the confusion matrix, so it holds exactly for any classifier and any group. Two groups with
+    different base rates p and equal PPV and FNR must therefore have different FPRs.
+
+    Parameters
+    ----------
+    base_rate : float
+        Share of positives in the group, ``0 < p < 1``.
+    ppv : float
+        Precision, ``0 < PPV <= 1``.
+    fnr : float
+        False negative rate 1 - TPR, ``0 <= FNR <= 1``.
+
+    Returns
+    -------
+    float
+        The false positive rate (may exceed 1 if the three inputs cannot occur together).
+
+    Examples
+    --------
+    >>> round(compute_chouldechova_fpr(0.5, 0.8, 0.2), 3)
+    0.2
+    >>> round(compute_chouldechova_fpr(0.3, 0.8, 0.2), 3)
+    0.086
+    """
+    base_rate = check_number("base_rate", base_rate, low=0, high=1, low_open=True,
+                             high_open=True)
+    ppv = check_number("ppv", ppv, low=0, high=1, low_open=True)
+    fnr = check_number("fnr", fnr, low=0, high=1)
+    return base_rate / (1 - base_rate) * (1 - ppv) / ppv * (1 - fnr)
+
+
+# ---------------------------------------------------------------------------------------------
+# A model trained on true outcomes, and a threshold per group
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class ScoredApplicants:
+    """New applicants scored by a model trained on true repayment (merit features only)."""
+
+    group: np.ndarray = field(repr=False)    # "A" or "B"
+    repaid: np.ndarray = field(repr=False)   # 1 if the applicant repays
+    score: np.ndarray = field(repr=False)    # predicted probability of repaying
+
+
+@functools.lru_cache(maxsize=16)
+def _scored(income_gap, n, seed) -> ScoredApplicants:
+    history = make_applicants(n, seed, income_gap=income_gap)
+    new = make_applicants(n, seed + 1, income_gap=income_gap)
+    columns = list(MERIT_FEATURES)
+    model = LogisticRegression().fit(make_design_matrix(history, columns), history.repaid)
+    score = model.predict_proba(make_design_matrix(new, columns))[:, 1]
+    for array in (new.group, new.repaid, score):
+        array.setflags(write=False)  # cached: shared by every caller
+    return ScoredApplicants(new.group, new.repaid, score)
+
+
+def make_scored_applicants(income_gap=0.5, n=4_000, seed=0) -> ScoredApplicants:
+    """Train a logistic regression on who repaid (merit features only) and score new applicants.
+
+    With the truth as the label and no group or proxy among the features, this is the model a
+    careful team would build. Repayment depends on merit alone, so its scores are calibrated in
+    both groups; with an `income_gap`, the groups' base rates still differ.
+
+    Parameters
+    ----------
+    income_gap : float, default 0.5
+        As in `make_applicants`, ``0 <= gap <= 2``.
+    n : int, default 4_000
+        Applicants in the training set and, separately, in the scored set, ``>= 10``.
+    seed : int, default 0
+        Training uses `seed`, the scored applicants ``seed + 1``.
+
+    Returns
+    -------
+    ScoredApplicants
+        Read-only arrays ``group``, ``repaid`` and ``score``.
+
+    Examples
+    --------
+    >>> scored = make_scored_applicants(0.5, n=1_000)
+    >>> scored.score.shape, bool(0 < scored.score.min() < scored.score.max() < 1)
+    ((1000,), True)
+    """
+    income_gap = check_number("income_gap", income_gap, low=0, high=2, unit="sd")
+    n = check_number("n", n, low=10, integer=True, unit="applicants")
+    seed = check_number("seed", seed, low=0, integer=True)
+    return _scored(income_gap, n, seed)
+
+
+def _check_thresholds(thresholds) -> dict:
+    if not isinstance(thresholds, Mapping) or not thresholds:
+        raise TypeError(f"thresholds must be a dict of group -> threshold in [0, 1]; got "
+                        f"{thresholds!r}")
+    return {g: check_number(f"thresholds[{g!r}]", t, low=0, high=1)
+            for g, t in thresholds.items()}
+
+
+def apply_group_thresholds(y_score, group, thresholds) -> np.ndarray:
+    """Approve each applicant whose score is at least their group's threshold.
+
+    Parameters
+    ----------
+    y_score : sequence of float
+        Predicted probabilities in [0, 1].
+    group : sequence
+        Group of each applicant, same length; every group needs a threshold.
+    thresholds : dict
+        Group -> threshold in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray of {0, 1}
+        The decisions.
+
+    Examples
+    --------
+    >>> apply_group_thresholds([0.3, 0.6, 0.3, 0.6], ["A", "A", "B", "B"],
+    ...                        {"A": 0.5, "B": 0.25}).tolist()
+    [0, 1, 1, 1]
+    """
+    y_score = check_samples("y_score", y_score)
+    group = _check_group(group, len(y_score))
+    y_score = _check_scores(y_score, len(y_score))
+    thresholds = _check_thresholds(thresholds)
+    missing = sorted(set(np.unique(group).tolist()) - set(thresholds))
+    if missing:
+        raise ValueError(f"thresholds has no entry for group(s) {missing}")
+    cutoffs = np.array([thresholds[g] for g in group.tolist()])
+    return (y_score >= cutoffs).astype(int)
+
+
+@dataclass(frozen=True)
+class ThresholdChoice:
+    """The per-group thresholds that meet a fairness constraint with the best accuracy."""
+
+    threshold_a: float
+    threshold_b: float
+    accuracy: float    # overall, both groups together
+    gap: float         # |rate in A - rate in B| of the constrained rate
+
+
+def choose_thresholds(y_true, y_score, group, grid, *, criterion="tpr",
+                      tolerance=0.02) -> ThresholdChoice:
+    """Search a grid of thresholds for groups A and B; keep the most accurate fair enough pair.
+
+    Parameters
+    ----------
+    y_true : sequence of {0, 1}
+        True outcomes.
+    y_score : sequence of float
+        Predicted probabilities in [0, 1].
+    group : sequence of {"A", "B"}
+        Group of each applicant.
+    grid : sequence of float
+        Candidate thresholds in [0, 1], tried for each group.
+    criterion : {"tpr", "selection_rate", "fpr", "ppv"}, default "tpr"
+        The rate that must be (nearly) equal: "tpr" is equal opportunity.
+    tolerance : float, default 0.02
+        Largest allowed gap between the groups' rates, ``0 <= tolerance <= 1``.
+
+    Returns
+    -------
+    ThresholdChoice
+        Raises ValueError when no pair in the grid meets the constraint.
+
+    Examples
+    --------
+    >>> scored = make_scored_applicants(0.5, n=2_000)
+    >>> choice = choose_thresholds(scored.repaid, scored.score, scored.group,
+    ...                            np.arange(0.3, 0.71, 0.05).round(2))
+    >>> choice.gap <= 0.02
+    True
+    """
+    y_true = _check_labels("y_true", y_true)
+    y_score = _check_scores(y_score, len(y_true))
+    group = _check_group(group, len(y_true))
+    if not set(np.unique(group).tolist()) <= set(GROUPS):
+        raise ValueError(f"group must contain only {GROUPS}")
+    grid = check_samples("grid", grid)
+    if grid.min() < 0 or grid.max() > 1:
+        raise ValueError("grid must hold thresholds between 0 and 1")
+    criterion = check_choice("criterion", criterion, tuple(CRITERIA))
+    tolerance = check_number("tolerance", tolerance, low=0, high=1)
+    best = None
+    for threshold_a in grid:
+        for threshold_b in grid:
+            y_pred = apply_group_thresholds(y_score, group, {"A": threshold_a, "B": threshold_b})
+            rates = compute_group_rates(y_true, y_pred, group)[criterion]
+            gap = abs(rates["A"] - rates["B"])
+            accuracy = float(np.mean(y_pred == y_true))
+            if gap <= tolerance and (best is None or accuracy > best.accuracy):
+                best = ThresholdChoice(float(threshold_a), float(threshold_b), accuracy,
+                                       float(gap))
+    if best is None:
+        raise ValueError(f"no pair of thresholds in grid keeps the {criterion} gap within "
+                         f"tolerance {tolerance}; use a finer grid or a larger tolerance")
+    return best
+
+
+def _group_bars(ax, rates, metrics) -> None:
+    positions = np.arange(len(metrics))
+    for offset, g in zip((-0.2, 0.2), GROUPS):
+        style = _STYLE[g]
+        values = rates.loc[g, list(metrics)]
+        bars = ax.bar(positions + offset, values, width=0.38, color=style["color"],
+                      hatch=style["hatch"], edgecolor="white", label=f"group {g}")
+        ax.bar_label(bars, labels=[f"{v:.2f}" for v in values], fontsize=8)
+    ax.set_xticks(positions, list(metrics.values()))
+    ax.set_ylim(0, 1.08)
+
+
+def _verdicts(rates) -> tuple:
+    holds, fails = [], []
+    for metric, name in (("selection_rate", "parity"), ("tpr", "equal opportunity"),
+                         ("ppv", "predictive parity")):
+        gap = abs(rates.loc["A", metric] - rates.loc["B", metric])
+        (holds if gap <= TOLERANCE else fails).append(name)
+    odds_gap = max(abs(rates.loc["A", m] - rates.loc["B", m]) for m in ("tpr", "fpr"))
+    (holds if odds_gap <= TOLERANCE else fails).append("equalized odds")
+    return holds, fails
+
+
+def plot_group_thresholds(threshold_a, threshold_b, *, income_gap=0.5, n=4_000,
+                          seed=0) -> Figure:
+    """Bar chart of every group metric when groups A and B get their own thresholds.
+
+    Parameters
+    ----------
+    threshold_a, threshold_b : float
+        Approval thresholds on the predicted probability of repaying, in [0, 1].
+    income_gap, n, seed
+        As in `make_scored_applicants`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Titled with the overall accuracy and which criteria hold within `TOLERANCE`.
+
+    Examples
+    --------
+    >>> fig = plot_group_thresholds(0.5, 0.5)
+    >>> fig.axes[0].get_title(loc="left").split(":")[0]
+    'A at 0.50, B at 0.50'
+    """
+    threshold_a = check_number("threshold_a", threshold_a, low=0, high=1)
+    threshold_b = check_number("threshold_b", threshold_b, low=0, high=1)
+    scored = make_scored_applicants(income_gap, n, seed)
+    y_pred = apply_group_thresholds(scored.score, scored.group,
+                                    {"A": threshold_a, "B": threshold_b})
+    rates = compute_group_rates(scored.repaid, y_pred, scored.group)
+    accuracy = np.mean(y_pred == scored.repaid)
+    holds, fails = _verdicts(rates)
+    fig = Figure(figsize=FIGSIZE, layout="constrained")
+    ax = fig.add_subplot()
+    _group_bars(ax, rates, {"selection_rate": "selection rate", "tpr": "true positive rate",
+                            "fpr": "false positive rate", "ppv": "precision"})
+    title = (f"A at {threshold_a:.2f}, B at {threshold_b:.2f}: accuracy {accuracy:.1%}\n"
+             f"criteria met (gaps at most {TOLERANCE:g}): {', '.join(holds) or 'none'}")
+    decorate(ax, xlabel="metric, per group", ylabel="rate", title=title, legend=True)
+    ax.legend(loc="upper right", ncols=2)
+    return fig
+
+
+def plot_no_free_lunch(income_gap, threshold=0.5, *, n=4_000, seed=0) -> Figure:
+    """Calibration per group (left) and error rates per group (right) for one threshold.
+
+    Parameters
+    ----------
+    income_gap : float
+        How much lower group B's mean income is, in sd, ``0 <= gap <= 2``.
+    threshold : float, default 0.5
+        One approval threshold for both groups, in [0, 1].
+    n, seed
+        As in `make_scored_applicants`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Titled with the base rates and the false positive rates of both groups.
+
+    Examples
+    --------
+    >>> fig = plot_no_free_lunch(0.0)
+    >>> fig.get_suptitle().startswith("Base rates")
+    True
+    """
+    threshold = check_number("threshold", threshold, low=0, high=1)
+    scored = make_scored_applicants(income_gap, n, seed)
+    calibration = compute_calibration(scored.repaid, scored.score, scored.group, n_bins=5)
+    y_pred = (scored.score >= threshold).astype(int)
+    rates = compute_group_rates(scored.repaid, y_pred, scored.group)
+    rates["fnr"] = 1 - rates["tpr"]
+    fig = Figure(figsize=FIGSIZE, layout="constrained")
+    left, right = fig.subplots(1, 2, width_ratios=(1, 1.3))
+    left.plot([0, 1], [0, 1], color=PALETTE["black"], lw=1, linestyle=":",
+              label="perfect calibration")
+    for g in GROUPS:
+        rows = calibration[(calibration.group == g) & (calibration.n >= 20)]
+        style = _STYLE[g]
+        left.plot(rows.mean_score, rows.observed_rate, color=style["color"],
+                  marker=style["marker"], linestyle=style["linestyle"], label=f"group {g}")
+    left.set_xlim(0, 1)
+    left.set_ylim(0, 1)
+    decorate(left, xlabel="predicted probability of repaying", ylabel="share who repay")
+    left.legend(loc="upper left")
+    _group_bars(right, rates, {"fpr": "false positive\nrate", "fnr": "false negative\nrate",
+                               "ppv": "precision"})
+    decorate(right, xlabel=f"metric at threshold {threshold:.2f}", ylabel="rate", legend=True)
+    right.legend(loc="upper right", ncols=2)
+    base_a, base_b = rates.loc["A", "base_rate"], rates.loc["B", "base_rate"]
+    fpr_a, fpr_b = rates.loc["A", "fpr"], rates.loc["B", "fpr"]
+    fig.suptitle(f"Base rates {base_a:.0%} (A) vs {base_b:.0%} (B): calibrated in both "
+                 f"groups,\nyet false positive rates {fpr_a:.2f} vs {fpr_b:.2f}",
+                 x=0.02, ha="left", fontsize=11, fontweight="bold")
+    return fig

@@ -1,0 +1,293 @@
+"""Tests of mlsys.fairness: the biased history, group metrics against fairlearn, thresholds."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from fairlearn.metrics import (  # noqa: E402
+    MetricFrame,
+    equal_opportunity_difference,
+    false_positive_rate,
+    selection_rate,
+    true_positive_rate,
+)
+from sklearn.metrics import accuracy_score, precision_score  # noqa: E402
+
+from mlsys.fairness import (  # noqa: E402
+    apply_group_thresholds,
+    choose_thresholds,
+    compute_calibration,
+    compute_chouldechova_fpr,
+    compute_group_rates,
+    compute_selection_rates,
+    make_applicants,
+    make_design_matrix,
+    make_scored_applicants,
+    plot_encoded_bias,
+    plot_group_thresholds,
+    plot_no_free_lunch,
+)
+from mlsys.style import FIGSIZE  # noqa: E402
+
+BLIND = ["income", "credit_history", "postcode"]
+MERIT = ["income", "credit_history"]
+
+
+@pytest.fixture(scope="module")
+def scored():
+    return make_scored_applicants(0.5, n=4_000, seed=0)
+
+
+@pytest.fixture(scope="module")
+def decisions(scored):
+    return scored.repaid, (scored.score >= 0.5).astype(int), scored.group
+
+
+# --- The biased history ----------------------------------------------------------------------
+
+def test_make_applicants_is_seeded_and_shaped():
+    first, again = make_applicants(500, seed=3), make_applicants(500, seed=3)
+    assert first.features.equals(again.features)
+    assert np.array_equal(first.approved, again.approved)
+    assert first.features.shape == (500, 3) and first.group.shape == (500,)
+    assert set(first.group) == {"A", "B"} and set(first.repaid) <= {0, 1}
+
+
+def test_without_bias_or_gap_groups_are_treated_alike():
+    applicants = make_applicants(20_000, seed=0, historical_bias=0, income_gap=0)
+    in_b = applicants.group == "B"
+    assert applicants.approved[in_b].mean() == pytest.approx(applicants.approved[~in_b].mean(),
+                                                             abs=0.02)
+    assert applicants.repaid[in_b].mean() == pytest.approx(applicants.repaid[~in_b].mean(),
+                                                           abs=0.02)
+
+
+def test_bias_lowers_past_approvals_of_b_but_not_their_repayment():
+    applicants = make_applicants(20_000, seed=0, historical_bias=1.5)
+    in_b = applicants.group == "B"
+    assert applicants.approved[~in_b].mean() - applicants.approved[in_b].mean() > 0.2
+    assert abs(applicants.repaid[~in_b].mean() - applicants.repaid[in_b].mean()) < 0.03
+
+
+def test_proxy_strength_controls_how_well_postcode_reveals_the_group():
+    def separation(strength):
+        a = make_applicants(10_000, seed=0, proxy_strength=strength)
+        postcode = a.features["postcode"].to_numpy()
+        return postcode[a.group == "B"].mean() - postcode[a.group == "A"].mean()
+    assert separation(0) == pytest.approx(0, abs=0.06)
+    assert separation(1) == pytest.approx(2, abs=0.06)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(n=5), "n must"), (dict(n=100.5), "n must"), (dict(seed=-1), "seed must"),
+    (dict(historical_bias=-1), "historical_bias"), (dict(historical_bias=9), "historical_bias"),
+    (dict(proxy_strength=3), "proxy_strength"), (dict(income_gap=float("nan")), "income_gap"),
+])
+def test_make_applicants_rejects_bad_arguments(kwargs, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        make_applicants(**kwargs)
+
+
+def test_make_design_matrix_encodes_the_group():
+    applicants = make_applicants(50, seed=0)
+    matrix = make_design_matrix(applicants, ["group", "income"])
+    assert np.array_equal(matrix[:, 0], applicants.group == "B")
+    assert np.array_equal(matrix[:, 1], applicants.features["income"])
+
+
+@pytest.mark.parametrize("columns, error", [(["zip"], ValueError), ("income", TypeError),
+                                            ([], TypeError)])
+def test_make_design_matrix_rejects_bad_columns(columns, error):
+    with pytest.raises(error, match="columns"):
+        make_design_matrix(make_applicants(50), columns)
+
+
+def test_make_design_matrix_rejects_other_objects():
+    with pytest.raises(TypeError, match="applicants"):
+        make_design_matrix({"income": [1]}, ["income"])
+
+
+def test_dropping_the_group_leaves_a_gap_through_the_proxy():
+    rates = compute_selection_rates(make_applicants(4_000, 0), make_applicants(4_000, 1),
+                                    {"with": [*BLIND, "group"], "blind": BLIND, "merit": MERIT})
+    gap = rates.loc["A"] - rates.loc["B"]
+    assert gap["with"] > gap["blind"] > 0.1      # the proxy carries much of the bias
+    assert abs(gap["merit"]) < 0.05              # merit alone treats the groups alike
+    assert abs(gap["repaid"]) < 0.05
+
+
+def test_compute_selection_rates_rejects_bad_feature_sets():
+    applicants = make_applicants(50)
+    with pytest.raises(TypeError, match="feature_sets"):
+        compute_selection_rates(applicants, applicants, ["income"])
+
+
+# --- Group metrics ---------------------------------------------------------------------------
+
+def test_group_rates_on_a_tiny_example_by_hand():
+    rates = compute_group_rates([1, 1, 0, 0, 1, 0], [1, 0, 1, 0, 1, 1], ["A"] * 4 + ["B"] * 2)
+    assert rates.loc["A"].to_dict() == pytest.approx(
+        dict(n=4, base_rate=0.5, selection_rate=0.5, tpr=0.5, fpr=0.5, ppv=0.5, accuracy=0.5))
+    assert rates.loc["B", "ppv"] == 0.5 and rates.loc["B", "tpr"] == 1.0
+
+
+def test_group_rates_equal_fairlearns_metric_frame(decisions):
+    y_true, y_pred, group = decisions
+    frame = MetricFrame(
+        metrics={"selection_rate": selection_rate, "tpr": true_positive_rate,
+                 "fpr": false_positive_rate, "ppv": precision_score, "accuracy": accuracy_score},
+        y_true=y_true, y_pred=y_pred, sensitive_features=group)
+    mine = compute_group_rates(y_true, y_pred, group)
+    for column in frame.by_group.columns:
+        np.testing.assert_allclose(mine[column], frame.by_group[column], rtol=0, atol=1e-12)
+    assert abs(mine["tpr"]["A"] - mine["tpr"]["B"]) == pytest.approx(
+        equal_opportunity_difference(y_true, y_pred, sensitive_features=group), abs=1e-12)
+
+
+def test_a_rate_with_an_empty_denominator_is_nan():
+    rates = compute_group_rates([0, 0], [0, 0], ["A", "A"])
+    assert np.isnan(rates.loc["A", "tpr"]) and np.isnan(rates.loc["A", "ppv"])
+
+
+@pytest.mark.parametrize("args, error, match", [
+    (([1, 2], [1, 0], ["A", "A"]), ValueError, "y_true"),
+    (([1, 0], [1], ["A", "A"]), ValueError, "y_pred"),
+    (([1, 0], [1, 0], ["A"]), ValueError, "group"),
+    (([1, 0], [1, 0], "AB"), TypeError, "group"),
+    (("10", [1, 0], ["A", "A"]), TypeError, "y_true"),
+])
+def test_group_rates_reject_bad_input(args, error, match):
+    with pytest.raises(error, match=match):
+        compute_group_rates(*args)
+
+
+def test_scores_are_calibrated_in_both_groups(scored):
+    table = compute_calibration(scored.repaid, scored.score, scored.group, n_bins=5)
+    big = table[table.n >= 100]
+    assert set(big.group) == {"A", "B"}
+    assert np.abs(big.mean_score - big.observed_rate).max() < 0.05
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(y_score=[0.5, 1.5]), "y_score"), (dict(n_bins=1), "n_bins"),
+    (dict(y_score=[0.5]), "y_score"),
+])
+def test_compute_calibration_rejects_bad_input(kwargs, match):
+    args = dict(y_true=[0, 1], y_score=[0.2, 0.8], group=["A", "B"]) | kwargs
+    with pytest.raises((ValueError, TypeError), match=match):
+        compute_calibration(**args)
+
+
+def test_chouldechova_identity_holds_exactly_on_measured_rates(decisions):
+    # An identity of the confusion matrix: it must hold for every group and any threshold.
+    y_true, _, group = decisions
+    score = make_scored_applicants(0.5).score
+    for threshold in (0.3, 0.5, 0.7):
+        rates = compute_group_rates(y_true, (score >= threshold).astype(int), group)
+        for g in ("A", "B"):
+            row = rates.loc[g]
+            assert compute_chouldechova_fpr(row.base_rate, row.ppv, 1 - row.tpr) == \
+                pytest.approx(row.fpr, rel=1e-12)
+
+
+def test_chouldechova_equal_ppv_and_fnr_force_unequal_fpr():
+    assert compute_chouldechova_fpr(0.5, 0.8, 0.2) == pytest.approx(0.2)
+    assert compute_chouldechova_fpr(0.3, 0.8, 0.2) == pytest.approx(0.3 / 0.7 * 0.25 * 0.8)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(base_rate=0), "base_rate"), (dict(base_rate=1), "base_rate"), (dict(ppv=0), "ppv"),
+    (dict(fnr=1.2), "fnr"), (dict(ppv="0.8"), "ppv"),
+])
+def test_chouldechova_rejects_bad_input(kwargs, match):
+    args = dict(base_rate=0.4, ppv=0.7, fnr=0.3) | kwargs
+    with pytest.raises((ValueError, TypeError), match=match):
+        compute_chouldechova_fpr(**args)
+
+
+# --- Thresholds ------------------------------------------------------------------------------
+
+def test_scored_applicants_are_cached_and_read_only():
+    assert make_scored_applicants(0.5, n=1_000) is make_scored_applicants(0.5, n=1_000)
+    with pytest.raises(ValueError):
+        make_scored_applicants(0.5, n=1_000).score[0] = 0
+
+
+def test_base_rates_differ_only_with_an_income_gap():
+    for gap, differ in ((0.0, False), (1.0, True)):
+        s = make_scored_applicants(gap)
+        rates = [s.repaid[s.group == g].mean() for g in ("A", "B")]
+        assert (abs(rates[0] - rates[1]) > 0.1) == differ
+
+
+def test_apply_group_thresholds():
+    decisions = apply_group_thresholds([0.2, 0.5, 0.2, 0.5], ["A", "A", "B", "B"],
+                                       {"A": 0.5, "B": 0.1})
+    assert decisions.tolist() == [0, 1, 1, 1]
+
+
+@pytest.mark.parametrize("thresholds, error, match", [
+    ({"A": 0.5}, ValueError, "group"), ({"A": 0.5, "B": 2}, ValueError, "thresholds"),
+    ([0.5, 0.5], TypeError, "thresholds"),
+])
+def test_apply_group_thresholds_rejects_bad_thresholds(thresholds, error, match):
+    with pytest.raises(error, match=match):
+        apply_group_thresholds([0.2, 0.5], ["A", "B"], thresholds)
+
+
+def test_choose_thresholds_meets_the_constraint_and_beats_every_other_fair_pair(scored):
+    grid = np.round(np.arange(0.3, 0.71, 0.05), 2)
+    choice = choose_thresholds(scored.repaid, scored.score, scored.group, grid, tolerance=0.02)
+    assert choice.gap <= 0.02
+    for a in grid:
+        for b in grid:
+            pred = apply_group_thresholds(scored.score, scored.group, {"A": a, "B": b})
+            rates = compute_group_rates(scored.repaid, pred, scored.group)
+            if abs(rates.tpr["A"] - rates.tpr["B"]) <= 0.02:
+                assert np.mean(pred == scored.repaid) <= choice.accuracy
+    single = max(np.mean((scored.score >= t) == scored.repaid) for t in grid)
+    assert choice.accuracy < single  # fairness under base-rate differences costs accuracy
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(criterion="odds"), ValueError, "criterion"), (dict(tolerance=-0.1), ValueError,
+                                                         "tolerance"),
+    (dict(grid=[0.5, 1.5]), ValueError, "grid"), (dict(tolerance=0.0, grid=[0.5]), ValueError,
+                                                  "no pair"),
+])
+def test_choose_thresholds_rejects_bad_input(scored, kwargs, error, match):
+    args = dict(y_true=scored.repaid, y_score=scored.score, group=scored.group,
+                grid=[0.4, 0.5]) | kwargs
+    with pytest.raises(error, match=match):
+        choose_thresholds(**args)
+
+
+# --- Figures ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("plot, args", [(plot_encoded_bias, (1.5, 1.0)),
+                                        (plot_group_thresholds, (0.5, 0.4)),
+                                        (plot_no_free_lunch, (0.5, 0.5))])
+def test_plots_return_a_titled_figure_of_the_books_size(plot, args):
+    fig = plot(*args)
+    title = fig.get_suptitle() or fig.axes[0].get_title(loc="left")
+    assert title and tuple(fig.get_size_inches()) == FIGSIZE
+
+
+def test_plot_titles_state_the_point():
+    assert "criteria met" in plot_group_thresholds(0.55, 0.4).axes[0].get_title(loc="left")
+    assert "equal opportunity" in plot_group_thresholds(0.55, 0.4).axes[0].get_title(loc="left")
+    assert "yet false positive rates" in plot_no_free_lunch(1.0).get_suptitle()
+
+
+@pytest.mark.parametrize("plot, args, match", [
+    (plot_group_thresholds, (1.5, 0.5), "threshold_a"),
+    (plot_group_thresholds, (0.5, None), "threshold_b"),
+    (plot_no_free_lunch, (3.0,), "income_gap"),
+    (plot_no_free_lunch, (0.5, -1), "threshold"),
+    (plot_encoded_bias, (-1, 1.0), "historical_bias"),
+])
+def test_plots_reject_bad_input(plot, args, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        plot(*args)
