@@ -2,6 +2,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# One OpenMP thread per process: the tests run two notebooks at once on two cores, and
+# oversubscribed scikit-learn threads spin instead of working.
+export OMP_NUM_THREADS ?= 1
 PORT ?= 8000
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 

@@ -7,6 +7,7 @@ slider of every `.mlsys-explorer` swaps the visible image, with no kernel. A ful
 of each page goes to tests/artifacts/screenshots/.
 """
 
+import time
 from urllib.parse import urlparse
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -55,9 +56,9 @@ def test_page(page, site_url, browser, screenshot_dir):
         assert response and response.ok, f"{page}.html: HTTP {response and response.status}"
         widgets = tab.evaluate(COUNT_WIDGETS_JS)
         try:
-            tab.wait_for_function(DRAWN_JS, arg=widgets, timeout=15_000)
+            tab.wait_for_function(DRAWN_JS, arg=widgets, timeout=60_000)
         except PlaywrightTimeout:
-            problems.append(f"widgets not drawn within 15 s (the page has {widgets})")
+            problems.append(f"widgets not drawn within 60 s (the page has {widgets})")
         tab.evaluate(LOAD_FONTS_JS)
         tab.wait_for_load_state("networkidle")
         problems += [f"broken image: {src}" for src in tab.evaluate(BROKEN_IMAGES_JS)]
@@ -86,9 +87,22 @@ def move_explorer_sliders(tab, expected):
             handles.nth(h).focus()
             for key in ("End", "Home"):  # at least one end differs from where the slider starts
                 handles.nth(h).press(key)
-                after = explorers.nth(e).evaluate(VISIBLE_IMAGES_JS)
+                after = wait_for_change(explorers.nth(e), before)
                 if after != before:
                     break
             if len(after) != 1 or after == before:
                 problems.append(f"explorer {e + 1}, slider {h + 1}: the image did not change")
     return problems
+
+
+def wait_for_change(explorer, before, timeout_s=5.0):
+    """The explorer's visible images once they differ from `before`, or as they are after a wait.
+
+    The browser swaps the image asynchronously; on a busy machine that can take a moment.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        after = explorer.evaluate(VISIBLE_IMAGES_JS)
+        if after != before or time.monotonic() > deadline:
+            return after
+        time.sleep(0.1)

@@ -1,0 +1,1174 @@
+"""Data in production: messy features, wrong labels, imbalance, shift and when to retrain.
+
+Every dataset here is generated on purpose, so that the truth is known: the clean features
+behind the messy ones, the true labels behind the noisy ones, and the exact distribution a
+production window was drawn from. The shift taxonomy follows Huyen, DMLS ch.8:
+
+- **covariate shift**: P(X) moves, P(Y|X) stays;
+- **label shift**: P(Y) moves, P(X|Y) stays;
+- **concept drift**: P(Y|X) moves.
+
+The two detectors are the two-sample Kolmogorov-Smirnov test (statistic computed here, p-value
+from ``scipy.stats.ks_2samp``) and the Population Stability Index, whose customary thresholds
+(0.10, 0.25) carry no error guarantee (Yurdakul & Naranjo, J. Risk Model Validation).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+from scipy import stats
+from sklearn.datasets import make_classification
+from sklearn.dummy import DummyClassifier
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import (
+    accuracy_score,
+    average_precision_score,
+    precision_score,
+    recall_score,
+)
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer, RobustScaler, StandardScaler
+from threadpoolctl import threadpool_limits
+
+from mlsys._validate import check_choice, check_number, check_samples
+from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate
+
+#: The three ways production data breaks a clean dataset, in `simulate_messy_data`.
+CORRUPTIONS = ("missing", "noise", "outliers")
+#: The three kinds of distribution shift, in `sample_world` and `simulate_shift`.
+SHIFT_KINDS = ("covariate", "label", "concept")
+#: The usual PSI rule of thumb: below 0.10 little change, 0.10-0.25 moderate, above significant.
+PSI_THRESHOLDS = (0.10, 0.25)
+#: Floor on a bin's share in the PSI, so that an empty bin gives a large but finite term.
+PSI_EPSILON = 1e-4
+#: Retraining schedules offered by `plot_retraining`.
+RETRAINING_SCHEDULES = ("never", "every 20", "every 10", "every 5", "every 1", "on alarm")
+
+
+def _single_threaded(function):
+    # The models here are small: starting BLAS or OpenMP threads costs more than the work, and
+    # far more on a busy machine, so the simulations run on one thread.
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        with threadpool_limits(limits=1):
+            return function(*args, **kwargs)
+    return run
+
+
+def _rng(seed) -> np.random.Generator:
+    return np.random.default_rng(check_number("seed", seed, low=0, integer=True))
+
+
+def _check_rate(name, value) -> float:
+    return check_number(name, value, low=0, high=1, unit="fraction")
+
+
+def _new_figure(ncols=1):
+    return plt.subplots(1, ncols, figsize=FIGSIZE, layout="constrained")
+
+
+# ---------------------------------------------------------------------------------------------
+# Messy features
+# ---------------------------------------------------------------------------------------------
+
+def make_clean_data(n_samples=2_000, seed=0):
+    """Return a clean binary classification dataset whose features have real-world units.
+
+    scikit-learn's `make_classification` features are centred near 0 with unit spread; real
+    features are not (ages, amounts, counts). Each feature is rescaled by a factor between 1 and
+    100 and offset by up to 500, so that "fill a missing value with 0" is as wrong as it is in
+    production.
+
+    Parameters
+    ----------
+    n_samples : int, default 2_000
+        Number of rows, ``>= 20``.
+    seed : int, default 0
+        Seed of the generator.
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (n_samples, 8)
+    y : numpy.ndarray of shape (n_samples,)
+        Labels 0 or 1, about half of each.
+
+    Examples
+    --------
+    >>> X, y = make_clean_data(100, seed=1)
+    >>> X.shape, sorted(set(y.tolist()))
+    ((100, 8), [0, 1])
+    """
+    n_samples = check_number("n_samples", n_samples, low=20, integer=True)
+    rng = _rng(seed)
+    X, y = make_classification(n_samples=n_samples, n_features=8, n_informative=5,
+                               n_redundant=1, flip_y=0, random_state=int(rng.integers(2**31)))
+    scales = rng.uniform(1, 100, size=8)
+    offsets = rng.uniform(0, 500, size=8)
+    return X * scales + offsets, y
+
+
+def corrupt_features(X, *, missing_rate=0.0, noise_rate=0.0, outlier_rate=0.0, seed=0):
+    """Return a copy of `X` with missing cells, noisy cells and outliers injected at random.
+
+    Each corruption hits a random share of the cells, independently:
+
+    - **missing**: the cell becomes NaN;
+    - **noise**: the cell gets Gaussian noise with twice its column's standard deviation;
+    - **outliers**: the cell is replaced by its column's mean plus or minus 50 standard
+      deviations (a unit error, a sensor stuck at its maximum).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_rows, n_features)
+        Clean features.
+    missing_rate, noise_rate, outlier_rate : float, default 0.0
+        Share of cells hit by each corruption, each in [0, 1].
+    seed : int, default 0
+        Seed of the generator.
+
+    Returns
+    -------
+    numpy.ndarray
+        The corrupted copy, same shape as `X`.
+
+    Examples
+    --------
+    >>> X = np.ones((1_000, 2))
+    >>> messy = corrupt_features(X, missing_rate=0.1, seed=0)
+    >>> round(float(np.isnan(messy).mean()), 2)
+    0.1
+    """
+    X = np.array(X, dtype=float)
+    if X.ndim != 2 or X.size == 0:
+        raise ValueError(f"X must be a non-empty 2-D array (rows, features); got shape {X.shape}")
+    rates = {name: _check_rate(name, value) for name, value in
+             [("missing_rate", missing_rate), ("noise_rate", noise_rate),
+              ("outlier_rate", outlier_rate)]}
+    rng = _rng(seed)
+    mean, sd = X.mean(axis=0), X.std(axis=0) + 1e-12
+    noisy = rng.random(X.shape) < rates["noise_rate"]
+    X = X + noisy * rng.normal(0, 2 * sd, size=X.shape)
+    outliers = rng.random(X.shape) < rates["outlier_rate"]
+    sign = rng.choice([-1.0, 1.0], size=X.shape)
+    X = np.where(outliers, mean + sign * 50 * sd, X)
+    X[rng.random(X.shape) < rates["missing_rate"]] = np.nan
+    return X
+
+
+def make_naive_pipeline():
+    """Return the pipeline a first prototype often has: fill NaN with 0, standardise, fit.
+
+    Examples
+    --------
+    >>> make_naive_pipeline().steps[-1][0]
+    'logisticregression'
+    """
+    return make_pipeline(SimpleImputer(strategy="constant", fill_value=0.0), StandardScaler(),
+                         LogisticRegression(max_iter=1_000))
+
+
+def _clip(X):
+    return np.clip(X, -5, 5)
+
+
+def make_robust_pipeline():
+    """Return a pipeline that expects messy data: median imputation, robust scaling, clipping.
+
+    The imputer fills a missing cell with its column's median and adds a "was missing" indicator;
+    `RobustScaler` centres on the median and divides by the interquartile range, which outliers
+    barely move; clipping at 5 scaled units stops an outlier from dominating a prediction.
+
+    Examples
+    --------
+    >>> [name for name, _ in make_robust_pipeline().steps]
+    ['simpleimputer', 'robustscaler', 'functiontransformer', 'logisticregression']
+    """
+    return make_pipeline(SimpleImputer(strategy="median", add_indicator=True), RobustScaler(),
+                         FunctionTransformer(_clip), LogisticRegression(max_iter=1_000))
+
+
+@dataclass(frozen=True)
+class MessyResult:
+    """Test accuracy of the naive and the robust pipeline on corrupted data."""
+
+    corruption: str          # "missing", "noise" or "outliers"
+    rate: float              # share of cells corrupted, in train and test alike
+    naive_accuracy: float    # fraction of clean test labels predicted right
+    robust_accuracy: float
+
+
+@_single_threaded
+def simulate_messy_data(corruption, rate, *, n_samples=2_000, seed=0) -> MessyResult:
+    """Corrupt a share of the cells of a clean dataset and score both pipelines.
+
+    Half the rows train, half test; the corruption hits both halves (production data is as
+    messy as training data). Labels stay clean, so accuracy measures the features' damage only.
+
+    Parameters
+    ----------
+    corruption : {"missing", "noise", "outliers"}
+        Which corruption to inject (see `corrupt_features`).
+    rate : float
+        Share of cells corrupted, in [0, 1].
+    n_samples : int, default 2_000
+        Rows in all, ``>= 20``.
+    seed : int, default 0
+        Seed of the data and the corruption.
+
+    Returns
+    -------
+    MessyResult
+
+    Examples
+    --------
+    >>> result = simulate_messy_data("missing", 0.2)
+    >>> result.naive_accuracy, result.robust_accuracy
+    (0.647, 0.748)
+    """
+    corruption = check_choice("corruption", corruption, CORRUPTIONS)
+    rate = _check_rate("rate", rate)
+    X, y = make_clean_data(n_samples, seed=seed)
+    rate_name = {"missing": "missing_rate", "noise": "noise_rate", "outliers": "outlier_rate"}
+    X = corrupt_features(X, **{rate_name[corruption]: rate}, seed=seed + 1)
+    half = len(y) // 2
+    scores = []
+    for pipeline in (make_naive_pipeline(), make_robust_pipeline()):
+        pipeline.fit(X[:half], y[:half])
+        scores.append(float(pipeline.score(X[half:], y[half:])))
+    return MessyResult(corruption, rate, *scores)
+
+
+MESSY_RATES = (0.0, 0.05, 0.1, 0.2, 0.3, 0.4)
+
+
+@functools.lru_cache(maxsize=8)
+def _messy_curve(corruption, seed):
+    return tuple(simulate_messy_data(corruption, rate, seed=seed) for rate in MESSY_RATES)
+
+
+def plot_messy_data(corruption, rate, *, seed=0) -> Figure:
+    """Plot both pipelines' test accuracy against the share of corrupted cells.
+
+    Parameters
+    ----------
+    corruption : {"missing", "noise", "outliers"}
+        Which corruption to show.
+    rate : float
+        Share of corrupted cells to mark, in [0, 1]; the curve covers 0 to 40%.
+    seed : int, default 0
+        Seed of the data and the corruption.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = plot_messy_data("outliers", 0.1)
+    >>> fig.axes[0].get_title(loc="left").startswith("10% outliers")
+    True
+    """
+    corruption = check_choice("corruption", corruption, CORRUPTIONS)
+    chosen = simulate_messy_data(corruption, rate, seed=seed)
+    curve = _messy_curve(corruption, seed)
+    fig, ax = _new_figure()
+    for name, colour, style, marker in [("naive", "vermillion", LINESTYLES[1], "s"),
+                                        ("robust", "blue", LINESTYLES[0], "o")]:
+        values = [getattr(r, f"{name}_accuracy") for r in curve]
+        ax.plot(MESSY_RATES, values, color=PALETTE[colour], linestyle=style, marker=marker,
+                label=f"{name} pipeline")
+    ax.axvline(rate, color=PALETTE["black"], linestyle=":", lw=1)
+    ax.axhline(0.5, color=PALETTE["black"], lw=1, alpha=0.4)
+    ax.text(0.4, 0.51, "coin flip", ha="right", va="bottom", fontsize=9)
+    ax.set_ylim(0.45, 1.0)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    title = (f"{rate:.0%} {corruption} cells: naive {chosen.naive_accuracy:.0%}, "
+             f"robust {chosen.robust_accuracy:.0%} accuracy")
+    decorate(ax, xlabel=f"share of cells {corruption}", ylabel="test accuracy (clean labels)",
+             title=title, legend=True)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Wrong labels
+# ---------------------------------------------------------------------------------------------
+
+def flip_labels(y, rate, *, seed=0) -> np.ndarray:
+    """Return a copy of binary labels `y` with each label flipped with probability `rate`.
+
+    Unlike `make_classification(flip_y=...)`, which re-draws labels and so flips only about half
+    of those it touches, each label here flips with exactly the probability given.
+
+    Examples
+    --------
+    >>> y = np.zeros(10_000, dtype=int)
+    >>> float(flip_labels(y, 0.1, seed=0).mean())
+    0.1033
+    """
+    y = np.asarray(y)
+    if y.ndim != 1 or y.size == 0 or not np.isin(y, (0, 1)).all():
+        raise ValueError("y must be a non-empty 1-D array of labels 0 and 1")
+    rate = _check_rate("rate", rate)
+    return np.where(_rng(seed).random(y.size) < rate, 1 - y, y)
+
+
+def expected_measured_accuracy(true_accuracy, noise_rate) -> float:
+    """Return the accuracy measured on test labels that are each flipped with `noise_rate`.
+
+    A prediction counts as right when it matches the recorded label. A right prediction stays
+    right when its label is kept, a wrong one becomes "right" when its label flips:
+    ``a (1 - r) + (1 - a) r``.
+
+    Examples
+    --------
+    >>> round(expected_measured_accuracy(0.9, 0.1), 3)
+    0.82
+    """
+    a = _check_rate("true_accuracy", true_accuracy)
+    r = _check_rate("noise_rate", noise_rate)
+    return a * (1 - r) + (1 - a) * r
+
+
+@dataclass(frozen=True)
+class LabelNoiseResult:
+    """What a team sees, and what is true, when labels are wrong at a given rate."""
+
+    noise_rate: float              # probability that a recorded label is flipped
+    train_accuracy: float          # against the noisy training labels
+    measured_test_accuracy: float  # against the noisy test labels: what the team reports
+    true_test_accuracy: float      # against the true test labels: what users get
+
+
+@_single_threaded
+def simulate_label_noise(noise_rate, *, n_samples=4_000, seed=0) -> LabelNoiseResult:
+    """Train a logistic regression on labels flipped at `noise_rate` and score it both ways.
+
+    Both the training and the test labels are noisy, as when one labelling process makes both.
+
+    Examples
+    --------
+    >>> result = simulate_label_noise(0.2)
+    >>> result.measured_test_accuracy < result.true_test_accuracy
+    True
+    """
+    noise_rate = _check_rate("noise_rate", noise_rate)
+    n_samples = check_number("n_samples", n_samples, low=20, integer=True)
+    X, y = make_classification(n_samples=n_samples, n_features=10, n_informative=4,
+                               flip_y=0, class_sep=1.5, random_state=seed)
+    noisy = flip_labels(y, noise_rate, seed=seed)
+    half = n_samples // 2
+    model = LogisticRegression(max_iter=1_000).fit(X[:half], noisy[:half])
+    predictions = model.predict(X[half:])
+    return LabelNoiseResult(noise_rate, float(model.score(X[:half], noisy[:half])),
+                            float(np.mean(predictions == noisy[half:])),
+                            float(np.mean(predictions == y[half:])))
+
+
+NOISE_RATES = (0.0, 0.05, 0.1, 0.2, 0.3, 0.4)
+
+
+@functools.lru_cache(maxsize=4)
+def _noise_curve(seed):
+    return tuple(simulate_label_noise(rate, seed=seed) for rate in NOISE_RATES)
+
+
+def plot_label_noise(noise_rate, *, seed=0) -> Figure:
+    """Plot training, measured and true test accuracy against the label-noise rate.
+
+    Examples
+    --------
+    >>> fig = plot_label_noise(0.2)
+    >>> "measured" in fig.axes[0].get_title(loc="left")
+    True
+    """
+    chosen = simulate_label_noise(noise_rate, seed=seed)
+    curve = _noise_curve(seed)
+    fig, ax = _new_figure()
+    lines = [("train_accuracy", "training (noisy labels)", "orange", 2, "^"),
+             ("measured_test_accuracy", "test, measured (noisy labels)", "vermillion", 1, "s"),
+             ("true_test_accuracy", "test, true (clean labels)", "blue", 0, "o")]
+    for field, label, colour, style, marker in lines:
+        ax.plot(NOISE_RATES, [getattr(r, field) for r in curve], color=PALETTE[colour],
+                linestyle=LINESTYLES[style], marker=marker, label=label)
+    ax.axvline(noise_rate, color=PALETTE["black"], linestyle=":", lw=1)
+    ax.set_ylim(0.45, 1.0)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    title = (f"{noise_rate:.0%} wrong labels: measured {chosen.measured_test_accuracy:.0%}, "
+             f"true {chosen.true_test_accuracy:.0%} accuracy")
+    decorate(ax, xlabel="share of labels flipped (train and test)", ylabel="accuracy",
+             title=title, legend=True)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Imbalanced labels
+# ---------------------------------------------------------------------------------------------
+
+def make_imbalanced_data(positive_rate, *, n_samples=4_000, seed=0):
+    """Return a dataset whose positive class (label 1) has share `positive_rate`.
+
+    Examples
+    --------
+    >>> X, y = make_imbalanced_data(0.05, n_samples=1_000)
+    >>> round(float(y.mean()), 2)
+    0.05
+    """
+    positive_rate = check_number("positive_rate", positive_rate, low=0, high=0.5, low_open=True,
+                                 unit="fraction")
+    n_samples = check_number("n_samples", n_samples, low=20, integer=True)
+    return make_classification(n_samples=n_samples, n_features=10, n_informative=4,
+                               weights=[1 - positive_rate], flip_y=0, class_sep=0.8,
+                               random_state=seed)
+
+
+@dataclass(frozen=True)
+class ImbalanceMetrics:
+    """Four ways to score one model on the same imbalanced test set (each in [0, 1])."""
+
+    accuracy: float   # share of all predictions that are right
+    precision: float  # share of predicted positives that are positive (0 if none predicted)
+    recall: float     # share of positives that were found
+    pr_auc: float     # area under the precision-recall curve (average precision)
+
+
+def compute_imbalance_metrics(y_true, y_score, threshold=0.5) -> ImbalanceMetrics:
+    """Score predicted probabilities of the positive class at a decision threshold.
+
+    Parameters
+    ----------
+    y_true : array-like of 0/1
+        True labels; must contain at least one positive.
+    y_score : array-like of float
+        Predicted probability of class 1 for each row, in [0, 1].
+    threshold : float, default 0.5
+        Predict 1 when the score is at least this, in [0, 1].
+
+    Examples
+    --------
+    >>> y = np.array([0] * 98 + [1] * 2)
+    >>> compute_imbalance_metrics(y, np.zeros(100))
+    ImbalanceMetrics(accuracy=0.98, precision=0.0, recall=0.0, pr_auc=0.02)
+    """
+    y_true = check_samples("y_true", y_true)
+    y_score = check_samples("y_score", y_score)
+    if y_true.size != y_score.size:
+        raise ValueError(f"y_true and y_score must have the same length; got {y_true.size} and "
+                         f"{y_score.size}")
+    if not np.isin(y_true, (0, 1)).all() or y_true.sum() == 0:
+        raise ValueError("y_true must hold labels 0 and 1, with at least one positive")
+    if y_score.min() < 0 or y_score.max() > 1:
+        raise ValueError("y_score must be probabilities in [0, 1]")
+    threshold = _check_rate("threshold", threshold)
+    predicted = (y_score >= threshold).astype(int)
+    return ImbalanceMetrics(
+        round(float(accuracy_score(y_true, predicted)), 6),
+        round(float(precision_score(y_true, predicted, zero_division=0)), 6),
+        round(float(recall_score(y_true, predicted)), 6),
+        round(float(average_precision_score(y_true, y_score)), 6))
+
+
+IMBALANCE_MODELS = ("always negative", "logistic", "logistic, balanced weights")
+IMBALANCE_RATES = (0.5, 0.2, 0.05, 0.02, 0.01)
+IMBALANCE_THRESHOLDS = (0.1, 0.3, 0.5, 0.7)
+
+
+@functools.lru_cache(maxsize=16)
+@_single_threaded
+def _imbalance_scores(positive_rate, seed):
+    X, y = make_imbalanced_data(positive_rate, seed=seed)
+    half = len(y) // 2
+    models = [DummyClassifier(strategy="most_frequent"), LogisticRegression(max_iter=1_000),
+              LogisticRegression(max_iter=1_000, class_weight="balanced")]
+    return y[half:], [m.fit(X[:half], y[:half]).predict_proba(X[half:])[:, 1] for m in models]
+
+
+def simulate_imbalance(positive_rate, threshold=0.5, *, seed=0) -> dict:
+    """Score three models on an imbalanced test set: the majority class and two logistic fits.
+
+    Returns
+    -------
+    dict
+        ``"always negative"``, ``"logistic"`` and ``"logistic, balanced weights"`` mapped to
+        their `ImbalanceMetrics`.
+
+    Examples
+    --------
+    >>> result = simulate_imbalance(0.02)
+    >>> result["always negative"].accuracy > 0.97, result["always negative"].recall
+    (True, 0.0)
+    """
+    positive_rate = check_number("positive_rate", positive_rate, low=0, high=0.5, low_open=True,
+                                 unit="fraction")
+    threshold = _check_rate("threshold", threshold)
+    y_test, scores = _imbalance_scores(positive_rate, seed)
+    return {name: compute_imbalance_metrics(y_test, score, threshold)
+            for name, score in zip(IMBALANCE_MODELS, scores)}
+
+
+def plot_imbalance(positive_rate, threshold, *, seed=0) -> Figure:
+    """Plot accuracy, precision, recall and PR-AUC of the three models of `simulate_imbalance`.
+
+    Examples
+    --------
+    >>> fig = plot_imbalance(0.05, 0.5)
+    >>> fig.axes[0].get_title(loc="left").startswith("5% positives")
+    True
+    """
+    result = simulate_imbalance(positive_rate, threshold, seed=seed)
+    fig, ax = _new_figure()
+    metrics = ("accuracy", "precision", "recall", "pr_auc")
+    width = 0.27
+    styles = [("black", "//"), ("sky", ""), ("blue", "..")]
+    for i, ((name, scores), (colour, hatch)) in enumerate(zip(result.items(), styles)):
+        values = [getattr(scores, m) for m in metrics]
+        positions = np.arange(len(metrics)) + (i - 1) * width
+        ax.bar(positions, values, width, color=PALETTE[colour], hatch=hatch,
+               edgecolor="white", label=name)
+        for x, v in zip(positions, values):
+            ax.text(x, v + 0.01, f"{v:.2f}", ha="center", va="bottom", fontsize=7)
+    ax.set_xticks(np.arange(len(metrics)), ["accuracy", "precision", "recall", "PR-AUC"])
+    ax.set_ylim(0, 1.2)
+    ax.grid(axis="x", visible=False)
+    majority = result["always negative"]
+    title = (f"{positive_rate:.0%} positives, threshold {threshold:g}: 'always negative' "
+             f"scores\n{majority.accuracy:.0%} accuracy and {majority.recall:.0%} recall")
+    decorate(ax, xlabel="metric", ylabel="score on the test set", title=title)
+    ax.legend(loc="upper center", ncols=3)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Distribution shift, generated on purpose
+# ---------------------------------------------------------------------------------------------
+
+#: Steepness of the true P(y = 1 | x): larger means cleaner labels near the boundary.
+_CONCEPT_STEEPNESS = 4.0
+
+
+def true_positive_probability(X, *, concept_rotation_deg=0.0) -> np.ndarray:
+    """Return the true P(y = 1 | x) of the generated world, for 2-D points `X`.
+
+    The positive class lies above a parabola, ``x1 > x0^2 / 2 - 0.45``, with a logistic fringe.
+    Concept drift rotates the points by `concept_rotation_deg` degrees before the rule is
+    applied, so the same x gets another label.
+
+    Examples
+    --------
+    >>> true_positive_probability(np.array([[0.0, 3.0], [0.0, -3.0]])).round(3).tolist()
+    [1.0, 0.0]
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"X must have shape (n_rows, 2); got {X.shape}")
+    angle = np.deg2rad(check_number("concept_rotation_deg", concept_rotation_deg, low=-180,
+                                    high=180, unit="degrees"))
+    x0 = np.cos(angle) * X[:, 0] - np.sin(angle) * X[:, 1]
+    x1 = np.sin(angle) * X[:, 0] + np.cos(angle) * X[:, 1]
+    margin = x1 - x0**2 / 2 + 0.45
+    return 1 / (1 + np.exp(-_CONCEPT_STEEPNESS * margin))
+
+
+def sample_world(n_samples, *, covariate_shift=0.0, positive_rate=None, concept_rotation_deg=0.0,
+                 seed=0):
+    """Draw labelled rows from the generated world, shifted on purpose.
+
+    - Features: ``x ~ N((covariate_shift, 0), I)``; moving the mean is **covariate shift**.
+    - Labels: ``y ~ Bernoulli(true_positive_probability(x))``; rotating the concept is
+      **concept drift**.
+    - `positive_rate` (if given) keeps drawing and keeps the first rows of each class so that a
+      share `positive_rate` is positive: P(X|Y) is untouched, P(Y) moves, which is **label
+      shift**. Unshifted, about half the rows are positive.
+
+    Parameters
+    ----------
+    n_samples : int
+        Rows to return, ``>= 1``.
+    covariate_shift : float, default 0.0
+        Move of the mean of feature x0, in standard deviations, in [-5, 5].
+    positive_rate : float or None, default None
+        Share of positive rows, in (0, 1); None keeps the world's own rate.
+    concept_rotation_deg : float, default 0.0
+        Rotation of the labelling rule, in degrees, in [-180, 180].
+    seed : int, default 0
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (n_samples, 2)
+    y : numpy.ndarray of shape (n_samples,)
+
+    Examples
+    --------
+    >>> X, y = sample_world(1_000, positive_rate=0.2, seed=1)
+    >>> X.shape, float(y.mean())
+    ((1000, 2), 0.2)
+    """
+    n_samples = check_number("n_samples", n_samples, low=1, integer=True)
+    covariate_shift = check_number("covariate_shift", covariate_shift, low=-5, high=5,
+                                   unit="standard deviations")
+    if positive_rate is not None:
+        positive_rate = check_number("positive_rate", positive_rate, low=0, high=1, low_open=True,
+                                     high_open=True, unit="fraction")
+    rng = _rng(seed)
+
+    def draw(n):
+        X = rng.normal(size=(n, 2)) + [covariate_shift, 0.0]
+        p = true_positive_probability(X, concept_rotation_deg=concept_rotation_deg)
+        return X, (rng.random(n) < p).astype(int)
+
+    if positive_rate is None:
+        return draw(n_samples)
+    n_positive = round(positive_rate * n_samples)
+    needed = {1: n_positive, 0: n_samples - n_positive}
+    kept = {0: [], 1: []}
+    while any(sum(len(x) for x in kept[c]) < needed[c] for c in (0, 1)):
+        X, y = draw(4 * n_samples)
+        for c in (0, 1):
+            kept[c].append(X[y == c])
+    X = np.concatenate([np.concatenate(kept[c])[:needed[c]] for c in (0, 1)])
+    y = np.repeat([0, 1], [needed[0], needed[1]])
+    order = rng.permutation(n_samples)
+    return X[order], y[order]
+
+
+SHIFT_SEVERITIES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+
+
+def shift_parameters(kind, severity) -> dict:
+    """Translate a shift kind and a severity in [0, 1] into `sample_world` arguments.
+
+    Severity 1 means a mean moved by 2.5 standard deviations (covariate), a positive rate moved
+    from the world's ~50% to 95% (label) or a rule rotated by 90 degrees (concept).
+
+    Examples
+    --------
+    >>> shift_parameters("label", 0.5)
+    {'positive_rate': 0.725}
+    """
+    kind = check_choice("kind", kind, SHIFT_KINDS)
+    severity = check_number("severity", severity, low=0, high=1)
+    if kind == "covariate":
+        return {"covariate_shift": 2.5 * severity}
+    if kind == "label":
+        return {"positive_rate": None} if severity == 0 else {"positive_rate":
+                                                               round(0.5 + 0.45 * severity, 6)}
+    return {"concept_rotation_deg": 90.0 * severity}
+
+
+def describe_shift(kind, severity) -> str:
+    """Say a shift in words and units, e.g. ``'x0 mean moved 1.5 sd'``.
+
+    Examples
+    --------
+    >>> describe_shift("concept", 0.5)
+    'rule rotated 45°'
+    """
+    params = shift_parameters(kind, severity)
+    if kind == "covariate":
+        return f"x0 mean moved {params['covariate_shift']:.1f} sd"
+    if kind == "label":
+        rate = params["positive_rate"]
+        return "positive rate unchanged" if rate is None else f"positive rate {rate:.0%}"
+    return f"rule rotated {params['concept_rotation_deg']:.0f}°"
+
+
+@functools.lru_cache(maxsize=4)
+def make_deployed_models(seed=0, n_samples=2_000) -> dict:
+    """Train the two models "deployed" on unshifted data: a linear one and boosted trees.
+
+    Cached: the same seed returns the same fitted models (do not refit them in place).
+
+    Examples
+    --------
+    >>> sorted(make_deployed_models())
+    ['boosted trees', 'logistic regression']
+    """
+    X, y = sample_world(n_samples, seed=check_number("seed", seed, low=0, integer=True))
+    with threadpool_limits(limits=1):
+        return {"logistic regression": LogisticRegression().fit(X, y),
+                "boosted trees": HistGradientBoostingClassifier(max_iter=60, random_state=0)
+                .fit(X, y)}
+
+
+@dataclass(frozen=True)
+class ShiftResult:
+    """The deployed models' accuracy on one production window, and the best possible."""
+
+    kind: str
+    severity: float
+    accuracy: dict          # model name -> accuracy on the production window
+    best_accuracy: float    # expected accuracy of the true rule (the Bayes classifier)
+
+
+@_single_threaded
+def simulate_shift(kind, severity, *, n_production=4_000, seed=0) -> ShiftResult:
+    """Score the deployed models on a production window shifted by `kind` at `severity`.
+
+    The best accuracy any model could reach on the window, ``mean(max(p, 1 - p))`` under the
+    window's true P(y|x), separates what the shift cost the model from what it cost the task.
+
+    Examples
+    --------
+    >>> result = simulate_shift("concept", 0.0)
+    >>> result.accuracy["logistic regression"] <= result.best_accuracy + 0.02
+    True
+    """
+    params = shift_parameters(kind, severity)
+    X, y = sample_world(n_production, seed=seed + 1, **params)
+    p = true_positive_probability(X, concept_rotation_deg=params.get("concept_rotation_deg", 0))
+    if kind == "label" and params["positive_rate"] is not None:
+        # P(y|x) in the window is the world's posterior reweighted by the new class prior.
+        base = _base_positive_rate()
+        odds = p / (1 - p + 1e-12) * (params["positive_rate"] / (1 - params["positive_rate"]))
+        odds /= base / (1 - base)
+        p = odds / (1 + odds)
+    models = make_deployed_models(seed)
+    accuracy = {name: float(model.score(X, y)) for name, model in models.items()}
+    return ShiftResult(kind, float(severity), accuracy, float(np.mean(np.maximum(p, 1 - p))))
+
+
+@functools.lru_cache(maxsize=1)
+def _base_positive_rate() -> float:
+    return float(sample_world(200_000, seed=123)[1].mean())
+
+
+@functools.lru_cache(maxsize=8)
+def _shift_curve(kind, seed):
+    return tuple(simulate_shift(kind, s, seed=seed) for s in SHIFT_SEVERITIES)
+
+
+def plot_shift(kind, severity, *, seed=0) -> Figure:
+    """Plot a shifted production window beside the deployed models' accuracy against severity.
+
+    Left: 400 production rows (circles positive, crosses negative) with the training rule's
+    boundary (dashed) and the production rule's boundary (solid). Right: accuracy of both
+    deployed models and of the best possible rule, severity 0 to 1.
+
+    Examples
+    --------
+    >>> fig = plot_shift("covariate", 0.6)
+    >>> fig.axes[1].get_title(loc="left")
+    'covariate: trees 91%, linear 69%'
+    """
+    kind = check_choice("kind", kind, SHIFT_KINDS)
+    params = shift_parameters(kind, severity)
+    X, y = sample_world(400, seed=seed + 2, **params)
+    fig, (left, right) = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained",
+                                      gridspec_kw={"width_ratios": [1, 1.3]})
+    left.plot(*X[y == 1].T, "o", ms=3, mfc="none", color=PALETTE["blue"], label="positive")
+    left.plot(*X[y == 0].T, "x", ms=3, color=PALETTE["orange"], label="negative")
+    grid = np.linspace(-4, 6, 300)
+    xx, yy = np.meshgrid(grid, np.linspace(-4, 4, 200))
+    points = np.column_stack([xx.ravel(), yy.ravel()])
+    for rotation, style, label in [(0.0, "--", "training rule"),
+                                   (params.get("concept_rotation_deg", 0.0), "-",
+                                    "production rule")]:
+        p = true_positive_probability(points, concept_rotation_deg=rotation).reshape(xx.shape)
+        left.contour(xx, yy, p, levels=[0.5], colors=PALETTE["black"], linestyles=style,
+                     linewidths=1.5)
+        left.plot([], [], color=PALETTE["black"], linestyle=style, lw=1.5, label=label)
+    left.set_xlim(-3.5, 5.5)
+    left.set_ylim(-3.5, 3.5)
+    decorate(left, xlabel="feature x0", ylabel="feature x1", title=describe_shift(kind, severity))
+    left.legend(loc="lower right", fontsize=7, markerscale=2)
+    curve = _shift_curve(kind, seed)
+    chosen = (curve[SHIFT_SEVERITIES.index(severity)] if severity in SHIFT_SEVERITIES else
+              simulate_shift(kind, severity, seed=seed))
+    for (name, colour, style, marker) in [("logistic regression", "vermillion", 1, "s"),
+                                          ("boosted trees", "green", 0, "o")]:
+        right.plot(SHIFT_SEVERITIES, [r.accuracy[name] for r in curve], color=PALETTE[colour],
+                   linestyle=LINESTYLES[style], marker=marker, label=name)
+    right.plot(SHIFT_SEVERITIES, [r.best_accuracy for r in curve], color=PALETTE["black"],
+               linestyle=LINESTYLES[3], label="best possible")
+    right.axvline(severity, color=PALETTE["black"], linestyle=":", lw=1)
+    right.set_ylim(0.3, 1.0)
+    right.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    trees = chosen.accuracy["boosted trees"]
+    linear = chosen.accuracy["logistic regression"]
+    title = f"{kind}: trees {trees:.0%}, linear {linear:.0%}"
+    decorate(right, xlabel=f"severity of {kind} shift (0 = none)", ylabel="production accuracy",
+             title=title)
+    right.legend(loc="lower left", fontsize=8)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Detecting shift: KS and PSI
+# ---------------------------------------------------------------------------------------------
+
+def _check_window(name, values) -> np.ndarray:
+    return check_samples(name, values, min_size=1)
+
+
+def compute_ks_statistic(reference, production) -> float:
+    """Return the two-sample Kolmogorov-Smirnov statistic D of two windows of one feature.
+
+    D is the largest vertical gap between the two empirical distribution functions:
+    ``max_x |F_ref(x) - F_prod(x)|``, in [0, 1].
+
+    Examples
+    --------
+    >>> compute_ks_statistic([1, 2, 3, 4], [3, 4, 5, 6])
+    0.5
+    """
+    reference = np.sort(_check_window("reference", reference))
+    production = np.sort(_check_window("production", production))
+    points = np.concatenate([reference, production])
+    f_ref = np.searchsorted(reference, points, side="right") / reference.size
+    f_prod = np.searchsorted(production, points, side="right") / production.size
+    return float(np.max(np.abs(f_ref - f_prod)))
+
+
+def psi_from_proportions(expected, actual) -> float:
+    """Return the Population Stability Index of two binned distributions.
+
+    ``PSI = sum_i (A_i - E_i) ln(A_i / E_i)`` over bins, where E holds the reference window's
+    share of rows in each bin and A the production window's. Shares below `PSI_EPSILON` are
+    raised to it, so an empty bin gives a large, finite term.
+
+    Parameters
+    ----------
+    expected, actual : sequence of float
+        Shares per bin (each in [0, 1], each sequence summing to 1), with the same bins.
+
+    Examples
+    --------
+    >>> psi_from_proportions([0.25, 0.25, 0.25, 0.25], [0.25, 0.25, 0.25, 0.25])
+    0.0
+    >>> round(psi_from_proportions([0.5, 0.5], [0.6, 0.4]), 4)
+    0.0405
+    """
+    expected = _check_window("expected", expected)
+    actual = _check_window("actual", actual)
+    if expected.size != actual.size:
+        raise ValueError(f"expected and actual must have the same bins; got {expected.size} and "
+                         f"{actual.size} bins")
+    for name, shares in (("expected", expected), ("actual", actual)):
+        if shares.min() < 0 or abs(shares.sum() - 1) > 1e-6:
+            raise ValueError(f"{name} must be shares >= 0 that sum to 1; got a sum of "
+                             f"{shares.sum():g}")
+    expected = np.maximum(expected, PSI_EPSILON)
+    actual = np.maximum(actual, PSI_EPSILON)
+    return float(np.sum((actual - expected) * np.log(actual / expected)))
+
+
+def compute_psi(reference, production, *, bins=10) -> float:
+    """Return the PSI of a feature between a reference and a production window.
+
+    The bins are the reference window's quantiles (deciles by default), so each holds about the
+    same share of reference rows; the outer bins extend to minus and plus infinity.
+
+    Parameters
+    ----------
+    reference, production : sequence of float
+        The feature's values in each window (at least one each, all finite).
+    bins : int, default 10
+        Number of bins, ``>= 2``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> window = rng.normal(size=1_000)
+    >>> compute_psi(window, window)
+    0.0
+    >>> round(compute_psi(window, window + 1.0), 2)
+    1.0
+    """
+    reference = _check_window("reference", reference)
+    production = _check_window("production", production)
+    bins = check_number("bins", bins, low=2, integer=True)
+    inner_edges = np.quantile(reference, np.arange(1, bins) / bins)
+    expected = np.bincount(np.searchsorted(inner_edges, reference, side="right"),
+                           minlength=bins) / reference.size
+    actual = np.bincount(np.searchsorted(inner_edges, production, side="right"),
+                         minlength=bins) / production.size
+    return psi_from_proportions(expected, actual)
+
+
+@dataclass(frozen=True)
+class ShiftAlarm:
+    """Both detectors' verdicts on one feature's reference and production windows."""
+
+    ks_statistic: float  # largest gap between the two empirical CDFs, in [0, 1]
+    ks_pvalue: float     # chance of a gap at least this large if nothing shifted
+    psi: float           # Population Stability Index (>= 0)
+    ks_alarm: bool       # ks_pvalue < alpha
+    psi_alarm: bool      # psi > psi_threshold
+
+
+def detect_shift(reference, production, *, alpha=0.05, psi_threshold=0.25, bins=10):
+    """Run the KS test and the PSI on one feature and say whether each raises an alarm.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> alarm = detect_shift(rng.normal(size=500), rng.normal(0.3, 1, size=500))
+    >>> alarm.ks_alarm, alarm.psi_alarm
+    (True, False)
+    """
+    reference = _check_window("reference", reference)
+    production = _check_window("production", production)
+    alpha = check_number("alpha", alpha, low=0, high=1, low_open=True, high_open=True)
+    psi_threshold = check_number("psi_threshold", psi_threshold, low=0)
+    statistic = compute_ks_statistic(reference, production)
+    pvalue = float(stats.ks_2samp(reference, production).pvalue)
+    psi = compute_psi(reference, production, bins=bins)
+    return ShiftAlarm(statistic, pvalue, psi, pvalue < alpha, psi > psi_threshold)
+
+
+@dataclass(frozen=True)
+class AlarmRates:
+    """How often each detector fires over many pairs of windows (each rate in [0, 1])."""
+
+    shift_sd: float      # true move of the production mean, in standard deviations
+    window_size: int     # rows in each window
+    ks: float            # KS test at the given alpha
+    psi_moderate: float  # PSI > 0.10
+    psi_major: float     # PSI > 0.25
+
+
+def simulate_alarm_rates(shift_sd, window_size, *, n_trials=500, alpha=0.05, seed=0):
+    """Draw many reference/production window pairs and count how often each detector fires.
+
+    Reference rows are N(0, 1); production rows N(`shift_sd`, 1). With ``shift_sd = 0`` the
+    rates are false-alarm rates: the KS test's is about `alpha` by construction, the PSI's
+    depends on the window size, since PSI is roughly ``(1/n + 1/m)`` times a chi-squared
+    variable with ``bins - 1`` degrees of freedom when nothing shifted.
+
+    Examples
+    --------
+    >>> rates = simulate_alarm_rates(0.0, 100, n_trials=200)
+    >>> rates.ks < 0.1 < rates.psi_moderate
+    True
+    """
+    shift_sd = check_number("shift_sd", shift_sd, low=-10, high=10, unit="standard deviations")
+    window_size = check_number("window_size", window_size, low=10, integer=True, unit="rows")
+    n_trials = check_number("n_trials", n_trials, low=1, integer=True)
+    rng = _rng(seed)
+    fired = np.zeros((n_trials, 3), dtype=bool)
+    for trial in range(n_trials):
+        reference = rng.normal(size=window_size)
+        production = rng.normal(shift_sd, 1, size=window_size)
+        alarm = detect_shift(reference, production, alpha=alpha)
+        fired[trial] = (alarm.ks_alarm, alarm.psi > PSI_THRESHOLDS[0], alarm.psi_alarm)
+    return AlarmRates(shift_sd, window_size, *map(float, fired.mean(axis=0)))
+
+
+DETECTION_SHIFTS = (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)
+DETECTION_WINDOWS = (50, 200, 1_000, 5_000)
+
+
+@functools.lru_cache(maxsize=8)
+def _detection_curve(window_size, seed):
+    return tuple(simulate_alarm_rates(s, window_size, n_trials=100, seed=seed)
+                 for s in DETECTION_SHIFTS)
+
+
+def plot_detection(shift_sd, window_size, *, seed=0) -> Figure:
+    """Plot one pair of windows and how often KS and PSI fire against the true shift.
+
+    Examples
+    --------
+    >>> fig = plot_detection(0.2, 200)
+    >>> fig.axes[1].get_title(loc="left").startswith("200 rows")
+    True
+    """
+    shift_sd = check_number("shift_sd", shift_sd, low=-10, high=10, unit="standard deviations")
+    window_size = check_number("window_size", window_size, low=10, integer=True, unit="rows")
+    rng = _rng(seed)
+    reference = rng.normal(size=window_size)
+    production = rng.normal(shift_sd, 1, size=window_size)
+    alarm = detect_shift(reference, production)
+    fig, (left, right) = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained")
+    edges = np.linspace(-4, 5, 31)
+    left.hist(reference, edges, density=True, histtype="step", color=PALETTE["blue"], lw=2,
+              label="reference")
+    left.hist(production, edges, density=True, histtype="step", color=PALETTE["vermillion"],
+              lw=2, linestyle="--", label="production")
+    decorate(left, xlabel="feature value (sd)", ylabel="density",
+             title=f"KS p = {alarm.ks_pvalue:.2g}, PSI = {alarm.psi:.2f}")
+    left.legend(loc="upper left", fontsize=8)
+    curve = _detection_curve(window_size, seed)
+    for field, label, colour, style, marker in [
+            ("ks", "KS test, alpha = 0.05", "blue", 0, "o"),
+            ("psi_moderate", "PSI > 0.10", "orange", 1, "^"),
+            ("psi_major", "PSI > 0.25", "vermillion", 2, "s")]:
+        right.plot(DETECTION_SHIFTS, [getattr(r, field) for r in curve], color=PALETTE[colour],
+                   linestyle=LINESTYLES[style], marker=marker, label=label)
+    right.axvline(shift_sd, color=PALETTE["black"], linestyle=":", lw=1)
+    right.set_ylim(-0.03, 1.03)
+    right.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    chosen = (curve[DETECTION_SHIFTS.index(shift_sd)] if shift_sd in DETECTION_SHIFTS else
+              simulate_alarm_rates(shift_sd, window_size, n_trials=100, seed=seed))
+    title = (f"{window_size:,} rows, shift {shift_sd:g} sd:\nKS fires {chosen.ks:.0%}, "
+             f"PSI > 0.25 {chosen.psi_major:.0%}")
+    decorate(right, xlabel="true shift of the mean (sd)", ylabel="windows that raise an alarm",
+             title=title)
+    right.legend(loc="lower right", fontsize=8)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Retraining cadence
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StreamConfig:
+    """A stream of production periods with gradual drift and one sudden change."""
+
+    n_periods: int = 60               # periods (days, say)
+    period_size: int = 300            # labelled rows per period
+    drift_per_period: float = 0.04    # move of the x0 mean per period, sd
+    jump_period: int = 36             # the period from which the sudden change holds
+    jump_shift: float = -1.5          # sudden move of the x0 mean, sd
+    jump_rotation_deg: float = 40.0   # sudden rotation of the labelling rule, degrees
+
+
+def make_stream(config=StreamConfig(), *, seed=0) -> list:
+    """Return the stream's periods as a list of ``(X, y)`` windows.
+
+    Examples
+    --------
+    >>> periods = make_stream(StreamConfig(n_periods=3, period_size=10))
+    >>> len(periods), periods[0][0].shape
+    (3, (10, 2))
+    """
+    if not isinstance(config, StreamConfig):
+        raise TypeError(f"config must be a StreamConfig; got {type(config).__name__}")
+    check_number("config.n_periods", config.n_periods, low=2, integer=True)
+    check_number("config.period_size", config.period_size, low=10, integer=True)
+    seed = check_number("seed", seed, low=0, integer=True)
+    periods = []
+    for t in range(config.n_periods):
+        jumped = t >= config.jump_period
+        shift = config.drift_per_period * t + (config.jump_shift if jumped else 0.0)
+        rotation = config.jump_rotation_deg if jumped else 0.0
+        periods.append(sample_world(config.period_size, covariate_shift=float(np.clip(shift, -5, 5)),
+                                    concept_rotation_deg=rotation, seed=seed * 10_000 + t))
+    return periods
+
+
+@dataclass(frozen=True, eq=False)
+class RetrainingResult:
+    """Quality over time of one retraining policy, and what it paid."""
+
+    policy: str                  # "never", "periodic" or "on_alarm"
+    accuracy: np.ndarray         # accuracy on each period 1 .. n-1, before that period's labels
+    retrain_periods: tuple       # periods whose labels were used to retrain
+    mean_accuracy: float
+
+    @property
+    def n_retrains(self) -> int:
+        """Number of times the model was retrained."""
+        return len(self.retrain_periods)
+
+
+@_single_threaded
+def simulate_retraining(policy, *, every=None, alpha=0.01, config=StreamConfig(),
+                        seed=0) -> RetrainingResult:
+    """Serve a logistic regression over the stream under one retraining policy.
+
+    The model is trained on period 0. In each later period it serves the period's rows and is
+    scored on them; then the period's labels arrive and the policy decides whether to retrain on
+    that period's rows (the most recent window):
+
+    - ``"never"``: keep the first model;
+    - ``"periodic"``: retrain every `every` periods;
+    - ``"on_alarm"``: retrain when a KS test on either feature, training window vs this period,
+      has p < `alpha` / 2 (a Bonferroni correction for two features).
+
+    Examples
+    --------
+    >>> small = StreamConfig(n_periods=10, jump_period=5)
+    >>> result = simulate_retraining("periodic", every=3, config=small)
+    >>> result.retrain_periods
+    (3, 6, 9)
+    """
+    policy = check_choice("policy", policy, ("never", "periodic", "on_alarm"))
+    if policy == "periodic":
+        every = check_number("every", every, low=1, integer=True, unit="periods")
+    alpha = check_number("alpha", alpha, low=0, high=1, low_open=True, high_open=True)
+    periods = make_stream(config, seed=seed)
+    X_train, y_train = periods[0]
+    model = LogisticRegression().fit(X_train, y_train)
+    accuracy, retrained = [], []
+    for t, (X, y) in enumerate(periods[1:], start=1):
+        accuracy.append(float(model.score(X, y)))
+        if policy == "periodic":
+            retrain = t % every == 0
+        elif policy == "on_alarm":
+            retrain = min(stats.ks_2samp(X_train[:, j], X[:, j]).pvalue for j in range(2)) \
+                < alpha / 2
+        else:
+            retrain = False
+        if retrain:
+            X_train, y_train = X, y
+            model = LogisticRegression().fit(X_train, y_train)
+            retrained.append(t)
+    accuracy = np.array(accuracy)
+    return RetrainingResult(policy, accuracy, tuple(retrained), float(accuracy.mean()))
+
+
+def _schedule_to_policy(schedule) -> dict:
+    if schedule == "never":
+        return {"policy": "never"}
+    if schedule == "on alarm":
+        return {"policy": "on_alarm"}
+    words = schedule.split() if isinstance(schedule, str) else []
+    if len(words) == 2 and words[0] == "every" and words[1].isdigit() and int(words[1]) >= 1:
+        return {"policy": "periodic", "every": int(words[1])}
+    raise ValueError(f"schedule must be 'never', 'on alarm' or 'every k' with k >= 1 periods; "
+                     f"got {schedule!r}")
+
+
+@functools.lru_cache(maxsize=16)
+def _retraining(schedule, seed):
+    return simulate_retraining(**_schedule_to_policy(schedule), seed=seed)
+
+
+def plot_retraining(schedule, *, seed=0) -> Figure:
+    """Plot accuracy over the stream for one retraining schedule against never retraining.
+
+    Parameters
+    ----------
+    schedule : str
+        The retraining policy in words: ``"never"``, ``"on alarm"`` or ``"every k"`` for a
+        whole number of periods k >= 1 (`RETRAINING_SCHEDULES` lists the explorer's choices).
+
+    Examples
+    --------
+    >>> fig = plot_retraining("every 10")
+    >>> fig.axes[0].get_title(loc="left").startswith("every 10: 5 retrains")
+    True
+    """
+    result = _retraining(schedule, seed)
+    never = _retraining("never", seed)
+    config = StreamConfig()
+    periods = np.arange(1, config.n_periods)
+    fig, ax = _new_figure()
+    ax.plot(periods, never.accuracy, color=PALETTE["black"], linestyle=LINESTYLES[1], lw=1.5,
+            label=f"never retrain (mean {never.mean_accuracy:.1%})")
+    ax.plot(periods, result.accuracy, color=PALETTE["blue"], linestyle=LINESTYLES[0],
+            label=f"{schedule} (mean {result.mean_accuracy:.1%})")
+    if result.retrain_periods:
+        ax.plot(result.retrain_periods, np.full(result.n_retrains, 0.42), "|", ms=12,
+                color=PALETTE["vermillion"], label="retrain")
+    ax.axvline(config.jump_period, color=PALETTE["black"], linestyle=":", lw=1)
+    ax.text(config.jump_period + 0.5, 0.97, "sudden change", fontsize=9, va="top")
+    ax.set_ylim(0.4, 1.0)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    title = (f"{schedule}: {result.n_retrains} retrains, mean accuracy "
+             f"{result.mean_accuracy:.1%}")
+    decorate(ax, xlabel="period (labelled batch of 300 rows)", ylabel="accuracy in the period",
+             title=title)
+    ax.legend(loc="lower left", ncols=3)
+    return fig

@@ -1,0 +1,552 @@
+"""Interpretability: glass boxes, black boxes, and a model that is right for the wrong reason.
+
+The data are generated patients with a known risk of a heart condition, so every explanation can
+be checked against the truth. Risk rises with age after 50, jumps when the systolic blood
+pressure passes 145 mmHg, is U-shaped in body-mass index, rises for smokers over 45, falls with
+exercise (with diminishing returns) and rises gently with cholesterol. The last digit of the
+postcode has no effect at all.
+
+A shortcut column, ``referred_to_specialist``, can leak the label: in a training set assembled
+from a specialist clinic's records, patients found ill were referred *because* of the diagnosis.
+At prediction time nobody has been referred yet, so in production the column carries no signal.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.inspection import permutation_importance
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier
+
+from mlsys._validate import check_number, check_samples
+from mlsys.style import FIGSIZE, PALETTE, decorate
+
+#: The genuine features, in column order, with their units in the name.
+FEATURES = ("age_years", "systolic_bp_mmhg", "bmi_kg_m2", "smoker", "exercise_h_per_week",
+            "cholesterol_mmol_l", "postcode_digit")
+#: The column that leaks the label in training data and is noise in production.
+SHORTCUT = "referred_to_specialist"
+
+_RISK_SCALE = 2.2  # sharpens the risk so that a good model reaches about 87% accuracy
+
+
+def _rng(seed) -> np.random.Generator:
+    return np.random.default_rng(check_number("seed", seed, low=0, integer=True))
+
+
+def _check_leak(leak) -> float:
+    return check_number("leak", leak, low=0, high=1, unit="probability")
+
+
+def _check_columns(X) -> pd.DataFrame:
+    if not isinstance(X, pd.DataFrame):
+        raise TypeError(f"X must be a pandas DataFrame with the columns {FEATURES}; "
+                        f"got {type(X).__name__}")
+    missing = [name for name in FEATURES if name not in X.columns]
+    if missing:
+        raise ValueError(f"X must have the columns {FEATURES}; missing {missing}")
+    return X
+
+
+def compute_true_risk(X) -> np.ndarray:
+    """Return each patient's true probability of the condition (the generator's ground truth).
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        Patients with (at least) the columns of `FEATURES`.
+
+    Returns
+    -------
+    numpy.ndarray
+        One probability in (0, 1) per row. No model can beat predicting ``risk > 0.5``.
+
+    Examples
+    --------
+    >>> patients = make_patient_data(3, seed=0).X
+    >>> compute_true_risk(patients).round(2)
+    array([0.77, 0.14, 0.03])
+    """
+    X = _check_columns(X)
+    age, bp, bmi = X["age_years"], X["systolic_bp_mmhg"], X["bmi_kg_m2"]
+    log_odds = (-1.2 + 0.09 * np.maximum(age - 50, 0) + 1.6 * (bp > 145)
+                + 0.02 * (bmi - 27) ** 2 + 1.2 * X["smoker"] * (age > 45)
+                - 1.4 * (1 - np.exp(-X["exercise_h_per_week"] / 3))
+                + 0.3 * (X["cholesterol_mmol_l"] - 5.2))
+    return 1 / (1 + np.exp(-_RISK_SCALE * np.asarray(log_odds, dtype=float)))
+
+
+def make_shortcut(y, *, leak, seed=0) -> np.ndarray:
+    """Return a 0/1 column that copies the label `y` with probability `leak`, else is noise.
+
+    Where it does not copy, the column is drawn independently of everything, with the same
+    share of ones as `y`. With ``leak=0`` it carries no information about the label.
+
+    Parameters
+    ----------
+    y : sequence of 0/1
+        The labels.
+    leak : float
+        Probability that a row's shortcut equals its label, ``0 <= leak <= 1``.
+    seed : int, default 0
+        Seed of the generator.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        The shortcut column (0.0 or 1.0), float so that every feature has the same type.
+
+    Examples
+    --------
+    >>> y = [0, 1] * 5
+    >>> make_shortcut(y, leak=1.0).tolist() == [float(v) for v in y]
+    True
+    """
+    y = check_samples("y", y)
+    if not np.isin(y, (0, 1)).all():
+        raise ValueError("y must hold only 0 and 1 labels")
+    leak = _check_leak(leak)
+    rng = _rng(seed)
+    copied = rng.random(len(y)) < leak
+    noise = rng.random(len(y)) < y.mean()
+    return np.where(copied, y, noise).astype(float)
+
+
+@dataclass(frozen=True, eq=False)
+class PatientData:
+    """Generated patients: features, labels, and the true risk behind the labels."""
+
+    X: pd.DataFrame = field(repr=False)     # FEATURES then SHORTCUT, all float
+    y: np.ndarray = field(repr=False)       # 1 = has the condition
+    risk: np.ndarray = field(repr=False)    # true probability of the condition
+    leak: float = 0.0                       # how often SHORTCUT copies the label
+
+
+def make_patient_data(n_samples=4_000, *, leak=0.0, seed=0) -> PatientData:
+    """Generate patients with a known risk, and a shortcut column that leaks `leak` of labels.
+
+    Parameters
+    ----------
+    n_samples : int, default 4000
+        Number of patients, ``>= 1``.
+    leak : float, default 0.0
+        Probability that ``referred_to_specialist`` equals the label, ``0 <= leak <= 1``:
+        high in a training set built from a clinic's records, 0 in production.
+    seed : int, default 0
+        Seed of the generator.
+
+    Returns
+    -------
+    PatientData
+        ``X`` (a DataFrame of floats: age in years, systolic blood pressure in mmHg, body-mass
+        index in kg/m², smoker 0/1, exercise in hours/week, cholesterol in mmol/L, the last digit
+        of the postcode, the shortcut 0/1), labels ``y`` and true probabilities ``risk``.
+
+    Examples
+    --------
+    >>> data = make_patient_data(1_000, seed=0)
+    >>> data.X.shape, round(float(data.y.mean()), 2)
+    ((1000, 8), 0.42)
+    """
+    n_samples = check_number("n_samples", n_samples, low=1, integer=True)
+    leak = _check_leak(leak)
+    rng = _rng(seed)
+    X = pd.DataFrame({
+        "age_years": rng.uniform(20, 85, n_samples).round(),
+        "systolic_bp_mmhg": rng.normal(130, 18, n_samples).round(),
+        "bmi_kg_m2": rng.normal(27, 4.5, n_samples).round(1),
+        "smoker": (rng.random(n_samples) < 0.3).astype(float),
+        "exercise_h_per_week": rng.gamma(1.5, 2.5, n_samples).round(1),
+        "cholesterol_mmol_l": rng.normal(5.2, 1.0, n_samples).round(1),
+        "postcode_digit": rng.integers(0, 10, n_samples).astype(float),
+    })
+    risk = compute_true_risk(X)
+    y = (rng.random(n_samples) < risk).astype(int)
+    X[SHORTCUT] = make_shortcut(y, leak=leak, seed=int(rng.integers(2**32)))
+    return PatientData(X, y, risk, leak)
+
+
+def compute_accuracy_drop(model, X, y, feature, seed=0) -> float:
+    """Return how much `model`'s accuracy falls when one column of `X` is shuffled once.
+
+    This is one repeat of permutation importance: the rows of `feature` are permuted with
+    ``numpy.random.default_rng(seed).permutation``, breaking its link to the label while keeping
+    its distribution. `X` itself is not modified.
+
+    Parameters
+    ----------
+    model : fitted classifier
+        Anything with ``score(X, y)`` returning accuracy.
+    X : pandas.DataFrame
+        Features.
+    y : sequence of int
+        Labels.
+    feature : str
+        Column of `X` to shuffle.
+    seed : int, default 0
+        Seed of the permutation.
+
+    Returns
+    -------
+    float
+        Baseline accuracy minus accuracy with `feature` shuffled (positive when the model
+        relies on the feature).
+
+    Examples
+    --------
+    >>> data = make_patient_data(500, seed=0)
+    >>> tree = DecisionTreeClassifier(max_depth=2, random_state=0).fit(data.X, data.y)
+    >>> compute_accuracy_drop(tree, data.X, data.y, "postcode_digit")
+    0.0
+    """
+    if not hasattr(model, "score"):
+        raise TypeError(f"model must be a fitted classifier with a score method; got {model!r}")
+    if not isinstance(X, pd.DataFrame):
+        raise TypeError(f"X must be a pandas DataFrame; got {type(X).__name__}")
+    if feature not in X.columns:
+        raise ValueError(f"feature must be one of the columns {list(X.columns)}; got {feature!r}")
+    order = _rng(seed).permutation(len(X))
+    shuffled = X.copy()
+    shuffled[feature] = X[feature].to_numpy()[order]
+    return float(model.score(X, y) - model.score(shuffled, y))
+
+
+# ---------------------------------------------------------------------------------------------
+# Glass box against black box
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class ReadabilityResult:
+    """Held-out accuracy of glass-box and black-box models, and how much there is to read."""
+
+    depths: np.ndarray            # max_depth of each tree
+    tree_accuracy: np.ndarray     # held-out accuracy of each tree
+    tree_leaves: np.ndarray       # rules (leaves) of each tree
+    linear_accuracy: float        # logistic regression on standardised features
+    linear_weights: int           # its coefficients plus intercept
+    boosted_accuracy: float       # HistGradientBoostingClassifier, scikit-learn defaults
+    boosted_trees: int            # trees the boosted model built
+    boosted_leaves: int           # at most this many leaves: trees x max_leaf_nodes
+    bayes_accuracy: float         # predicting true risk > 0.5: no model does better on average
+
+
+def _check_depths(depths) -> tuple:
+    if isinstance(depths, (str, bytes)) or not hasattr(depths, "__len__") or len(depths) == 0:
+        raise TypeError(f"depths must be a non-empty sequence of integers >= 1; got {depths!r}")
+    return tuple(check_number(f"depths[{i}]", d, low=1, integer=True) for i, d in enumerate(depths))
+
+
+@functools.lru_cache(maxsize=8)
+def _compare(depths, n_train, n_test, seed) -> ReadabilityResult:
+    train = make_patient_data(n_train, seed=seed)
+    test = make_patient_data(n_test, seed=seed + 1)
+    X_train, X_test = train.X[list(FEATURES)], test.X[list(FEATURES)]
+    trees = [DecisionTreeClassifier(max_depth=d, random_state=0).fit(X_train, train.y)
+             for d in depths]
+    linear = make_pipeline(StandardScaler(), LogisticRegression()).fit(X_train, train.y)
+    boosted = HistGradientBoostingClassifier(random_state=0).fit(X_train, train.y)
+    return ReadabilityResult(
+        depths=np.array(depths),
+        tree_accuracy=np.array([t.score(X_test, test.y) for t in trees]),
+        tree_leaves=np.array([t.get_n_leaves() for t in trees]),
+        linear_accuracy=float(linear.score(X_test, test.y)),
+        linear_weights=len(FEATURES) + 1,
+        boosted_accuracy=float(boosted.score(X_test, test.y)),
+        boosted_trees=int(boosted.n_iter_),
+        boosted_leaves=int(boosted.n_iter_ * boosted.max_leaf_nodes),
+        bayes_accuracy=float(np.mean((test.risk > 0.5) == test.y)),
+    )
+
+
+def compare_glass_and_black_box(depths=tuple(range(1, 11)), *, n_train=4_000, n_test=4_000,
+                                seed=0) -> ReadabilityResult:
+    """Fit trees of several depths, a logistic regression and a boosted model on the same task.
+
+    All models see the genuine features only (no shortcut), train on `n_train` patients and are
+    scored on `n_test` other patients. Results are cached: the same arguments return at once.
+
+    Parameters
+    ----------
+    depths : sequence of int, default 1..10
+        ``max_depth`` of each decision tree, each ``>= 1``.
+    n_train, n_test : int, default 4000
+        Patients to train on and to score on, each ``>= 10``.
+    seed : int, default 0
+        Seed of the training patients; the test patients use ``seed + 1``.
+
+    Returns
+    -------
+    ReadabilityResult
+
+    Examples
+    --------
+    >>> result = compare_glass_and_black_box((1, 3), n_train=500, n_test=500)
+    >>> result.tree_leaves.tolist(), result.linear_weights
+    ([2, 8], 8)
+    """
+    depths = _check_depths(depths)
+    n_train = check_number("n_train", n_train, low=10, integer=True)
+    n_test = check_number("n_test", n_test, low=10, integer=True)
+    seed = check_number("seed", seed, low=0, integer=True)
+    return _compare(depths, n_train, n_test, seed)
+
+
+def plot_readability(max_depth, *, seed=0) -> Figure:
+    """Plot held-out accuracy against the number of rules a person must read, per model.
+
+    Parameters
+    ----------
+    max_depth : int
+        Depth of the decision tree to highlight, ``1 <= max_depth <= 10``.
+    seed : int, default 0
+        Seed passed to `compare_glass_and_black_box` (4,000 training and 4,000 test patients).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Trees of depth 1 to 10 as a line, the logistic regression and the boosted model as
+        single markers, the best possible accuracy as a dotted line; the title compares the
+        highlighted tree with the boosted model.
+
+    Examples
+    --------
+    >>> fig = plot_readability(3)
+    >>> print(fig.axes[0].get_title(loc="left"))
+    Depth 3: 8 rules to read, 80.8% accurate;
+    the boosted model: 86.0% from 3,100 leaves
+    """
+    max_depth = check_number("max_depth", max_depth, low=1, high=10, integer=True)
+    result = compare_glass_and_black_box(seed=seed)
+    chosen = int(np.flatnonzero(result.depths == max_depth)[0])
+    fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+    ax.plot(result.tree_leaves, result.tree_accuracy, "o-", color=PALETTE["blue"],
+            label="decision tree, depth 1 to 10")
+    ax.plot(result.tree_leaves[chosen], result.tree_accuracy[chosen], "o", ms=14,
+            mfc="none", mec=PALETTE["vermillion"], mew=2, label=f"depth {max_depth}")
+    ax.plot(result.linear_weights, result.linear_accuracy, "s", ms=9, color=PALETTE["green"],
+            label="logistic regression (8 weights)")
+    ax.plot(result.boosted_leaves, result.boosted_accuracy, "D", ms=9, color=PALETTE["orange"],
+            label=f"boosted model ({result.boosted_trees} trees)")
+    ax.axhline(result.bayes_accuracy, color=PALETTE["black"], linestyle=":",
+               label="best possible (true risk)")
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+    ax.set_ylim(0.65, 0.9)
+    title = (f"Depth {max_depth}: {result.tree_leaves[chosen]:,} rules to read, "
+             f"{result.tree_accuracy[chosen]:.1%} accurate;\nthe boosted model: "
+             f"{result.boosted_accuracy:.1%} from {result.boosted_leaves:,} leaves")
+    decorate(ax, xlabel="rules, weights or leaves a person would have to read (log scale)",
+             ylabel="held-out accuracy", title=title)
+    ax.legend(loc="lower right")
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Explaining a black box
+# ---------------------------------------------------------------------------------------------
+
+def plot_importances(names, means, stds=None, *, title, ax=None) -> Axes:
+    """Draw permutation importances as horizontal bars, largest on top, with error bars.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Feature names.
+    means : sequence of float
+        Mean accuracy drop of each feature (same order as `names`).
+    stds : sequence of float, optional
+        Standard deviation of each drop over repeats, drawn as error bars.
+    title : str
+        Title of the axes (say the point of the figure).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure of the book's size if omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = plot_importances(["age", "noise"], [0.2, 0.0], title="Age matters")
+    >>> [label.get_text() for label in ax.get_yticklabels()]
+    ['noise', 'age']
+    """
+    means = check_samples("means", means)
+    if isinstance(names, (str, bytes)) or len(names) != len(means):
+        raise ValueError(f"names must be a sequence of {len(means)} feature names, one per mean")
+    stds = np.zeros_like(means) if stds is None else check_samples("stds", stds)
+    if len(stds) != len(means):
+        raise ValueError(f"stds must hold {len(means)} values, one per mean; got {len(stds)}")
+    if not isinstance(title, str):
+        raise TypeError(f"title must be a str; got {type(title).__name__}")
+    if ax is None:
+        ax = plt.subplots(figsize=FIGSIZE, layout="constrained")[1]
+    elif not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None; got {type(ax).__name__}")
+    order = np.argsort(means)
+    ax.barh(np.arange(len(means)), means[order], xerr=stds[order], color=PALETTE["sky"],
+            edgecolor=PALETTE["blue"], capsize=3)
+    ax.set_yticks(np.arange(len(means)), [names[i] for i in order])
+    ax.axvline(0, color=PALETTE["black"], linewidth=1)
+    ax.grid(axis="y", visible=False)
+    decorate(ax, xlabel="accuracy drop when shuffled", ylabel="", title=title)
+    return ax
+
+
+def compute_true_partial_dependence(X, feature, grid) -> np.ndarray:
+    """Return the true partial dependence: mean true risk with `feature` set to each grid value.
+
+    The same average a partial-dependence plot takes over a model's predictions, taken over
+    the generator's true risk instead, so that a model's curve can be checked against it.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        Patients with the columns of `FEATURES`.
+    feature : str
+        One of `FEATURES`.
+    grid : sequence of float
+        Values to set the feature to, in its unit.
+
+    Returns
+    -------
+    numpy.ndarray
+        Mean true probability at each grid value.
+
+    Examples
+    --------
+    >>> X = make_patient_data(2_000, seed=0).X
+    >>> compute_true_partial_dependence(X, "postcode_digit", [0, 9]).round(3)
+    array([0.415, 0.415])
+    """
+    X = _check_columns(X)
+    if feature not in FEATURES:
+        raise ValueError(f"feature must be one of {FEATURES}; got {feature!r}")
+    grid = check_samples("grid", grid)
+    return np.array([compute_true_risk(X.assign(**{feature: value})).mean() for value in grid])
+
+
+# ---------------------------------------------------------------------------------------------
+# Right for the wrong reason
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class ShortcutResult:
+    """A boosted model trained with a leaking shortcut, scored on leaky and on clean data."""
+
+    leak: float                    # how often the shortcut copied the label in training data
+    validation_accuracy: float     # held-out data with the same leak (what the team sees)
+    production_accuracy: float     # new patients, shortcut carries no signal
+    feature_names: tuple           # FEATURES then SHORTCUT
+    importance_mean: np.ndarray    # permutation importance on validation data (accuracy drop)
+    importance_std: np.ndarray
+
+
+@functools.lru_cache(maxsize=64)
+def _simulate_shortcut(leak, n_train, n_eval, n_repeats, seed) -> ShortcutResult:
+    train = make_patient_data(n_train, leak=leak, seed=seed)
+    validation = make_patient_data(n_eval, leak=leak, seed=seed + 1)
+    production = make_patient_data(n_eval, leak=0.0, seed=seed + 2)
+    model = HistGradientBoostingClassifier(max_iter=40, max_leaf_nodes=15, random_state=0)
+    model.fit(train.X, train.y)
+    importances = permutation_importance(model, validation.X, validation.y,
+                                         n_repeats=n_repeats, random_state=seed)
+    return ShortcutResult(leak, float(model.score(validation.X, validation.y)),
+                          float(model.score(production.X, production.y)),
+                          tuple(train.X.columns), importances.importances_mean,
+                          importances.importances_std)
+
+
+def simulate_shortcut(leak, *, n_train=1_500, n_eval=800, n_repeats=3, seed=0) -> ShortcutResult:
+    """Train a boosted model on data whose shortcut leaks the label, then meet production.
+
+    Training and validation data come from the same leaky source; production patients have
+    the shortcut column but it carries no signal. The model is a small
+    ``HistGradientBoostingClassifier`` (40 trees of at most 15 leaves) so that an explorer can
+    afford one fit per figure. Results are cached.
+
+    Parameters
+    ----------
+    leak : float
+        Probability that the shortcut equals the label in training and validation data,
+        ``0 <= leak <= 1``.
+    n_train : int, default 1500
+        Training patients, ``>= 50``.
+    n_eval : int, default 800
+        Validation patients and production patients (each), ``>= 50``.
+    n_repeats : int, default 3
+        Shuffles per feature for permutation importance, ``>= 1``.
+    seed : int, default 0
+        Seed of the training data; validation and production use ``seed + 1`` and ``seed + 2``.
+
+    Returns
+    -------
+    ShortcutResult
+
+    Examples
+    --------
+    >>> result = simulate_shortcut(0.9)
+    >>> round(result.validation_accuracy, 2), round(result.production_accuracy, 2)
+    (0.97, 0.66)
+    """
+    leak = _check_leak(leak)
+    n_train = check_number("n_train", n_train, low=50, integer=True)
+    n_eval = check_number("n_eval", n_eval, low=50, integer=True)
+    n_repeats = check_number("n_repeats", n_repeats, low=1, integer=True)
+    seed = check_number("seed", seed, low=0, integer=True)
+    return _simulate_shortcut(leak, n_train, n_eval, n_repeats, seed)
+
+
+def plot_shortcut(leak, *, seed=0) -> Figure:
+    """Plot what permutation importance shows and what production costs, for one leak.
+
+    Parameters
+    ----------
+    leak : float
+        Probability that the shortcut equals the label in training data, ``0 <= leak <= 1``.
+    seed : int, default 0
+        Seed passed to `simulate_shortcut`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: permutation importance of each feature on validation data. Right: accuracy on
+        validation data and in production, as hatched and plain bars with their values.
+
+    Examples
+    --------
+    >>> fig = plot_shortcut(0.9)
+    >>> print(fig.get_suptitle())
+    Leak 90%: validation says 97%, production gets 66%;
+    top feature: referred_to_specialist
+    """
+    result = simulate_shortcut(leak, seed=seed)
+    fig, (left, right) = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained",
+                                      width_ratios=(2.2, 1))
+    plot_importances(result.feature_names, result.importance_mean, result.importance_std,
+                     title="permutation importance (validation)", ax=left)
+    left.set_xlim(-0.02, 0.5)
+    accuracies = (result.validation_accuracy, result.production_accuracy)
+    bars = right.bar(("validation", "production"), accuracies,
+                     color=(PALETTE["orange"], PALETTE["blue"]), hatch=("//", ""),
+                     edgecolor="white")
+    right.bar_label(bars, labels=[f"{a:.0%}" for a in accuracies], padding=2)
+    right.set_ylim(0, 1.1)
+    right.grid(axis="x", visible=False)
+    decorate(right, xlabel="", ylabel="accuracy", title="accuracy")
+    top = result.feature_names[int(np.argmax(result.importance_mean))]
+    fig.suptitle(f"Leak {leak:.0%}: validation says {accuracies[0]:.0%}, production gets "
+                 f"{accuracies[1]:.0%};\ntop feature: {top}", fontsize=11,
+                 fontweight="bold", x=0.02, ha="left")
+    return fig

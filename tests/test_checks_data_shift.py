@@ -1,0 +1,101 @@
+"""The data-shift exercise's checks: right answers pass, wrong ones fail with a hint."""
+
+import math
+
+import numpy as np
+import pytest
+
+from mlsys.checks import data_shift as checks
+
+WRONG_TYPES = [None, "text", [1, 2], float("nan"), math.inf, {"a": 1}]
+
+
+def verdict(capsys):
+    return capsys.readouterr().out
+
+
+def test_task1_measured_accuracy(capsys):
+    assert checks.check_measured_accuracy(0.95 * 0.94 + 0.05 * 0.06)
+    assert not checks.check_measured_accuracy(0.95 * 0.94)
+    assert "wrong predictions whose label flipped" in verdict(capsys)
+    assert not checks.check_measured_accuracy(0.95)
+    assert "labels are wrong too" in verdict(capsys)
+    for wrong in WRONG_TYPES:
+        assert checks.check_measured_accuracy(wrong) is False
+
+
+def test_task2_imbalance_metric(capsys):
+    y = checks.imbalanced_labels()
+    majority = float(np.mean(y == 0))
+    assert checks.check_imbalance_metric(majority, "pr_auc")
+    assert not checks.check_imbalance_metric(majority, "accuracy")
+    assert "accuracy paradox" in verdict(capsys)
+    assert not checks.check_imbalance_metric(1 - majority, "pr_auc")
+    assert "share of positives" in verdict(capsys)
+    assert not checks.check_imbalance_metric(majority, "f1")
+    for wrong in WRONG_TYPES:
+        assert checks.check_imbalance_metric(wrong, "pr_auc") is False
+        assert checks.check_imbalance_metric(majority, wrong) is False
+
+
+def test_task3_psi(capsys):
+    e, a = np.array(checks.PSI_EXPECTED), np.array(checks.PSI_ACTUAL)
+    psi = float(np.sum((a - e) * np.log(a / e)))
+    assert checks.check_psi(psi, "moderate")
+    assert not checks.check_psi(psi, "significant")
+    assert not checks.check_psi(100 * psi, "significant")
+    assert "percentages" in verdict(capsys)
+    assert not checks.check_psi(float(np.sum(a * np.log(a / e))), "little")
+    assert "KL divergence" in verdict(capsys)
+    assert not checks.check_psi(float(np.sum((a - e) * np.log10(a / e))), "little")
+    assert "base 10" in verdict(capsys)
+    for wrong in WRONG_TYPES:
+        assert checks.check_psi(wrong, "moderate") is False
+        assert checks.check_psi(psi, wrong) is False
+
+
+def test_task4_shift_kinds(capsys):
+    assert checks.check_shift_kinds(dict(checks.WINDOW_KINDS))
+    label_as_covariate = dict(checks.WINDOW_KINDS, A="covariate")
+    assert not checks.check_shift_kinds(label_as_covariate)
+    assert "inside each class" in verdict(capsys)
+    concept_as_none = dict(checks.WINDOW_KINDS, C="none")
+    assert not checks.check_shift_kinds(concept_as_none)
+    assert "score the reference model" in verdict(capsys)
+    assert not checks.check_shift_kinds({"A": "label"})
+    assert not checks.check_shift_kinds(dict(checks.WINDOW_KINDS, B="prior"))
+    for wrong in WRONG_TYPES:
+        assert checks.check_shift_kinds(wrong) is False
+
+
+def test_task4_windows_are_what_the_check_says():
+    _, windows = checks.shift_windows()
+    assert windows["A"][1].mean() == pytest.approx(0.8)
+    assert windows["D"][0][:, 0].mean() == pytest.approx(1.0, abs=0.1)
+    assert abs(windows["C"][0].mean(axis=0)).max() < 0.1
+
+
+def test_task5_retraining_choice(capsys):
+    results = checks._candidate_results()
+    within = {n: r for n, r in results.items() if r.n_retrains <= checks.RETRAIN_BUDGET}
+    best = max(within, key=lambda n: within[n].mean_accuracy)
+    assert checks.check_retraining_choice(best)
+    over = [n for n, r in results.items() if r.n_retrains > checks.RETRAIN_BUDGET]
+    assert over and not checks.check_retraining_choice(over[0])
+    assert "over the budget" in verdict(capsys)
+    worse = min(within, key=lambda n: within[n].mean_accuracy)
+    assert not checks.check_retraining_choice(worse)
+    assert "another candidate" in verdict(capsys)
+    for wrong in WRONG_TYPES:
+        assert checks.check_retraining_choice(wrong) is False
+
+
+def test_task6_open_answer(capsys):
+    good = ("PSI depends on the window size: with a few hundred rows it exceeds 0.25 by chance, "
+            "so many features give false alarms; check labels and accuracy before retraining. "
+            * 3)
+    assert checks.check_open_answer(good)
+    assert not checks.check_open_answer("PSI is fine. " * 40)
+    assert "does not mention" in verdict(capsys)
+    for wrong in WRONG_TYPES:
+        assert checks.check_open_answer(wrong) is False

@@ -1,0 +1,117 @@
+"""The interpretability exercise's checks: right answers pass, wrong ones fail with a hint."""
+
+import math
+
+import numpy as np
+import pytest
+from sklearn.ensemble import HistGradientBoostingClassifier
+
+from mlsys.checks import interpretability as checks
+from mlsys.interpretability import compare_glass_and_black_box
+
+WRONG_TYPES = [None, "text", [1, 2], float("nan"), math.inf, {"a": 1}]
+
+
+def accuracy_drop(model, X, y, feature, seed):
+    order = np.random.default_rng(seed).permutation(len(X))
+    shuffled = X.copy()
+    shuffled[feature] = X[feature].to_numpy()[order]
+    return model.score(X, y) - model.score(shuffled, y)
+
+
+def verdict(capsys):
+    return capsys.readouterr().out
+
+
+def test_task1_passes_a_correct_function_and_explains_classic_mistakes(capsys):
+    assert checks.check_accuracy_drop(accuracy_drop)
+    assert not checks.check_accuracy_drop(lambda *args: -accuracy_drop(*args))
+    assert "sign is reversed" in verdict(capsys)
+
+    def shuffled_accuracy(model, X, y, feature, seed):
+        return model.score(X, y) - accuracy_drop(model, X, y, feature, seed)
+    assert not checks.check_accuracy_drop(shuffled_accuracy)
+    assert "*drops*" in verdict(capsys)
+
+    def in_place(model, X, y, feature, seed):
+        baseline = model.score(X, y)
+        X[feature] = X[feature].to_numpy()[np.random.default_rng(seed).permutation(len(X))]
+        return baseline - model.score(X, y)
+    assert not checks.check_accuracy_drop(in_place)
+    assert "changed the X" in verdict(capsys)
+    assert not checks.check_accuracy_drop(lambda *args: 0.0)
+    assert "A drop of 0" in verdict(capsys)
+
+
+@pytest.mark.parametrize("answer", WRONG_TYPES + [lambda *a: None, lambda *a: 1 / 0,
+                                                 lambda model: 0, lambda *a: "0.1"])
+def test_task1_never_raises(answer, capsys):
+    assert checks.check_accuracy_drop(answer) is False
+    assert "— FAIL" in verdict(capsys)
+
+
+def test_task2_answer_and_its_classic_mistakes(capsys):
+    result = compare_glass_and_black_box(seed=checks.DEPTH_SEED)
+    expected = checks.smallest_good_depth()
+    assert result.tree_accuracy[expected - 1] >= result.boosted_accuracy - 0.05
+    assert result.tree_accuracy[expected - 2] < result.boosted_accuracy - 0.05  # not trivial
+    assert checks.check_smallest_depth(expected)
+    assert checks.check_smallest_depth(np.int64(expected))
+    most_accurate = int(result.depths[np.argmax(result.tree_accuracy)])
+    assert most_accurate != expected
+    assert not checks.check_smallest_depth(most_accurate)
+    assert "most accurate" in verdict(capsys)
+    assert not checks.check_smallest_depth(expected - 1)
+    assert "more than 5 points below" in verdict(capsys)
+    assert not checks.check_smallest_depth(12)
+    for wrong in WRONG_TYPES:
+        assert checks.check_smallest_depth(wrong) is False
+
+
+def test_task3_leak_dominates_importance_and_only_it_passes(capsys):
+    data = checks.make_exercise_data()
+    assert list(data.X_train.columns) == [f"x{i}" for i in range(9)]
+    # The leak copies the label far more often in training than in production.
+    leak = data.X_train[checks.LEAKING_COLUMN]
+    production = data.X_production[checks.LEAKING_COLUMN]
+    assert np.mean(leak == data.y_train) > 0.9 > 0.6 > np.mean(production == data.y_production)
+    assert checks.check_leaking_feature(checks.LEAKING_COLUMN)
+    assert not checks.check_leaking_feature("x3")
+    assert "genuine feature" in verdict(capsys)
+    assert not checks.check_leaking_feature("x42")
+    assert not checks.check_leaking_feature(5)
+    for wrong in WRONG_TYPES:
+        assert checks.check_leaking_feature(wrong) is False
+
+
+def test_task4_expected_answers_come_from_refitting(capsys):
+    data = checks.make_exercise_data()
+    model = HistGradientBoostingClassifier(random_state=0).fit(data.X_train, data.y_train)
+    with_leak = model.score(data.X_production, data.y_production)
+    honest_columns = data.X_train.columns.drop(checks.LEAKING_COLUMN)
+    honest = HistGradientBoostingClassifier(random_state=0)
+    honest.fit(data.X_train[honest_columns], data.y_train)
+    without = honest.score(data.X_production[honest_columns], data.y_production)
+    validation = model.score(data.X_validation, data.y_validation)
+    assert validation > without > with_leak + 0.1  # the leak costs much in production
+    assert checks.check_production_accuracy(with_leak, without)
+    assert not checks.check_production_accuracy(validation, without)
+    assert "validation data" in verdict(capsys)
+    assert not checks.check_production_accuracy(without, with_leak)
+    assert "without the leak" in verdict(capsys)
+    assert not checks.check_production_accuracy(100 * with_leak, without)
+    assert "fraction" in verdict(capsys)
+    assert not checks.check_production_accuracy(with_leak, with_leak)
+    for wrong in WRONG_TYPES:
+        assert checks.check_production_accuracy(wrong, wrong) is False
+
+
+def test_task5_open_answer(capsys):
+    good = ("The 90% was measured on a test population that may not match our patients; the "
+            "model may rely on a shortcut, so we check its permutation importance first. " * 3)
+    assert checks.check_open_answer(good)
+    assert not checks.check_open_answer("I would trust the higher score. " * 20)
+    assert "does not mention" in verdict(capsys)
+    assert not checks.check_open_answer("too short")
+    for wrong in WRONG_TYPES:
+        assert checks.check_open_answer(wrong) is False

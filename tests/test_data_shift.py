@@ -1,0 +1,300 @@
+"""Tests of mlsys.data_shift: messy data, wrong labels, imbalance, shift, detection, retraining."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from scipy import stats
+
+from mlsys import data_shift as ds
+from mlsys.style import FIGSIZE
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+# --- Messy features --------------------------------------------------------------------------
+
+def test_make_clean_data_is_seeded_and_not_centred():
+    X1, y1 = ds.make_clean_data(200, seed=3)
+    X2, y2 = ds.make_clean_data(200, seed=3)
+    assert np.array_equal(X1, X2) and np.array_equal(y1, y2)
+    assert abs(X1.mean()) > 10  # real-world units: filling with 0 is wrong
+
+
+def test_corrupt_features_hits_the_requested_share_of_cells():
+    X = np.ones((2_000, 5))
+    missing = ds.corrupt_features(X, missing_rate=0.2, seed=1)
+    assert np.isnan(missing).mean() == pytest.approx(0.2, abs=0.01)
+    clean = ds.corrupt_features(np.arange(20.0).reshape(10, 2))
+    assert np.array_equal(clean, np.arange(20.0).reshape(10, 2))  # rates 0 change nothing
+    X = np.random.default_rng(0).normal(size=(2_000, 3))
+    outliers = ds.corrupt_features(X, outlier_rate=0.1, seed=2)
+    assert (np.abs(outliers) > 20).mean() == pytest.approx(0.1, abs=0.01)
+
+
+@pytest.mark.parametrize("kwargs, name", [({"missing_rate": 1.5}, "missing_rate"),
+                                          ({"noise_rate": -0.1}, "noise_rate"),
+                                          ({"outlier_rate": float("nan")}, "outlier_rate")])
+def test_corrupt_features_rejects_rates_outside_0_1(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        ds.corrupt_features(np.ones((3, 2)), **kwargs)
+
+
+def test_corrupt_features_rejects_empty_or_1d_input():
+    with pytest.raises(ValueError, match="X"):
+        ds.corrupt_features(np.ones(3))
+
+
+def test_robust_pipeline_recovers_from_missing_values_and_outliers_but_not_noise():
+    for corruption in ("missing", "outliers"):
+        result = ds.simulate_messy_data(corruption, 0.1)
+        assert result.robust_accuracy > result.naive_accuracy + 0.05
+    noise = ds.simulate_messy_data("noise", 0.1)
+    assert noise.robust_accuracy == pytest.approx(noise.naive_accuracy, abs=0.02)
+    clean = ds.simulate_messy_data("missing", 0.0)
+    assert clean.robust_accuracy == pytest.approx(clean.naive_accuracy, abs=0.02)
+
+
+def test_simulate_messy_data_rejects_unknown_corruption():
+    with pytest.raises(ValueError, match="corruption"):
+        ds.simulate_messy_data("typos", 0.1)
+    with pytest.raises(ValueError, match="rate"):
+        ds.simulate_messy_data("missing", 2)
+
+
+# --- Wrong labels ----------------------------------------------------------------------------
+
+def test_flip_labels_flips_at_the_requested_rate():
+    y = np.random.default_rng(0).integers(0, 2, size=50_000)
+    flipped = ds.flip_labels(y, 0.3, seed=1)
+    assert np.mean(flipped != y) == pytest.approx(0.3, abs=0.01)
+    assert np.array_equal(ds.flip_labels(y, 0.0), y)
+
+
+def test_flip_labels_rejects_bad_input():
+    with pytest.raises(ValueError, match="rate"):
+        ds.flip_labels([0, 1], 1.2)
+    with pytest.raises(ValueError, match="y"):
+        ds.flip_labels([0, 2], 0.1)
+    with pytest.raises(ValueError, match="y"):
+        ds.flip_labels([], 0.1)
+
+
+def test_measured_accuracy_agrees_with_theory():
+    result = ds.simulate_label_noise(0.2)
+    theory = ds.expected_measured_accuracy(result.true_test_accuracy, 0.2)
+    assert result.measured_test_accuracy == pytest.approx(theory, abs=0.03)
+    assert ds.expected_measured_accuracy(0.9, 0.0) == 0.9
+    assert ds.expected_measured_accuracy(0.9, 0.5) == pytest.approx(0.5)
+
+
+def test_symmetric_label_noise_hides_a_model_that_stays_good():
+    clean, noisy = ds.simulate_label_noise(0.0), ds.simulate_label_noise(0.3)
+    assert clean.measured_test_accuracy == clean.true_test_accuracy
+    assert noisy.measured_test_accuracy < noisy.true_test_accuracy - 0.1
+    assert noisy.true_test_accuracy == pytest.approx(clean.true_test_accuracy, abs=0.02)
+
+
+def test_expected_measured_accuracy_rejects_rates_outside_0_1():
+    with pytest.raises(ValueError, match="noise_rate"):
+        ds.expected_measured_accuracy(0.9, 1.1)
+    with pytest.raises(ValueError, match="true_accuracy"):
+        ds.expected_measured_accuracy(-0.1, 0.1)
+
+
+# --- Imbalance -------------------------------------------------------------------------------
+
+def test_majority_predictor_has_high_accuracy_zero_recall_and_pr_auc_equal_to_base_rate():
+    result = ds.simulate_imbalance(0.02)
+    majority = result["always negative"]
+    _, y = ds.make_imbalanced_data(0.02)
+    base_rate = y[len(y) // 2:].mean()
+    assert majority.accuracy == pytest.approx(1 - base_rate)
+    assert majority.recall == 0 and majority.precision == 0
+    assert majority.pr_auc == pytest.approx(base_rate)
+    assert result["logistic"].pr_auc > 5 * majority.pr_auc
+
+
+def test_class_weights_and_a_lower_threshold_raise_recall():
+    default = ds.simulate_imbalance(0.05, 0.5)
+    assert default["logistic, balanced weights"].recall > default["logistic"].recall
+    assert ds.simulate_imbalance(0.05, 0.1)["logistic"].recall > default["logistic"].recall
+
+
+def test_compute_imbalance_metrics_rejects_bad_input():
+    with pytest.raises(ValueError, match="same length"):
+        ds.compute_imbalance_metrics([0, 1], [0.5])
+    with pytest.raises(ValueError, match="y_true"):
+        ds.compute_imbalance_metrics([0, 0], [0.1, 0.2])
+    with pytest.raises(ValueError, match="y_score"):
+        ds.compute_imbalance_metrics([0, 1], [0.1, 2.0])
+    with pytest.raises(ValueError, match="threshold"):
+        ds.compute_imbalance_metrics([0, 1], [0.1, 0.2], threshold=1.5)
+    with pytest.raises(ValueError, match="positive_rate"):
+        ds.make_imbalanced_data(0.0)
+
+
+# --- Shift -----------------------------------------------------------------------------------
+
+def test_sample_world_label_shift_keeps_class_conditionals():
+    X0, y0 = ds.sample_world(20_000, seed=1)
+    X1, y1 = ds.sample_world(20_000, positive_rate=0.8, seed=2)
+    assert y1.mean() == pytest.approx(0.8)
+    for c in (0, 1):
+        assert stats.ks_2samp(X0[y0 == c, 0], X1[y1 == c, 0]).pvalue > 0.001
+    assert stats.ks_2samp(X0[:, 0], X1[:, 0]).pvalue < 1e-6  # but P(X) moves
+
+
+def test_sample_world_covariate_and_concept_shift_do_what_they_say():
+    X, _ = ds.sample_world(20_000, covariate_shift=1.5, seed=1)
+    assert X[:, 0].mean() == pytest.approx(1.5, abs=0.05)
+    X, y = ds.sample_world(20_000, concept_rotation_deg=90, seed=1)
+    assert abs(X.mean(axis=0)).max() < 0.05  # P(X) unchanged
+    p = ds.true_positive_probability(X, concept_rotation_deg=90)
+    assert y.mean() == pytest.approx(p.mean(), abs=0.01)
+
+
+def test_sample_world_rejects_bad_input():
+    with pytest.raises(ValueError, match="positive_rate"):
+        ds.sample_world(10, positive_rate=1.0)
+    with pytest.raises(ValueError, match="covariate_shift"):
+        ds.sample_world(10, covariate_shift=9)
+    with pytest.raises(ValueError, match="n_samples"):
+        ds.sample_world(0)
+    with pytest.raises(ValueError, match="kind"):
+        ds.shift_parameters("prior", 0.5)
+    with pytest.raises(ValueError, match="severity"):
+        ds.shift_parameters("label", 1.5)
+
+
+def test_which_shift_hurts_which_model():
+    covariate = ds.simulate_shift("covariate", 1.0)
+    assert covariate.accuracy["logistic regression"] < covariate.accuracy["boosted trees"] - 0.2
+    concept = ds.simulate_shift("concept", 1.0)
+    assert max(concept.accuracy.values()) < concept.best_accuracy - 0.2
+    label = ds.simulate_shift("label", 1.0)
+    none = ds.simulate_shift("label", 0.0)
+    for name in none.accuracy:
+        assert label.accuracy[name] == pytest.approx(none.accuracy[name], abs=0.05)
+
+
+# --- Detection -------------------------------------------------------------------------------
+
+def test_ks_statistic_agrees_with_scipy():
+    rng = np.random.default_rng(5)
+    for _ in range(50):
+        a = rng.normal(size=rng.integers(1, 300))
+        b = rng.normal(rng.uniform(-1, 1), size=rng.integers(1, 300)).round(1)
+        assert ds.compute_ks_statistic(a, b) == pytest.approx(stats.ks_2samp(a, b).statistic)
+
+
+def test_psi_is_zero_for_identical_distributions_and_grows_with_shift():
+    window = np.random.default_rng(0).normal(size=2_000)
+    assert ds.compute_psi(window, window) == 0
+    assert ds.psi_from_proportions([0.2] * 5, [0.2] * 5) == 0
+    psis = [ds.compute_psi(window, window + s) for s in (0.1, 0.5, 1.0)]
+    assert psis == sorted(psis) and psis[0] > 0
+
+
+def test_psi_matches_the_formula_and_is_symmetric():
+    e, a = np.array([0.1, 0.2, 0.4, 0.2, 0.1]), np.array([0.05, 0.15, 0.35, 0.25, 0.2])
+    assert ds.psi_from_proportions(e, a) == pytest.approx(np.sum((a - e) * np.log(a / e)))
+    assert ds.psi_from_proportions(e, a) == pytest.approx(ds.psi_from_proportions(a, e))
+    assert np.isfinite(ds.psi_from_proportions([0.5, 0.5], [1.0, 0.0]))  # empty bin
+
+
+def test_null_psi_is_about_chi_squared_over_window_size():
+    # With no shift, PSI ~ (1/n + 1/m) chi2(bins - 1): its mean is about 9 x 2 / n for deciles.
+    rng = np.random.default_rng(2)
+    n = 1_000
+    psis = [ds.compute_psi(rng.normal(size=n), rng.normal(size=n)) for _ in range(300)]
+    assert np.mean(psis) == pytest.approx(9 * 2 / n, rel=0.15)
+
+
+def test_ks_false_alarm_rate_is_near_alpha_over_many_seeds():
+    rates = ds.simulate_alarm_rates(0.0, 500, n_trials=1_000, alpha=0.05, seed=3)
+    assert 0.03 <= rates.ks <= 0.07
+    small = ds.simulate_alarm_rates(0.0, 50, n_trials=300, seed=3)
+    assert small.psi_major > 0.5 > small.ks  # the PSI rule has no error guarantee
+
+
+def test_detection_rejects_bad_input():
+    with pytest.raises(ValueError, match="reference"):
+        ds.compute_psi([], [1.0, 2.0])
+    with pytest.raises(ValueError, match="production"):
+        ds.compute_ks_statistic([1.0], [])
+    with pytest.raises(ValueError, match="same bins"):
+        ds.psi_from_proportions([0.5, 0.5], [0.2, 0.3, 0.5])
+    with pytest.raises(ValueError, match="expected"):
+        ds.psi_from_proportions([0.5, 0.6], [0.5, 0.5])
+    with pytest.raises(ValueError, match="bins"):
+        ds.compute_psi([1.0, 2.0], [1.0], bins=1)
+    with pytest.raises(ValueError, match="alpha"):
+        ds.detect_shift([1.0, 2.0], [1.0, 3.0], alpha=0)
+    with pytest.raises(ValueError, match="window_size"):
+        ds.simulate_alarm_rates(0.0, 5)
+
+
+# --- Retraining ------------------------------------------------------------------------------
+
+def test_retraining_policies_count_their_retrains_and_beat_never():
+    never = ds.simulate_retraining("never")
+    assert never.n_retrains == 0 and never.accuracy.shape == (59,)
+    every5 = ds.simulate_retraining("periodic", every=5)
+    assert every5.retrain_periods == tuple(range(5, 60, 5))
+    alarm = ds.simulate_retraining("on_alarm")
+    assert 0 < alarm.n_retrains < 59
+    assert never.mean_accuracy < every5.mean_accuracy
+    assert never.mean_accuracy < alarm.mean_accuracy
+
+
+def test_retraining_rejects_bad_input():
+    with pytest.raises(ValueError, match="policy"):
+        ds.simulate_retraining("sometimes")
+    with pytest.raises(TypeError, match="every"):
+        ds.simulate_retraining("periodic")
+    with pytest.raises(ValueError, match="every"):
+        ds.simulate_retraining("periodic", every=0)
+    with pytest.raises(TypeError, match="config"):
+        ds.make_stream({"n_periods": 3})
+
+
+# --- Explorer figures ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("plot, args", [
+    (ds.plot_messy_data, ("missing", 0.2)),
+    (ds.plot_label_noise, (0.1,)),
+    (ds.plot_imbalance, (0.02, 0.3)),
+    (ds.plot_shift, ("label", 0.4)),
+    (ds.plot_detection, (0.0, 1_000)),
+    (ds.plot_retraining, ("on alarm",)),
+])
+def test_plots_return_a_titled_figure_of_the_book_size(plot, args):
+    fig = plot(*args)
+    assert isinstance(fig, Figure)
+    assert tuple(fig.get_size_inches()) == FIGSIZE
+    assert any(ax.get_title(loc="left") for ax in fig.axes)
+
+
+def test_plots_reject_bad_values():
+    with pytest.raises(ValueError, match="rate"):
+        ds.plot_messy_data("missing", 1.5)
+    with pytest.raises(ValueError, match="schedule"):
+        ds.plot_retraining("every 0")
+    with pytest.raises(ValueError, match="window_size"):
+        ds.plot_detection(0.0, 5)
+    with pytest.raises(ValueError, match="severity"):
+        ds.plot_shift("label", 2.0)
+
+
+def test_plots_accept_values_between_grid_points_for_live_explorers():
+    assert "12%" in ds.plot_messy_data("noise", 0.12).axes[0].get_title(loc="left")
+    assert ds.plot_retraining("every 3").axes[0].get_title(loc="left").startswith("every 3")

@@ -1,0 +1,233 @@
+"""Tests of mlsys.interpretability: the patient generator, the shortcut and the explanations."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: E402
+from sklearn.inspection import partial_dependence  # noqa: E402
+from sklearn.tree import DecisionTreeClassifier  # noqa: E402
+
+from mlsys.interpretability import (  # noqa: E402
+    FEATURES,
+    SHORTCUT,
+    compare_glass_and_black_box,
+    compute_accuracy_drop,
+    compute_true_partial_dependence,
+    compute_true_risk,
+    make_patient_data,
+    make_shortcut,
+    plot_importances,
+    plot_readability,
+    plot_shortcut,
+    simulate_shortcut,
+)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def patients():
+    return make_patient_data(3_000, seed=0)
+
+
+# --- The generator ---------------------------------------------------------------------------
+
+def test_make_patient_data_shapes_types_and_determinism(patients):
+    assert list(patients.X.columns) == [*FEATURES, SHORTCUT]
+    assert all(dtype == float for dtype in patients.X.dtypes)
+    assert set(np.unique(patients.y)) == {0, 1}
+    again = make_patient_data(3_000, seed=0)
+    pd.testing.assert_frame_equal(patients.X, again.X)
+    assert not make_patient_data(3_000, seed=1).X.equals(patients.X)
+
+
+def test_labels_are_drawn_from_the_true_risk(patients):
+    # Theory: the mean label equals the mean risk within sampling error (3 standard errors).
+    standard_error = np.sqrt(patients.risk.mean() * (1 - patients.risk.mean()) / 3_000)
+    assert abs(patients.y.mean() - patients.risk.mean()) < 3 * standard_error
+    np.testing.assert_allclose(compute_true_risk(patients.X), patients.risk)
+
+
+def test_true_risk_has_the_shapes_the_chapter_describes(patients):
+    one = patients.X.iloc[[0]]
+    risk = lambda **values: compute_true_risk(one.assign(**values))[0]  # noqa: E731
+    assert risk(age_years=30) == pytest.approx(risk(age_years=45))   # flat before 50
+    assert risk(age_years=70) > risk(age_years=60) > risk(age_years=50)
+    assert risk(systolic_bp_mmhg=146) > risk(systolic_bp_mmhg=145)   # the step
+    assert risk(bmi_kg_m2=20) > risk(bmi_kg_m2=27) < risk(bmi_kg_m2=34)  # U shape
+    assert risk(postcode_digit=0) == risk(postcode_digit=9)
+
+
+@pytest.mark.parametrize("leak", [0.0, 0.5, 0.9, 1.0])
+def test_shortcut_agrees_with_label_at_the_rate_theory_predicts(leak):
+    # P(shortcut = y) = leak + (1 - leak) * P(noise = y), with noise ~ Bernoulli(mean of y).
+    y = (np.random.default_rng(1).random(50_000) < 0.4).astype(int)
+    shortcut = make_shortcut(y, leak=leak, seed=2)
+    expected = leak + (1 - leak) * (0.4 * 0.4 + 0.6 * 0.6)
+    assert np.mean(shortcut == y) == pytest.approx(expected, abs=0.01)
+
+
+def test_make_patient_data_leak_sets_the_shortcut():
+    assert np.array_equal(make_patient_data(500, leak=1.0).X[SHORTCUT], make_patient_data(
+        500, leak=1.0).y)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(n_samples=0), ValueError, "n_samples"),
+    (dict(n_samples=2.5), TypeError, "n_samples"),
+    (dict(leak=1.5), ValueError, "leak"),
+    (dict(leak="high"), TypeError, "leak"),
+    (dict(seed=-1), ValueError, "seed"),
+])
+def test_make_patient_data_rejects_bad_input(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        make_patient_data(**kwargs)
+
+
+def test_make_shortcut_rejects_bad_input():
+    with pytest.raises(ValueError, match="y"):
+        make_shortcut([0, 2, 1], leak=0.5)
+    with pytest.raises(ValueError, match="leak"):
+        make_shortcut([0, 1], leak=-0.1)
+    with pytest.raises(TypeError, match="y"):
+        make_shortcut("01", leak=0.5)
+
+
+def test_compute_true_risk_rejects_bad_input():
+    with pytest.raises(TypeError, match="X"):
+        compute_true_risk(np.zeros((2, 7)))
+    with pytest.raises(ValueError, match="age_years"):
+        compute_true_risk(pd.DataFrame({"bmi_kg_m2": [20.0]}))
+
+
+# --- Permutation importance by hand ----------------------------------------------------------
+
+def test_accuracy_drop_is_zero_for_an_unused_feature_and_positive_for_age(patients):
+    X = patients.X[list(FEATURES)]
+    tree = DecisionTreeClassifier(max_depth=3, random_state=0).fit(X, patients.y)
+    before = X.copy()
+    assert compute_accuracy_drop(tree, X, patients.y, "postcode_digit") == 0.0
+    assert compute_accuracy_drop(tree, X, patients.y, "age_years", seed=1) > 0.1
+    pd.testing.assert_frame_equal(X, before)  # X is not modified
+
+
+def test_accuracy_drop_rejects_bad_input(patients):
+    tree = DecisionTreeClassifier(max_depth=1).fit(patients.X, patients.y)
+    with pytest.raises(ValueError, match="feature"):
+        compute_accuracy_drop(tree, patients.X, patients.y, "height")
+    with pytest.raises(TypeError, match="model"):
+        compute_accuracy_drop(object(), patients.X, patients.y, "age_years")
+    with pytest.raises(TypeError, match="X"):
+        compute_accuracy_drop(tree, patients.X.to_numpy(), patients.y, "age_years")
+    with pytest.raises(ValueError, match="seed"):
+        compute_accuracy_drop(tree, patients.X, patients.y, "age_years", seed=-2)
+
+
+# --- Glass box against black box -------------------------------------------------------------
+
+def test_compare_glass_and_black_box_orders_models_as_the_chapter_says():
+    result = compare_glass_and_black_box()
+    assert result.tree_leaves.tolist()[:3] == [2, 4, 8]  # a depth-d tree has at most 2^d leaves
+    assert np.all(result.tree_leaves <= 2 ** result.depths)
+    assert result.boosted_accuracy > result.tree_accuracy.max() > result.tree_accuracy[0]
+    assert result.boosted_accuracy > result.linear_accuracy
+    # No model beats the Bayes classifier by more than sampling noise (~1 point on 4,000).
+    assert result.bayes_accuracy > result.boosted_accuracy - 0.01
+    assert compare_glass_and_black_box() is result  # cached
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(depths=()), TypeError, "depths"),
+    (dict(depths=(0, 2)), ValueError, r"depths\[0\]"),
+    (dict(n_train=5), ValueError, "n_train"),
+    (dict(n_test=5), ValueError, "n_test"),
+    (dict(seed=1.5), TypeError, "seed"),
+])
+def test_compare_glass_and_black_box_rejects_bad_input(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        compare_glass_and_black_box(**kwargs)
+
+
+def test_plot_readability_returns_a_figure_with_its_point_in_the_title():
+    fig = plot_readability(2)
+    assert "Depth 2: 4 rules" in fig.axes[0].get_title(loc="left")
+    with pytest.raises(ValueError, match="max_depth"):
+        plot_readability(11)
+
+
+# --- Explaining a black box ------------------------------------------------------------------
+
+def test_partial_dependence_of_a_boosted_model_follows_the_truth(patients):
+    X = patients.X[list(FEATURES)]
+    model = HistGradientBoostingClassifier(random_state=0).fit(X, patients.y)
+    sample = X.iloc[:400]
+    grid = [30.0, 50.0, 65.0, 80.0]
+    result = partial_dependence(model, sample, ["age_years"], method="brute",
+                                response_method="predict_proba", custom_values={
+                                    "age_years": grid})
+    truth = compute_true_partial_dependence(sample, "age_years", grid)
+    np.testing.assert_allclose(result["average"][0], truth, atol=0.08)
+    assert np.all(np.diff(truth) >= 0)
+
+
+def test_true_partial_dependence_is_flat_for_the_postcode_and_rejects_bad_input(patients):
+    flat = compute_true_partial_dependence(patients.X, "postcode_digit", [0, 5, 9])
+    assert np.ptp(flat) == 0
+    with pytest.raises(ValueError, match="feature"):
+        compute_true_partial_dependence(patients.X, SHORTCUT, [0, 1])
+    with pytest.raises(ValueError, match="grid"):
+        compute_true_partial_dependence(patients.X, "age_years", [])
+
+
+def test_plot_importances_sorts_bars_and_checks_lengths():
+    ax = plot_importances(["a", "b", "c"], [0.1, 0.3, 0.0], [0.01, 0.02, 0.0], title="b first")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["c", "a", "b"]
+    with pytest.raises(ValueError, match="names"):
+        plot_importances(["a"], [0.1, 0.2], title="t")
+    with pytest.raises(ValueError, match="stds"):
+        plot_importances(["a", "b"], [0.1, 0.2], [0.1], title="t")
+    with pytest.raises(TypeError, match="title"):
+        plot_importances(["a", "b"], [0.1, 0.2], title=None)
+    with pytest.raises(TypeError, match="ax"):
+        plot_importances(["a", "b"], [0.1, 0.2], title="t", ax="left")
+
+
+# --- Right for the wrong reason --------------------------------------------------------------
+
+def test_without_a_leak_validation_is_an_honest_estimate_of_production():
+    result = simulate_shortcut(0.0)
+    assert abs(result.validation_accuracy - result.production_accuracy) < 0.04
+    assert result.feature_names[int(np.argmax(result.importance_mean))] == "age_years"
+
+
+def test_a_strong_leak_inflates_validation_and_sinks_production():
+    weak, strong = simulate_shortcut(0.2), simulate_shortcut(0.9)
+    assert strong.validation_accuracy > weak.validation_accuracy
+    assert strong.production_accuracy < weak.production_accuracy - 0.1
+    assert strong.feature_names[int(np.argmax(strong.importance_mean))] == SHORTCUT
+    # With a perfect leak, the model reads the label: validation is perfect.
+    assert simulate_shortcut(1.0).validation_accuracy == 1.0
+
+
+def test_simulate_shortcut_rejects_bad_input():
+    with pytest.raises(ValueError, match="leak"):
+        simulate_shortcut(2)
+    with pytest.raises(ValueError, match="n_train"):
+        simulate_shortcut(0.5, n_train=10)
+    with pytest.raises(ValueError, match="n_repeats"):
+        simulate_shortcut(0.5, n_repeats=0)
+
+
+def test_plot_shortcut_title_names_the_top_feature():
+    fig = plot_shortcut(0.9)
+    assert fig.get_suptitle().endswith(f"top feature: {SHORTCUT}")
+    assert len(fig.axes) == 2
