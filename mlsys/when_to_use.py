@@ -1,0 +1,1436 @@
+"""When to use ML: a hand-written rule against a learned model, drift, cost and a checklist.
+
+Huyen (DMLS ch.1) describes ML as learning complex patterns from existing data to make
+predictions on unseen data that shares those patterns, and lists when it shines (repetitive
+tasks, cheap mistakes, scale, changing patterns) and when not to use it (unethical, a simpler
+solution does as well, not cost-effective). This module makes each claim testable:
+
+- `make_pattern_data`: two features in [-1, 1]; the label is 1 above a boundary that wiggles
+  more as ``complexity`` grows (0 is a straight line). `predict_with_rule` is the analyst's rule
+  "feature 2 above 0", exactly right at complexity 0.
+- `compare_rule_and_model`, `simulate_learning_curve`: the rule against a decision tree learned
+  from data, as the pattern's complexity and the amount of data grow.
+- `simulate_drift`: a stream whose pattern turns a little every week (concept drift); a frozen
+  rule, a frozen model and a model retrained on recent weeks.
+- `CostAssumptions`, `find_break_even_volume`: the yearly volume from which a model pays for
+  itself. Every cost in it is an illustrative assumption, not data.
+- `CRITERIA`, `USE_CASES`, `assess_use_case`: the checklist, and its widgets for the website.
+
+Accuracy is the fraction of predictions that are right, between 0 and 1. Labels carry
+``label_noise``: a fraction of them is flipped at random, so no predictor can exceed
+``1 - label_noise`` on average.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, NullLocator, PercentFormatter
+from sklearn.linear_model import LogisticRegression
+from sklearn.tree import DecisionTreeClassifier
+
+from mlsys._validate import check_number
+from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate
+
+#: Highest pattern complexity: the boundary's amplitude is 0.15 x complexity, so it stays inside
+#: the [-1, 1] square.
+MAX_COMPLEXITY = 6
+AMPLITUDE_PER_COMPLEXITY = 0.15
+
+#: Default share of labels flipped at random: the noise no predictor can learn.
+LABEL_NOISE = 0.05
+
+#: The model must beat the rule by this much accuracy (2 percentage points) to be worth its cost;
+#: within it, the rule is "as good" and wins by being simpler. Test sets of 4,000 examples
+#: measure accuracy to about +-0.7 points, so 2 points is a real difference.
+MATCH_MARGIN = 0.02
+
+#: Leaves of at least 10 examples keep the tree from memorising the flipped labels.
+MIN_SAMPLES_LEAF = 10
+
+#: Training-set sizes of the learning curve (examples).
+TRAIN_SIZES = (10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000)
+
+N_TEST = 4_000
+
+
+# ---------------------------------------------------------------------------------------------
+# Data, the rule and the model
+# ---------------------------------------------------------------------------------------------
+
+def _rng(seed) -> np.random.Generator:
+    return np.random.default_rng(check_number("seed", seed, low=0, integer=True))
+
+
+def _child_seeds(seed, n) -> list[int]:
+    # Independent streams for training sets, test sets and repeats, all fixed by one seed.
+    root = np.random.SeedSequence(check_number("seed", seed, low=0, integer=True))
+    return [int(child.generate_state(1)[0]) for child in root.spawn(n)]
+
+
+def _check_complexity(complexity) -> float:
+    return check_number("complexity", complexity, low=0, high=MAX_COMPLEXITY)
+
+
+def _check_noise(label_noise) -> float:
+    return check_number("label_noise", label_noise, low=0, high=0.5, high_open=True,
+                        unit="fraction of labels flipped")
+
+
+def _boundary(x0, complexity) -> np.ndarray:
+    return AMPLITUDE_PER_COMPLEXITY * complexity * np.sin(complexity * np.pi * x0)
+
+
+def _flip(rng, y, label_noise) -> np.ndarray:
+    flipped = rng.random(y.shape) < label_noise
+    return np.where(flipped, 1 - y, y)
+
+
+def make_pattern_data(n_samples, complexity, *, label_noise=LABEL_NOISE, seed=0) -> tuple:
+    """Draw examples whose label follows a pattern of the given complexity.
+
+    Features ``x0, x1`` are uniform in [-1, 1]. The label is 1 when ``x1`` lies above the
+    boundary ``0.15 * complexity * sin(complexity * pi * x0)``, then a fraction `label_noise` of
+    labels is flipped. Complexity 0 is the straight line ``x1 = 0``; each step adds a wiggle and
+    makes the wiggles taller.
+
+    Parameters
+    ----------
+    n_samples : int
+        Number of examples, ``>= 1``.
+    complexity : float
+        How complex the pattern is, ``0 <= complexity <= 6``.
+    label_noise : float, default 0.05
+        Fraction of labels flipped at random, ``0 <= label_noise < 0.5``.
+    seed : int, default 0
+        Seed of the random generator.
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (n_samples, 2)
+        The features.
+    y : numpy.ndarray of shape (n_samples,)
+        The labels, 0 or 1.
+
+    Examples
+    --------
+    >>> X, y = make_pattern_data(1_000, complexity=0, label_noise=0.0)
+    >>> X.shape, bool(np.all(y == (X[:, 1] > 0)))
+    ((1000, 2), True)
+    """
+    n_samples = check_number("n_samples", n_samples, low=1, integer=True, unit="examples")
+    complexity = _check_complexity(complexity)
+    label_noise = _check_noise(label_noise)
+    rng = _rng(seed)
+    X = rng.uniform(-1, 1, size=(n_samples, 2))
+    y = (X[:, 1] > _boundary(X[:, 0], complexity)).astype(int)
+    return X, _flip(rng, y, label_noise)
+
+
+def _check_features(X) -> np.ndarray:
+    try:
+        X = np.asarray(X, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError("X must be an array of numbers of shape (n_examples, 2); "
+                        f"got {type(X).__name__}") from None
+    if X.ndim != 2 or X.shape[1] != 2 or X.shape[0] < 1:
+        raise ValueError("X must be an array of shape (n_examples, 2), as made by "
+                         f"make_pattern_data; got shape {X.shape}")
+    return X
+
+
+def predict_with_rule(X, threshold=0.0) -> np.ndarray:
+    """Apply the hand-written rule: predict 1 when feature 2 is above `threshold`.
+
+    This is the rule an analyst writes after one look at the data. At complexity 0 it is the
+    pattern itself.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_examples, 2)
+        Features, as made by `make_pattern_data`.
+    threshold : float, default 0.0
+        The rule's cut-off on feature 2, between -1 and 1.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n_examples,)
+        Predicted labels, 0 or 1.
+
+    Examples
+    --------
+    >>> predict_with_rule([[0.3, -0.2], [0.3, 0.5]])
+    array([0, 1])
+    """
+    X = _check_features(X)
+    threshold = check_number("threshold", threshold, low=-1, high=1)
+    return (X[:, 1] > threshold).astype(int)
+
+
+def compute_rule_accuracy(complexity, label_noise=LABEL_NOISE) -> float:
+    """Return the rule's expected accuracy on new data, in closed form.
+
+    At a given ``x0`` the rule is wrong on the slice of ``x1`` between 0 and the boundary: a
+    fraction ``|b(x0)| / 2`` of the square's height. Averaging ``|sin|`` over ``x0`` gives the
+    wrong share ``m = 0.15 c (2 floor(c) + 1 - cos(pi frac(c))) / (2 c pi)`` for ``c > 0``.
+    Flipped labels turn right into wrong and back: accuracy ``= (1 - m)(1 - e) + m e``.
+
+    Parameters
+    ----------
+    complexity : float
+        Complexity of the pattern, ``0 <= complexity <= 6``.
+    label_noise : float, default 0.05
+        Fraction of labels flipped, ``0 <= label_noise < 0.5``.
+
+    Returns
+    -------
+    float
+        Expected accuracy of `predict_with_rule` with threshold 0, between 0 and 1.
+
+    Examples
+    --------
+    >>> compute_rule_accuracy(0, label_noise=0.05)
+    0.95
+    >>> round(compute_rule_accuracy(3, label_noise=0.0), 3)
+    0.857
+    """
+    complexity = _check_complexity(complexity)
+    label_noise = _check_noise(label_noise)
+    if complexity == 0:
+        wrong = 0.0
+    else:
+        whole, part = divmod(complexity, 1.0)
+        mean_abs_sin = (2 * whole + 1 - math.cos(math.pi * part)) / (complexity * math.pi)
+        wrong = AMPLITUDE_PER_COMPLEXITY * complexity * mean_abs_sin / 2
+    return (1 - wrong) * (1 - label_noise) + wrong * label_noise
+
+
+def make_model(seed=0) -> DecisionTreeClassifier:
+    """Return the learned model of this chapter: an unfitted decision tree.
+
+    A decision tree learns rules from data: the same kind of if-then tests an analyst writes,
+    but chosen by the algorithm to fit the examples. Leaves of at least 10 examples
+    (``min_samples_leaf=10``) stop it from memorising flipped labels.
+
+    Parameters
+    ----------
+    seed : int, default 0
+        The tree's ``random_state`` (it breaks ties between equally good splits).
+
+    Returns
+    -------
+    sklearn.tree.DecisionTreeClassifier
+
+    Examples
+    --------
+    >>> make_model().min_samples_leaf
+    10
+    """
+    seed = check_number("seed", seed, low=0, integer=True)
+    return DecisionTreeClassifier(min_samples_leaf=MIN_SAMPLES_LEAF, random_state=seed)
+
+
+def _accuracy(predicted, y) -> float:
+    return float(np.mean(predicted == y))
+
+
+def _fit_and_score(X_train, y_train, X_test, y_test, seed) -> tuple:
+    model = make_model(seed).fit(X_train, y_train)
+    return model, _accuracy(model.predict(X_test), y_test)
+
+
+@dataclass(frozen=True, eq=False)
+class Comparison:
+    """The rule and a learned model, scored on the same new data."""
+
+    complexity: float
+    n_train: int               # examples the model learned from
+    label_noise: float
+    rule_accuracy: float       # fraction right on the test set
+    model_accuracy: float
+    model: DecisionTreeClassifier = field(repr=False)
+    X_train: np.ndarray = field(repr=False)  # the examples the model learned from
+    y_train: np.ndarray = field(repr=False)
+
+    @property
+    def winner(self) -> str:
+        """``"model"`` if it beats the rule by more than `MATCH_MARGIN`, else ``"rule"``."""
+        return choose_rule_or_model(self.rule_accuracy, self.model_accuracy)
+
+
+def choose_rule_or_model(rule_accuracy, model_accuracy, margin=MATCH_MARGIN) -> str:
+    """Return ``"model"`` if it beats the rule by more than `margin`, else ``"rule"``.
+
+    When the model is not clearly better, the rule wins: it is cheaper to build and run,
+    needs no data and no retraining, and anyone can read it.
+
+    Parameters
+    ----------
+    rule_accuracy, model_accuracy : float
+        Accuracies on the same new data, between 0 and 1.
+    margin : float, default 0.02
+        How much better the model must be (2 percentage points), between 0 and 1.
+
+    Returns
+    -------
+    str
+        ``"model"`` or ``"rule"``.
+
+    Examples
+    --------
+    >>> choose_rule_or_model(0.94, 0.95), choose_rule_or_model(0.82, 0.90)
+    ('rule', 'model')
+    """
+    rule_accuracy = check_number("rule_accuracy", rule_accuracy, low=0, high=1)
+    model_accuracy = check_number("model_accuracy", model_accuracy, low=0, high=1)
+    margin = check_number("margin", margin, low=0, high=1)
+    # Rounded: a gap of exactly the margin (0.92 - 0.90) must not win on floating-point noise.
+    return "model" if round(model_accuracy - rule_accuracy, 12) > margin else "rule"
+
+
+def compare_rule_and_model(complexity, n_train, *, label_noise=LABEL_NOISE, n_test=N_TEST,
+                           seed=0) -> Comparison:
+    """Fit the model on `n_train` examples and score it and the rule on `n_test` new ones.
+
+    Parameters
+    ----------
+    complexity : float
+        Complexity of the pattern, ``0 <= complexity <= 6``.
+    n_train : int
+        Training examples, ``>= 1``.
+    label_noise : float, default 0.05
+        Fraction of labels flipped, in training and test data alike, ``0 <= e < 0.5``.
+    n_test : int, default 4000
+        Test examples, ``>= 1``.
+    seed : int, default 0
+        Seed of the data (training and test sets are drawn independently from it).
+
+    Returns
+    -------
+    Comparison
+        Both accuracies, the verdict (`Comparison.winner`), the fitted model and its training
+        data.
+
+    Examples
+    --------
+    >>> simple = compare_rule_and_model(0, 1_000)
+    >>> simple.winner, round(simple.rule_accuracy, 2)
+    ('rule', 0.95)
+    >>> compare_rule_and_model(4, 1_000).winner
+    'model'
+    """
+    complexity = _check_complexity(complexity)
+    n_train = check_number("n_train", n_train, low=1, integer=True, unit="examples")
+    n_test = check_number("n_test", n_test, low=1, integer=True, unit="examples")
+    label_noise = _check_noise(label_noise)
+    train_seed, test_seed = _child_seeds(seed, 2)
+    X, y = make_pattern_data(n_train, complexity, label_noise=label_noise, seed=train_seed)
+    X_test, y_test = make_pattern_data(n_test, complexity, label_noise=label_noise,
+                                       seed=test_seed)
+    model, model_accuracy = _fit_and_score(X, y, X_test, y_test, seed=0)
+    rule_accuracy = _accuracy(predict_with_rule(X_test), y_test)
+    return Comparison(complexity, n_train, label_noise, rule_accuracy, model_accuracy, model,
+                      X, y)
+
+
+# ---------------------------------------------------------------------------------------------
+# How much data: the learning curve
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class LearningCurve:
+    """The model's accuracy against training-set size, with the rule's for reference."""
+
+    complexity: float
+    label_noise: float
+    train_sizes: np.ndarray      # examples, increasing
+    rule_accuracy: float         # on the shared test set
+    model_accuracy: np.ndarray = field(repr=False)  # shape (sizes, repeats)
+
+    @property
+    def mean_model_accuracy(self) -> np.ndarray:
+        """Mean accuracy over repeats, one value per training-set size."""
+        return self.model_accuracy.mean(axis=1)
+
+    def smallest_size_beating_rule(self, margin=MATCH_MARGIN):
+        """Return the first size whose mean accuracy beats the rule's by more than `margin`.
+
+        Returns None when no size does: with these data, keep the rule.
+        """
+        margin = check_number("margin", margin, low=0, high=1)
+        beats = np.round(self.mean_model_accuracy - self.rule_accuracy, 12) > margin
+        return int(self.train_sizes[np.argmax(beats)]) if beats.any() else None
+
+
+def _check_sizes(train_sizes) -> np.ndarray:
+    if isinstance(train_sizes, (str, bytes)) or not isinstance(train_sizes, Sequence) \
+            or len(train_sizes) == 0:
+        raise TypeError("train_sizes must be a non-empty sequence of integers >= 1; "
+                        f"got {train_sizes!r}")
+    sizes = [check_number(f"train_sizes[{i}]", n, low=1, integer=True, unit="examples")
+             for i, n in enumerate(train_sizes)]
+    if any(b <= a for a, b in zip(sizes, sizes[1:])):
+        raise ValueError(f"train_sizes must increase; got {list(sizes)}")
+    return np.array(sizes)
+
+
+def simulate_learning_curve(complexity, train_sizes=TRAIN_SIZES, *, repeats=5,
+                            label_noise=LABEL_NOISE, n_test=N_TEST, seed=0) -> LearningCurve:
+    """Fit the model on training sets of growing size and score each on the same test set.
+
+    Each size is repeated on `repeats` independent training sets, because a small sample can
+    be lucky or unlucky. The rule needs no training: its accuracy is one number.
+
+    Parameters
+    ----------
+    complexity : float
+        Complexity of the pattern, ``0 <= complexity <= 6``.
+    train_sizes : sequence of int, default (10, 20, 50, ..., 5000)
+        Training-set sizes in examples, increasing, each ``>= 1``.
+    repeats : int, default 5
+        Training sets per size, ``>= 1``.
+    label_noise : float, default 0.05
+        Fraction of labels flipped, ``0 <= e < 0.5``.
+    n_test : int, default 4000
+        Test examples, ``>= 1``.
+    seed : int, default 0
+        Seed of all the data.
+
+    Returns
+    -------
+    LearningCurve
+        Accuracies per size and repeat, the rule's accuracy and
+        `LearningCurve.smallest_size_beating_rule`.
+
+    Examples
+    --------
+    >>> curve = simulate_learning_curve(3, train_sizes=(20, 2_000), repeats=3)
+    >>> curve.mean_model_accuracy.round(2).tolist(), round(curve.rule_accuracy, 2)
+    ([0.81, 0.92], 0.82)
+    >>> curve.smallest_size_beating_rule()
+    2000
+    """
+    complexity = _check_complexity(complexity)
+    sizes = _check_sizes(train_sizes)
+    repeats = check_number("repeats", repeats, low=1, integer=True)
+    label_noise = _check_noise(label_noise)
+    n_test = check_number("n_test", n_test, low=1, integer=True, unit="examples")
+    test_seed, *train_seeds = _child_seeds(seed, 1 + len(sizes) * repeats)
+    X_test, y_test = make_pattern_data(n_test, complexity, label_noise=label_noise,
+                                       seed=test_seed)
+    accuracy = np.empty((len(sizes), repeats))
+    for i, size in enumerate(sizes):
+        for r in range(repeats):
+            X, y = make_pattern_data(size, complexity, label_noise=label_noise,
+                                     seed=train_seeds[i * repeats + r])
+            accuracy[i, r] = _fit_and_score(X, y, X_test, y_test, seed=r)[1]
+    rule_accuracy = _accuracy(predict_with_rule(X_test), y_test)
+    return LearningCurve(complexity, label_noise, sizes, rule_accuracy, accuracy)
+
+
+# ---------------------------------------------------------------------------------------------
+# Unseen data and changing patterns: drift
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class DriftingStream:
+    """Weekly batches of labelled examples whose pattern turns by a fixed angle each week.
+
+    Week 0 is the launch data a model is first trained on; weeks 1 to n are in service.
+    """
+
+    X: np.ndarray = field(repr=False)          # shape (weeks + 1, examples per week, 2)
+    y: np.ndarray = field(repr=False)          # shape (weeks + 1, examples per week)
+    angle_deg: np.ndarray = field(repr=False)  # direction of the boundary each week, degrees
+    drift_deg_per_week: float
+
+
+def make_drifting_stream(n_weeks=52, n_per_week=1_000, *, drift_deg_per_week=1.0,
+                         label_noise=LABEL_NOISE, seed=0) -> DriftingStream:
+    """Draw a stream whose pattern turns a little every week (concept drift).
+
+    In week ``t`` the label is 1 above the line through the origin at angle
+    ``t * drift_deg_per_week``: the features' distribution stays the same, but what they mean
+    for the label (P(y | x)) changes, which is concept drift. At week 0 the line is ``x1 = 0``,
+    the rule's.
+
+    Parameters
+    ----------
+    n_weeks : int, default 52
+        Weeks in service, ``>= 1``.
+    n_per_week : int, default 1000
+        Labelled examples per week, ``>= 1``.
+    drift_deg_per_week : float, default 1.0
+        How fast the pattern turns, in degrees per week, ``0 <= drift <= 10``.
+    label_noise : float, default 0.05
+        Fraction of labels flipped, ``0 <= e < 0.5``.
+    seed : int, default 0
+        Seed of the random generator.
+
+    Returns
+    -------
+    DriftingStream
+        Features, labels and angle of weeks 0 (launch) to `n_weeks`.
+
+    Examples
+    --------
+    >>> stream = make_drifting_stream(n_weeks=4, n_per_week=10, drift_deg_per_week=2)
+    >>> stream.X.shape, stream.angle_deg.tolist()
+    ((5, 10, 2), [0.0, 2.0, 4.0, 6.0, 8.0])
+    """
+    n_weeks = check_number("n_weeks", n_weeks, low=1, integer=True, unit="weeks")
+    n_per_week = check_number("n_per_week", n_per_week, low=1, integer=True, unit="examples")
+    drift = check_number("drift_deg_per_week", drift_deg_per_week, low=0, high=10,
+                         unit="degrees per week")
+    label_noise = _check_noise(label_noise)
+    rng = _rng(seed)
+    X = rng.uniform(-1, 1, size=(n_weeks + 1, n_per_week, 2))
+    angle_deg = drift * np.arange(n_weeks + 1, dtype=float)
+    angle = np.deg2rad(angle_deg)[:, None]
+    y = (np.cos(angle) * X[..., 1] - np.sin(angle) * X[..., 0] > 0).astype(int)
+    return DriftingStream(X, _flip(rng, y, label_noise), angle_deg, drift)
+
+
+@dataclass(frozen=True, eq=False)
+class DriftRun:
+    """Weekly accuracy of a frozen rule, a frozen model and a model retrained on recent weeks."""
+
+    drift_deg_per_week: float
+    retrain_every_weeks: int
+    weeks: np.ndarray                # 1 .. n_weeks
+    rule_accuracy: np.ndarray = field(repr=False)
+    frozen_accuracy: np.ndarray = field(repr=False)
+    retrained_accuracy: np.ndarray = field(repr=False)
+    retrain_weeks: np.ndarray = field(repr=False)  # weeks that started with a retrained model
+
+    @property
+    def n_retrains(self) -> int:
+        """How many times the model was retrained after launch."""
+        return len(self.retrain_weeks)
+
+
+def _fit_linear(X, y) -> LogisticRegression:
+    # liblinear runs on one thread: fastest on small data, and unslowed on a busy machine.
+    return LogisticRegression(solver="liblinear").fit(X.reshape(-1, 2), y.reshape(-1))
+
+
+def simulate_drift(drift_deg_per_week, retrain_every_weeks, *, n_weeks=52, n_per_week=1_000,
+                   window_weeks=1, label_noise=LABEL_NOISE, seed=0) -> DriftRun:
+    """Serve a drifting stream with a frozen rule, a frozen model and a retrained model.
+
+    All three start equal in spirit: the rule is ``x1 > 0``, and both models are logistic
+    regressions (the pattern is a straight line) trained on the launch week. The frozen model
+    is never retrained. The other is retrained before weeks ``1 + k * retrain_every_weeks`` on
+    the labelled examples of the last `window_weeks` weeks, whose labels have arrived by then.
+    Each is scored on every week's examples.
+
+    Parameters
+    ----------
+    drift_deg_per_week : float
+        How fast the pattern turns, degrees per week, ``0 <= drift <= 10``.
+    retrain_every_weeks : int
+        Weeks between retrainings, ``1 <= r <= n_weeks`` (``n_weeks``: never in service).
+    n_weeks : int, default 52
+        Weeks in service, ``>= 1``.
+    n_per_week : int, default 1000
+        Labelled examples per week, ``>= 1``.
+    window_weeks : int, default 1
+        Recent weeks each retraining learns from, ``>= 1``.
+    label_noise : float, default 0.05
+        Fraction of labels flipped, ``0 <= e < 0.5``.
+    seed : int, default 0
+        Seed of the stream.
+
+    Returns
+    -------
+    DriftRun
+        Weekly accuracies (fractions) of the three predictors and the retraining weeks.
+
+    Examples
+    --------
+    >>> run = simulate_drift(1.0, retrain_every_weeks=4)
+    >>> run.n_retrains, f"{run.frozen_accuracy[-1]:.0%}", f"{run.retrained_accuracy[-1]:.0%}"
+    (12, '68%', '92%')
+    """
+    n_weeks = check_number("n_weeks", n_weeks, low=1, integer=True, unit="weeks")
+    retrain_every = check_number("retrain_every_weeks", retrain_every_weeks, low=1, high=n_weeks,
+                                 integer=True, unit="weeks")
+    window = check_number("window_weeks", window_weeks, low=1, integer=True, unit="weeks")
+    stream = make_drifting_stream(n_weeks, n_per_week, drift_deg_per_week=drift_deg_per_week,
+                                  label_noise=label_noise, seed=seed)
+    frozen = model = _fit_linear(stream.X[0], stream.y[0])
+    rule, frozen_acc, retrained_acc, retrain_weeks = [], [], [], []
+    for week in range(1, n_weeks + 1):
+        if week > 1 and (week - 1) % retrain_every == 0:
+            first = max(0, week - window)
+            model = _fit_linear(stream.X[first:week], stream.y[first:week])
+            retrain_weeks.append(week)
+        X, y = stream.X[week], stream.y[week]
+        rule.append(_accuracy(predict_with_rule(X), y))
+        frozen_acc.append(_accuracy(frozen.predict(X), y))
+        retrained_acc.append(_accuracy(model.predict(X), y))
+    return DriftRun(stream.drift_deg_per_week, retrain_every, np.arange(1, n_weeks + 1),
+                    np.array(rule), np.array(frozen_acc), np.array(retrained_acc),
+                    np.array(retrain_weeks, dtype=int))
+
+
+# ---------------------------------------------------------------------------------------------
+# Cost-effectiveness: the break-even volume
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CostAssumptions:
+    """Yearly costs of serving predictions with a rule or with a model, in US dollars.
+
+    **Every default is an illustrative assumption, not data**: replace them with your own
+    figures. A year's cost of each approach is its fixed cost plus, per prediction, its chance
+    of being wrong times the cost of a wrong prediction (and, for the model, a serving cost).
+    """
+
+    cost_per_error_usd: float = 1.0          # what one wrong prediction costs
+    rule_error_rate: float = 0.18            # fraction of the rule's predictions that are wrong
+    model_error_rate: float = 0.10
+    rule_fixed_cost_usd: float = 20_000.0    # per year: writing and maintaining the rules
+    model_fixed_cost_usd: float = 200_000.0  # per year: building (amortised), serving infra,
+    #                                          monitoring and retraining
+    model_cost_per_prediction_usd: float = 0.0001  # compute for one prediction
+
+    def __post_init__(self):
+        check_number("cost_per_error_usd", self.cost_per_error_usd, low=0, unit="USD")
+        check_number("rule_error_rate", self.rule_error_rate, low=0, high=1)
+        check_number("model_error_rate", self.model_error_rate, low=0, high=1)
+        check_number("rule_fixed_cost_usd", self.rule_fixed_cost_usd, low=0, unit="USD per year")
+        check_number("model_fixed_cost_usd", self.model_fixed_cost_usd, low=0,
+                     unit="USD per year")
+        check_number("model_cost_per_prediction_usd", self.model_cost_per_prediction_usd, low=0,
+                     unit="USD")
+
+    @property
+    def saving_per_prediction_usd(self) -> float:
+        """Expected saving of one model prediction over one rule prediction (may be < 0)."""
+        error_gap = self.rule_error_rate - self.model_error_rate
+        return self.cost_per_error_usd * error_gap - self.model_cost_per_prediction_usd
+
+
+def _check_assumptions(assumptions) -> CostAssumptions:
+    if not isinstance(assumptions, CostAssumptions):
+        raise TypeError("assumptions must be a CostAssumptions(...); "
+                        f"got {type(assumptions).__name__}")
+    return assumptions
+
+
+def compute_yearly_costs_usd(volume_per_year, assumptions=CostAssumptions()) -> tuple:
+    """Return the yearly cost of the rule and of the model at a prediction volume, in USD.
+
+    ``rule = rule_fixed + V * rule_error_rate * cost_per_error`` and
+    ``model = model_fixed + V * (model_error_rate * cost_per_error + cost_per_prediction)``.
+
+    Parameters
+    ----------
+    volume_per_year : float or array-like of float
+        Predictions per year, each ``>= 0``.
+    assumptions : CostAssumptions, default CostAssumptions()
+        The (illustrative) costs and error rates.
+
+    Returns
+    -------
+    rule_usd, model_usd : float or numpy.ndarray
+        Yearly costs in US dollars, shaped like `volume_per_year`.
+
+    Examples
+    --------
+    >>> compute_yearly_costs_usd(1_000_000)
+    (200000.0, 300100.0)
+    """
+    assumptions = _check_assumptions(assumptions)
+    if np.ndim(volume_per_year) == 0:
+        volume = check_number("volume_per_year", volume_per_year, low=0,
+                              unit="predictions per year")
+    else:
+        try:
+            volume = np.asarray(volume_per_year, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError("volume_per_year must be a number or an array of numbers "
+                            "(predictions per year)") from None
+        if not np.all(np.isfinite(volume)) or volume.min(initial=0) < 0:
+            raise ValueError("volume_per_year must hold finite numbers >= 0 "
+                             "(predictions per year)")
+    a = assumptions
+    rule_usd = a.rule_fixed_cost_usd + volume * a.rule_error_rate * a.cost_per_error_usd
+    model_usd = a.model_fixed_cost_usd + volume * (a.model_error_rate * a.cost_per_error_usd
+                                                   + a.model_cost_per_prediction_usd)
+    return rule_usd, model_usd
+
+
+def find_break_even_volume(assumptions=CostAssumptions()) -> float:
+    """Return the yearly prediction volume above which the model costs less than the rule.
+
+    The two yearly costs are straight lines in the volume V; they cross at
+    ``V* = (model_fixed - rule_fixed) / saving_per_prediction``. Above V* the model is
+    cheaper. If the model saves nothing per prediction (its errors are not fewer enough to pay
+    for serving it), it never pays for itself: the result is ``inf``. If it is also cheaper to
+    run, the result is 0.
+
+    Parameters
+    ----------
+    assumptions : CostAssumptions, default CostAssumptions()
+        The (illustrative) costs and error rates.
+
+    Returns
+    -------
+    float
+        Predictions per year, ``>= 0``, or ``math.inf``.
+
+    Examples
+    --------
+    >>> round(find_break_even_volume())
+    2252816
+    >>> find_break_even_volume(CostAssumptions(model_error_rate=0.18))
+    inf
+    """
+    a = _check_assumptions(assumptions)
+    if a.saving_per_prediction_usd <= 0:
+        return math.inf
+    return max(0.0, (a.model_fixed_cost_usd - a.rule_fixed_cost_usd)
+               / a.saving_per_prediction_usd)
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures
+# ---------------------------------------------------------------------------------------------
+
+def _no_minor_ticks(ax) -> None:
+    # Log axes get dozens of unlabelled minor ticks; drawing them is most of a figure's render
+    # time, and an explorer renders dozens of figures.
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_minor_locator(NullLocator())
+
+
+def _percent_axis(axis) -> None:
+    axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+
+
+def _describe(rule_accuracy, model_accuracy) -> str:
+    gap = round(model_accuracy - rule_accuracy, 12)
+    if gap > MATCH_MARGIN:
+        return f"the model is better by {100 * gap:.0f} points: worth learning"
+    if gap < -MATCH_MARGIN:
+        return f"the rule is better by {-100 * gap:.0f} points: too little to learn from"
+    return "the rule is as good: keep the simpler rule"
+
+
+def _bold_title(fig, text) -> None:
+    fig.suptitle(text, x=0.01, ha="left", fontsize=11, fontweight="bold")
+
+
+def _draw_map(ax, comparison) -> None:
+    grid = np.linspace(-1, 1, 121)
+    g0, g1 = np.meshgrid(grid, grid)
+    predicted = comparison.model.predict(np.column_stack([g0.ravel(), g1.ravel()]))
+    ax.contourf(g0, g1, predicted.reshape(g0.shape), levels=[0.5, 1.5],
+                colors=[PALETTE["sky"]], alpha=0.3)
+    ax.contour(g0, g1, predicted.reshape(g0.shape), levels=[0.5], colors=[PALETTE["blue"]],
+               linewidths=2, linestyles=LINESTYLES[0])
+    X, y = comparison.X_train[:200], comparison.y_train[:200]
+    ax.plot(X[y == 1, 0], X[y == 1, 1], "^", ms=3.5, color=PALETTE["vermillion"],
+            label="label 1")
+    ax.plot(X[y == 0, 0], X[y == 0, 1], "o", ms=3.5, mfc="none", color=PALETTE["black"],
+            mew=0.6, alpha=0.7, label="label 0")
+    ax.plot(grid, _boundary(grid, comparison.complexity), color=PALETTE["black"],
+            linestyle=LINESTYLES[3], lw=2, label="true pattern")
+    ax.axhline(0, color=PALETTE["orange"], linestyle=LINESTYLES[1], lw=2.5, label="rule")
+    ax.plot([], [], color=PALETTE["blue"], linestyle=LINESTYLES[0],
+            label="model (shaded where it says 1)")
+    ax.set(xlim=(-1, 1), ylim=(-1, 1), aspect="equal")
+    shown = "" if comparison.n_train <= 200 else " (200 shown)"
+    ax.set_title(f"{comparison.n_train:,} training examples{shown}", loc="left", fontsize=10)
+    decorate(ax, xlabel="feature 1", ylabel="feature 2")
+
+
+@functools.lru_cache(maxsize=32)
+def _accuracy_by_complexity(n_train, label_noise, seed) -> tuple:
+    # An explorer draws this curve once per complexity at the same n_train: compute it once.
+    runs = [compare_rule_and_model(c, n_train, label_noise=label_noise, seed=seed)
+            for c in range(6)]
+    return tuple(r.model_accuracy for r in runs), tuple(r.rule_accuracy for r in runs)
+
+
+def plot_rule_vs_model(complexity, n_train, *, label_noise=LABEL_NOISE, seed=0) -> Figure:
+    """Show what the rule and the model predict, and their accuracy as complexity grows.
+
+    Left: up to 200 training examples, the true pattern, the rule and the model's
+    decision boundary (shaded where it predicts 1). Right: both accuracies on new data for
+    integer complexities 0 to 5 at this training-set size, the chosen complexity marked.
+
+    Parameters
+    ----------
+    complexity : float
+        Complexity of the pattern, ``0 <= complexity <= 6``.
+    n_train : int
+        Training examples, ``>= 1``.
+    label_noise : float, default 0.05
+        Fraction of labels flipped, ``0 <= e < 0.5``.
+    seed : int, default 0
+        Seed of the data.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Titled with both accuracies and the verdict in words.
+
+    Examples
+    --------
+    >>> fig = plot_rule_vs_model(0, 1_000)
+    >>> print(fig.get_suptitle())
+    Complexity 0: model 94%, rule 95% right on new data
+    the rule is as good: keep the simpler rule
+    """
+    complexity = _check_complexity(complexity)
+    comparison = compare_rule_and_model(complexity, n_train, label_noise=label_noise, seed=seed)
+    levels = np.arange(0, 6)
+    model_curve, rule_curve = _accuracy_by_complexity(comparison.n_train,
+                                                      comparison.label_noise, seed)
+    fig, (ax_map, ax_curve) = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained",
+                                           width_ratios=[1, 1.2])
+    _draw_map(ax_map, comparison)
+    ax_curve.axvspan(complexity - 0.3, complexity + 0.3, color=PALETTE["black"], alpha=0.08,
+                     lw=0)
+    ax_curve.plot(levels, model_curve, "o", color=PALETTE["blue"], linestyle=LINESTYLES[0])
+    ax_curve.plot(levels, rule_curve, "s", color=PALETTE["orange"], linestyle=LINESTYLES[1])
+    ax_curve.set(ylim=(0.45, 1.0), xticks=levels)
+    _percent_axis(ax_curve.yaxis)
+    ax_curve.set_title(f"accuracy on new data ({n_train:,} examples)", loc="left",
+                       fontsize=10)
+    decorate(ax_curve, xlabel="complexity of the pattern", ylabel="right on new data")
+    fig.legend(*ax_map.get_legend_handles_labels(), loc="outside lower center", ncols=5,
+               fontsize=8, handlelength=2.5)
+    _bold_title(fig, f"Complexity {complexity:g}: model {comparison.model_accuracy:.0%}, "
+                     f"rule {comparison.rule_accuracy:.0%} right on new data\n"
+                     + _describe(comparison.rule_accuracy, comparison.model_accuracy))
+    return fig
+
+
+def plot_learning_curve(complexity, label_noise=LABEL_NOISE, *, train_sizes=TRAIN_SIZES,
+                        repeats=5, seed=0) -> Figure:
+    """Plot the model's accuracy against training-set size, with the rule's as a line.
+
+    Parameters
+    ----------
+    complexity : float
+        Complexity of the pattern, ``0 <= complexity <= 6``.
+    label_noise : float, default 0.05
+        Fraction of labels flipped, ``0 <= e < 0.5``.
+    train_sizes, repeats, seed
+        As in `simulate_learning_curve`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The mean over repeats with their range shaded, the rule's accuracy, and in the title
+        the smallest size at which the model beats the rule by more than 2 points.
+
+    Examples
+    --------
+    >>> fig = plot_learning_curve(3, repeats=2)
+    >>> fig.axes[0].get_title(loc="left")
+    'Complexity 3, 5% noisy labels: the model wins from 500 examples'
+    """
+    curve = simulate_learning_curve(complexity, train_sizes, repeats=repeats,
+                                    label_noise=label_noise, seed=seed)
+    fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+    sizes = curve.train_sizes
+    ax.fill_between(sizes, curve.model_accuracy.min(axis=1), curve.model_accuracy.max(axis=1),
+                    color=PALETTE["sky"], alpha=0.3, label=f"model, range of {repeats} repeats")
+    ax.plot(sizes, curve.mean_model_accuracy, "o", color=PALETTE["blue"],
+            linestyle=LINESTYLES[0], label="model, mean")
+    ax.axhline(curve.rule_accuracy, color=PALETTE["orange"], linestyle=LINESTYLES[1],
+               label=f"rule: {curve.rule_accuracy:.0%}")
+    ax.axhline(1 - curve.label_noise, color=PALETTE["black"], linestyle=LINESTYLES[3], lw=1,
+               label=f"best possible: {1 - curve.label_noise:.0%}")
+    crossing = curve.smallest_size_beating_rule()
+    head = f"Complexity {curve.complexity:g}, {curve.label_noise:.0%} noisy labels: "
+    if crossing is None:
+        title = head + "the model never beats the rule"
+    else:
+        ax.axvline(crossing, color=PALETTE["vermillion"], linestyle=LINESTYLES[2], lw=1.5,
+                   label=f"beats the rule from {crossing:,} examples")
+        title = head + f"the model wins from {crossing:,} examples"
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+    _no_minor_ticks(ax)
+    ax.set_ylim(0.45, 1.0)
+    _percent_axis(ax.yaxis)
+    decorate(ax, xlabel="training examples (log scale)", ylabel="right on new data",
+             title=title)
+    ax.legend(loc="lower right")
+    return fig
+
+
+def _every_weeks(n) -> str:
+    return "every week" if n == 1 else f"every {n} weeks"
+
+
+def plot_drift(drift_deg_per_week, retrain_every_weeks, **kwargs) -> Figure:
+    """Plot the weekly accuracy of the frozen rule, the frozen model and the retrained model.
+
+    Parameters
+    ----------
+    drift_deg_per_week, retrain_every_weeks
+        As in `simulate_drift`.
+    **kwargs
+        Further arguments of `simulate_drift` (``n_weeks``, ``window_weeks``, ``seed``...).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Titled with the retrained model's worst week.
+
+    Examples
+    --------
+    >>> fig = plot_drift(1.0, 4)
+    >>> fig.axes[0].get_title(loc="left")
+    'Drift 1°/week, retrained every 4 weeks: worst week 91% right'
+    """
+    run = simulate_drift(drift_deg_per_week, retrain_every_weeks, **kwargs)
+    fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+    every = _every_weeks(run.retrain_every_weeks)
+    lines = [(run.retrained_accuracy, f"model retrained {every} ({run.n_retrains} times)",
+              "blue", 0),
+             (run.frozen_accuracy, "model frozen at launch", "vermillion", 2),
+             (run.rule_accuracy, "rule written at launch", "orange", 1)]
+    for accuracy, label, colour, style in lines:
+        ax.plot(run.weeks, accuracy, color=PALETTE[colour], linestyle=LINESTYLES[style],
+                label=f"{label}: mean {accuracy.mean():.0%}, worst {accuracy.min():.0%}")
+    ax.set_ylim(0.3, 1.0)
+    _percent_axis(ax.yaxis)
+    title = (f"Drift {run.drift_deg_per_week:g}°/week, retrained {every}: "
+             f"worst week {run.retrained_accuracy.min():.0%} right")
+    decorate(ax, xlabel="week in service", ylabel="right that week", title=title)
+    ax.legend(loc="lower left")
+    return fig
+
+
+def _format_usd(value) -> str:
+    for limit, suffix in ((1e9, " billion"), (1e6, " million"), (1e3, "k")):
+        if abs(value) >= limit:
+            return f"${value / limit:.3g}{suffix}"
+    return f"${value:.3g}"
+
+
+def _format_count(value) -> str:
+    for limit, suffix in ((1e9, " billion"), (1e6, " million")):
+        if value >= limit:
+            return f"{value / limit:.3g}{suffix}"
+    return f"{value:,.0f}"
+
+
+def _format_short(value) -> str:
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if value >= limit:
+            return f"{value / limit:g}{suffix}"
+    return f"{value:g}"
+
+
+def plot_break_even(cost_per_error_usd=1.0, model_fixed_cost_usd=200_000.0, **assumptions
+                    ) -> Figure:
+    """Plot the yearly cost of the rule and of the model against prediction volume.
+
+    Parameters
+    ----------
+    cost_per_error_usd : float, default 1.0
+        What one wrong prediction costs, USD, ``>= 0``.
+    model_fixed_cost_usd : float, default 200_000
+        Yearly fixed cost of the model, USD, ``>= 0``.
+    **assumptions
+        Other fields of `CostAssumptions` (error rates, the rule's fixed cost, the serving
+        cost). All costs are illustrative assumptions.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Both costs from 1,000 to 10 billion predictions a year on log axes, the break-even
+        volume marked and stated in the title.
+
+    Examples
+    --------
+    >>> fig = plot_break_even(1.0, 200_000)
+    >>> fig.axes[0].get_title(loc="left")
+    'The model pays for itself above 2.25 million predictions a year'
+    """
+    a = CostAssumptions(cost_per_error_usd=cost_per_error_usd,
+                        model_fixed_cost_usd=model_fixed_cost_usd, **assumptions)
+    volume = np.geomspace(1e3, 1e10, 200)
+    rule_usd, model_usd = compute_yearly_costs_usd(volume, a)
+    break_even = find_break_even_volume(a)
+    fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+    ax.plot(volume, rule_usd, color=PALETTE["orange"], linestyle=LINESTYLES[1],
+            label=f"rule: {100 * a.rule_error_rate:.0f}% wrong, "
+                  f"{_format_usd(a.rule_fixed_cost_usd)}/year")
+    ax.plot(volume, model_usd, color=PALETTE["blue"], linestyle=LINESTYLES[0],
+            label=f"model: {100 * a.model_error_rate:.0f}% wrong, "
+                  f"{_format_usd(a.model_fixed_cost_usd)}/year")
+    if math.isinf(break_even):
+        title = "The model never pays for itself: it saves nothing per prediction"
+    else:
+        ax.axvspan(max(break_even, 1e3), 1e10, facecolor=PALETTE["green"], alpha=0.12,
+                   label="model is cheaper", lw=0)
+        if break_even > 1e3:
+            ax.axvline(break_even, color=PALETTE["black"], linestyle=LINESTYLES[3], lw=1.5)
+        title = ("The model pays for itself above "
+                 f"{_format_count(break_even)} predictions a year")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlim(1e3, 1e10)
+    _no_minor_ticks(ax)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: _format_usd(value)))
+    decorate(ax, xlabel="predictions per year (log scale)",
+             ylabel="cost per year (USD, log scale)", title=title)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: _format_short(value)))
+    ax.text(0.99, 0.03, f"illustrative costs, not data:\n{_format_usd(a.cost_per_error_usd)} "
+            "per wrong prediction", transform=ax.transAxes, ha="right", va="bottom", fontsize=9,
+            bbox=dict(facecolor="white", edgecolor="none", alpha=0.8))
+    ax.legend(loc="upper left")
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# The checklist
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Criterion:
+    """One question of the checklist."""
+
+    key: str
+    group: str      # "needs" (ML requires it), "shines" (ML pays off more), "stop" (don't use ML)
+    label: str
+    question: str
+    advice: str     # what to do when it counts against ML
+
+
+CRITERIA = (
+    Criterion("pattern", "needs", "A pattern to learn",
+              "Do the inputs carry information about the answer, so it is not pure chance?",
+              "With no pattern, a model learns noise, and more data does not help."),
+    Criterion("complex", "needs", "Too complex to write down",
+              "Would a person fail to capture the pattern in a handful of rules?",
+              "Write the rule: it is cheaper to build and run, needs no data, and anyone can "
+              "read it."),
+    Criterion("data", "needs", "Data to learn from",
+              "Are there examples of inputs with their answers, or can you collect them?",
+              "Without examples there is nothing to learn: start with rules and log the "
+              "outcomes, so data exist when you need them."),
+    Criterion("prediction", "needs", "A prediction to make",
+              "Is the answer an informed guess that can be scored later, not a calculation?",
+              "If the answer can be computed exactly, compute it."),
+    Criterion("same_patterns", "needs", "Future data like past data",
+              "Will the inputs in use come from the same patterns as the training examples?",
+              "A model is only as good as its training data is like the future: on data "
+              "unlike it, expect it to fail without warning."),
+    Criterion("repetitive", "shines", "Repetitive",
+              "Is the same kind of prediction made again and again?",
+              "A one-off decision rarely repays the cost of building a model."),
+    Criterion("cheap_mistakes", "shines", "Cheap mistakes",
+              "Is one wrong prediction cheap, or caught before it does harm?",
+              "Mistakes are costly: keep a person in the loop or a safe fallback, and measure "
+              "the worst case, not only the average."),
+    Criterion("scale", "shines", "At scale",
+              "Are there many predictions to make, say thousands a day or more?",
+              "At low volume the model may never pay for itself: compute the break-even "
+              "volume."),
+    Criterion("changing", "shines", "Patterns that change",
+              "Do the patterns change over time, so rules would need rewriting?",
+              "The patterns are stable: a model needs rare retraining, and a rule stays right "
+              "as long."),
+    Criterion("unethical", "stop", "Unethical",
+              "Would using ML here be unethical: unfair, invasive, or deceptive?",
+              "Don't build it, however accurate it would be."),
+    Criterion("simpler_works", "stop", "A simpler solution works",
+              "Does something simpler (a rule, a lookup, a formula, a person) do as well?",
+              "Use the simpler solution: a model adds cost and new ways to fail."),
+    Criterion("not_cost_effective", "stop", "Not cost-effective",
+              "Would building and running it cost more than it saves?",
+              "It costs more than it saves: revisit when the volume or the cost of mistakes "
+              "grows."),
+)
+CRITERION_KEYS = tuple(c.key for c in CRITERIA)
+_BY_KEY = {c.key: c for c in CRITERIA}
+GROUPS = {"needs": "What ML needs", "shines": "When ML shines",
+          "stop": "When not to use ML"}
+
+
+@dataclass(frozen=True)
+class UseCase:
+    """A use case scored against the checklist: which criteria hold, and why."""
+
+    name: str
+    task: str                         # the concrete prediction behind the business goal
+    holds: frozenset                  # keys of the criteria that are true for it
+    notes: Mapping = field(default_factory=dict)  # key -> why, for the answers worth a word
+
+    @property
+    def answers(self) -> dict:
+        """Every criterion key mapped to True (holds) or False."""
+        return {key: key in self.holds for key in CRITERION_KEYS}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The checklist's verdict: a level, a one-line headline and the reasons behind it."""
+
+    level: str          # "no", "weak", "fit" or "strong"
+    headline: str
+    reasons: tuple      # (criterion key, sentence) pairs, the ones that decided
+
+
+LEVELS = {"no": "Don't use ML", "weak": "ML could work, but nothing makes it pay off",
+          "fit": "ML fits", "strong": "ML is a strong fit"}
+
+
+def _check_answers(answers) -> dict:
+    if not isinstance(answers, Mapping):
+        raise TypeError("answers must be a dict of criterion key -> True/False; "
+                        f"got {type(answers).__name__}")
+    unknown = set(answers) - set(CRITERION_KEYS)
+    if unknown:
+        raise ValueError(f"answers has unknown criteria {sorted(unknown)}; the keys are "
+                         f"{', '.join(CRITERION_KEYS)}")
+    missing = [key for key in CRITERION_KEYS if key not in answers]
+    if missing:
+        raise ValueError(f"answers must answer every criterion; missing {missing}")
+    for key, value in answers.items():
+        if type(value).__name__ not in ("bool", "bool_"):
+            raise TypeError(f"answers[{key!r}] must be True or False; got {value!r}")
+    return {key: bool(answers[key]) for key in CRITERION_KEYS}
+
+
+def assess_use_case(answers) -> Verdict:
+    """Turn a use case's answers to the checklist into a reasoned verdict.
+
+    Rules: any "stop" criterion that holds, or any "needs" criterion that fails, means
+    **no** (whether the pattern is complex only counts if there is a pattern). Otherwise the
+    "shines" criteria that hold set the strength: 3 or 4 **strong**, 1 or 2 **fit**, none
+    **weak**. The reasons give the advice of each criterion that decided, including the
+    "shines" ones that fail, so a verdict is never only a label.
+
+    Parameters
+    ----------
+    answers : dict
+        Every key of `CRITERION_KEYS` mapped to True or False. For "stop" criteria, True
+        means the objection applies.
+
+    Returns
+    -------
+    Verdict
+
+    Examples
+    --------
+    >>> answers = dict.fromkeys(CRITERION_KEYS, True)
+    >>> answers.update(unethical=False, simpler_works=False, not_cost_effective=False)
+    >>> assess_use_case(answers).level
+    'strong'
+    >>> verdict = assess_use_case({**answers, "data": False})
+    >>> verdict.headline, [key for key, _ in verdict.reasons]
+    ("Don't use ML", ['data'])
+    """
+    answers = _check_answers(answers)
+    blocking = [c for c in CRITERIA if c.group == "stop" and answers[c.key]]
+    blocking += [c for c in CRITERIA if c.group == "needs" and not answers[c.key]
+                 and not (c.key == "complex" and not answers["pattern"])]
+    if blocking:
+        return Verdict("no", LEVELS["no"], tuple((c.key, c.advice) for c in blocking))
+    shines = [c for c in CRITERIA if c.group == "shines"]
+    n_holding = sum(answers[c.key] for c in shines)
+    level = "strong" if n_holding >= 3 else "fit" if n_holding >= 1 else "weak"
+    return Verdict(level, LEVELS[level],
+                   tuple((c.key, c.advice) for c in shines if not answers[c.key]))
+
+
+_NEEDS = frozenset(c.key for c in CRITERIA if c.group == "needs")
+_SHINES = frozenset(c.key for c in CRITERIA if c.group == "shines")
+
+
+def _case(name, task, holds, **notes) -> UseCase:
+    return UseCase(name, task, frozenset(holds), MappingProxyType(notes))
+
+
+#: Huyen's list of use cases companies report for ML (DMLS ch.1), each made a concrete
+#: prediction, then five tasks where ML is the wrong tool. The answers are the book's judgement
+#: for a typical mid-sized company; a reader's context can change them.
+USE_CASES = (
+    _case("Detecting fraud", "Score each card payment for the risk that it is fraudulent.",
+          _NEEDS | _SHINES,
+          changing="Fraudsters adapt to whatever catches them, so last quarter's rules go "
+                   "stale.",
+          cheap_mistakes="One wrong score costs little: a blocked payment is retried, a "
+                         "missed fraud is a bounded loss."),
+    _case("Recommender systems", "Choose the products shown to each visitor on the home page.",
+          _NEEDS | _SHINES,
+          cheap_mistakes="A poor recommendation costs one ignored tile.",
+          changing="Tastes, stock and seasons change every week."),
+    _case("Filtering assets and content",
+          "Flag spam and abusive posts before other users see them.", _NEEDS | _SHINES,
+          cheap_mistakes="A wrongly hidden post can be appealed; borderline ones go to "
+                         "human moderators.",
+          changing="Spammers change wording as soon as a filter learns it."),
+    _case("Predicting demand fluctuations",
+          "Forecast next week's sales of each product in each store.", _NEEDS | _SHINES,
+          scale="Thousands of products times hundreds of stores, every week.",
+          cheap_mistakes="A forecast a little off means a little too much or too little "
+                         "stock."),
+    _case("Reducing customer churn", "Predict which subscribers will cancel next month.",
+          _NEEDS | _SHINES,
+          cheap_mistakes="An unneeded retention email costs almost nothing."),
+    _case("Retaining customers",
+          "Choose which customers get a discount to stay: those the offer would change.",
+          _NEEDS | {"repetitive", "cheap_mistakes", "scale"},
+          data="Needs past offers, ideally from a randomised test, to learn whom the offer "
+               "changes rather than who stays anyway.",
+          changing="Who responds to a discount shifts slowly."),
+    _case("Increasing customer satisfaction",
+          "Route each support ticket to the team that can solve it.", _NEEDS | _SHINES,
+          cheap_mistakes="A misrouted ticket is forwarded: minutes lost, not customers.",
+          changing="New products bring new kinds of tickets."),
+    _case("Generating customer insights/intelligence",
+          "Predict each customer's spending over the next year (lifetime value).",
+          _NEEDS | {"repetitive", "cheap_mistakes", "scale"},
+          changing="Spending habits shift slowly: retraining quarterly is enough."),
+    _case("Reducing costs",
+          "Predict which machines will fail soon, to service them before they break.",
+          _NEEDS | {"repetitive", "scale"},
+          cheap_mistakes="A missed failure can stop a production line: keep inspections as a "
+                         "safety net.",
+          changing="Machines wear in the same ways year after year."),
+    _case("Increasing long-term customer engagement",
+          "Rank each user's feed by the predicted long-term interest of each item.",
+          _NEEDS | _SHINES,
+          unethical="Not in itself, but optimising engagement alone can reward outrage or "
+                    "compulsive use: measure users' long-term satisfaction too."),
+    _case("Increasing conversion rates",
+          "Rank search results by each product's predicted chance of purchase.",
+          _NEEDS | _SHINES),
+    _case("Building brand awareness", "Choose which audiences see a brand campaign's ads.",
+          _NEEDS | _SHINES,
+          data="Awareness is rarely observed per person: the model learns a proxy such as "
+               "clicks, which is not the goal itself."),
+    _case("Acquiring new customers", "Score sales leads by their chance to become customers.",
+          _NEEDS | {"repetitive", "cheap_mistakes"},
+          scale="A few hundred leads a month: check that a model pays for itself.",
+          changing="What makes a good lead changes slowly."),
+    _case("Increasing customer loyalty",
+          "Predict which reward each loyalty-programme member is most likely to use.",
+          _NEEDS | {"repetitive", "cheap_mistakes", "scale"}),
+    _case("Interacting with customers",
+          "Answer customers' questions in a chat window, handing hard ones to a person.",
+          _NEEDS | {"repetitive", "scale", "changing"},
+          cheap_mistakes="A confidently wrong answer about a price or a refund costs money "
+                         "and trust: hand over to a person when unsure.",
+          complex="Language is the classic pattern nobody can write down as rules."),
+    _case("Improving customer experience",
+          "Show each shopper an estimated delivery date at checkout.", _NEEDS | _SHINES,
+          cheap_mistakes="A day off is an annoyance, not a loss."),
+    _case("Internal processing automation",
+          "Read the supplier, amount and due date from scanned invoices.",
+          _NEEDS | {"repetitive", "scale"},
+          cheap_mistakes="A wrong amount paid is costly: have a person confirm uncertain "
+                         "fields.",
+          changing="New suppliers bring new layouts, but slowly."),
+    _case("Computing sales tax", "Compute the sales tax due on each invoice.",
+          {"pattern", "data", "same_patterns", "repetitive", "scale", "simpler_works"},
+          complex="The tax rules are published: write them down.",
+          prediction="The answer is calculated, not guessed.",
+          cheap_mistakes="A wrong tax amount is a legal problem."),
+    _case("Predicting lottery numbers",
+          "Predict next week's winning numbers from past draws.",
+          {"data", "prediction", "same_patterns", "repetitive", "cheap_mistakes"},
+          pattern="Draws are designed to be random: past draws say nothing about the next."),
+    _case("Reading employees' messages",
+          "Predict from employees' private messages who plans to quit, and pass them over "
+          "for promotion.",
+          _NEEDS | {"repetitive", "unethical"},
+          unethical="Reading private messages is invasive, and penalising people for a "
+                    "prediction about them is unfair."),
+    _case("Forecasting a one-off merger",
+          "Predict whether a planned merger with a competitor will succeed.",
+          {"pattern", "complex", "prediction"},
+          data="There are few comparable mergers, and each is unlike the others.",
+          same_patterns="This merger will not look like past ones."),
+    _case("Routing a small team's email",
+          "Sort the 300 emails a year sent to a five-person team into two inboxes.",
+          {"pattern", "data", "prediction", "same_patterns", "repetitive", "cheap_mistakes",
+           "simpler_works", "not_cost_effective"},
+          complex="Two keywords sort almost all of them.",
+          simpler_works="A mail filter on two keywords, or a person, takes seconds.",
+          not_cost_effective="Building and running a model costs more than the minutes it "
+                             "saves."),
+)
+
+
+def _check_use_case(use_case) -> UseCase:
+    if not isinstance(use_case, UseCase):
+        raise TypeError(f"use_case must be a UseCase, such as USE_CASES[0]; "
+                        f"got {type(use_case).__name__}")
+    return use_case
+
+
+_LEVEL_STYLE = {"no": ("✗", PALETTE["vermillion"]), "weak": ("?", PALETTE["orange"]),
+                "fit": ("✓", PALETTE["sky"]), "strong": ("✓✓", PALETTE["green"])}
+
+
+def render_verdict_html(use_case) -> str:
+    """Return the checklist of `use_case` and its verdict as a small HTML block.
+
+    The verdict comes first (symbol and words, so it never relies on colour), then the
+    reasons, then the twelve criteria grouped, each with ✓ (holds) or ✗ (does not) and the
+    use case's note where it has one.
+
+    Parameters
+    ----------
+    use_case : UseCase
+        One of `USE_CASES`, or your own.
+
+    Returns
+    -------
+    str
+        HTML, with every text escaped.
+
+    Examples
+    --------
+    >>> "Don't use ML" in render_verdict_html(USE_CASES[-1])
+    True
+    """
+    case = _check_use_case(use_case)
+    verdict = assess_use_case(case.answers)
+    symbol, colour = _LEVEL_STYLE[verdict.level]
+    def esc(text):
+        return html.escape(text, quote=False)
+
+    parts = [f"<div style='border-left: 6px solid {colour}; padding: 0.2em 0.8em;'>",
+             f"<p style='margin: 0.2em 0'><b>{esc(case.name)}</b>: {esc(case.task)}</p>",
+             f"<p style='margin: 0.2em 0; font-size: 1.15em'><b>{symbol} "
+             f"{esc(verdict.headline)}.</b></p>"]
+    if verdict.reasons:
+        lead = "Why:" if verdict.level == "no" else "Watch out:"
+        parts.append(f"<p style='margin: 0.2em 0'>{lead}</p><ul style='margin: 0.2em 0'>")
+        parts += [f"<li><b>{esc(_BY_KEY[key].label)}</b>: {esc(text)}</li>"
+                  for key, text in verdict.reasons]
+        parts.append("</ul>")
+    answers = case.answers
+    for group, title in GROUPS.items():
+        parts.append(f"<p style='margin: 0.5em 0 0.1em'><b>{esc(title)}</b></p>"
+                     "<table style='border-collapse: collapse; margin: 0'>")
+        for c in (c for c in CRITERIA if c.group == group):
+            # ✓ marks an answer in ML's favour: "yes" to a need, "no" to an objection.
+            favours_ml = answers[c.key] != (c.group == "stop")
+            mark = ("✓ " if favours_ml else "✗ ") + ("yes" if answers[c.key] else "no")
+            note = case.notes.get(c.key, "")
+            parts.append(f"<tr><td style='padding: 0 0.6em; white-space: nowrap'>{mark}</td>"
+                         f"<td style='padding: 0 0.6em'>{esc(c.label)}"
+                         + (f" <i>({esc(note)})</i>" if note else "") + "</td></tr>")
+        parts.append("</table>")
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def _check_use_cases(use_cases) -> tuple:
+    if isinstance(use_cases, (str, bytes)) or not isinstance(use_cases, Sequence) \
+            or len(use_cases) < 2:
+        raise ValueError("use_cases must be a sequence of at least two UseCase; "
+                         f"got {use_cases!r}")
+    return tuple(_check_use_case(case) for case in use_cases)
+
+
+def make_checklist_explorer(use_cases=USE_CASES, *, initial=0):
+    """Return a dropdown of use cases that shows each one's scored checklist and verdict.
+
+    Every verdict is rendered once, to HTML, and stacked; the dropdown's index is `jslink`ed
+    to the stack's ``selected_index``, so the browser alone switches them: it works on the
+    website with no kernel and no network, like `mlsys.explorer.explorer`.
+
+    Parameters
+    ----------
+    use_cases : sequence of UseCase, default USE_CASES
+        At least two use cases.
+    initial : int, default 0
+        Index of the use case shown first.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The dropdown and the stack; ``.links`` holds the browser-side link.
+
+    Examples
+    --------
+    >>> widget = make_checklist_explorer()
+    >>> dropdown, stack = widget.children
+    >>> len(stack.children) == len(USE_CASES), dropdown.index
+    (True, 0)
+    """
+    use_cases = _check_use_cases(use_cases)
+    initial = check_number("initial", initial, low=0, high=len(use_cases) - 1, integer=True)
+    dropdown = widgets.Dropdown(options=[(case.name, i) for i, case in enumerate(use_cases)],
+                                index=initial, description="use case",
+                                layout=dict(width="600px"),
+                                style=dict(description_width="150px"))
+    stack = widgets.Stack([widgets.HTML(render_verdict_html(case)) for case in use_cases],
+                          selected_index=initial)
+    box = widgets.VBox([dropdown, stack])
+    box.add_class("mlsys-checklist")
+    box.links = [widgets.jslink((dropdown, "index"), (stack, "selected_index"))]
+    return box
+
+
+def make_live_checklist(use_cases=USE_CASES):
+    """Return checkboxes for the twelve criteria and a verdict that updates as you tick them.
+
+    Picking a use case fills in its answers; ticking a box recomputes the verdict with
+    `assess_use_case`. It needs a running kernel: on the website use
+    `make_checklist_explorer`.
+
+    Parameters
+    ----------
+    use_cases : sequence of UseCase, default USE_CASES
+        Use cases offered as starting points (at least two).
+
+    Returns
+    -------
+    ipywidgets.VBox
+
+    Examples
+    --------
+    >>> widget = make_live_checklist()
+    >>> widget.children[1].children[0].value  # "A pattern to learn" for fraud detection
+    True
+    """
+    use_cases = _check_use_cases(use_cases)
+    chooser = widgets.Dropdown(options=[(case.name, i) for i, case in enumerate(use_cases)],
+                               description="start from", layout=dict(width="600px"),
+                               style=dict(description_width="150px"))
+    boxes = {c.key: widgets.Checkbox(description=f"{c.label}: {c.question}", indent=False,
+                                     layout=dict(width="auto")) for c in CRITERIA}
+    output = widgets.HTML()
+
+    def show(_change=None):
+        case = use_cases[chooser.index]
+        holds = frozenset(key for key, box in boxes.items() if box.value)
+        output.value = render_verdict_html(UseCase(case.name, case.task, holds))
+
+    def load(_change=None):
+        for key, value in use_cases[chooser.index].answers.items():
+            boxes[key].value = value
+        show()
+
+    chooser.observe(load, names="index")
+    for box in boxes.values():
+        box.observe(show, names="value")
+    load()
+    return widgets.VBox([chooser, widgets.VBox(list(boxes.values())), output])

@@ -1,0 +1,428 @@
+"""Tests of mlsys.when_to_use: data, rule and model, learning curves, drift, costs, checklist."""
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import ipywidgets as widgets  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from mlsys.when_to_use import (  # noqa: E402
+    CRITERIA,
+    CRITERION_KEYS,
+    MATCH_MARGIN,
+    USE_CASES,
+    CostAssumptions,
+    UseCase,
+    assess_use_case,
+    choose_rule_or_model,
+    compare_rule_and_model,
+    compute_rule_accuracy,
+    compute_yearly_costs_usd,
+    find_break_even_volume,
+    make_checklist_explorer,
+    make_drifting_stream,
+    make_live_checklist,
+    make_model,
+    make_pattern_data,
+    plot_break_even,
+    plot_drift,
+    plot_learning_curve,
+    plot_rule_vs_model,
+    predict_with_rule,
+    render_verdict_html,
+    simulate_drift,
+    simulate_learning_curve,
+)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def all_favourable():
+    answers = dict.fromkeys(CRITERION_KEYS, True)
+    answers.update(unethical=False, simpler_works=False, not_cost_effective=False)
+    return answers
+
+
+# --- Data, rule and model --------------------------------------------------------------------
+
+def test_pattern_data_shapes_and_seeding():
+    X, y = make_pattern_data(500, complexity=2, seed=3)
+    assert X.shape == (500, 2) and y.shape == (500,)
+    assert set(np.unique(y)) <= {0, 1} and X.min() >= -1 and X.max() <= 1
+    X2, y2 = make_pattern_data(500, complexity=2, seed=3)
+    assert np.array_equal(X, X2) and np.array_equal(y, y2)
+    assert not np.array_equal(make_pattern_data(500, complexity=2, seed=4)[0], X)
+
+
+def test_noiseless_complexity_zero_is_the_rule():
+    X, y = make_pattern_data(2_000, complexity=0, label_noise=0.0, seed=0)
+    assert np.array_equal(predict_with_rule(X), y)
+
+
+def test_label_noise_flips_the_stated_share_of_labels():
+    X, clean = make_pattern_data(40_000, complexity=3, label_noise=0.0, seed=5)
+    _, noisy = make_pattern_data(40_000, complexity=3, label_noise=0.2, seed=5)
+    # Same seed, same features: the only difference is the flips (binomial sd ~0.002).
+    assert np.array_equal(X, make_pattern_data(40_000, complexity=3, label_noise=0.2, seed=5)[0])
+    assert np.mean(clean != noisy) == pytest.approx(0.2, abs=0.01)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(n_samples=0, complexity=1), ValueError, "n_samples"),
+    (dict(n_samples=10.5, complexity=1), TypeError, "n_samples"),
+    (dict(n_samples=10, complexity=7), ValueError, "complexity"),
+    (dict(n_samples=10, complexity="2"), TypeError, "complexity"),
+    (dict(n_samples=10, complexity=1, label_noise=0.5), ValueError, "label_noise"),
+    (dict(n_samples=10, complexity=1, seed=-1), ValueError, "seed"),
+])
+def test_pattern_data_rejects_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        make_pattern_data(**kwargs)
+
+
+def test_rule_thresholds_feature_two_and_checks_its_input():
+    assert predict_with_rule([[0.9, 0.1], [-0.9, -0.1]]).tolist() == [1, 0]
+    assert predict_with_rule([[0.0, 0.3]], threshold=0.5).tolist() == [0]
+    with pytest.raises(ValueError, match="X"):
+        predict_with_rule([1.0, 2.0])
+    with pytest.raises(ValueError, match="X"):
+        predict_with_rule(np.zeros((3, 3)))
+    with pytest.raises(ValueError, match="threshold"):
+        predict_with_rule([[0, 0]], threshold=2)
+    with pytest.raises(TypeError, match="X"):
+        predict_with_rule([["a", "b"]])
+
+
+@pytest.mark.parametrize("complexity", [0, 1, 2.5, 4, 6])
+@pytest.mark.parametrize("noise", [0.0, 0.1])
+def test_rule_accuracy_closed_form_agrees_with_simulation(complexity, noise):
+    X, y = make_pattern_data(200_000, complexity, label_noise=noise, seed=1)
+    simulated = np.mean(predict_with_rule(X) == y)
+    assert simulated == pytest.approx(compute_rule_accuracy(complexity, noise), abs=0.004)
+
+
+def test_rule_accuracy_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="complexity"):
+        compute_rule_accuracy(-1)
+    with pytest.raises(ValueError, match="label_noise"):
+        compute_rule_accuracy(1, label_noise=-0.1)
+
+
+def test_model_is_a_regularised_tree():
+    model = make_model(seed=3)
+    assert model.min_samples_leaf == 10 and model.random_state == 3
+    with pytest.raises(ValueError, match="seed"):
+        make_model(seed=-2)
+
+
+def test_choose_rule_or_model_prefers_the_rule_within_the_margin():
+    assert choose_rule_or_model(0.90, 0.90 + MATCH_MARGIN) == "rule"
+    assert choose_rule_or_model(0.90, 0.93) == "model"
+    assert choose_rule_or_model(0.95, 0.80) == "rule"
+    assert choose_rule_or_model(0.90, 0.93, margin=0.05) == "rule"
+    with pytest.raises(ValueError, match="model_accuracy"):
+        choose_rule_or_model(0.9, 1.2)
+    with pytest.raises(TypeError, match="rule_accuracy"):
+        choose_rule_or_model("0.9", 0.9)
+
+
+def test_rule_is_as_good_on_a_simple_pattern_and_worse_on_a_complex_one():
+    simple = compare_rule_and_model(0, 2_000, seed=0)
+    assert simple.X_train.shape == (2_000, 2) and simple.y_train.shape == (2_000,)
+    assert simple.model.score(simple.X_train, simple.y_train) > 0.9  # it learned these
+    assert simple.winner == "rule"
+    assert abs(simple.model_accuracy - simple.rule_accuracy) <= MATCH_MARGIN
+    complex_ = compare_rule_and_model(5, 2_000, seed=0)
+    assert complex_.winner == "model"
+    assert complex_.model_accuracy - complex_.rule_accuracy > 0.1
+
+
+def test_rule_beats_the_model_with_tiny_data():
+    # With fewer examples than a leaf needs, the tree cannot split: it guesses one class.
+    for seed in range(3):
+        tiny = compare_rule_and_model(3, n_train=15, seed=seed)
+        assert tiny.rule_accuracy > tiny.model_accuracy + 0.2
+
+
+def test_compare_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="n_train"):
+        compare_rule_and_model(1, 0)
+    with pytest.raises(ValueError, match="n_test"):
+        compare_rule_and_model(1, 10, n_test=0)
+
+
+# --- Learning curve --------------------------------------------------------------------------
+
+def test_learning_curve_shapes_and_growth():
+    curve = simulate_learning_curve(3, train_sizes=(10, 100, 2_000), repeats=3, seed=1)
+    assert curve.model_accuracy.shape == (3, 3)
+    assert curve.train_sizes.tolist() == [10, 100, 2_000]
+    mean = curve.mean_model_accuracy
+    assert mean[0] == pytest.approx(0.5, abs=0.05)  # no split possible: one class for all
+    assert mean[0] < curve.rule_accuracy < mean[-1]
+    assert curve.smallest_size_beating_rule() == 2_000
+
+
+def test_more_data_never_beats_the_rule_on_the_rules_own_pattern():
+    curve = simulate_learning_curve(0, repeats=2, seed=0)
+    assert curve.smallest_size_beating_rule() is None
+    assert curve.rule_accuracy == pytest.approx(compute_rule_accuracy(0), abs=0.015)
+
+
+def test_smallest_size_depends_on_the_margin():
+    curve = simulate_learning_curve(3, train_sizes=(20, 200, 500, 5_000), repeats=5, seed=0)
+    assert curve.smallest_size_beating_rule(0.0) <= curve.smallest_size_beating_rule(0.02)
+    with pytest.raises(ValueError, match="margin"):
+        curve.smallest_size_beating_rule(-0.1)
+
+
+@pytest.mark.parametrize("sizes, error", [
+    ((), TypeError), ("10, 20", TypeError), ((100, 10), ValueError), ((0, 10), ValueError),
+])
+def test_learning_curve_rejects_bad_sizes(sizes, error):
+    with pytest.raises(error, match="train_sizes"):
+        simulate_learning_curve(1, train_sizes=sizes)
+
+
+def test_learning_curve_rejects_bad_repeats():
+    with pytest.raises(ValueError, match="repeats"):
+        simulate_learning_curve(1, repeats=0)
+
+
+# --- Drift -----------------------------------------------------------------------------------
+
+def test_drifting_stream_turns_the_boundary_by_the_stated_angle():
+    stream = make_drifting_stream(n_weeks=9, n_per_week=50_000, drift_deg_per_week=10,
+                                  label_noise=0.0, seed=0)
+    assert stream.angle_deg.tolist() == list(range(0, 100, 10))
+    X, y = stream.X[9], stream.y[9]
+    assert np.array_equal(y, (-X[:, 0] > 0).astype(int))  # at 90 degrees: x0 < 0 means 1
+    assert np.array_equal(stream.y[0], predict_with_rule(stream.X[0]))
+
+
+def test_frozen_rule_decays_as_theory_says():
+    # On the square, the wedge between the launch line and the line turned by theta (<= 45 deg)
+    # covers tan(theta) / 4 of the area; the rule is wrong there (then noise flips labels).
+    run = simulate_drift(1.0, 4, n_weeks=45, n_per_week=20_000, label_noise=0.05, seed=2)
+    wrong = np.tan(np.deg2rad(run.weeks * 1.0)) / 4
+    theory = (1 - wrong) * 0.95 + wrong * 0.05
+    assert np.max(np.abs(run.rule_accuracy - theory)) < 0.01
+
+
+def test_retrained_model_beats_frozen_ones_after_drift():
+    run = simulate_drift(1.5, 4, seed=0)
+    late = run.weeks > 26
+    assert run.retrained_accuracy[late].mean() > run.frozen_accuracy[late].mean() + 0.2
+    assert run.retrained_accuracy[late].mean() > run.rule_accuracy[late].mean() + 0.2
+    # A frozen model is a learned rule: it decays like the written one.
+    assert abs(run.frozen_accuracy[late].mean() - run.rule_accuracy[late].mean()) < 0.03
+
+
+def test_without_drift_retraining_buys_nothing():
+    run = simulate_drift(0.0, 1, seed=0)
+    assert abs(run.retrained_accuracy.mean() - run.frozen_accuracy.mean()) < 0.01
+
+
+def test_retraining_schedule():
+    run = simulate_drift(1.0, 4, n_weeks=20, n_per_week=200)
+    assert run.retrain_weeks.tolist() == [5, 9, 13, 17]
+    assert run.n_retrains == 4 and run.weeks.tolist() == list(range(1, 21))
+    assert simulate_drift(1.0, 20, n_weeks=20, n_per_week=200).n_retrains == 0
+
+
+def test_more_frequent_retraining_keeps_the_worst_week_higher():
+    worst = [simulate_drift(1.5, every, seed=0).retrained_accuracy.min() for every in (1, 8, 26)]
+    assert worst[0] > worst[1] > worst[2]
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(drift_deg_per_week=-1, retrain_every_weeks=2), ValueError, "drift_deg_per_week"),
+    (dict(drift_deg_per_week=30, retrain_every_weeks=2), ValueError, "drift_deg_per_week"),
+    (dict(drift_deg_per_week=1, retrain_every_weeks=0), ValueError, "retrain_every_weeks"),
+    (dict(drift_deg_per_week=1, retrain_every_weeks=60), ValueError, "retrain_every_weeks"),
+    (dict(drift_deg_per_week=1, retrain_every_weeks=2.5), TypeError, "retrain_every_weeks"),
+    (dict(drift_deg_per_week=1, retrain_every_weeks=2, window_weeks=0), ValueError,
+     "window_weeks"),
+    (dict(drift_deg_per_week=1, retrain_every_weeks=2, n_per_week=0), ValueError, "n_per_week"),
+])
+def test_drift_rejects_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        simulate_drift(**kwargs)
+
+
+# --- Costs -----------------------------------------------------------------------------------
+
+def test_yearly_costs_are_straight_lines_in_the_volume():
+    a = CostAssumptions()
+    assert compute_yearly_costs_usd(0, a) == (a.rule_fixed_cost_usd, a.model_fixed_cost_usd)
+    rule, model = compute_yearly_costs_usd([0, 1e6, 2e6], a)
+    assert np.allclose(np.diff(rule), np.diff(rule)[0]) and np.allclose(np.diff(model),
+                                                                         np.diff(model)[0])
+    assert rule[1] == pytest.approx(20_000 + 1e6 * 0.18)
+
+
+@pytest.mark.parametrize("assumptions", [
+    CostAssumptions(),
+    CostAssumptions(cost_per_error_usd=0.05, model_fixed_cost_usd=1e6),
+    CostAssumptions(cost_per_error_usd=30, rule_error_rate=0.3, model_error_rate=0.29,
+                    rule_fixed_cost_usd=0, model_cost_per_prediction_usd=0.002),
+])
+def test_break_even_formula_matches_a_brute_force_scan(assumptions):
+    volumes = np.geomspace(1, 1e12, 400_001)
+    rule, model = compute_yearly_costs_usd(volumes, assumptions)
+    scanned = volumes[np.argmax(model < rule)]
+    assert find_break_even_volume(assumptions) == pytest.approx(scanned, rel=1e-4)
+
+
+def test_break_even_edge_cases():
+    assert find_break_even_volume(CostAssumptions(model_error_rate=0.18)) == math.inf
+    assert find_break_even_volume(CostAssumptions(cost_per_error_usd=0.001)) == math.inf
+    assert find_break_even_volume(CostAssumptions(model_fixed_cost_usd=10_000)) == 0.0
+
+
+def test_costs_reject_bad_arguments():
+    with pytest.raises(ValueError, match="cost_per_error_usd"):
+        CostAssumptions(cost_per_error_usd=-1)
+    with pytest.raises(ValueError, match="model_error_rate"):
+        CostAssumptions(model_error_rate=1.5)
+    with pytest.raises(TypeError, match="rule_fixed_cost_usd"):
+        CostAssumptions(rule_fixed_cost_usd="10k")
+    with pytest.raises(ValueError, match="volume_per_year"):
+        compute_yearly_costs_usd(-5)
+    with pytest.raises(ValueError, match="volume_per_year"):
+        compute_yearly_costs_usd([1, np.nan])
+    with pytest.raises(TypeError, match="assumptions"):
+        find_break_even_volume({"cost_per_error_usd": 1})
+
+
+# --- Figures ---------------------------------------------------------------------------------
+
+def test_plots_return_figures_whose_titles_state_the_point():
+    fig = plot_rule_vs_model(5, 1_000)
+    assert isinstance(fig, Figure) and "the model is better" in fig.get_suptitle()
+    assert "too little to learn from" in plot_rule_vs_model(3, 30).get_suptitle()
+    title = plot_learning_curve(0, repeats=1, train_sizes=(10, 1_000)).axes[0].get_title(
+        loc="left")
+    assert title.endswith("the model never beats the rule")
+    assert "worst week" in plot_drift(1.0, 13, n_weeks=26, n_per_week=200).axes[0].get_title(
+        loc="left")
+    assert "never pays" in plot_break_even(0.001).axes[0].get_title(loc="left")
+    assert "2.25 million" in plot_break_even().axes[0].get_title(loc="left")
+
+
+def test_plots_reject_bad_arguments():
+    with pytest.raises(ValueError, match="complexity"):
+        plot_rule_vs_model(9, 100)
+    with pytest.raises(ValueError, match="cost_per_error_usd"):
+        plot_break_even(-1)
+    with pytest.raises(TypeError):
+        plot_break_even(1.0, 1e5, no_such_field=1)
+
+
+# --- Checklist -------------------------------------------------------------------------------
+
+def test_criteria_have_unique_keys_and_known_groups():
+    assert len(set(CRITERION_KEYS)) == len(CRITERIA) == 12
+    assert {c.group for c in CRITERIA} == {"needs", "shines", "stop"}
+
+
+def test_every_use_case_answers_only_known_criteria_and_has_a_verdict():
+    names = [case.name for case in USE_CASES]
+    assert len(set(names)) == len(names) >= 20
+    for case in USE_CASES:
+        assert set(case.holds) <= set(CRITERION_KEYS), case.name
+        assert set(case.notes) <= set(CRITERION_KEYS), case.name
+        assert assess_use_case(case.answers).level in {"no", "weak", "fit", "strong"}
+
+
+def test_the_wrong_tool_cases_are_refused_for_their_own_reasons():
+    reasons = {case.name: {key for key, _ in assess_use_case(case.answers).reasons}
+               for case in USE_CASES if assess_use_case(case.answers).level == "no"}
+    assert reasons == {
+        "Computing sales tax": {"simpler_works", "complex", "prediction"},
+        "Predicting lottery numbers": {"pattern"},
+        "Reading employees' messages": {"unethical"},
+        "Forecasting a one-off merger": {"data", "same_patterns"},
+        "Routing a small team's email": {"simpler_works", "not_cost_effective", "complex"},
+    }
+
+
+def test_verdict_levels_follow_the_shines_count():
+    answers = all_favourable()
+    assert assess_use_case(answers).level == "strong"
+    answers.update(changing=False, scale=False)
+    verdict = assess_use_case(answers)
+    assert verdict.level == "fit" and {k for k, _ in verdict.reasons} == {"changing", "scale"}
+    answers.update(repetitive=False, cheap_mistakes=False)
+    assert assess_use_case(answers).level == "weak"
+    assert assess_use_case({**answers, "unethical": True}).level == "no"
+
+
+def test_complexity_is_not_blamed_when_there_is_no_pattern():
+    verdict = assess_use_case({**all_favourable(), "pattern": False, "complex": False})
+    assert [key for key, _ in verdict.reasons] == ["pattern"]
+
+
+@pytest.mark.parametrize("answers, error, match", [
+    ([True] * 12, TypeError, "answers"),
+    ({**all_favourable(), "magic": True}, ValueError, "unknown"),
+    ({k: v for k, v in all_favourable().items() if k != "data"}, ValueError, "missing"),
+    ({**all_favourable(), "data": "yes"}, TypeError, "data"),
+])
+def test_assess_rejects_bad_answers(answers, error, match):
+    with pytest.raises(error, match=match):
+        assess_use_case(answers)
+
+
+def test_verdict_html_escapes_text_and_marks_answers_by_symbol():
+    case = UseCase("<script>", "a & b", frozenset(all_favourable()) - {"unethical",
+                                                                       "simpler_works",
+                                                                       "not_cost_effective"})
+    text = render_verdict_html(case)
+    assert "<script>" not in text and "&lt;script&gt;" in text and "a &amp; b" in text
+    assert "ML is a strong fit" in text and "✓ no" in text  # "no" to an objection is in favour
+    with pytest.raises(TypeError, match="use_case"):
+        render_verdict_html("fraud")
+
+
+def test_checklist_explorer_links_the_dropdown_to_the_stack_in_the_browser():
+    widget = make_checklist_explorer(initial=3)
+    dropdown, stack = widget.children
+    assert isinstance(dropdown, widgets.Dropdown) and isinstance(stack, widgets.Stack)
+    assert len(stack.children) == len(USE_CASES) and stack.selected_index == 3
+    assert all(isinstance(page, widgets.HTML) for page in stack.children)
+    assert USE_CASES[3].name in stack.children[3].value
+    (link,) = widget.links
+    assert (link.source[0].model_id, link.source[1]) == (dropdown.model_id, "index")
+    assert (link.target[0].model_id, link.target[1]) == (stack.model_id, "selected_index")
+    assert "mlsys-checklist" in widget._dom_classes
+
+
+def test_checklist_explorer_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="use_cases"):
+        make_checklist_explorer(USE_CASES[:1])
+    with pytest.raises(TypeError, match="use_case"):
+        make_checklist_explorer([USE_CASES[0], "fraud"])
+    with pytest.raises(ValueError, match="initial"):
+        make_checklist_explorer(initial=len(USE_CASES))
+
+
+def test_live_checklist_recomputes_the_verdict():
+    widget = make_live_checklist()
+    chooser, boxes, output = widget.children
+    assert "ML is a strong fit" in output.value
+    boxes.children[CRITERION_KEYS.index("unethical")].value = True
+    assert "Don&#x27;t use ML" in output.value or "Don't use ML" in output.value
+    chooser.index = [case.name for case in USE_CASES].index("Predicting lottery numbers")
+    assert boxes.children[CRITERION_KEYS.index("pattern")].value is False
+    assert "A pattern to learn" in output.value and "Don't use ML" in output.value
