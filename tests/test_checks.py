@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from mlsys.checks import (VERDICT_PATTERN, Fail, report, require_bool, require_number,
+from mlsys.checks import (VERDICT_PATTERN, Fail, report, require_bool, require_key_ideas, require_number,
                           require_text, task)
 
 
@@ -62,3 +62,11 @@ def test_require_text_counts_words():
         require_text("too short", min_words=3)
     with pytest.raises(Fail, match="still None"):
         require_text(None)
+
+
+def test_require_key_ideas_names_each_missing_idea():
+    ideas = {"the tail (p99, tail)": ("p99", "tail"), "the users (user)": ("user",)}
+    assert require_key_ideas("The P99 hurts every user.", ideas, "hint") == "The P99 hurts every user."
+    with pytest.raises(Fail, match=r"does not mention the users \(user\)") as failure:
+        require_key_ideas("The tail is long.", ideas, "Say who pays.")
+    assert failure.value.hint == "Say who pays."

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 
 from mlsys.artifacts import capacity_sweep, compute_slice_values, make_churn_data
-from mlsys.checks import Fail, require_answer, require_number, require_text, task
+from mlsys.checks import (Fail, require_answer, require_number,
+                          require_key_ideas, require_text, task)
 
 
 def _hash_cases():
@@ -191,12 +192,10 @@ KEY_IDEAS = {
 def check_open_answer(text):
     """A written argument of at least 60 words touching content ids, no copies and lineage."""
     text = require_text(text, "answer_versioning", min_words=60)
-    lowered = text.lower()
-    missing = [idea for idea, words in KEY_IDEAS.items() if not any(w in lowered for w in words)]
-    if missing:
-        raise Fail("Your argument does not mention " + "; ".join(missing) + ".",
-                   "A convincing answer says how a version is named, stored and linked to the "
-                   "models trained on it.")
+    require_key_ideas(
+        text, KEY_IDEAS,
+        "A convincing answer says how a version is named, stored and linked to the "
+        "models trained on it.")
     return ("Your argument is long enough and touches content ids, storage without full copies "
             "and lineage. Compare it with the model answer in the solution notebook.")
 

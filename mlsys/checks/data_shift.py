@@ -7,7 +7,8 @@ import math
 
 import numpy as np
 
-from mlsys.checks import Fail, require_answer, require_number, require_text, task
+from mlsys.checks import (Fail, require_answer, require_number,
+                          require_key_ideas, require_text, task)
 from mlsys.data_shift import (
     expected_measured_accuracy,
     make_imbalanced_data,
@@ -238,11 +239,9 @@ KEY_IDEAS = {
 def check_open_answer(text):
     """A written argument of at least 60 words on PSI thresholds, sample size and quality."""
     text = require_text(text, "answer_psi_policy", min_words=60)
-    lowered = text.lower()
-    missing = [idea for idea, words in KEY_IDEAS.items() if not any(w in lowered for w in words)]
-    if missing:
-        raise Fail("Your argument does not mention " + "; ".join(missing) + ".",
-                   "A convincing answer says how the window size changes PSI, how many alarms "
-                   "come by chance, and what to check before retraining.")
+    require_key_ideas(
+        text, KEY_IDEAS,
+        "A convincing answer says how the window size changes PSI, how many alarms "
+        "come by chance, and what to check before retraining.")
     return ("Your argument is long enough and touches window size, false alarms and model "
             "quality. Compare it with the model answer in the solution notebook.")

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from mlsys.checks import Fail, require_answer, require_number, require_text, task
+from mlsys.checks import (Fail, require_answer, require_number,
+                          require_key_ideas, require_text, task)
 from mlsys.fairness import (
-    GROUPS,
     choose_thresholds,
     compute_chouldechova_fpr,
     compute_group_rates,
@@ -235,12 +235,10 @@ KEY_IDEAS = {
 def check_open_answer(text):
     """A written argument of at least 60 words naming a criterion, base rates and error costs."""
     text = require_text(text, "answer_criterion", min_words=60)
-    lowered = text.lower()
-    missing = [idea for idea, words in KEY_IDEAS.items() if not any(w in lowered for w in words)]
-    if missing:
-        raise Fail("Your argument does not mention " + "; ".join(missing) + ".",
-                   "Say which rate must be equal, why (who is harmed by which error), and what "
-                   "the groups' different base rates mean for the other criteria.")
+    require_key_ideas(
+        text, KEY_IDEAS,
+        "Say which rate must be equal, why (who is harmed by which error), and what "
+        "the groups' different base rates mean for the other criteria.")
     return ("Your argument is long enough and names a criterion, the base rates and the cost of "
             "errors. Compare it with the model answer in the solution notebook.")
 

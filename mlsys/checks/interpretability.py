@@ -11,7 +11,8 @@ from sklearn.datasets import make_classification
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.tree import DecisionTreeClassifier
 
-from mlsys.checks import Fail, require_answer, require_number, require_text, task
+from mlsys.checks import (Fail, require_answer, require_number,
+                          require_key_ideas, require_text, task)
 from mlsys.interpretability import (FEATURES, compare_glass_and_black_box, compute_accuracy_drop,
                                     make_patient_data, make_shortcut)
 
@@ -230,12 +231,10 @@ KEY_IDEAS = {
 def check_open_answer(text):
     """A written argument of at least 60 words that touches population, reliance and checking."""
     text = require_text(text, "answer_surgeon", min_words=60)
-    lowered = text.lower()
-    missing = [idea for idea, words in KEY_IDEAS.items() if not any(w in lowered for w in words)]
-    if missing:
-        raise Fail("Your argument does not mention " + "; ".join(missing) + ".",
-                   "A convincing answer says on whom the 90% was measured, what could make it "
-                   "false, and how you would find out.")
+    require_key_ideas(
+        text, KEY_IDEAS,
+        "A convincing answer says on whom the 90% was measured, what could make it "
+        "false, and how you would find out.")
     return ("Your argument is long enough and touches where the score was measured, what the "
             "model relies on and how to check it. Compare it with the model answer in the "
             "solution notebook.")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from mlsys.checks import Fail, require_answer, require_bool, require_number, require_text, task
+from mlsys.checks import (Fail, require_answer, require_bool, require_number,
+                          require_key_ideas, require_text, task)
 from mlsys.latency import HUYEN_LATENCIES_MS, fanout_slow_probability, percentile
 from mlsys.queueing import simulate_server
 
@@ -177,10 +178,8 @@ KEY_IDEAS = {
 def check_open_answer(text):
     """A written argument of at least 60 words that touches the tail, the mean and the users."""
     text = require_text(text, "answer_p99_slo", min_words=60)
-    lowered = text.lower()
-    missing = [idea for idea, words in KEY_IDEAS.items() if not any(w in lowered for w in words)]
-    if missing:
-        raise Fail("Your argument does not mention " + "; ".join(missing) + ".",
-                   "A convincing answer says what a mean SLO hides and who pays for it.")
+    require_key_ideas(
+        text, KEY_IDEAS,
+        "A convincing answer says what a mean SLO hides and who pays for it.")
     return ("Your argument is long enough and touches the tail, the mean and the users. "
             "Compare it with the model answer in the solution notebook.")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import math
 
-from mlsys.checks import Fail, require_answer, require_bool, require_number, require_text, task
+from mlsys.checks import (Fail, require_answer, require_bool, require_number,
+                          require_key_ideas, require_text, task)
 from mlsys.when_to_use import (
     CRITERIA,
     CRITERION_KEYS,
@@ -224,12 +225,10 @@ KEY_IDEAS = {
 def check_open_answer(text):
     """A written argument of at least 60 words on the rule baseline, cost and drift."""
     text = require_text(text, "answer_fraud_rules", min_words=60)
-    lowered = text.lower()
-    missing = [idea for idea, words in KEY_IDEAS.items() if not any(w in lowered for w in words)]
-    if missing:
-        raise Fail("Your argument does not mention " + "; ".join(missing) + ".",
-                   "A convincing answer compares the model with the rules it replaces, "
-                   "weighs what it costs at this volume, and says how it copes with fraud "
-                   "that changes.")
+    require_key_ideas(
+        text, KEY_IDEAS,
+        "A convincing answer compares the model with the rules it replaces, "
+        "weighs what it costs at this volume, and says how it copes with fraud "
+        "that changes.")
     return ("Your argument is long enough and weighs the rules, the cost and the drift. "
             "Compare it with the model answer in the solution notebook.")
