@@ -1,0 +1,1012 @@
+"""ML in research vs production: stakeholders' objectives, ensembles, training vs inference cost.
+
+Three studies for the chapter on how production differs from research (Huyen, DMLS ch.1):
+
+- **Stakeholders.** A generated shop (users, items with a price and an ad value, and each user's
+  true chance of clicking each item) ranked by a real click model under objectives that mix
+  engagement (clicks) and revenue (USD) with a weight, scored by the true click probabilities.
+- **Ensembles.** Random forests of growing size, measured: accuracy, single-request latency
+  (nearest-rank p50 and p99, with `mlsys.latency`) and pickled size.
+- **Computational priorities.** Training time measured, and the compute a model costs per
+  training as a function of how many predictions it then makes.
+
+Times are in milliseconds (ms), money in US dollars (USD). Percentiles are nearest rank.
+"""
+
+from __future__ import annotations
+
+import copy
+import pickle
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+from sklearn.base import clone
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+
+from mlsys._validate import check_number
+from mlsys.latency import percentiles, time_single_predictions_ms
+from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate
+
+#: Share of clicks that end in a purchase: a click on an item is worth this x its price in sales.
+PURCHASE_RATE = 0.1
+
+# The true click model of the generated shop: a logistic function of taste (user . item
+# factors), price and whether the item is sponsored. Sponsored items are a little less
+# appealing on average: their makers pay to have them shown. With these values, in a shop of
+# 5,000 items, an average item is clicked on under 1% of impressions and a page of the ten items
+# a user likes best gets about 1.5 clicks.
+_CLICK_INTERCEPT = -5.5
+_TASTE_WEIGHT = 1.0
+_PRICE_SENSITIVITY = 0.8   # logit change per unit of log(price / median price)
+_SPONSORED_PENALTY = 0.5   # logit change for a sponsored item
+_MEDIAN_PRICE_USD = 30.0
+_PRICE_SIGMA = 0.8         # log-standard deviation of prices
+_AD_VALUE_USD = (1.0, 4.0)  # a sponsor pays between these per click
+
+#: Weights of revenue against engagement at which frontiers are traced: 0, 0.05, ..., 1.
+FRONTIER_WEIGHTS = tuple(i / 20 for i in range(21))
+
+
+def _rng(seed) -> np.random.Generator:
+    return np.random.default_rng(check_number("seed", seed, low=0, integer=True))
+
+
+# ---------------------------------------------------------------------------------------------
+# Stakeholders: a generated shop, a click model and ranking policies
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class Catalogue:
+    """A generated shop: users, items, and each user's true chance of clicking each item.
+
+    Attributes
+    ----------
+    user_factors : numpy.ndarray of shape (n_users, n_factors)
+        Each user's taste.
+    item_factors : numpy.ndarray of shape (n_items, n_factors)
+        Each item's style; taste . style raises the chance of a click.
+    price_usd : numpy.ndarray of shape (n_items,)
+        Price of each item, USD.
+    ad_value_usd : numpy.ndarray of shape (n_items,)
+        What a sponsor pays per click on the item, USD (0 for items nobody sponsors).
+    click_probability : numpy.ndarray of shape (n_users, n_items)
+        True probability that the user clicks the item when it is shown.
+    """
+
+    user_factors: np.ndarray = field(repr=False)
+    item_factors: np.ndarray = field(repr=False)
+    price_usd: np.ndarray = field(repr=False)
+    ad_value_usd: np.ndarray = field(repr=False)
+    click_probability: np.ndarray = field(repr=False)
+
+    @property
+    def n_users(self) -> int:
+        return len(self.user_factors)
+
+    @property
+    def n_items(self) -> int:
+        return len(self.item_factors)
+
+    @property
+    def sponsored(self) -> np.ndarray:
+        """Whether each item is sponsored (a sponsor pays per click)."""
+        return self.ad_value_usd > 0
+
+    @property
+    def value_per_click_usd(self) -> np.ndarray:
+        """Revenue a click on each item brings, USD: ``PURCHASE_RATE`` x price + ad value."""
+        return PURCHASE_RATE * self.price_usd + self.ad_value_usd
+
+    def __repr__(self) -> str:
+        return (f"Catalogue(n_users={self.n_users}, n_items={self.n_items}, "
+                f"sponsored_items={int(self.sponsored.sum())})")
+
+
+def make_catalogue(n_users=200, n_items=5_000, *, n_factors=8, sponsored_share=0.2,
+                   seed=0) -> Catalogue:
+    """Generate a shop whose cheap items get clicks and whose expensive ones earn money.
+
+    Taste vectors are normal with variance ``n_factors ** -0.5`` per factor, so taste . style
+    has variance 1 whatever `n_factors`. Prices are lognormal around $30; a share
+    `sponsored_share` of items pays an ad value uniform in $1-4 per click. The true click
+    probability is ``sigmoid(-5.5 + taste . style - 0.8 log(price / 30) - 0.5 sponsored)``.
+    Engagement therefore favours cheap, unsponsored items that suit the user; revenue per click
+    (``PURCHASE_RATE`` x price + ad value) favours expensive and sponsored ones.
+
+    Parameters
+    ----------
+    n_users : int, default 200
+        Number of users, ``>= 1``.
+    n_items : int, default 5_000
+        Number of items, ``>= 1``.
+    n_factors : int, default 8
+        Dimensions of taste, ``>= 1``.
+    sponsored_share : float, default 0.2
+        Expected share of sponsored items, between 0 and 1.
+    seed : int, default 0
+        Seed of the random generator.
+
+    Returns
+    -------
+    Catalogue
+
+    Examples
+    --------
+    >>> shop = make_catalogue(n_users=50, n_items=200, seed=1)
+    >>> shop.click_probability.shape
+    (50, 200)
+    >>> bool(shop.click_probability.max() < 1), bool(shop.value_per_click_usd.min() > 0)
+    (True, True)
+    """
+    n_users = check_number("n_users", n_users, low=1, integer=True)
+    n_items = check_number("n_items", n_items, low=1, integer=True)
+    n_factors = check_number("n_factors", n_factors, low=1, integer=True)
+    sponsored_share = check_number("sponsored_share", sponsored_share, low=0, high=1)
+    rng = _rng(seed)
+    scale = n_factors ** -0.25
+    user_factors = rng.normal(0, scale, (n_users, n_factors))
+    item_factors = rng.normal(0, scale, (n_items, n_factors))
+    price_usd = np.round(rng.lognormal(np.log(_MEDIAN_PRICE_USD), _PRICE_SIGMA, n_items), 2)
+    sponsored = rng.random(n_items) < sponsored_share
+    ad_value_usd = np.where(sponsored, np.round(rng.uniform(*_AD_VALUE_USD, n_items), 2), 0.0)
+    logit = (_CLICK_INTERCEPT + _TASTE_WEIGHT * user_factors @ item_factors.T
+             - _PRICE_SENSITIVITY * np.log(price_usd / _MEDIAN_PRICE_USD)
+             - _SPONSORED_PENALTY * sponsored)
+    return Catalogue(user_factors, item_factors, price_usd, ad_value_usd, 1 / (1 + np.exp(-logit)))
+
+
+def _check_catalogue(catalogue) -> Catalogue:
+    if not isinstance(catalogue, Catalogue):
+        raise TypeError("catalogue must be a Catalogue made by make_catalogue; "
+                        f"got {type(catalogue).__name__}")
+    return catalogue
+
+
+def _check_indices(name, values, size) -> np.ndarray:
+    if isinstance(values, (str, bytes)) or values is None:
+        raise TypeError(f"{name} must be a sequence of integer indices; got {values!r}")
+    array = np.asarray(values)
+    if array.ndim == 0:
+        array = array.reshape(1)
+    if array.ndim != 1 or array.size == 0 or not np.issubdtype(array.dtype, np.integer):
+        raise TypeError(f"{name} must be a non-empty 1-D sequence of integer indices; "
+                        f"got {values!r}")
+    if array.min() < 0 or array.max() >= size:
+        raise ValueError(f"{name} must hold indices from 0 to {size - 1}; "
+                         f"got values from {array.min()} to {array.max()}")
+    return array
+
+
+@dataclass(frozen=True, eq=False)
+class Impressions:
+    """Logged impressions: which user saw which item, and whether they clicked."""
+
+    user: np.ndarray     # index of the user who saw the item
+    item: np.ndarray     # index of the item shown
+    clicked: np.ndarray  # True where the user clicked
+
+
+def log_impressions(catalogue, n_impressions=500_000, seed=0) -> Impressions:
+    """Simulate a log of random impressions and the clicks they got.
+
+    Each impression shows a uniformly random item to a uniformly random user, who clicks with
+    the true probability. Random exposure keeps the log free of the bias a ranking would add.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+        The shop, from `make_catalogue`.
+    n_impressions : int, default 500_000
+        Number of logged impressions, ``>= 1``.
+    seed : int, default 0
+        Seed of the random generator.
+
+    Returns
+    -------
+    Impressions
+
+    Examples
+    --------
+    >>> logs = log_impressions(make_catalogue(50, 200), n_impressions=1_000, seed=1)
+    >>> logs.user.shape, logs.clicked.dtype
+    ((1000,), dtype('bool'))
+    """
+    catalogue = _check_catalogue(catalogue)
+    n_impressions = check_number("n_impressions", n_impressions, low=1, integer=True)
+    rng = _rng(seed)
+    user = rng.integers(catalogue.n_users, size=n_impressions)
+    item = rng.integers(catalogue.n_items, size=n_impressions)
+    clicked = rng.random(n_impressions) < catalogue.click_probability[user, item]
+    return Impressions(user, item, clicked)
+
+
+def _check_impressions(impressions, catalogue) -> Impressions:
+    if not isinstance(impressions, Impressions):
+        raise TypeError("impressions must be an Impressions log made by log_impressions; "
+                        f"got {type(impressions).__name__}")
+    if impressions.user.max() >= catalogue.n_users or impressions.item.max() >= catalogue.n_items:
+        raise ValueError("impressions must come from this catalogue: they name users or items "
+                         "it does not have")
+    return impressions
+
+
+def make_pair_features(catalogue, users, items) -> np.ndarray:
+    """Return the click model's features for user-item pairs.
+
+    One row per pair: the elementwise product of the user's taste and the item's style
+    (``n_factors`` columns), the item's log price relative to $30, and whether it is sponsored.
+    The true click logit is linear in these features.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+        The shop, from `make_catalogue`.
+    users, items : sequence of int
+        User and item indices of the same length (one pair per position).
+
+    Returns
+    -------
+    numpy.ndarray of shape (n_pairs, n_factors + 2)
+
+    Examples
+    --------
+    >>> make_pair_features(make_catalogue(5, 10, n_factors=3), [0, 1], [4, 4]).shape
+    (2, 5)
+    """
+    catalogue = _check_catalogue(catalogue)
+    users = _check_indices("users", users, catalogue.n_users)
+    items = _check_indices("items", items, catalogue.n_items)
+    if len(users) != len(items):
+        raise ValueError(f"users and items must have the same length (one pair per position); "
+                         f"got {len(users)} and {len(items)}")
+    taste = catalogue.user_factors[users] * catalogue.item_factors[items]
+    log_price = np.log(catalogue.price_usd[items] / _MEDIAN_PRICE_USD)
+    return np.column_stack([taste, log_price, catalogue.sponsored[items]])
+
+
+def fit_click_model(catalogue, impressions) -> LogisticRegression:
+    """Fit a logistic-regression click model on logged impressions.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+        The shop the impressions come from.
+    impressions : Impressions
+        The log, from `log_impressions`.
+
+    Returns
+    -------
+    sklearn.linear_model.LogisticRegression
+        Fitted on `make_pair_features`; class 1 means "clicked".
+
+    Examples
+    --------
+    >>> shop = make_catalogue(50, 200)
+    >>> model = fit_click_model(shop, log_impressions(shop, 5_000))
+    >>> model.coef_.shape
+    (1, 10)
+    """
+    catalogue = _check_catalogue(catalogue)
+    impressions = _check_impressions(impressions, catalogue)
+    if impressions.clicked.all() or not impressions.clicked.any():
+        raise ValueError("impressions must contain both clicks and non-clicks to fit a model")
+    features = make_pair_features(catalogue, impressions.user, impressions.item)
+    return LogisticRegression(max_iter=1_000).fit(features, impressions.clicked)
+
+
+def rank_by_popularity(catalogue, impressions) -> np.ndarray:
+    """Return every item, most clicked per impression first (the same list for every user).
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+        The shop the impressions come from.
+    impressions : Impressions
+        The log, from `log_impressions`.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n_items,)
+        Item indices by decreasing click-through rate in the log (ties: lower index first;
+        items never shown count as 0).
+
+    Examples
+    --------
+    >>> shop = make_catalogue(50, 200)
+    >>> popular = rank_by_popularity(shop, log_impressions(shop, 5_000))
+    >>> sorted(popular.tolist()) == list(range(200))
+    True
+    """
+    catalogue = _check_catalogue(catalogue)
+    impressions = _check_impressions(impressions, catalogue)
+    shown = np.bincount(impressions.item, minlength=catalogue.n_items)
+    clicks = np.bincount(impressions.item, weights=impressions.clicked,
+                         minlength=catalogue.n_items)
+    click_rate = np.divide(clicks, shown, out=np.zeros(catalogue.n_items), where=shown > 0)
+    return np.argsort(-click_rate, kind="stable")
+
+
+def predict_clicks(model, catalogue, users=None, items=None) -> np.ndarray:
+    """Return the click model's predicted click probabilities for users x items.
+
+    Parameters
+    ----------
+    model : fitted classifier
+        Has ``predict_proba`` on `make_pair_features` rows, as `fit_click_model` returns.
+    catalogue : Catalogue
+        The shop.
+    users : sequence of int, optional
+        User indices (default: all users).
+    items : sequence of int, optional
+        Item indices (default: all items).
+
+    Returns
+    -------
+    numpy.ndarray of shape (len(users), len(items))
+
+    Examples
+    --------
+    >>> shop = make_catalogue(50, 200)
+    >>> model = fit_click_model(shop, log_impressions(shop, 5_000))
+    >>> predict_clicks(model, shop, users=[3], items=[0, 1, 2]).shape
+    (1, 3)
+    """
+    catalogue = _check_catalogue(catalogue)
+    if not hasattr(model, "predict_proba"):
+        raise TypeError(f"model must be a fitted classifier with predict_proba, as "
+                        f"fit_click_model returns; got {type(model).__name__}")
+    users = np.arange(catalogue.n_users) if users is None else \
+        _check_indices("users", users, catalogue.n_users)
+    items = np.arange(catalogue.n_items) if items is None else \
+        _check_indices("items", items, catalogue.n_items)
+    features = make_pair_features(catalogue, np.repeat(users, len(items)),
+                                  np.tile(items, len(users)))
+    return model.predict_proba(features)[:, 1].reshape(len(users), len(items))
+
+
+def _check_weight(weight) -> float:
+    return check_number("weight", weight, low=0, high=1)
+
+
+def rank_items(catalogue, click_probability, weight=0.0, *, k=10, candidates=None) -> np.ndarray:
+    """Return each user's page: the k items with the highest weighted value of a click.
+
+    A click on item i is valued at ``(1 - weight) + weight * v_i / mean(v)``, where ``v`` is
+    the revenue per click of every item of the catalogue: at weight 0 every click counts 1
+    (pure engagement); at weight 1 a click counts its revenue relative to the average item
+    (pure revenue). Items are ranked by ``click_probability x value``. Because the score is a
+    positive mix of expected clicks and expected revenue, raising the weight can only trade
+    clicks for revenue, never lose both.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+        The shop.
+    click_probability : array-like of shape (n_users, n_candidates)
+        Predicted click probabilities, between 0 and 1; columns are the catalogue's items, or
+        the `candidates` in their order.
+    weight : float, default 0.0
+        Weight of revenue against engagement, between 0 and 1.
+    k : int, default 10
+        Items per page, between 1 and the number of candidates.
+    candidates : sequence of int, optional
+        The items that are scored (default: all items). A policy that scores fewer items
+        answers faster and can only show what it scored.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n_users, k)
+        Item indices, best first.
+
+    Examples
+    --------
+    >>> shop = make_catalogue(3, 50)
+    >>> page = rank_items(shop, shop.click_probability, weight=0.0, k=2)
+    >>> page.tolist() == np.argsort(-shop.click_probability, axis=1)[:, :2].tolist()
+    True
+    """
+    catalogue = _check_catalogue(catalogue)
+    weight = _check_weight(weight)
+    candidates = np.arange(catalogue.n_items) if candidates is None else \
+        _check_indices("candidates", candidates, catalogue.n_items)
+    k = check_number("k", k, low=1, high=len(candidates), integer=True, unit="items per page")
+    probability = np.asarray(click_probability, dtype=float)
+    if probability.ndim != 2 or probability.shape[1] != len(candidates):
+        raise ValueError(f"click_probability must have shape (n_users, {len(candidates)}), one "
+                         f"column per candidate item; got shape {probability.shape}")
+    if not np.all((probability >= 0) & (probability <= 1)):
+        raise ValueError("click_probability must hold probabilities between 0 and 1")
+    value = catalogue.value_per_click_usd
+    score = probability * ((1 - weight) + weight * value[candidates] / value.mean())
+    top = np.argpartition(-score, k - 1, axis=1)[:, :k]
+    order = np.argsort(-np.take_along_axis(score, top, axis=1), axis=1, kind="stable")
+    return candidates[np.take_along_axis(top, order, axis=1)]
+
+
+def recommend(model, catalogue, user, *, weight=0.0, candidates=None, k=10) -> np.ndarray:
+    """Serve one request: predict the user's clicks on the candidates and rank them.
+
+    This is what a ranking service does for each request: build features, call the model,
+    sort. It is `predict_clicks` for one user followed by `rank_items`.
+
+    Parameters
+    ----------
+    model : fitted classifier
+        The click model, as `fit_click_model` returns.
+    catalogue : Catalogue
+        The shop.
+    user : int
+        Index of the user who sent the request.
+    weight : float, default 0.0
+        Weight of revenue against engagement, between 0 and 1 (see `rank_items`).
+    candidates : sequence of int, optional
+        Items to score (default: all items).
+    k : int, default 10
+        Items per page.
+
+    Returns
+    -------
+    numpy.ndarray of shape (k,)
+        Item indices, best first.
+
+    Examples
+    --------
+    >>> shop = make_catalogue(50, 200)
+    >>> model = fit_click_model(shop, log_impressions(shop, 5_000))
+    >>> recommend(model, shop, user=7, k=3).shape
+    (3,)
+    """
+    catalogue = _check_catalogue(catalogue)
+    user = check_number("user", user, low=0, high=catalogue.n_users - 1, integer=True)
+    candidates = np.arange(catalogue.n_items) if candidates is None else \
+        _check_indices("candidates", candidates, catalogue.n_items)
+    probability = predict_clicks(model, catalogue, [user], candidates)
+    return rank_items(catalogue, probability, weight, k=k, candidates=candidates)[0]
+
+
+@dataclass(frozen=True)
+class PageMetrics:
+    """What a ranking policy earns, per 1,000 pages shown, under the true click probabilities."""
+
+    clicks: float        # expected clicks per 1,000 pages (the ML team's engagement)
+    revenue_usd: float   # expected revenue per 1,000 pages, USD (the sales team's metric)
+
+
+def evaluate_pages(catalogue, pages) -> PageMetrics:
+    """Score one page per user with the true click probabilities.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+        The shop.
+    pages : array-like of int, shape (n_users, k)
+        Row u holds the items shown to user u (every user of the catalogue, in order).
+
+    Returns
+    -------
+    PageMetrics
+        Expected clicks and revenue (USD) per 1,000 pages, averaged over users.
+
+    Examples
+    --------
+    >>> shop = make_catalogue(3, 50)
+    >>> metrics = evaluate_pages(shop, np.zeros((3, 1), dtype=int))
+    >>> bool(np.isclose(metrics.clicks, 1000 * shop.click_probability[:, 0].mean()))
+    True
+    """
+    catalogue = _check_catalogue(catalogue)
+    pages = np.asarray(pages)
+    if pages.ndim != 2 or len(pages) != catalogue.n_users or pages.shape[1] == 0 \
+            or not np.issubdtype(pages.dtype, np.integer):
+        raise ValueError(f"pages must be integer item indices of shape ({catalogue.n_users}, k), "
+                         f"one row per user; got shape {pages.shape}")
+    _check_indices("pages", pages.ravel(), catalogue.n_items)
+    probability = np.take_along_axis(catalogue.click_probability, pages, axis=1)
+    clicks = 1000 * probability.sum(axis=1).mean()
+    revenue = 1000 * (probability * catalogue.value_per_click_usd[pages]).sum(axis=1).mean()
+    return PageMetrics(float(clicks), float(revenue))
+
+
+def time_policy_ms(policy, n_users, *, n_requests=300, warmup=30, seed=0) -> np.ndarray:
+    """Time a ranking policy on single requests, each from a random user.
+
+    A thin wrapper of `mlsys.latency.time_single_predictions_ms`: a request is one user's
+    index, and ``policy(user)`` must return that user's page.
+
+    Parameters
+    ----------
+    policy : callable
+        ``policy(user)`` with ``user`` an int, returns the page.
+    n_users : int
+        Users to draw requests from, ``>= 1``.
+    n_requests : int, default 300
+        Timed requests, ``>= 1``.
+    warmup : int, default 30
+        Untimed requests made first, ``>= 0``.
+    seed : int, default 0
+        Seed of the generator that picks users.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n_requests,)
+        Latency of each request, ms (wall clock).
+
+    Examples
+    --------
+    >>> latencies_ms = time_policy_ms(lambda user: [user], 10, n_requests=20)
+    >>> latencies_ms.shape
+    (20,)
+    """
+    if not callable(policy):
+        raise TypeError(f"policy must be a function of a user index; got {policy!r}")
+    n_users = check_number("n_users", n_users, low=1, integer=True)
+    users = np.arange(n_users).reshape(-1, 1)
+    return time_single_predictions_ms(lambda rows: policy(int(rows[0, 0])), users,
+                                      n_requests=n_requests, warmup=warmup, seed=seed)
+
+
+@dataclass(frozen=True, eq=False)
+class Frontier:
+    """Clicks and revenue (per 1,000 pages) of the weighted policy at each weight."""
+
+    weights: np.ndarray
+    clicks: np.ndarray
+    revenue_usd: np.ndarray
+
+
+def _check_weights(weights) -> np.ndarray:
+    if isinstance(weights, (str, bytes)) or not isinstance(weights, (Sequence, np.ndarray)) \
+            or len(weights) == 0:
+        raise TypeError(f"weights must be a non-empty sequence of numbers in [0, 1]; "
+                        f"got {weights!r}")
+    return np.array([check_number(f"weights[{i}]", w, low=0, high=1)
+                     for i, w in enumerate(weights)])
+
+
+def trace_frontier(catalogue, click_probability, weights=FRONTIER_WEIGHTS, *, k=10,
+                   candidates=None) -> Frontier:
+    """Rank every user's page at each weight and score the pages: the trade-off frontier.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+        The shop.
+    click_probability : array-like of shape (n_users, n_items)
+        The probabilities the ranking uses, for every item (a model's predictions, or
+        ``catalogue.click_probability`` for a perfect model). Pages are always scored with the
+        true probabilities.
+    weights : sequence of float, default 0, 0.05, ..., 1
+        Weights of revenue against engagement, each between 0 and 1.
+    k : int, default 10
+        Items per page.
+    candidates : sequence of int, optional
+        Items that are scored (default: all).
+
+    Returns
+    -------
+    Frontier
+        With a perfect model, clicks never rise and revenue never falls as the weight grows.
+
+    Examples
+    --------
+    >>> shop = make_catalogue(20, 100)
+    >>> frontier = trace_frontier(shop, shop.click_probability, weights=[0, 1])
+    >>> bool(frontier.clicks[0] >= frontier.clicks[1])
+    True
+    >>> bool(frontier.revenue_usd[0] <= frontier.revenue_usd[1])
+    True
+    """
+    catalogue = _check_catalogue(catalogue)
+    weights = _check_weights(weights)
+    probability = np.asarray(click_probability, dtype=float)
+    if probability.shape != catalogue.click_probability.shape:
+        raise ValueError(f"click_probability must have shape {catalogue.click_probability.shape} "
+                         f"(users x items); got {probability.shape}")
+    if candidates is not None:
+        candidates = _check_indices("candidates", candidates, catalogue.n_items)
+        probability = probability[:, candidates]
+    metrics = [evaluate_pages(catalogue, rank_items(catalogue, probability, w, k=k,
+                                                    candidates=candidates))
+               for w in weights]
+    return Frontier(weights, np.array([m.clicks for m in metrics]),
+                    np.array([m.revenue_usd for m in metrics]))
+
+
+def _at_weight(frontier, weight) -> int:
+    matches = np.flatnonzero(np.isclose(frontier.weights, weight, rtol=0, atol=1e-9))
+    if len(matches) == 0:
+        raise ValueError(f"weight must be one of the frontier's weights "
+                         f"{[float(w) for w in frontier.weights]}; got {weight!r}")
+    return int(matches[0])
+
+
+def _format_change(fraction) -> str:
+    # Small changes keep a decimal: "-0.5%" says more than "-1%" or "-0%".
+    return f"{fraction:+.0%}" if abs(fraction) >= 0.095 else f"{fraction:+.1%}"
+
+
+#: Marker and colour of each policy in `plot_frontier`, in legend order.
+POLICY_MARKERS = (("s", "blue"), ("^", "vermillion"), ("D", "green"), ("X", "black"),
+                  ("P", "orange"), ("v", "sky"))
+
+
+def plot_frontier(weight, n_candidates, *, frontiers, policies=None) -> Figure:
+    """Plot the clicks-revenue frontier, one weight's policy on it, and reference policies.
+
+    Parameters
+    ----------
+    weight : float
+        Weight of revenue against engagement; one of the frontiers' weights.
+    n_candidates : int
+        A key of `frontiers`: how many items the chosen policy scores.
+    frontiers : dict
+        Number of candidate items scored -> `Frontier` from `trace_frontier` with those
+        candidates. The largest key is the reference: its weight-0 policy (engagement) is what
+        the title compares with, and its curve is always drawn.
+    policies : dict, optional
+        Policy name -> `PageMetrics`, drawn as labelled markers (at most six).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Expected revenue against expected clicks per 1,000 pages; the title gives the chosen
+        policy's change in clicks and revenue, in percent.
+
+    Examples
+    --------
+    >>> shop = make_catalogue(30, 200)
+    >>> frontiers = {200: trace_frontier(shop, shop.click_probability)}
+    >>> fig = plot_frontier(0.5, 200, frontiers=frontiers)
+    >>> fig.axes[0].get_title(loc="left").startswith("weight 0.5, all 200 items scored")
+    True
+    """
+    if not isinstance(frontiers, Mapping) or not frontiers or \
+            not all(isinstance(f, Frontier) for f in frontiers.values()):
+        raise TypeError("frontiers must be a dict of candidate counts -> Frontier from "
+                        f"trace_frontier; got {frontiers!r}")
+    if n_candidates not in frontiers:
+        raise ValueError(f"n_candidates must be one of the frontiers' keys {sorted(frontiers)}; "
+                         f"got {n_candidates!r}")
+    policies = dict(policies or {})
+    if len(policies) > len(POLICY_MARKERS) or \
+            not all(isinstance(m, PageMetrics) for m in policies.values()):
+        raise TypeError(f"policies must map at most {len(POLICY_MARKERS)} names to PageMetrics "
+                        f"from evaluate_pages; got {policies!r}")
+    weight = _check_weight(weight)
+    everything = max(frontiers)
+    reference, chosen = frontiers[everything], frontiers[n_candidates]
+    at = _at_weight(chosen, weight)
+    base = _at_weight(reference, 0.0)
+    clicks, revenue = chosen.clicks[at], chosen.revenue_usd[at]
+
+    fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+    ax.plot(reference.clicks, reference.revenue_usd, color=PALETTE["blue"],
+            linestyle=LINESTYLES[0], label=f"weights 0 to 1, {everything:,} items scored")
+    if n_candidates != everything:
+        ax.plot(chosen.clicks, chosen.revenue_usd, color=PALETTE["orange"],
+                linestyle=LINESTYLES[1], label=f"weights 0 to 1, {n_candidates:,} items scored")
+    for (name, metrics), (marker, colour) in zip(policies.items(), POLICY_MARKERS):
+        ax.plot([metrics.clicks], [metrics.revenue_usd], marker, ms=8, color=PALETTE[colour],
+                linestyle="none", label=name)
+    ax.plot([clicks], [revenue], "o", ms=16, markerfacecolor="none", markeredgewidth=2.5,
+            color=PALETTE["purple"], linestyle="none", label=f"weight {weight:g}")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"${value:,.0f}"))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+    scored = f"all {everything:,} items" if n_candidates == everything else \
+        f"{n_candidates:,} items"
+    title = (f"weight {weight:g}, {scored} scored: clicks "
+             f"{_format_change(clicks / reference.clicks[base] - 1)}, revenue "
+             f"{_format_change(revenue / reference.revenue_usd[base] - 1)}\n"
+             "compared with ranking every item for engagement")
+    decorate(ax, xlabel="expected clicks per 1,000 pages",
+             ylabel="expected revenue per 1,000 pages", title=title)
+    ax.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Ensembles
+# ---------------------------------------------------------------------------------------------
+
+def _check_forest(forest) -> RandomForestClassifier:
+    if not isinstance(forest, RandomForestClassifier) or not hasattr(forest, "estimators_"):
+        raise TypeError("forest must be a fitted sklearn RandomForestClassifier; "
+                        f"got {type(forest).__name__}")
+    return forest
+
+
+def take_first_trees(forest, n_trees) -> RandomForestClassifier:
+    """Return a forest made of the first `n_trees` trees of a fitted forest.
+
+    scikit-learn draws each tree's seed in order from the forest's `random_state`, so the first
+    n trees of a forest are the trees a forest of n would have grown with the same seed: this
+    gives ensembles of every size from one fit.
+
+    Parameters
+    ----------
+    forest : sklearn.ensemble.RandomForestClassifier
+        A fitted forest.
+    n_trees : int
+        Trees to keep, between 1 and the forest's number of trees.
+
+    Returns
+    -------
+    sklearn.ensemble.RandomForestClassifier
+        A shallow copy that shares the trees; the original is unchanged.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> X, y = make_classification(200, random_state=0)
+    >>> forest = RandomForestClassifier(n_estimators=8, random_state=0).fit(X, y)
+    >>> len(take_first_trees(forest, 3).estimators_), len(forest.estimators_)
+    (3, 8)
+    """
+    forest = _check_forest(forest)
+    n_trees = check_number("n_trees", n_trees, low=1, high=len(forest.estimators_), integer=True)
+    smaller = copy.copy(forest)
+    smaller.estimators_ = forest.estimators_[:n_trees]
+    smaller.n_estimators = n_trees
+    return smaller
+
+
+@dataclass(frozen=True, eq=False)
+class EnsembleTable:
+    """Accuracy, single-request latency and size of ensembles of growing size."""
+
+    n_trees: np.ndarray    # models in the ensemble
+    accuracy: np.ndarray   # share of test rows classified correctly
+    p50_ms: np.ndarray     # nearest-rank median latency of one request, ms (measured)
+    p99_ms: np.ndarray     # nearest-rank p99 latency of one request, ms (measured)
+    size_kb: np.ndarray    # pickled size, kB (1 kB = 1,000 bytes)
+
+
+def _check_sizes(sizes, largest) -> list:
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, (Sequence, np.ndarray)) \
+            or len(sizes) == 0:
+        raise TypeError(f"sizes must be a non-empty sequence of tree counts; got {sizes!r}")
+    checked = [check_number(f"sizes[{i}]", s, low=1, high=largest, integer=True)
+               for i, s in enumerate(sizes)]
+    if checked != sorted(set(checked)):
+        raise ValueError(f"sizes must be increasing, without repeats; got {list(sizes)}")
+    return checked
+
+
+def measure_ensembles(forest, X, y, sizes=(1, 2, 4, 8, 16, 32, 64), *, n_requests=300,
+                      warmup=30, seed=0) -> EnsembleTable:
+    """Measure accuracy, single-request latency and size of the forest's first n trees.
+
+    For each size, the ensemble is `take_first_trees(forest, n)`; its accuracy is computed on
+    ``(X, y)``, its latency by `mlsys.latency.time_single_predictions_ms` on ``predict_proba``
+    of one row of `X` at a time, and its size is the length of its pickle.
+
+    Parameters
+    ----------
+    forest : sklearn.ensemble.RandomForestClassifier
+        A fitted forest with at least ``max(sizes)`` trees.
+    X : array-like of shape (n_rows, n_features)
+        Test rows (also the rows requests are drawn from).
+    y : array-like of shape (n_rows,)
+        Their labels.
+    sizes : sequence of int, default (1, 2, 4, 8, 16, 32, 64)
+        Ensemble sizes, increasing.
+    n_requests : int, default 300
+        Timed requests per size, ``>= 1``.
+    warmup : int, default 30
+        Untimed requests per size, ``>= 0``.
+    seed : int, default 0
+        Seed of the generator that picks request rows.
+
+    Returns
+    -------
+    EnsembleTable
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> X, y = make_classification(300, random_state=0)
+    >>> forest = RandomForestClassifier(n_estimators=4, random_state=0).fit(X[:200], y[:200])
+    >>> table = measure_ensembles(forest, X[200:], y[200:], sizes=[1, 4], n_requests=5)
+    >>> table.n_trees.tolist(), bool(np.all(table.p50_ms <= table.p99_ms))
+    ([1, 4], True)
+    """
+    forest = _check_forest(forest)
+    sizes = _check_sizes(sizes, len(forest.estimators_))
+    X, y = np.asarray(X), np.asarray(y)
+    if X.ndim != 2 or len(X) != len(y) or len(y) == 0:
+        raise ValueError(f"X must be 2-D with one row per label in y; got shapes {X.shape} "
+                         f"and {y.shape}")
+    rows = {name: [] for name in ("accuracy", "p50_ms", "p99_ms", "size_kb")}
+    for n_trees in sizes:
+        ensemble = take_first_trees(forest, n_trees)
+        latency_ms = percentiles(time_single_predictions_ms(
+            ensemble.predict_proba, X, n_requests=n_requests, warmup=warmup, seed=seed), (50, 99))
+        rows["accuracy"].append(ensemble.score(X, y))
+        rows["p50_ms"].append(latency_ms[50])
+        rows["p99_ms"].append(latency_ms[99])
+        rows["size_kb"].append(len(pickle.dumps(ensemble)) / 1000)
+    return EnsembleTable(np.array(sizes), *(np.array(values) for values in rows.values()))
+
+
+def plot_ensemble_tradeoff(n_trees, *, table) -> Figure:
+    """Plot accuracy and latency against ensemble size, marking one size.
+
+    Parameters
+    ----------
+    n_trees : int
+        Ensemble size to mark; one of ``table.n_trees``.
+    table : EnsembleTable
+        As `measure_ensembles` returns.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Accuracy (left) and p50/p99 latency (right) against the number of trees;
+        the title gives the chosen size's gain over the next smaller one, and what it costs.
+
+    Examples
+    --------
+    >>> table = EnsembleTable(np.array([1, 2]), np.array([0.8, 0.9]), np.array([0.2, 0.3]),
+    ...                       np.array([0.4, 0.5]), np.array([30.0, 60.0]))
+    >>> fig = plot_ensemble_tradeoff(2, table=table)
+    >>> print(fig.get_suptitle())
+    1 → 2 trees: accuracy +10.0 points, p99 latency ×1.25, size ×2.0
+    """
+    if not isinstance(table, EnsembleTable):
+        raise TypeError(f"table must be an EnsembleTable from measure_ensembles; "
+                        f"got {type(table).__name__}")
+    sizes = table.n_trees.tolist()
+    if n_trees not in sizes:
+        raise ValueError(f"n_trees must be one of the measured sizes {sizes}; got {n_trees!r}")
+    at = sizes.index(n_trees)
+    before = max(at - 1, 0)
+    fig, (left, right) = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained")
+    left.plot(sizes, 100 * table.accuracy, "o", color=PALETTE["blue"],
+              linestyle=LINESTYLES[0], label="test accuracy")
+    left.plot([n_trees], [100 * table.accuracy[at]], "o", ms=14, markerfacecolor="none",
+              markeredgewidth=2.5, color=PALETTE["purple"], linestyle="none",
+              label=f"{n_trees} trees: {table.accuracy[at]:.1%}")
+    right.plot(sizes, table.p50_ms, "s", color=PALETTE["green"], linestyle=LINESTYLES[1],
+               label="p50")
+    right.plot(sizes, table.p99_ms, "^", color=PALETTE["vermillion"], linestyle=LINESTYLES[2],
+               label="p99")
+    right.plot([n_trees], [table.p99_ms[at]], "o", ms=14, markerfacecolor="none",
+               markeredgewidth=2.5, color=PALETTE["purple"], linestyle="none",
+               label=f"{n_trees} trees: size {table.size_kb[at]:,.0f} kB")
+    left.yaxis.set_major_formatter(PercentFormatter(100))
+    decorate(left, xlabel="trees in the forest", ylabel="test accuracy",
+             title="Accuracy saturates", legend=True)
+    decorate(right, xlabel="trees in the forest", ylabel="latency of one request (ms, measured)",
+             title="Latency keeps growing", legend=True)
+    right.set_ylim(bottom=0)
+    if at == 0:
+        headline = f"{n_trees} tree{'s' if n_trees > 1 else ''}: the smallest ensemble measured"
+    else:
+        headline = (f"{sizes[before]} → {n_trees} trees: accuracy "
+                    f"{100 * (table.accuracy[at] - table.accuracy[before]):+.1f} points, "
+                    f"p99 latency ×{table.p99_ms[at] / table.p99_ms[before]:.2f}, "
+                    f"size ×{table.size_kb[at] / table.size_kb[before]:.1f}")
+    fig.suptitle(headline, x=0.01, ha="left", fontsize=11, fontweight="bold")
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Computational priorities
+# ---------------------------------------------------------------------------------------------
+
+def time_fit_ms(estimator, X, y, *, repeats=3) -> np.ndarray:
+    """Time how long an estimator takes to train, on a fresh copy each time.
+
+    Parameters
+    ----------
+    estimator : sklearn estimator
+        Cloned (unfitted) before each fit, so every repeat trains from scratch.
+    X : array-like of shape (n_rows, n_features)
+        Training rows.
+    y : array-like of shape (n_rows,)
+        Training labels.
+    repeats : int, default 3
+        Number of timed fits, ``>= 1``.
+
+    Returns
+    -------
+    numpy.ndarray of shape (repeats,)
+        Wall-clock time of each fit, ms (``time.perf_counter_ns``).
+
+    Examples
+    --------
+    >>> from sklearn.neighbors import KNeighborsClassifier
+    >>> fit_ms = time_fit_ms(KNeighborsClassifier(), [[0.0], [1.0]], [0, 1], repeats=2)
+    >>> fit_ms.shape, bool((fit_ms > 0).all())
+    ((2,), True)
+    """
+    if not hasattr(estimator, "fit"):
+        raise TypeError(f"estimator must be a scikit-learn estimator with fit; "
+                        f"got {type(estimator).__name__}")
+    repeats = check_number("repeats", repeats, low=1, integer=True)
+    times_ms = []
+    for _ in range(repeats):
+        fresh = clone(estimator)
+        start_ns = time.perf_counter_ns()
+        fresh.fit(X, y)
+        times_ms.append((time.perf_counter_ns() - start_ns) / 1e6)
+    return np.array(times_ms)
+
+
+def _check_costs(name, costs) -> dict:
+    if not isinstance(costs, Mapping) or len(costs) < 2:
+        raise TypeError(f"{name} must be a dict of at least two model names -> ms; got {costs!r}")
+    return {model: check_number(f"{name}[{model!r}]", value, low=0, low_open=True, unit="ms")
+            for model, value in costs.items()}
+
+
+def plot_compute_cost(fit_ms, predict_ms, *, research_predictions=1_000,
+                      production_predictions=1_000_000) -> Figure:
+    """Plot each model's compute per training against the predictions made with it.
+
+    Parameters
+    ----------
+    fit_ms : dict
+        Model name -> time of one training, ms (> 0); two or more models.
+    predict_ms : dict
+        Model name -> time of one prediction, ms (> 0); the same models.
+    research_predictions : float, default 1_000
+        Predictions per training in a research loop (scoring a validation set), marked on the
+        axis.
+    production_predictions : float, default 1_000_000
+        Predictions per training in production (e.g. a day of requests), marked on the axis.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Log-log lines ``fit + n x predict``; where the first two models cross, a dotted line
+        and the number of predictions in the title.
+
+    Examples
+    --------
+    >>> fig = plot_compute_cost({"knn": 5.0, "linear": 100.0}, {"knn": 1.0, "linear": 0.05})
+    >>> print(fig.axes[0].get_title(loc="left"))
+    Below 100 predictions per training, knn costs less;
+    above, linear does
+    """
+    fit_ms = _check_costs("fit_ms", fit_ms)
+    predict_ms = _check_costs("predict_ms", predict_ms)
+    if set(fit_ms) != set(predict_ms):
+        raise ValueError(f"fit_ms and predict_ms must name the same models; got {list(fit_ms)} "
+                         f"and {list(predict_ms)}")
+    research_predictions = check_number("research_predictions", research_predictions, low=1)
+    production_predictions = check_number("production_predictions", production_predictions,
+                                          low=research_predictions)
+    n = np.geomspace(1, 10 * production_predictions, 200)
+    fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+    markers = ["o", "s", "^", "D"]
+    for i, model in enumerate(fit_ms):
+        ax.plot(n, (fit_ms[model] + n * predict_ms[model]) / 1000, color=list(PALETTE.values())[i],
+                linestyle=LINESTYLES[i % len(LINESTYLES)], marker=markers[i % len(markers)],
+                markevery=25, label=model)
+    first, second = list(fit_ms)[:2]
+    title = f"{first} and {second}: one is cheaper at every number of predictions"
+    saving_ms, extra_ms = fit_ms[second] - fit_ms[first], predict_ms[first] - predict_ms[second]
+    if saving_ms * extra_ms > 0:
+        crossing = saving_ms / extra_ms
+        cheap_first, cheap_then = (first, second) if saving_ms > 0 else (second, first)
+        ax.axvline(crossing, color=PALETTE["black"], linestyle=":", lw=1.5)
+        title = (f"Below {crossing:,.0f} predictions per training, {cheap_first} costs less;\n"
+                 f"above, {cheap_then} does")
+    for where, label in [(research_predictions, "research:\nscore a\nvalidation set"),
+                         (production_predictions, "production:\na day of\nrequests")]:
+        ax.axvspan(where / 3, where * 3, color=PALETTE["sky"], alpha=0.2, lw=0)
+        ax.annotate(label, (where, 0.03), xycoords=("data", "axes fraction"), ha="center",
+                    va="bottom", fontsize=8)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    decorate(ax, xlabel="predictions made per training (log scale)",
+             ylabel="compute per training (s, log scale)", title=title)
+    ax.legend(loc="upper left")
+    return fig

@@ -1,0 +1,477 @@
+"""Tests of mlsys.production: the stakeholders' shop, ensembles, training vs inference cost."""
+
+import math
+import pickle
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from sklearn.datasets import load_digits, make_classification  # noqa: E402
+from sklearn.ensemble import RandomForestClassifier  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.neighbors import KNeighborsClassifier  # noqa: E402
+
+from mlsys import production  # noqa: E402
+from mlsys.production import (  # noqa: E402
+    FRONTIER_WEIGHTS,
+    PURCHASE_RATE,
+    EnsembleTable,
+    Frontier,
+    PageMetrics,
+    evaluate_pages,
+    fit_click_model,
+    log_impressions,
+    make_catalogue,
+    make_pair_features,
+    measure_ensembles,
+    plot_compute_cost,
+    plot_ensemble_tradeoff,
+    plot_frontier,
+    predict_clicks,
+    rank_by_popularity,
+    rank_items,
+    recommend,
+    take_first_trees,
+    time_fit_ms,
+    time_policy_ms,
+    trace_frontier,
+)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def shop():
+    return make_catalogue(n_users=60, n_items=400, seed=5)
+
+
+@pytest.fixture(scope="module")
+def trained(shop):
+    logs = log_impressions(shop, n_impressions=60_000, seed=6)
+    return logs, fit_click_model(shop, logs)
+
+
+@pytest.fixture(scope="module")
+def digits_forest():
+    X, y = load_digits(return_X_y=True)
+    forest = RandomForestClassifier(n_estimators=16, random_state=0).fit(X[:1000], y[:1000])
+    return forest, X[1000:], y[1000:]
+
+
+def logit(p):
+    return np.log(p / (1 - p))
+
+
+# --- The shop --------------------------------------------------------------------------------
+
+def test_make_catalogue_shapes_and_ranges(shop):
+    assert shop.user_factors.shape == (60, 8) and shop.item_factors.shape == (400, 8)
+    assert shop.click_probability.shape == (60, 400)
+    assert np.all((shop.click_probability > 0) & (shop.click_probability < 1))
+    assert shop.price_usd.min() > 0
+    assert np.all(shop.ad_value_usd[~shop.sponsored] == 0)
+    ads = shop.ad_value_usd[shop.sponsored]
+    assert np.all((ads >= 1) & (ads <= 4))
+    assert repr(shop) == (f"Catalogue(n_users=60, n_items=400, "
+                          f"sponsored_items={shop.sponsored.sum()})")
+
+
+def test_value_per_click_is_purchase_rate_times_price_plus_ad_value(shop):
+    np.testing.assert_allclose(shop.value_per_click_usd,
+                               PURCHASE_RATE * shop.price_usd + shop.ad_value_usd)
+
+
+def test_make_catalogue_is_deterministic_and_seed_dependent():
+    first, second = make_catalogue(10, 30, seed=2), make_catalogue(10, 30, seed=2)
+    assert np.array_equal(first.click_probability, second.click_probability)
+    assert not np.array_equal(first.price_usd, make_catalogue(10, 30, seed=3).price_usd)
+
+
+def test_sponsored_share_is_respected_on_average():
+    shop = make_catalogue(n_users=1, n_items=20_000, sponsored_share=0.3, seed=1)
+    assert shop.sponsored.mean() == pytest.approx(0.3, abs=0.02)
+    assert not make_catalogue(1, 50, sponsored_share=0).sponsored.any()
+
+
+def test_items_that_earn_more_per_click_are_clicked_less():
+    # The tension the chapter is about: engagement and revenue pull apart.
+    shop = make_catalogue(n_users=100, n_items=2_000, seed=0)
+    click_rate = shop.click_probability.mean(axis=0)
+    earns_more = shop.value_per_click_usd > np.median(shop.value_per_click_usd)
+    assert click_rate[earns_more].mean() < 0.6 * click_rate[~earns_more].mean()
+
+
+@pytest.mark.parametrize("kwargs, error, name", [
+    (dict(n_users=0), ValueError, "n_users"), (dict(n_items=2.5), TypeError, "n_items"),
+    (dict(n_factors=0), ValueError, "n_factors"),
+    (dict(sponsored_share=1.5), ValueError, "sponsored_share"),
+    (dict(seed=-1), ValueError, "seed"), (dict(seed="zero"), TypeError, "seed")])
+def test_make_catalogue_rejects_bad_arguments(kwargs, error, name):
+    with pytest.raises(error, match=name):
+        make_catalogue(**kwargs)
+
+
+# --- Logs, features, click model and popularity ----------------------------------------------
+
+def test_log_impressions_click_rate_matches_the_true_probabilities(shop):
+    logs = log_impressions(shop, n_impressions=200_000, seed=1)
+    assert logs.user.shape == logs.item.shape == logs.clicked.shape == (200_000,)
+    expected = shop.click_probability[logs.user, logs.item].mean()
+    standard_error = math.sqrt(expected / 200_000)
+    assert abs(logs.clicked.mean() - expected) < 4 * standard_error
+
+
+def test_log_impressions_is_deterministic_and_checks_arguments(shop):
+    first, second = log_impressions(shop, 100, seed=4), log_impressions(shop, 100, seed=4)
+    assert np.array_equal(first.clicked, second.clicked) and np.array_equal(first.item, second.item)
+    with pytest.raises(ValueError, match="n_impressions"):
+        log_impressions(shop, 0)
+    with pytest.raises(TypeError, match="catalogue"):
+        log_impressions({"items": 3}, 100)
+
+
+def test_the_true_click_logit_is_linear_in_the_pair_features(shop):
+    users, items = np.repeat(np.arange(5), 7), np.tile(np.arange(7), 5)
+    features = make_pair_features(shop, users, items)
+    assert features.shape == (35, 10)
+    coefficients = np.r_[np.ones(8), -0.8, -0.5]
+    np.testing.assert_allclose(features @ coefficients - 5.5,
+                               logit(shop.click_probability[users, items]), atol=1e-9)
+
+
+@pytest.mark.parametrize("users, items, error, match", [
+    ([0, 1], [0], ValueError, "same length"), ([0, 60], [0, 1], ValueError, "users"),
+    ([0, 1], [0, -1], ValueError, "items"), ([0.5], [1], TypeError, "users"),
+    ("0", [1], TypeError, "users"), ([], [], TypeError, "users")])
+def test_make_pair_features_rejects_bad_indices(shop, users, items, error, match):
+    with pytest.raises(error, match=match):
+        make_pair_features(shop, users, items)
+
+
+def test_fit_click_model_recovers_the_true_coefficients():
+    shop = make_catalogue(n_users=200, n_items=2_000, seed=1)
+    model = fit_click_model(shop, log_impressions(shop, 400_000, seed=2))
+    coefficients = model.coef_[0]
+    np.testing.assert_allclose(coefficients[:8], 1.0, atol=0.25)
+    assert coefficients[8] == pytest.approx(-0.8, abs=0.15)
+    assert coefficients[9] == pytest.approx(-0.5, abs=0.2)
+    assert model.intercept_[0] == pytest.approx(-5.5, abs=0.15)
+
+
+def test_fit_click_model_needs_clicks_and_non_clicks(shop):
+    logs = log_impressions(shop, 50, seed=0)
+    no_clicks = production.Impressions(logs.user, logs.item, np.zeros(50, dtype=bool))
+    with pytest.raises(ValueError, match="both clicks and non-clicks"):
+        fit_click_model(shop, no_clicks)
+    with pytest.raises(TypeError, match="impressions"):
+        fit_click_model(shop, [(0, 1, True)])
+    with pytest.raises(ValueError, match="this catalogue"):
+        fit_click_model(make_catalogue(5, 10), logs)
+
+
+def test_rank_by_popularity_is_a_permutation_led_by_truly_popular_items(shop, trained):
+    logs, _ = trained
+    popular = rank_by_popularity(shop, logs)
+    assert sorted(popular.tolist()) == list(range(shop.n_items))
+    true_rate = shop.click_probability.mean(axis=0)
+    assert true_rate[popular[:40]].mean() > 2 * true_rate[popular[-200:]].mean()
+
+
+def test_predict_clicks_is_close_to_the_truth(shop, trained):
+    _, model = trained
+    predicted = predict_clicks(model, shop)
+    assert predicted.shape == shop.click_probability.shape
+    assert np.corrcoef(logit(predicted).ravel(), logit(shop.click_probability).ravel())[0, 1] > 0.9
+    assert predict_clicks(model, shop, users=[3], items=[5, 1]).shape == (1, 2)
+    with pytest.raises(TypeError, match="model"):
+        predict_clicks("a model", shop)
+
+
+# --- Ranking and evaluating pages ------------------------------------------------------------
+
+def test_weight_zero_ranks_by_click_probability_alone(shop):
+    pages = rank_items(shop, shop.click_probability, weight=0.0, k=5)
+    expected = np.argsort(-shop.click_probability, axis=1, kind="stable")[:, :5]
+    assert np.array_equal(pages, expected)
+
+
+def test_weight_one_ranks_by_expected_revenue(shop):
+    pages = rank_items(shop, shop.click_probability, weight=1.0, k=5)
+    expected_usd = shop.click_probability * shop.value_per_click_usd
+    assert np.array_equal(pages, np.argsort(-expected_usd, axis=1, kind="stable")[:, :5])
+
+
+def test_rank_items_with_candidates_only_shows_candidates(shop):
+    candidates = np.array([7, 3, 99, 42, 250, 11])
+    pages = rank_items(shop, shop.click_probability[:, candidates], 0.5, k=3,
+                       candidates=candidates)
+    assert pages.shape == (shop.n_users, 3)
+    assert set(pages.ravel()) <= set(candidates.tolist())
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(weight=1.5), ValueError, "weight"), (dict(weight="half"), TypeError, "weight"),
+    (dict(k=0), ValueError, "k must"), (dict(k=401), ValueError, "k must"),
+    (dict(candidates=list(range(20))), ValueError, "click_probability must have shape")])
+def test_rank_items_rejects_bad_arguments(shop, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        rank_items(shop, shop.click_probability, **kwargs)
+
+
+def test_rank_items_rejects_values_that_are_not_probabilities(shop):
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        rank_items(shop, shop.click_probability * 2 + 0.5)
+
+
+def test_recommend_serves_the_batch_ranking_for_one_user(shop, trained):
+    _, model = trained
+    predicted = predict_clicks(model, shop)
+    candidates = np.arange(0, 400, 3)
+    for weight in (0.0, 0.4, 1.0):
+        batch = rank_items(shop, predicted[:, candidates], weight, k=10, candidates=candidates)
+        assert np.array_equal(recommend(model, shop, 17, weight=weight, candidates=candidates),
+                              batch[17])
+    with pytest.raises(ValueError, match="user"):
+        recommend(model, shop, 60)
+
+
+def test_evaluate_pages_sums_true_clicks_and_revenue(shop):
+    pages = np.tile([4, 9], (shop.n_users, 1))
+    metrics = evaluate_pages(shop, pages)
+    p = shop.click_probability[:, [4, 9]]
+    assert metrics.clicks == pytest.approx(1000 * p.sum(axis=1).mean())
+    assert metrics.revenue_usd == pytest.approx(
+        1000 * (p * shop.value_per_click_usd[[4, 9]]).sum(axis=1).mean())
+
+
+@pytest.mark.parametrize("pages", [np.zeros((3, 2), dtype=int), np.zeros(60, dtype=int),
+                                   np.full((60, 2), 0.5), np.full((60, 2), 400)])
+def test_evaluate_pages_rejects_bad_pages(shop, pages):
+    with pytest.raises(ValueError, match="pages"):
+        evaluate_pages(shop, pages)
+
+
+def test_time_policy_ms_times_each_request_with_an_integer_user():
+    seen = []
+    latencies_ms = time_policy_ms(lambda user: seen.append(user), 7, n_requests=25, warmup=5)
+    assert latencies_ms.shape == (25,) and np.all(latencies_ms > 0)
+    assert len(seen) == 30 and all(type(u) is int and 0 <= u < 7 for u in seen)
+    with pytest.raises(TypeError, match="policy"):
+        time_policy_ms("engagement", 7)
+    with pytest.raises(ValueError, match="n_users"):
+        time_policy_ms(lambda user: user, 0)
+
+
+# --- The frontier ----------------------------------------------------------------------------
+
+def test_frontier_of_a_perfect_model_trades_clicks_for_revenue_monotonically(shop):
+    # Each weight maximises a positive mix of clicks and revenue: as the weight rises, clicks
+    # can only fall and revenue only rise (a classic property of weighted-sum optimisation).
+    frontier = trace_frontier(shop, shop.click_probability)
+    assert frontier.weights.tolist() == list(FRONTIER_WEIGHTS)
+    assert np.all(np.diff(frontier.clicks) <= 1e-9)
+    assert np.all(np.diff(frontier.revenue_usd) >= -1e-9)
+    assert frontier.clicks[0] > frontier.clicks[-1]
+    assert frontier.revenue_usd[-1] > frontier.revenue_usd[0]
+
+
+def test_frontier_endpoints_are_the_pure_policies(shop):
+    frontier = trace_frontier(shop, shop.click_probability, weights=[0, 1], k=4)
+    for index, weight in enumerate((0.0, 1.0)):
+        metrics = evaluate_pages(shop, rank_items(shop, shop.click_probability, weight, k=4))
+        assert frontier.clicks[index] == pytest.approx(metrics.clicks)
+        assert frontier.revenue_usd[index] == pytest.approx(metrics.revenue_usd)
+
+
+def test_scoring_fewer_candidates_cannot_raise_the_best_engagement(shop):
+    every = trace_frontier(shop, shop.click_probability, weights=[0])
+    fewer = trace_frontier(shop, shop.click_probability, weights=[0], candidates=np.arange(50))
+    assert fewer.clicks[0] <= every.clicks[0]
+
+
+def test_trace_frontier_rejects_bad_arguments(shop):
+    with pytest.raises(ValueError, match="click_probability"):
+        trace_frontier(shop, shop.click_probability[:, :10])
+    with pytest.raises(ValueError, match=r"weights\[1\]"):
+        trace_frontier(shop, shop.click_probability, weights=[0, 2])
+    with pytest.raises(TypeError, match="weights"):
+        trace_frontier(shop, shop.click_probability, weights=0.5)
+
+
+def test_plot_frontier_titles_the_change_against_engagement(shop):
+    frontiers = {400: trace_frontier(shop, shop.click_probability),
+                 50: trace_frontier(shop, shop.click_probability, candidates=np.arange(50))}
+    policies = {"engagement": PageMetrics(frontiers[400].clicks[0], frontiers[400].revenue_usd[0])}
+    fig = plot_frontier(0.5, 50, frontiers=frontiers, policies=policies)
+    at = FRONTIER_WEIGHTS.index(0.5)
+    clicks = frontiers[50].clicks[at] / frontiers[400].clicks[0] - 1
+    title = fig.axes[0].get_title(loc="left")
+    assert title.startswith("weight 0.5, 50 items scored: clicks ")
+    assert production._format_change(clicks) in title
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels == ["weights 0 to 1, 400 items scored", "weights 0 to 1, 50 items scored",
+                      "engagement", "weight 0.5"]
+
+
+def test_format_change_keeps_a_decimal_for_small_changes():
+    assert production._format_change(-0.0054) == "-0.5%"
+    assert production._format_change(0.148) == "+15%"
+
+
+def test_plot_frontier_rejects_bad_arguments(shop):
+    frontiers = {400: trace_frontier(shop, shop.click_probability, weights=[0, 1])}
+    with pytest.raises(ValueError, match="n_candidates"):
+        plot_frontier(0, 100, frontiers=frontiers)
+    with pytest.raises(ValueError, match="weight must be one of"):
+        plot_frontier(0.5, 400, frontiers=frontiers)
+    with pytest.raises(TypeError, match="frontiers"):
+        plot_frontier(0, 400, frontiers={400: "curve"})
+    with pytest.raises(TypeError, match="policies"):
+        plot_frontier(0, 400, frontiers=frontiers, policies={"engagement": (1, 2)})
+
+
+# --- Ensembles -------------------------------------------------------------------------------
+
+def test_first_trees_are_the_forest_a_smaller_seed_twin_would_grow(digits_forest):
+    forest, X_test, _ = digits_forest
+    X, y = load_digits(return_X_y=True)
+    small = RandomForestClassifier(n_estimators=5, random_state=0).fit(X[:1000], y[:1000])
+    np.testing.assert_array_equal(take_first_trees(forest, 5).predict_proba(X_test),
+                                  small.predict_proba(X_test))
+    assert len(forest.estimators_) == 16  # the original is untouched
+
+
+@pytest.mark.parametrize("n_trees, error", [(0, ValueError), (17, ValueError), (2.5, TypeError)])
+def test_take_first_trees_rejects_bad_sizes(digits_forest, n_trees, error):
+    with pytest.raises(error, match="n_trees"):
+        take_first_trees(digits_forest[0], n_trees)
+
+
+def test_take_first_trees_needs_a_fitted_forest():
+    with pytest.raises(TypeError, match="forest"):
+        take_first_trees(RandomForestClassifier(), 1)
+    with pytest.raises(TypeError, match="forest"):
+        take_first_trees(LogisticRegression(), 1)
+
+
+def test_measure_ensembles_table(digits_forest):
+    forest, X_test, y_test = digits_forest
+    table = measure_ensembles(forest, X_test, y_test, sizes=[1, 4, 16], n_requests=30, warmup=3)
+    assert table.n_trees.tolist() == [1, 4, 16]
+    assert table.accuracy[1] == take_first_trees(forest, 4).score(X_test, y_test)
+    assert np.all(table.p50_ms <= table.p99_ms) and np.all(table.p50_ms > 0)
+    assert table.size_kb[2] == len(pickle.dumps(take_first_trees(forest, 16))) / 1000
+    assert np.all(np.diff(table.size_kb) > 0)
+
+
+def test_accuracy_gains_of_a_forest_diminish(digits_forest):
+    forest, X_test, y_test = digits_forest
+    accuracy = {n: take_first_trees(forest, n).score(X_test, y_test) for n in (1, 4, 16)}
+    assert accuracy[4] - accuracy[1] > accuracy[16] - accuracy[4] > 0
+
+
+@pytest.mark.parametrize("sizes, error", [([4, 2], ValueError), ([1, 1], ValueError),
+                                          ([1, 32], ValueError), ([], TypeError), (8, TypeError)])
+def test_measure_ensembles_rejects_bad_sizes(digits_forest, sizes, error):
+    forest, X_test, y_test = digits_forest
+    with pytest.raises(error, match="sizes"):
+        measure_ensembles(forest, X_test, y_test, sizes=sizes, n_requests=1)
+
+
+def test_measure_ensembles_rejects_mismatched_data(digits_forest):
+    forest, X_test, y_test = digits_forest
+    with pytest.raises(ValueError, match="X must"):
+        measure_ensembles(forest, X_test, y_test[:-1], sizes=[1], n_requests=1)
+
+
+def example_table():
+    return EnsembleTable(np.array([1, 2, 4]), np.array([0.8, 0.9, 0.92]),
+                         np.array([0.2, 0.3, 0.5]), np.array([0.4, 0.5, 0.9]),
+                         np.array([30.0, 60.0, 120.0]))
+
+
+def test_plot_ensemble_tradeoff_states_the_gain_and_the_cost():
+    fig = plot_ensemble_tradeoff(4, table=example_table())
+    assert fig.get_suptitle() == (
+        "2 → 4 trees: accuracy +2.0 points, p99 latency ×1.80, size ×2.0")
+    assert [ax.get_title(loc="left") for ax in fig.axes] == [
+        "Accuracy saturates", "Latency keeps growing"]
+    assert plot_ensemble_tradeoff(1, table=example_table()).get_suptitle().startswith("1 tree:")
+
+
+def test_plot_ensemble_tradeoff_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="n_trees"):
+        plot_ensemble_tradeoff(3, table=example_table())
+    with pytest.raises(TypeError, match="table"):
+        plot_ensemble_tradeoff(1, table={"n_trees": [1]})
+
+
+# --- Computational priorities ----------------------------------------------------------------
+
+def test_time_fit_ms_trains_fresh_copies():
+    estimator = KNeighborsClassifier(n_neighbors=1)
+    fit_ms = time_fit_ms(estimator, [[0.0], [1.0]], [0, 1], repeats=3)
+    assert fit_ms.shape == (3,) and np.all(fit_ms > 0)
+    assert not hasattr(estimator, "classes_")  # the estimator passed in stays unfitted
+    with pytest.raises(ValueError, match="repeats"):
+        time_fit_ms(estimator, [[0.0], [1.0]], [0, 1], repeats=0)
+    with pytest.raises(TypeError, match="estimator"):
+        time_fit_ms("knn", [[0.0]], [0])
+
+
+def test_nearest_neighbours_predicts_far_slower_per_row_than_logistic_regression():
+    # The fastest of many calls is each model's own cost, whatever else the machine is doing;
+    # on 20,000 stored rows the gap is a hundredfold, so a factor of 5 cannot flake.
+    X, y = make_classification(n_samples=20_000, n_features=20, random_state=0)
+    rows = X[:200]
+    fastest_ms = {}
+    for model in (KNeighborsClassifier().fit(X, y), LogisticRegression(max_iter=500).fit(X, y)):
+        fastest_ms[type(model).__name__] = min(time_call_ms(model.predict_proba, rows)
+                                               for _ in range(15))
+    assert fastest_ms["KNeighborsClassifier"] > 5 * fastest_ms["LogisticRegression"]
+
+
+def time_call_ms(function, rows):
+    start_ns = time.perf_counter_ns()
+    function(rows)
+    return (time.perf_counter_ns() - start_ns) / 1e6
+
+
+def test_plot_compute_cost_marks_the_break_even_point():
+    fig = plot_compute_cost({"knn": 5.0, "linear": 135.0}, {"knn": 1.2, "linear": 0.25})
+    crossing = 130 / 0.95
+    assert fig.axes[0].get_title(loc="left") == (
+        f"Below {crossing:,.0f} predictions per training, knn costs less;\nabove, linear does")
+    dotted = [line for line in fig.axes[0].get_lines() if line.get_linestyle() == ":"]
+    assert dotted and dotted[0].get_xdata()[0] == pytest.approx(crossing)
+
+
+def test_plot_compute_cost_without_a_crossing():
+    fig = plot_compute_cost({"a": 1.0, "b": 2.0}, {"a": 0.1, "b": 0.2})
+    assert fig.axes[0].get_title(loc="left") == (
+        "a and b: one is cheaper at every number of predictions")
+
+
+@pytest.mark.parametrize("fit_ms, predict_ms, error, match", [
+    ({"a": 1.0}, {"a": 1.0}, TypeError, "fit_ms"),
+    ({"a": 1.0, "b": 2.0}, {"a": 1.0, "c": 2.0}, ValueError, "same models"),
+    ({"a": 0.0, "b": 2.0}, {"a": 1.0, "b": 2.0}, ValueError, "fit_ms"),
+    ({"a": 1.0, "b": 2.0}, {"a": 1.0, "b": "fast"}, TypeError, "predict_ms")])
+def test_plot_compute_cost_rejects_bad_costs(fit_ms, predict_ms, error, match):
+    with pytest.raises(error, match=match):
+        plot_compute_cost(fit_ms, predict_ms)
+
+
+def test_dataclasses_are_plain_records():
+    assert PageMetrics(1.0, 2.0) == PageMetrics(1.0, 2.0)
+    assert isinstance(trace_frontier(make_catalogue(3, 20), make_catalogue(3, 20).click_probability,
+                                     weights=[0]), Frontier)
