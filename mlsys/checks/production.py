@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from mlsys.checks import Fail, require_answer, require_number, require_text, task
+from mlsys.checks import (Fail, require_answer, require_number, require_key_ideas,
+                          require_text, task)
 from mlsys.production import PURCHASE_RATE, make_catalogue, trace_frontier
 
 # ---------------------------------------------------------------------------------------------
@@ -268,12 +269,10 @@ def check_open_answer(text):
     """A written argument of at least 60 words touching latency, stakeholders, data and
     fairness or interpretability."""
     text = require_text(text, "answer_ship_it", min_words=60)
-    lowered = text.lower()
-    missing = [idea for idea, words in KEY_IDEAS.items() if not any(w in lowered for w in words)]
-    if missing:
-        raise Fail("Your argument does not mention " + "; ".join(missing) + ".",
-                   "A convincing memo weighs the accuracy gain against what production pays "
-                   "for it, and names what the benchmark did not measure.")
+    require_key_ideas(
+        text, KEY_IDEAS,
+        "A convincing memo weighs the accuracy gain against what production pays "
+        "for it, and names what the benchmark did not measure.")
     return ("Your argument is long enough and touches latency, the stakeholders, changing data "
             "and fairness or interpretability. Compare it with the model answer in the solution "
             "notebook.")
