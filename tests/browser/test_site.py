@@ -84,25 +84,24 @@ def move_explorer_sliders(tab, expected):
             if len(before) != 1:
                 problems.append(f"explorer {e + 1}: {len(before)} visible images, expected 1")
                 continue
-            handles.nth(h).focus()
-            for key in ("End", "Home"):  # at least one end differs from where the slider starts
-                handles.nth(h).press(key)
-                after = wait_for_change(explorers.nth(e), before)
-                if after != before:
-                    break
+            handle = handles.nth(h)
+            at_end = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+            handle.press("Home" if at_end else "End")  # whichever end the slider is not at
+            after = wait_for_change(explorers.nth(e), before)
             if len(after) != 1 or after == before:
                 problems.append(f"explorer {e + 1}, slider {h + 1}: the image did not change")
     return problems
 
 
-def wait_for_change(explorer, before, timeout_s=5.0):
-    """The explorer's visible images once they differ from `before`, or as they are after a wait.
+def wait_for_change(explorer, before, timeout_s=15.0):
+    """The explorer's visible image once one other than `before` shows, or what shows after a wait.
 
-    The browser swaps the image asynchronously; on a busy machine that can take a moment.
+    The browser swaps and decodes the image asynchronously; on a busy machine that takes a
+    moment, during which no image (or a half-loaded one) is visible.
     """
     deadline = time.monotonic() + timeout_s
     while True:
         after = explorer.evaluate(VISIBLE_IMAGES_JS)
-        if after != before or time.monotonic() > deadline:
+        if (len(after) == 1 and after != before) or time.monotonic() > deadline:
             return after
         time.sleep(0.1)
