@@ -8,7 +8,7 @@ export OMP_NUM_THREADS ?= 1
 PORT ?= 8000
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: setup book serve lab test execute exercises clean
+.PHONY: setup book book-student serve lab test execute exercises clean
 
 setup: $(VENV)/.installed
 
@@ -16,9 +16,16 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV) && $(BIN)/pip install -r requirements.txt
 	touch $@
 
-book: setup
-	npm ci --no-audit --no-fund
+book: setup node_modules/.package-lock.json
 	$(BIN)/jupyter-book build . -W -n --keep-going && echo "Open _build/html/index.html, or run: make serve"
+
+# The student edition: the book without the solutions and the instructor guide (instructors.md).
+book-student: setup node_modules/.package-lock.json
+	$(BIN)/jupyter-book build . --config _config_student.yml --toc _toc_student.yml --path-output _build/student -W -n --keep-going && echo "Open _build/student/_build/html/index.html"
+
+# The JavaScript the site serves itself, installed from package-lock.json when it changes.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
 
 serve:
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html $(PORT)
@@ -26,7 +33,7 @@ serve:
 lab: setup
 	$(BIN)/jupyter lab chapters
 
-test: book
+test: book book-student
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL) tests chapters exercises solutions
 
 execute: setup

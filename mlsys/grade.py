@@ -1,14 +1,25 @@
-"""Grade a notebook: run it in a fresh kernel and report every task's verdict.
+"""Grade a notebook, or a folder of submitted notebooks: run each in a fresh kernel and report
+every task's verdict.
 
     python -m mlsys.grade exercises/03_latency.ipynb
+    python -m mlsys.grade submissions/ --csv grades.csv
 
-Prints a table (task, result, the check's message) and a total. The exit code is 0 only when
-every task passes. A notebook that raises, times out or kills its kernel is reported, not crashed
-on: the tasks it never reached are listed as not run.
+For one notebook it prints a table (task, result, the check's message) and a total. For a folder
+it grades every notebook of every student, in either layout
+
+    <folder>/<student>/<notebook>.ipynb
+    <folder>/submitted/<student>/<assignment>/<notebook>.ipynb    (nbgrader's)
+
+and prints one line per student and notebook (tasks passed, tasks failed); ``--csv`` writes one
+row per student, notebook and task. The exit code is 0 only when every task of every notebook
+passes. A notebook that raises, times out or kills its kernel is reported, not crashed on: the
+tasks it never reached are listed as not run.
 """
 
 from __future__ import annotations
 
+import csv
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +51,13 @@ class Report:
     @property
     def all_passed(self) -> bool:
         return bool(self.tasks) and self.passed == len(self.tasks)
+
+
+@dataclass(frozen=True)
+class Submission:
+    student: str
+    notebook: str  # the notebook's path below the student's folder, e.g. "ps1/03_latency.ipynb"
+    report: Report
 
 
 def _verdicts(notebook) -> dict:
@@ -113,20 +131,140 @@ def format_report(report: Report) -> str:
     return "\n".join(lines)
 
 
+def find_submissions(folder) -> list[tuple[str, str, Path]]:
+    """Return (student, notebook, path) for every notebook of a folder of submissions.
+
+    The first folder level below `folder` (below ``folder/submitted`` when it exists, as in an
+    nbgrader course) names the student; the rest of the path names the notebook. Hidden
+    folders such as ``.ipynb_checkpoints`` are skipped.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ValueError(f"folder must be an existing folder of submissions; got {str(folder)!r}")
+    if (folder / "submitted").is_dir():
+        folder = folder / "submitted"
+    found = []
+    for path in sorted(folder.rglob("*.ipynb")):
+        relative = path.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if len(relative.parts) < 2:
+            raise ValueError(f"folder: {relative} is not in a student's folder; put each "
+                             f"student's notebooks in {folder}/<student>/")
+        found.append((relative.parts[0], Path(*relative.parts[1:]).as_posix(), path))
+    if not found:
+        raise ValueError(f"folder {str(folder)!r} holds no notebook in <student>/<notebook>.ipynb "
+                         "or submitted/<student>/<assignment>/<notebook>.ipynb")
+    return found
+
+
+def grade_folder(folder, *, timeout_s: float = 300, progress=None) -> list[Submission]:
+    """Grade every notebook of `folder` (see `find_submissions`), each in a fresh kernel.
+
+    `progress`, if given, is called with each notebook's path before it runs.
+    """
+    check_number("timeout_s", timeout_s, low=0, low_open=True, unit="seconds")
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be a function of one path, or None; got {progress!r}")
+    graded = []
+    for student, notebook, path in find_submissions(folder):
+        if progress is not None:
+            progress(path)
+        graded.append(Submission(student, notebook, grade_notebook(path, timeout_s=timeout_s)))
+    return graded
+
+
+def _check_submissions(submissions) -> None:
+    if not isinstance(submissions, (list, tuple)) or not all(
+            isinstance(s, Submission) for s in submissions):
+        raise TypeError("submissions must be a list of Submission, as grade_folder returns; "
+                        f"got {type(submissions).__name__}")
+
+
+def format_summary(submissions: list[Submission]) -> str:
+    """Return one line per student and notebook: tasks passed, and the tasks that did not pass."""
+    _check_submissions(submissions)
+    def not_passed(report):
+        names = [t.task if t.result == "FAIL" else f"{t.task} (not run)"
+                 for t in report.tasks if t.result != "PASS"]
+        if not report.tasks:
+            names.append("no task verdicts")
+        if report.problems:
+            names.append(f"{len(report.problems)} problem(s)")
+        return ", ".join(names) or "-"
+
+    rows = [("student", "notebook", "passed", "not passed")]
+    rows += [(s.student, s.notebook, f"{s.report.passed} / {len(s.report.tasks)}",
+              not_passed(s.report)) for s in submissions]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = ["  ".join(f"{cell:<{width}}" for cell, width in zip(row, widths + [0])).rstrip()
+             for row in rows]
+    complete = sum(s.report.all_passed for s in submissions)
+    lines += ["", f"{complete} of {len(submissions)} notebooks passed every task"]
+    return "\n".join(lines)
+
+
+CSV_COLUMNS = ("student", "notebook", "task", "title", "result", "message")
+
+
+def _csv_path(path) -> Path:
+    path = Path(path)
+    if path.is_dir() or not path.parent.is_dir():
+        raise ValueError(f"the CSV path must name a file in an existing folder; got {str(path)!r}")
+    return path
+
+
+def write_csv(submissions: list[Submission], path) -> Path:
+    """Write one row per student, notebook and task (`CSV_COLUMNS`) to `path`; return it.
+
+    A notebook that printed no verdict at all still gets a row, with result ``NO VERDICT``.
+    """
+    _check_submissions(submissions)
+    path = _csv_path(path)
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(CSV_COLUMNS)
+        for s in submissions:
+            for t in s.report.tasks:
+                writer.writerow((s.student, s.notebook, t.task, t.title, t.result, t.message))
+            if not s.report.tasks:
+                problems = "; ".join(s.report.problems) or "no task verdicts found"
+                writer.writerow((s.student, s.notebook, "", "", "NO VERDICT", problems))
+    return path
+
+
 def main(argv=None) -> int:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m mlsys.grade",
-                                     description="Run a notebook in a fresh kernel and grade its tasks.")
-    parser.add_argument("notebook", help="the .ipynb file to grade")
+    parser = argparse.ArgumentParser(
+        prog="python -m mlsys.grade",
+        description="Run notebooks in a fresh kernel each and grade their tasks.")
+    parser.add_argument("path", help="a .ipynb file, or a folder of <student>/<notebook>.ipynb "
+                        "(or nbgrader's submitted/<student>/<assignment>/<notebook>.ipynb)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds allowed per cell")
+    parser.add_argument("--csv", metavar="PATH",
+                        help="also write one row per student, notebook and task to this file")
     args = parser.parse_args(argv)
     try:
-        report = grade_notebook(args.notebook, timeout_s=args.timeout)
+        check_number("--timeout", args.timeout, low=0, low_open=True, unit="seconds")
+        if args.csv is not None:
+            _csv_path(args.csv)  # refuse a bad path before grading, not after
+        if not Path(args.path).exists():
+            raise ValueError(f"path must be a .ipynb file or a folder of submissions; "
+                             f"{args.path!r} does not exist")
+        if Path(args.path).is_dir():
+            submissions = grade_folder(args.path, timeout_s=args.timeout, progress=lambda p: print(
+                f"Grading {p}", file=sys.stderr, flush=True))
+            print(format_summary(submissions))
+        else:
+            report = grade_notebook(args.path, timeout_s=args.timeout)
+            submissions = [Submission("", Path(args.path).name, report)]
+            print(format_report(report))
+        if args.csv is not None:
+            print(f"Wrote {write_csv(submissions, args.csv)}")
     except ValueError as error:
         parser.error(str(error))
-    print(format_report(report))
-    return 0 if report.all_passed else 1
+    return 0 if all(s.report.all_passed for s in submissions) else 1
 
 
 if __name__ == "__main__":

@@ -1,9 +1,15 @@
 """The grader runs a notebook in a fresh kernel; these tests start real kernels (about 1 s each)."""
 
+import csv
+import re
+import shutil
+from pathlib import Path
+
 import nbformat
 import pytest
 
-from mlsys.grade import format_report, grade_notebook, main
+from mlsys.grade import (CSV_COLUMNS, find_submissions, format_report, grade_folder,
+                         grade_notebook, main, write_csv)
 
 CHECK = ("from mlsys.checks import task, require_number\n"
          "@task('{n}', 'answer is two')\n"
@@ -55,3 +61,81 @@ def test_bad_arguments_get_a_clear_error(tmp_path):
     path = write_notebook(tmp_path / "x.ipynb", "1")
     with pytest.raises(ValueError, match="timeout_s"):
         grade_notebook(path, timeout_s=0)
+
+
+# Grading a folder. The real pair is the latency chapter's: its notebooks run fastest (about 8 s).
+ROOT = Path(__file__).resolve().parents[1]
+PAIR = "03_latency.ipynb"
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as file:
+        return list(csv.DictReader(file))
+
+
+def test_a_folder_of_students_is_graded_into_a_summary_and_a_csv(tmp_path, capsys):
+    for student, source in (("alice", "solutions"), ("bob", "exercises")):
+        (tmp_path / "class" / student).mkdir(parents=True)
+        shutil.copy(ROOT / source / PAIR, tmp_path / "class" / student / PAIR)
+    (tmp_path / "class" / "bob" / ".ipynb_checkpoints").mkdir()  # Jupyter's copies: skipped
+    shutil.copy(ROOT / "solutions" / PAIR, tmp_path / "class" / "bob" / ".ipynb_checkpoints")
+    assert main([str(tmp_path / "class"), "--csv", str(tmp_path / "grades.csv")]) == 1
+    tasks = nbformat.read(ROOT / "exercises" / PAIR, as_version=4).metadata["mlsys"]["tasks"]
+    rows = read_csv(tmp_path / "grades.csv")
+    assert list(rows[0]) == list(CSV_COLUMNS)
+    assert [(r["student"], r["notebook"], r["task"], r["title"], r["result"]) for r in rows] == [
+        (student, PAIR, t["task"], t["title"], result)
+        for student, result in (("alice", "PASS"), ("bob", "FAIL")) for t in tasks]
+    assert all(r["message"] for r in rows)
+    out = capsys.readouterr().out
+    last = tasks[-1]["task"]
+    assert re.search(rf"alice +{PAIR} +{len(tasks)} / {len(tasks)} +-", out)
+    assert re.search(rf"bob +{PAIR} +0 / {len(tasks)} +1, 2, .*{last}$", out, re.M)
+    assert "1 of 2 notebooks passed every task" in out
+
+
+def test_folder_exit_code_is_zero_only_when_every_notebook_passes(tmp_path):
+    (tmp_path / "ann").mkdir()
+    write_notebook(tmp_path / "ann" / "nb.ipynb", CHECK.format(n=1), "check(2)")
+    assert main([str(tmp_path)]) == 0
+    (tmp_path / "ben").mkdir()
+    write_notebook(tmp_path / "ben" / "nb.ipynb", "1 + 1")  # prints no verdict at all
+    assert main([str(tmp_path), "--csv", str(tmp_path / "g.csv")]) == 1
+    assert read_csv(tmp_path / "g.csv")[-1] == {
+        "student": "ben", "notebook": "nb.ipynb", "task": "", "title": "",
+        "result": "NO VERDICT", "message": "no task verdicts found"}
+
+
+def test_both_layouts_are_found_without_running_anything(tmp_path):
+    flat = tmp_path / "flat"
+    for path in (flat / "bob" / "a.ipynb", flat / "amy" / "a.ipynb", flat / "amy" / "b.ipynb"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("{}")
+    assert [(s, n) for s, n, _ in find_submissions(flat)] == [
+        ("amy", "a.ipynb"), ("amy", "b.ipynb"), ("bob", "a.ipynb")]
+    course = tmp_path / "course"  # nbgrader: only submitted/ counts, not source/ or release/
+    for path in (course / "submitted" / "amy" / "ps1" / "a.ipynb",
+                 course / "source" / "ps1" / "a.ipynb", course / "release" / "ps1" / "a.ipynb"):
+        path.parent.mkdir(parents=True)
+        path.write_text("{}")
+    assert [(s, n) for s, n, _ in find_submissions(course)] == [("amy", "ps1/a.ipynb")]
+
+
+def test_bad_folders_and_arguments_get_a_clear_error_before_any_grading(tmp_path, capsys):
+    with pytest.raises(ValueError, match="holds no notebook"):
+        find_submissions(tmp_path)
+    (tmp_path / "loose.ipynb").write_text("{}")
+    with pytest.raises(ValueError, match="not in a student's folder"):
+        find_submissions(tmp_path)
+    with pytest.raises(ValueError, match="folder must be an existing folder"):
+        find_submissions(tmp_path / "missing")
+    with pytest.raises(TypeError, match="progress"):
+        grade_folder(tmp_path, progress="yes")
+    with pytest.raises(TypeError, match="submissions"):
+        write_csv("alice", tmp_path / "g.csv")
+    for argv, message in (([str(tmp_path / "missing")], "does not exist"),
+                          ([str(tmp_path), "--csv", str(tmp_path / "no" / "g.csv")], "CSV path"),
+                          ([str(tmp_path), "--timeout", "0"], "--timeout")):
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        assert exit_info.value.code == 2 and message in capsys.readouterr().err

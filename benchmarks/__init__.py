@@ -1,0 +1,1 @@
+"""The book's benchmarks: ``python -m benchmarks`` measures and prints every figure."""
