@@ -6,9 +6,17 @@
    listed in html_static_path, so each lands in its own folder and no source folder named
    _static is needed (JB1 would inject every .js in it into every page: widgets drawn twice).
 2. Gives MathJax 3 the MathJax 2 entry point the widget renderer calls (_site/mathjax-hub.js).
-3. Drops duplicate <script> tags: Sphinx 7.4 emits an inline script that an extension adds after
+3. Gives every page _site/accessibility.js: accessible names for the widgets' slider handles and
+   the theme's header buttons, which axe-core finds missing or mismatched (tests/browser).
+4. Drops duplicate <script> tags: Sphinx 7.4 emits an inline script that an extension adds after
    the builder started twice, so sphinx-thebe's `const THEBE_JS_URL = ...` ran twice on every
    page: "Identifier 'THEBE_JS_URL' has already been declared".
+5. Leaves out the theme's fontawesome.js (1.5 MB on every page): _site/templates/ holds the
+   theme's webpack-macros.html without it; the theme's stylesheet draws the same icons with the
+   Font Awesome web font it ships.
+6. Marks each bibliography entry as an item of its list: docutils writes the entries of a
+   <div role="list"> with role="doc-biblioentry", a role ARIA 1.2 deprecated, so a list holds
+   no list items for assistive technology (axe-core: aria-required-children).
 """
 
 from pathlib import Path
@@ -17,6 +25,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util.fileutil import copy_asset
 
 VENDOR = [  # (file or folder of the book, folder under _build/html/_static/)
+    ("_site/accessibility.js", "mlsys"),
     ("node_modules/requirejs/require.js", "."),
     ("node_modules/@jupyter-widgets/html-manager/dist", "html-manager"),
     ("_site/widgets-paths.js", "html-manager"),
@@ -45,9 +54,21 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
     context["script_files"][:] = unique
 
 
+def mark_citations_as_list_items(app, pagename, templatename, context, doctree):
+    if "body" in context:
+        context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
+
+
+def use_book_templates(app, config):
+    config.templates_path.insert(0, str(Path(app.confdir, "_site", "templates")))
+
+
 def setup(app):
+    app.connect("config-inited", use_book_templates)
     app.connect("builder-inited", copy_vendor_files)
     # Before MathJax (priority 500) and the widget renderer: see _site/mathjax-hub.js.
     app.add_js_file("html-manager/mathjax-hub.js", priority=200)
+    app.add_js_file("mlsys/accessibility.js")
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
+    app.connect("html-page-context", mark_citations_as_list_items)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -9,11 +9,14 @@ For values between grid points, `live_explorer` recomputes the figure in a runni
 
 from __future__ import annotations
 
+import base64
+import html
 import io
 from collections.abc import Callable, Mapping, Sequence
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 from PIL import Image
 
 from mlsys._validate import check_number
@@ -72,12 +75,84 @@ def _default_label(value) -> str:
     return f"{value:g}" if isinstance(value, (int, float)) else str(value)
 
 
-def _image(png: bytes):
-    return widgets.Image(value=png, format="png", layout=dict(max_width="100%", height="auto"))
+def _check_alt(alt):
+    if isinstance(alt, str) and alt.strip() or callable(alt):
+        return alt
+    raise TypeError("alt must be a non-empty text template such as 'Latency at {rate:g} requests/s' "
+                    f"or a function of the parameters returning the text; got {alt!r}")
 
 
-def explorer(plot: Callable, grid: Mapping[str, Sequence], *, initial: Mapping | None = None,
-             labels: Mapping[str, Callable] | None = None, fixed: Mapping | None = None):
+def figure_title(figure) -> str:
+    """Return the headline of `figure` as one line: its suptitle, else its axes' titles.
+
+    The lines of a title are joined with ", " (a space before one in parentheses), separate
+    axes titles with "; ".
+    """
+    if not isinstance(figure, Figure):
+        raise TypeError(f"figure must be a matplotlib Figure; got {type(figure).__name__}")
+    titles = [figure.get_suptitle()] if figure.get_suptitle() else [
+        ax.get_title(loc=loc) for ax in figure.axes for loc in ("left", "center", "right")]
+    return "; ".join(_one_line(title) for title in titles if title.strip())
+
+
+def _one_line(title: str) -> str:
+    text = ""
+    for line in (" ".join(line.split()) for line in title.splitlines()):
+        if line:
+            text += line if not text else (" " if line.startswith("(") else ", ") + line
+    return text
+
+
+def alt_text(alt, params: Mapping, title: str = "") -> str:
+    """Return the alt text for one figure: `alt` formatted with, or called on, its parameters.
+
+    A template may also name ``{title}``, the figure's titles (see `figure_title`), which
+    state its point in words; a parameter of that name takes precedence.
+
+    >>> alt_text("p99 latency at {rate:g} requests/s", {"rate": 50})
+    'p99 latency at 50 requests/s'
+    >>> alt_text("Latency histogram. {title}.", {"rate": 50}, title="p99 = 27 ms")
+    'Latency histogram. p99 = 27 ms.'
+    """
+    _check_alt(alt)
+    if not isinstance(params, Mapping):
+        raise TypeError(f"params must be a dict of parameter names -> values; got {params!r}")
+    if not isinstance(title, str):
+        raise TypeError(f"title must be a str; got {type(title).__name__}")
+    if callable(alt):
+        text = alt(**params)
+    else:
+        try:
+            text = alt.format(**{"title": title, **params})
+        except (KeyError, IndexError) as error:
+            raise ValueError(f"alt names {error}, which is not one of the parameters "
+                             f"{sorted(params)} or title; got {alt!r}") from None
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"alt must give a non-empty text for {dict(params)}; got {text!r}")
+    return text
+
+
+def image_html(png: bytes, alt: str) -> str:
+    """Return an <img> element showing `png` inline, with `alt` as its text alternative."""
+    if not isinstance(png, bytes) or not png.startswith(b"\x89PNG"):
+        raise TypeError("png must be the bytes of a PNG image, as figure_to_png returns")
+    if not isinstance(alt, str) or not alt.strip():
+        raise TypeError(f"alt must be a non-empty str; got {alt!r}")
+    data = base64.b64encode(png).decode("ascii")
+    return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
+            'style="max-width: 100%; height: auto">')
+
+
+def _render(plot, alt, params) -> str:
+    # The titles are read before figure_to_png closes the figure.
+    figure = plot(**params)
+    title = figure_title(figure)
+    return image_html(figure_to_png(figure), alt_text(alt, params, title=title))
+
+
+def explorer(plot: Callable, grid: Mapping[str, Sequence], *, alt: str | Callable,
+             initial: Mapping | None = None, labels: Mapping[str, Callable] | None = None,
+             fixed: Mapping | None = None):
     """Return a widget that explores `plot` over one or two parameters with precomputed figures.
 
     Parameters
@@ -87,6 +162,11 @@ def explorer(plot: Callable, grid: Mapping[str, Sequence], *, initial: Mapping |
     grid : dict
         One or two parameter names mapped to the values the sliders offer (at most
         ``MAX_FIGURES`` grid points in all).
+    alt : str or callable
+        The text alternative of each figure, saying what it shows and its point: a template
+        formatted with the parameters, `fixed` and ``title``, the figure's own titles
+        (``"Histogram of latency at {rate:g} requests/s. {title}."``), or a function of the
+        parameters and `fixed` returning the text.
     initial : dict, optional
         Starting value of each parameter (default: the middle of its values).
     labels : dict, optional
@@ -101,13 +181,14 @@ def explorer(plot: Callable, grid: Mapping[str, Sequence], *, initial: Mapping |
     ...     fig, ax = plt.subplots()
     ...     ax.plot([0, 1], [0, slope])
     ...     return fig
-    >>> widget = explorer(plot, {"slope": [1, 2, 3]})
+    >>> widget = explorer(plot, {"slope": [1, 2, 3]}, alt="A line rising with slope {slope}")
     >>> widget.children[0].value
     2
     """
     if not callable(plot):
         raise TypeError(f"plot must be a function returning a matplotlib Figure; got {plot!r}")
     grid = _check_grid(grid)
+    alt = _check_alt(alt)
     initial = dict(initial or {})
     labels = dict(labels or {})
     fixed = dict(fixed or {})
@@ -120,7 +201,7 @@ def explorer(plot: Callable, grid: Mapping[str, Sequence], *, initial: Mapping |
     sliders = [_slider(n, grid[n], start[n], labels) for n in names]
 
     def render(**params):
-        return _image(figure_to_png(plot(**params, **fixed)))
+        return widgets.HTML(value=_render(plot, alt, {**params, **fixed}))
 
     if len(names) == 1:
         (name,) = names
@@ -142,11 +223,13 @@ def explorer(plot: Callable, grid: Mapping[str, Sequence], *, initial: Mapping |
     return box
 
 
-def live_explorer(plot: Callable, sliders: Mapping[str, tuple], *, fixed: Mapping | None = None):
+def live_explorer(plot: Callable, sliders: Mapping[str, tuple], *, alt: str | Callable,
+                  fixed: Mapping | None = None):
     """Return sliders and a figure that recomputes on every change (needs a running kernel).
 
     ``sliders`` maps a parameter name to ``(low, high, step, start)``. Integer bounds make an
-    integer slider. On the static website the figure cannot change: use `explorer` there.
+    integer slider. `alt` is the figure's text alternative, as for `explorer`. On the static
+    website the figure cannot change: use `explorer` there.
 
     Examples
     --------
@@ -155,7 +238,7 @@ def live_explorer(plot: Callable, sliders: Mapping[str, tuple], *, fixed: Mappin
     ...     fig, ax = plt.subplots()
     ...     ax.plot([0, 1], [0, slope])
     ...     return fig
-    >>> widget = live_explorer(plot, {"slope": (0.0, 5.0, 0.5, 1.0)})
+    >>> widget = live_explorer(plot, {"slope": (0.0, 5.0, 0.5, 1.0)}, alt="A line of slope {slope}")
     >>> widget.children[0].value
     1.0
     """
@@ -163,6 +246,7 @@ def live_explorer(plot: Callable, sliders: Mapping[str, tuple], *, fixed: Mappin
         raise TypeError(f"plot must be a function returning a matplotlib Figure; got {plot!r}")
     if not isinstance(sliders, Mapping) or not sliders:
         raise ValueError("sliders must map parameter names to (low, high, step, start) tuples")
+    alt = _check_alt(alt)
     fixed = dict(fixed or {})
     controls = {}
     for name, spec in sliders.items():
@@ -177,10 +261,14 @@ def live_explorer(plot: Callable, sliders: Mapping[str, tuple], *, fixed: Mappin
                              continuous_update=False, layout=SLIDER_LAYOUT, style=SLIDER_STYLE)
         if integer:
             controls[name].value = int(start)
-    image = _image(figure_to_png(plot(**{n: c.value for n, c in controls.items()}, **fixed)))
+
+    def draw() -> str:
+        return _render(plot, alt, {**{n: c.value for n, c in controls.items()}, **fixed})
+
+    image = widgets.HTML(value=draw())
 
     def redraw(_change):
-        image.value = figure_to_png(plot(**{n: c.value for n, c in controls.items()}, **fixed))
+        image.value = draw()
 
     for control in controls.values():
         control.observe(redraw, names="value")

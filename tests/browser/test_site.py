@@ -2,15 +2,28 @@
 
 Per page (one test each, see conftest.py): it loads; no request leaves 127.0.0.1 (every other one
 is aborted and listed); no console error, page error or HTTP status >= 400 (every declared font
-is loaded, so a bad font URL shows); every widget is drawn; no visible image is broken; and every
-slider of every `.mlsys-explorer` swaps the visible image, with no kernel. A full-page screenshot
-of each page goes to tests/artifacts/screenshots/.
+is loaded, so a bad font URL shows); every widget is drawn; no visible image is broken; every
+visible image has alt text that is not a file name; the theme's icons are drawn by its web font;
+axe-core finds no serious or critical accessibility violation; every slider of every `.mlsys-explorer` swaps the visible image, and
+every `.mlsys-checklist` dropdown swaps the visible text, with no kernel. A full-page screenshot
+of each page goes to tests/artifacts/screenshots/, axe's full result to tests/artifacts/axe/.
 """
 
+import json
+import re
 import time
 from urllib.parse import urlparse
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from conftest import ROOT
+
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_DIR = ROOT / "tests" / "artifacts" / "axe"
+FAILING_IMPACTS = ("serious", "critical")  # minor and moderate ones are in the artifact only
+AXE_HEIGHT_PX = 2400
+TRANSITIONS_DONE_JS = """() => !document.getAnimations()
+  .some(a => a instanceof CSSTransition && a.playState === 'running')"""
 
 # How many widget views myst-nb wrote into the page, and how many of them are explorers.
 COUNT_WIDGETS_JS = """() => {
@@ -32,11 +45,25 @@ BROKEN_IMAGES_JS = """() => [...document.images]
   .map(img => img.currentSrc || img.src || img.outerHTML.slice(0, 120))"""
 VISIBLE_IMAGES_JS = """box => [...box.querySelectorAll('img')]
   .filter(img => img.getClientRects().length && img.naturalWidth > 0).map(img => img.src)"""
+IMAGE_ALTS_JS = """() => [...document.images]
+  .filter(img => img.getClientRects().length && getComputedStyle(img).visibility !== 'hidden')
+  .map(img => ({src: (img.currentSrc || img.src).slice(0, 80), alt: img.getAttribute('alt')}))"""
+# What a screen reader would read out instead of a description: a file name or path.
+FILE_NAME = re.compile(r"\S*[/\\]\S*|\S+\.(png|jpe?g|gif|svg|webp)", re.IGNORECASE)
+# The theme's icons (search, menu, colour mode...) as drawn by its Font Awesome web font, the
+# way the book serves them (_site/templates/: no 1.5 MB fontawesome.js turning them into SVG).
+ICONS_JS = """() => [...document.querySelectorAll('i.fa-solid, i.fa-regular, i.fa-brands')]
+  .filter(icon => icon.getClientRects().length)
+  .map(icon => ({name: icon.className, width: icon.getBoundingClientRect().width,
+                 glyph: getComputedStyle(icon, '::before').content,
+                 font: getComputedStyle(icon).fontFamily}))"""
+VISIBLE_TEXT_JS = """box => [...box.querySelectorAll('.widget-html')]
+  .filter(el => el.getClientRects().length).map(el => el.innerText.trim()).join('\\n')"""
 
 
 def test_page(page, site_url, browser, screenshot_dir):
     problems = []
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
 
     def network_cut(route):
         if urlparse(route.request.url).hostname == "127.0.0.1":
@@ -62,8 +89,12 @@ def test_page(page, site_url, browser, screenshot_dir):
         tab.evaluate(LOAD_FONTS_JS)
         tab.wait_for_load_state("networkidle")
         problems += [f"broken image: {src}" for src in tab.evaluate(BROKEN_IMAGES_JS)]
+        problems += check_alt_texts(tab)
+        problems += check_icons(tab)
+        problems += run_axe(tab, page)
         tab.screenshot(path=screenshot_dir / f"{page.replace('/', '__')}.png", full_page=True)
         problems += move_explorer_sliders(tab, widgets["explorers"])
+        problems += switch_checklists(tab)
     finally:
         context.close()
     assert not problems, f"{page}: {len(problems)} problem(s):\n" + "\n".join(problems)
@@ -90,6 +121,11 @@ def move_explorer_sliders(tab, expected):
             after = wait_for_change(explorers.nth(e), before)
             if len(after) != 1 or after == before:
                 problems.append(f"explorer {e + 1}, slider {h + 1}: the image did not change")
+            spoken = handle.get_attribute("aria-valuetext")
+            shown = explorers.nth(e).locator(".widget-readout").nth(h).inner_text().strip()
+            if spoken != shown:
+                problems.append(f"explorer {e + 1}, slider {h + 1}: a screen reader hears "
+                                f"{spoken!r}, the readout shows {shown!r}")
     return problems
 
 
@@ -105,3 +141,82 @@ def wait_for_change(explorer, before, timeout_s=15.0):
         if (len(after) == 1 and after != before) or time.monotonic() > deadline:
             return after
         time.sleep(0.1)
+
+
+def check_alt_texts(tab):
+    """Every visible image has alt text that describes it: not empty, not a file name or path."""
+    problems = []
+    for image in tab.evaluate(IMAGE_ALTS_JS):
+        alt = (image["alt"] or "").strip()
+        if not alt:
+            problems.append(f"image without alt text: {image['src']}")
+        elif FILE_NAME.fullmatch(alt):
+            problems.append(f"image whose alt text is a file name: {alt!r} ({image['src']})")
+    return problems
+
+
+def check_icons(tab):
+    """The theme's visible icons are drawn as glyphs of the Font Awesome web font, and it loaded."""
+    icons = tab.evaluate(ICONS_JS)
+    if not icons:
+        return ["no theme icon drawn by the Font Awesome web font (the search button has one)"]
+    problems = [f"icon not drawn: {icon}" for icon in icons
+                if icon["glyph"] in ("none", "normal", "") or icon["width"] == 0
+                or "Font Awesome" not in icon["font"]]
+    if not tab.evaluate("() => document.fonts.check('900 16px \"Font Awesome 6 Free\"')"):
+        problems.append("the Font Awesome web font did not load")
+    return problems
+
+
+def run_axe(tab, page):
+    """Run axe-core on the drawn page; write its full result; list serious and critical findings.
+
+    The page is seen in a window tall enough to show the whole sidebar (in a short one, axe
+    cannot tell the contrast of text scrolled partly out of view), in the light and the dark
+    colour scheme; the dark one is checked for colour contrast only, the rest looks the same.
+    """
+    if not AXE_JS.is_file():
+        return [f"{AXE_JS.relative_to(ROOT)} is missing: run `npm ci`"]
+    viewport = tab.viewport_size
+    tab.set_viewport_size({"width": viewport["width"], "height": AXE_HEIGHT_PX})
+    tab.add_script_tag(path=AXE_JS)
+    AXE_DIR.mkdir(parents=True, exist_ok=True)
+    problems = []
+    try:
+        for scheme, options in (("light", {}), ("dark", {"runOnly": ["color-contrast"]})):
+            use_colour_scheme(tab, scheme)
+            result = tab.evaluate("options => axe.run(document, options)", options)
+            name = page.replace("/", "__") + ("" if scheme == "light" else ".dark")
+            (AXE_DIR / f"{name}.json").write_text(json.dumps(result, indent=1))
+            problems += [f"axe {violation['impact']} {violation['id']} ({violation['help']}, "
+                         f"{scheme} scheme): "
+                         + ", ".join(" ".join(node["target"]) for node in violation["nodes"])
+                         for violation in result["violations"]
+                         if violation["impact"] in FAILING_IMPACTS]
+    finally:
+        use_colour_scheme(tab, "light")
+        tab.set_viewport_size(viewport)
+    return problems
+
+
+def use_colour_scheme(tab, scheme):
+    """Switch the reader's colour scheme; return once the theme has finished fading to it."""
+    tab.emulate_media(color_scheme=scheme)
+    tab.wait_for_function("s => document.documentElement.dataset.theme === s", arg=scheme)
+    tab.wait_for_function(TRANSITIONS_DONE_JS)  # colours fade for 0.15 s on a switch
+
+
+def switch_checklists(tab):
+    """Choose every other option of each checklist's dropdown; the visible text must change."""
+    problems = []
+    checklists = tab.locator(".mlsys-checklist")
+    for c in range(checklists.count()):
+        dropdown = checklists.nth(c).locator("select")
+        shown = checklists.nth(c).evaluate(VISIBLE_TEXT_JS)
+        for index in range(1, dropdown.locator("option").count()):
+            dropdown.select_option(index=index)
+            now = checklists.nth(c).evaluate(VISIBLE_TEXT_JS)
+            if not now or now == shown:
+                problems.append(f"checklist {c + 1}, option {index + 1}: the text did not change")
+            shown = now
+    return problems
