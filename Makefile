@@ -8,7 +8,7 @@ export OMP_NUM_THREADS ?= 1
 PORT ?= 8000
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: setup book book-student serve lab test execute exercises clean
+.PHONY: setup book book-student serve lab test bench execute exercises clean
 
 setup: $(VENV)/.installed
 
@@ -35,6 +35,10 @@ lab: setup
 
 test: book book-student
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL) tests chapters exercises solutions
+
+# Prints every measured figure (README, status.md) and records them in benchmarks/results.json.
+bench: book
+	$(BIN)/python -m benchmarks
 
 execute: setup
 	$(BIN)/python -m mlsys.notebooks chapters solutions

@@ -85,8 +85,8 @@ def _check_alt(alt):
 def figure_title(figure) -> str:
     """Return the headline of `figure` as one line: its suptitle, else its axes' titles.
 
-    The lines of a title are joined with ", " (a space before one in parentheses), separate
-    axes titles with "; ".
+    The lines of a title are joined with ", " (with a space only, before a parenthesis or after
+    punctuation), separate axes titles with "; ".
     """
     if not isinstance(figure, Figure):
         raise TypeError(f"figure must be a matplotlib Figure; got {type(figure).__name__}")
@@ -99,7 +99,8 @@ def _one_line(title: str) -> str:
     text = ""
     for line in (" ".join(line.split()) for line in title.splitlines()):
         if line:
-            text += line if not text else (" " if line.startswith("(") else ", ") + line
+            joined_by_space = line.startswith("(") or text.endswith((":", ";", ",", "."))
+            text += line if not text else (" " if joined_by_space else ", ") + line
     return text
 
 

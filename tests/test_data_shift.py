@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 from scipy import stats
+from sklearn.metrics import accuracy_score, precision_score, recall_score
 
 from mlsys import data_shift as ds
 from mlsys.style import FIGSIZE
@@ -129,6 +130,19 @@ def test_class_weights_and_a_lower_threshold_raise_recall():
     assert ds.simulate_imbalance(0.05, 0.1)["logistic"].recall > default["logistic"].recall
 
 
+def test_compute_imbalance_metrics_agrees_with_scikit_learn():
+    rng = np.random.default_rng(4)
+    y = (rng.random(500) < 0.1).astype(int)
+    score = np.clip(0.3 * y + rng.random(500) * 0.7, 0, 1)
+    for threshold in (0.0, 0.3, 0.6, 1.0):
+        flagged = (score >= threshold).astype(int)
+        metrics = ds.compute_imbalance_metrics(y, score, threshold)
+        assert metrics.accuracy == pytest.approx(accuracy_score(y, flagged), abs=1e-6)
+        assert metrics.precision == pytest.approx(
+            precision_score(y, flagged, zero_division=0), abs=1e-6)
+        assert metrics.recall == pytest.approx(recall_score(y, flagged), abs=1e-6)
+
+
 def test_compute_imbalance_metrics_rejects_bad_input():
     with pytest.raises(ValueError, match="same length"):
         ds.compute_imbalance_metrics([0, 1], [0.5])
@@ -226,6 +240,24 @@ def test_ks_false_alarm_rate_is_near_alpha_over_many_seeds():
     assert small.psi_major > 0.5 > small.ks  # the PSI rule has no error guarantee
 
 
+def test_alarm_rates_count_the_verdicts_of_detect_shift_pair_by_pair():
+    # simulate_alarm_rates scores all pairs at once; it must agree with detect_shift on each.
+    # With 10 rows even D = 1 has p = 1.1e-5, so at alpha = 1e-6 the KS test can never fire.
+    for shift_sd, window_size, seed, alpha in [(0.0, 50, 1, 0.05), (0.2, 200, 2, 0.05),
+                                              (0.5, 37, 3, 0.01), (0.1, 999, 4, 0.05),
+                                              (4.0, 10, 5, 1e-6)]:
+        rng = np.random.default_rng(seed)
+        fired = []
+        for _ in range(60):
+            reference = rng.normal(size=window_size)
+            production = rng.normal(shift_sd, 1, size=window_size)
+            alarm = ds.detect_shift(reference, production, alpha=alpha)
+            fired.append((alarm.ks_alarm, alarm.psi > ds.PSI_THRESHOLDS[0], alarm.psi_alarm))
+        rates = ds.simulate_alarm_rates(shift_sd, window_size, n_trials=60, alpha=alpha,
+                                        seed=seed)
+        assert (rates.ks, rates.psi_moderate, rates.psi_major) == tuple(np.mean(fired, axis=0))
+
+
 def test_detection_rejects_bad_input():
     with pytest.raises(ValueError, match="reference"):
         ds.compute_psi([], [1.0, 2.0])
@@ -241,6 +273,8 @@ def test_detection_rejects_bad_input():
         ds.detect_shift([1.0, 2.0], [1.0, 3.0], alpha=0)
     with pytest.raises(ValueError, match="window_size"):
         ds.simulate_alarm_rates(0.0, 5)
+    with pytest.raises(ValueError, match="alpha"):
+        ds.simulate_alarm_rates(0.0, 50, alpha=1.5)
 
 
 # --- Retraining ------------------------------------------------------------------------------

@@ -191,6 +191,8 @@ def test_figure_title_is_the_suptitle_else_every_axes_title_in_one_line():
     assert figure_title(figure) == "Accuracy saturates (measured); Latency grows; utilisation 50%"
     figure.suptitle("3 trees:  accuracy +2 points\n\n  latency x2 ")
     assert figure_title(figure) == "3 trees: accuracy +2 points, latency x2"
+    figure.suptitle("5,000 rows, shift 0.2 sd:\nKS fires 100%;\nPSI 0%")  # no ":," or ";,"
+    assert figure_title(figure) == "5,000 rows, shift 0.2 sd: KS fires 100%; PSI 0%"
     plt.close(figure)
     with pytest.raises(TypeError, match="figure"):
         figure_title("a title")
