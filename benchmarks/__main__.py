@@ -119,6 +119,7 @@ def main(argv=None) -> int:
     total = status.make_test_s(results)
     if total is not None:
         print(f"\nmake test = clean site build {results['build']['clean_median_s']:.1f} s "
+              f"+ student edition {results['build']['student_clean_median_s']:.1f} s "
               f"+ pytest {results['tests']['wall_s']:.1f} s = {total:.1f} s (npm ci not included)")
     print_targets(results)
     print(f"\nbenchmark took {time.perf_counter() - started:.0f} s; wrote {args.results}")

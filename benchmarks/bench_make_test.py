@@ -16,6 +16,8 @@ from pathlib import Path
 BIN = Path(sys.executable).parent
 # The Makefile's commands (book: after npm ci; test: after book).
 BUILD = [str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"]
+# book-student: the same build without the solutions (test: after book and book-student).
+STUDENT = ["--config", "_config_student.yml", "--toc", "_toc_student.yml"]
 PYTEST = [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadfile", "--nbval",
           "--nbval-current-env", "--nbval-sanitize-with", "tests/sanitize.cfg",
           "tests", "chapters", "exercises", "solutions"]
@@ -41,15 +43,20 @@ def _build_s(command, root, log):
 
 def measure_build(root, output, repeats, touch) -> dict:
     """Clean builds (`repeats`), then an unchanged rebuild and one after touching `touch`, into
-    `output`/_build/html. Seconds; None for a failed build."""
+    `output`/_build/html; each clean build is followed by a clean build of the student edition
+    into `output`/student. Seconds; None for a failed build."""
     command = BUILD + ["--path-output", str(output)]
+    student = BUILD + STUDENT + ["--path-output", str(Path(output, "student"))]
     log = Path(output, "build.log")
     Path(output).mkdir(parents=True, exist_ok=True)
-    clean = []
+    clean, clean_student = [], []
     for _ in range(repeats):
         shutil.rmtree(Path(output, "_build"), ignore_errors=True)
         clean.append(_build_s(command, root, log))
-        print(f"  clean build {clean[-1] and round(clean[-1], 1)} s", flush=True)
+        shutil.rmtree(Path(output, "student"), ignore_errors=True)
+        clean_student.append(_build_s(student, root, log))
+        print(f"  clean build {clean[-1] and round(clean[-1], 1)} s, student edition "
+              f"{clean_student[-1] and round(clean_student[-1], 1)} s", flush=True)
     unchanged = _build_s(command, root, log)
     print(f"  rebuild, nothing changed {unchanged and round(unchanged, 1)} s", flush=True)
     page = Path(root, touch)
@@ -61,7 +68,10 @@ def measure_build(root, output, repeats, touch) -> dict:
         os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
     print(f"  rebuild after touching {touch} {touched and round(touched, 1)} s", flush=True)
     ok = [s for s in clean if s is not None]
+    ok_student = [s for s in clean_student if s is not None]
     return {"clean_s": clean, "clean_median_s": statistics.median(ok) if ok else None,
+            "student_clean_s": clean_student,
+            "student_clean_median_s": statistics.median(ok_student) if ok_student else None,
             "unchanged_s": unchanged, "touched_s": touched, "touched_page": touch,
             "command": " ".join(["jupyter-book"] + BUILD[1:])}
 
