@@ -116,6 +116,9 @@ def main(argv=None) -> int:
         results.setdefault("benchmark_s", {})[part] = time.perf_counter() - part_start
         print(f"  ({part}: {results['benchmark_s'][part]:.0f} s)", flush=True)
         args.results.write_text(json.dumps(results, indent=1) + "\n")
+        if args.results.resolve() == status.RESULTS:  # the page stays what the results say,
+            status.STATUS_PAGE.write_text(  # also for the tests part's own status test
+                status.render_status(results, notebooks, pins), encoding="utf-8")
     total = status.make_test_s(results)
     if total is not None:
         print(f"\nmake test = clean site build {results['build']['clean_median_s']:.1f} s "
