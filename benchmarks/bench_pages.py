@@ -10,6 +10,7 @@ import functools
 import http.server
 import importlib.util
 import re
+import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
@@ -25,6 +26,8 @@ EMBEDDED_IMAGE = re.compile(rb"(?:data:image/[a-z+.-]+;base64,"
 
 
 def _load(name, path):
+    if str(path.parent) not in sys.path:  # test_site.py imports its conftest.py
+        sys.path.insert(0, str(path.parent))
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
