@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
@@ -31,13 +32,19 @@ def figure_to_png(figure, colors: int = PNG_COLORS) -> bytes:
     """Render a matplotlib figure to palette PNG bytes with at most `colors` colours; close it.
 
     The book's figures are flat colours on white, so 64 colours look the same as the full
-    render at about a third of the bytes, which keeps pages with explorers light.
+    render at about a third of the bytes, which keeps pages with explorers light. The figure
+    is drawn once, at its own dpi, straight into pixels (``savefig`` would lay it out twice and
+    compress a PNG only to have it read back).
     """
+    if not isinstance(figure, Figure):
+        raise TypeError(f"figure must be a matplotlib Figure; got {type(figure).__name__}")
     check_number("colors", colors, low=2, high=256, integer=True)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
     plt.close(figure)
-    image = Image.open(buffer).convert("RGB").quantize(
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(),
+                             "raw", "RGBA", 0, 1)
+    image = image.convert("RGB").quantize(
         colors=colors, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
     image.save(buffer, format="png", optimize=True)

@@ -1,10 +1,13 @@
 import html
+import io
 import re
 
 import ipywidgets as widgets
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
+from PIL import Image
 
 from mlsys.explorer import (MAX_FIGURES, alt_text, explorer, figure_title, figure_to_png,
                             image_html, live_explorer)
@@ -46,6 +49,27 @@ def test_figure_to_png_returns_png_and_closes_the_figure():
     png = figure_to_png(figure)
     assert png.startswith(b"\x89PNG")
     assert not plt.fignum_exists(figure.number)
+
+
+def test_figure_to_png_draws_what_savefig_draws():
+    # One draw straight to pixels, then 64 colours: the same picture as savefig's PNG.
+    saved = io.BytesIO()
+    plot_line(2).savefig(saved, format="png")
+    expected = np.asarray(Image.open(saved).convert("RGB")).astype(int)
+    drawn = np.asarray(Image.open(io.BytesIO(figure_to_png(plot_line(2)))).convert("RGB"))
+    assert drawn.shape == expected.shape
+    assert np.abs(drawn - expected).max() <= 40  # the 64-colour palette's rounding only
+    assert len(np.unique(drawn.reshape(-1, 3), axis=0)) <= 64
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(figure="plot.png"), TypeError, "figure must be a matplotlib Figure; got str"),
+    (dict(colors=1), ValueError, "colors"),
+    (dict(colors=300), ValueError, "colors"),
+])
+def test_figure_to_png_rejects_bad_input(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        figure_to_png(**{"figure": plot_line(1), **kwargs})
 
 
 def test_one_parameter_explorer_has_one_image_per_value_and_starts_in_the_middle():

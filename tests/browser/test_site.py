@@ -6,7 +6,8 @@ is loaded, so a bad font URL shows); every widget is drawn; no visible image is 
 visible image has alt text that is not a file name; the theme's icons are drawn by its web font;
 axe-core finds no serious or critical accessibility violation; every slider of every `.mlsys-explorer` swaps the visible image, and
 every `.mlsys-checklist` dropdown swaps the visible text, with no kernel. A full-page screenshot
-of each page goes to tests/artifacts/screenshots/, axe's full result to tests/artifacts/axe/.
+of each page (light scheme) goes to tests/artifacts/screenshots/, axe's full result to
+tests/artifacts/axe/.
 """
 
 import json
@@ -22,6 +23,7 @@ AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_DIR = ROOT / "tests" / "artifacts" / "axe"
 FAILING_IMPACTS = ("serious", "critical")  # minor and moderate ones are in the artifact only
 AXE_HEIGHT_PX = 2400
+SCREENSHOT_QUALITY = 80  # JPEG: a third of the time of a PNG of a page 15,000 px tall
 TRANSITIONS_DONE_JS = """() => !document.getAnimations()
   .some(a => a instanceof CSSTransition && a.playState === 'running')"""
 
@@ -87,14 +89,17 @@ def test_page(page, site_url, browser, screenshot_dir):
         except PlaywrightTimeout:
             problems.append(f"widgets not drawn within 60 s (the page has {widgets})")
         tab.evaluate(LOAD_FONTS_JS)
-        tab.wait_for_load_state("networkidle")
         problems += [f"broken image: {src}" for src in tab.evaluate(BROKEN_IMAGES_JS)]
         problems += check_alt_texts(tab)
         problems += check_icons(tab)
+        use_colour_scheme(tab, "light")  # the theme's colours fade in after the page loads
+        tab.screenshot(path=screenshot_dir / f"{page.replace('/', '__')}.jpeg", full_page=True,
+                       quality=SCREENSHOT_QUALITY)
         problems += run_axe(tab, page)
-        tab.screenshot(path=screenshot_dir / f"{page.replace('/', '__')}.png", full_page=True)
         problems += move_explorer_sliders(tab, widgets["explorers"])
         problems += switch_checklists(tab)
+        # Every request the page made has been answered (and checked above) before it closes.
+        tab.wait_for_load_state("networkidle")
     finally:
         context.close()
     assert not problems, f"{page}: {len(problems)} problem(s):\n" + "\n".join(problems)
@@ -197,7 +202,6 @@ def run_axe(tab, page):
                          for violation in result["violations"]
                          if violation["impact"] in FAILING_IMPACTS]
     finally:
-        use_colour_scheme(tab, "light")
         tab.set_viewport_size(viewport)
     return problems
 
