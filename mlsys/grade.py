@@ -12,8 +12,8 @@ it grades every notebook of every student, in either layout
 
 and prints one line per student and notebook (tasks passed, tasks failed); ``--csv`` writes one
 row per student, notebook and task. The exit code is 0 only when every task of every notebook
-passes. A notebook that raises, times out or kills its kernel is reported, not crashed on: the
-tasks it never reached are listed as not run.
+passes. A notebook that raises, times out, kills its kernel, cannot start one or cannot even be
+read is reported, not crashed on: the tasks it never reached are listed as not run.
 """
 
 from __future__ import annotations
@@ -84,13 +84,22 @@ def _errors(notebook) -> list[str]:
     return problems
 
 
+def _first_line(error) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else "no message"
+
+
 def grade_notebook(path, *, timeout_s: float = 300) -> Report:
     """Execute the notebook at `path` in a fresh kernel and return its `Report`."""
     path = Path(path)
     if not path.is_file() or path.suffix != ".ipynb":
         raise ValueError(f"path must be an existing .ipynb file; got {str(path)!r}")
     check_number("timeout_s", timeout_s, low=0, low_open=True, unit="seconds")
-    notebook = notebooks.read(path)
+    try:
+        notebook = notebooks.read(path)
+    except Exception as error:  # a truncated or hand-edited file: nbformat raises many kinds
+        return Report(str(path), [], [f"the file is not a readable notebook "
+                                      f"({type(error).__name__}: {_first_line(error)})"])
     expected = notebook.metadata.get("mlsys", {}).get("tasks", [])
     for cell in notebook.cells:  # grade what the learner's code does now, not stored outputs
         if cell.cell_type == "code":
@@ -102,6 +111,9 @@ def grade_notebook(path, *, timeout_s: float = 300) -> Report:
         problems.append(f"a cell ran longer than {timeout_s:g} s and was stopped")
     except DeadKernelError as error:
         problems.append(f"the kernel died: {error}")
+    except Exception as error:  # the kernel did not start, or nbclient could not talk to it
+        problems.append(f"the notebook could not be run ({type(error).__name__}: "
+                        f"{_first_line(error)})")
     problems += _errors(notebook)
     verdicts = _verdicts(notebook)
     order = [(t["task"], t["title"]) for t in expected]

@@ -8,6 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from mlsys import grade as grade_module
 from mlsys.grade import (CSV_COLUMNS, find_submissions, format_report, grade_folder,
                          grade_notebook, main, write_csv)
 
@@ -104,6 +105,30 @@ def test_folder_exit_code_is_zero_only_when_every_notebook_passes(tmp_path):
     assert read_csv(tmp_path / "g.csv")[-1] == {
         "student": "ben", "notebook": "nb.ipynb", "task": "", "title": "",
         "result": "NO VERDICT", "message": "no task verdicts found"}
+
+
+def test_an_unreadable_notebook_or_a_kernel_that_does_not_start_is_reported(tmp_path, monkeypatch):
+    (tmp_path / "cy").mkdir()
+    (tmp_path / "cy" / "nb.ipynb").write_text('{"cells": [', encoding="utf-8")  # cut off
+    (tmp_path / "dan").mkdir()
+    write_notebook(tmp_path / "dan" / "nb.ipynb", CHECK.format(n=1), "check(2)", tasks=[
+        {"task": "1", "title": "answer is two"}])
+    real_execute = grade_module.notebooks.execute
+
+    def no_kernel_for_dan(notebook, *, cwd, **kwargs):
+        if Path(cwd).name == "dan":
+            raise RuntimeError("Kernel didn't respond in 60 seconds\nmore detail")
+        return real_execute(notebook, cwd=cwd, **kwargs)
+
+    monkeypatch.setattr(grade_module.notebooks, "execute", no_kernel_for_dan)
+    cy, dan = (s.report for s in grade_folder(tmp_path))
+    assert cy.tasks == [] and re.fullmatch(r"the file is not a readable notebook \(\w+: .+\)",
+                                           cy.problems[0])
+    assert [(t.task, t.result) for t in dan.tasks] == [("1", "NOT RUN")]
+    assert dan.problems == ["the notebook could not be run (RuntimeError: Kernel didn't respond "
+                            "in 60 seconds)"]
+    rows = read_csv(write_csv(grade_folder(tmp_path), tmp_path / "g.csv"))
+    assert [(r["student"], r["result"]) for r in rows] == [("cy", "NO VERDICT"), ("dan", "NOT RUN")]
 
 
 def test_both_layouts_are_found_without_running_anything(tmp_path):
