@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from mlsys.checks import data_shift as checks
 
@@ -54,7 +55,46 @@ def test_task3_psi(capsys):
         assert checks.check_psi(psi, wrong) is False
 
 
-def test_task4_shift_kinds(capsys):
+def ks_by_hand(reference, production):
+    points = np.concatenate([reference, production])
+    f_ref = [np.mean(reference <= x) for x in points]
+    f_prod = [np.mean(production <= x) for x in points]
+    return max(abs(a - b) for a, b in zip(f_ref, f_prod))
+
+
+def test_task4_cases_agree_with_scipy():
+    reference, production = checks.ks_windows()
+    for r, p in (*checks.KS_CASES, (reference, production)):
+        assert checks.compute_ks_statistic(r, p) == pytest.approx(stats.ks_2samp(r, p).statistic,
+                                                                  abs=1e-12)
+    assert production.mean() - reference.mean() == pytest.approx(0.2, abs=0.15)
+
+
+def test_task4_ks_by_hand(capsys):
+    reference, production = checks.ks_windows()
+    alarm = bool(stats.ks_2samp(reference, production).pvalue < checks.KS_ALPHA)
+    assert checks.check_ks(ks_by_hand, alarm)
+    assert "p = " in verdict(capsys)
+    assert not checks.check_ks(ks_by_hand, not alarm)
+    assert "p-value" in verdict(capsys)
+    signed_gap = lambda r, p: float(np.max(checks._ecdf_gaps(r, p, np.r_[r, p])))  # noqa: E731
+    assert not checks.check_ks(signed_gap, alarm)
+    assert "absolute gap" in verdict(capsys)
+    assert not checks.check_ks(lambda r, p: float(np.max(np.abs(checks._ecdf_gaps(r, p, r)))),
+                               alarm)
+    assert "both* windows" in verdict(capsys)
+    assert not checks.check_ks(lambda r, p: abs(r.mean() - p.mean()), alarm)
+    assert "largest vertical gap" in verdict(capsys)
+    assert not checks.check_ks(lambda r, p: None, alarm)
+    assert "returned None" in verdict(capsys)
+    assert not checks.check_ks(lambda r, p: 1 / 0, alarm)
+    assert "ZeroDivisionError" in verdict(capsys)
+    for wrong in WRONG_TYPES:
+        assert checks.check_ks(wrong, alarm) is False
+        assert checks.check_ks(ks_by_hand, wrong) is False
+
+
+def test_task5_shift_kinds(capsys):
     assert checks.check_shift_kinds(dict(checks.WINDOW_KINDS))
     label_as_covariate = dict(checks.WINDOW_KINDS, A="covariate")
     assert not checks.check_shift_kinds(label_as_covariate)
@@ -68,14 +108,14 @@ def test_task4_shift_kinds(capsys):
         assert checks.check_shift_kinds(wrong) is False
 
 
-def test_task4_windows_are_what_the_check_says():
+def test_task5_windows_are_what_the_check_says():
     _, windows = checks.shift_windows()
     assert windows["A"][1].mean() == pytest.approx(0.8)
     assert windows["D"][0][:, 0].mean() == pytest.approx(1.0, abs=0.1)
     assert abs(windows["C"][0].mean(axis=0)).max() < 0.1
 
 
-def test_task5_retraining_choice(capsys):
+def test_task6_retraining_choice(capsys):
     results = checks._candidate_results()
     within = {n: r for n, r in results.items() if r.n_retrains <= checks.RETRAIN_BUDGET}
     best = max(within, key=lambda n: within[n].mean_accuracy)
@@ -90,7 +130,7 @@ def test_task5_retraining_choice(capsys):
         assert checks.check_retraining_choice(wrong) is False
 
 
-def test_task6_open_answer(capsys):
+def test_task7_open_answer(capsys):
     good = ("PSI depends on the window size: with a few hundred rows it exceeds 0.25 by chance, "
             "so many features give false alarms; check labels and accuracy before retraining. "
             * 3)

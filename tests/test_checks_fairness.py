@@ -10,7 +10,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
 from mlsys.checks import fairness as checks
-from mlsys.fairness import compute_chouldechova_fpr, compute_group_rates
+from mlsys.fairness import compute_calibration, compute_chouldechova_fpr, compute_group_rates
 
 WRONG_TYPES = [None, "text", [1, 2], float("nan"), math.inf, {"a": 1}]
 
@@ -66,7 +66,51 @@ def test_task2_accepts_fairlearns_difference_and_names_the_classic_mistakes(caps
         assert checks.check_tpr_gap(wrong) is False
 
 
-def test_task3_answer_is_fair_and_beats_the_single_threshold_mistake(capsys):
+def band_by_hand():
+    score, repaid, group = checks.calibration_data()
+    low, high = checks.CALIBRATION_BAND
+    in_band = (score >= low) & (score < high)
+    return ({g: repaid[in_band & (group == g)].mean() for g in ("A", "B")},
+            {g: score[in_band & (group == g)].mean() for g in ("A", "B")})
+
+
+def test_task3_band_agrees_with_fairlearn_and_the_books_calibration_table():
+    score, repaid, group = checks.calibration_data()
+    low, high = checks.CALIBRATION_BAND
+    in_band = (score >= low) & (score < high)
+    frame = MetricFrame(metrics=lambda y_true, y_pred: np.mean(y_true), y_true=repaid[in_band],
+                        y_pred=repaid[in_band], sensitive_features=group[in_band])
+    shares, means = band_by_hand()
+    assert frame.by_group.to_dict() == pytest.approx(shares, abs=1e-12)
+    table = compute_calibration(repaid, score, group, n_bins=5)
+    band = table[table.bin == 3].set_index("group")  # bins of width 0.2: bin 3 is [0.6, 0.8)
+    assert band.observed_rate.to_dict() == pytest.approx(shares, abs=1e-12)
+    assert band.mean_score.to_dict() == pytest.approx(means, abs=1e-12)
+
+
+def test_task3_calibration_passes_and_names_the_classic_mistakes(capsys):
+    shares, means = band_by_hand()
+    assert checks.check_calibration(shares, True)
+    assert "Calibrated in both groups" in verdict(capsys)
+    assert not checks.check_calibration(shares, False)
+    assert "at most 0.05" in verdict(capsys)
+    score, repaid, group = checks.calibration_data()
+    base_rates = {g: repaid[group == g].mean() for g in ("A", "B")}
+    assert not checks.check_calibration(base_rates, True)
+    assert "base rates" in verdict(capsys)
+    assert not checks.check_calibration(means, True)
+    assert "mean scores" in verdict(capsys)
+    assert not checks.check_calibration({"A": shares["B"], "B": shares["A"]}, True)
+    assert "swapped" in verdict(capsys)
+    assert not checks.check_calibration({"A": 0.5}, True)
+    assert "keys 'A' and 'B'" in verdict(capsys)
+    for wrong in WRONG_TYPES:
+        assert checks.check_calibration(wrong, True) is False
+        assert checks.check_calibration(shares, wrong) is False
+        assert checks.check_calibration({"A": wrong, "B": 0.5}, True) is False
+
+
+def test_task4_answer_is_fair_and_beats_the_single_threshold_mistake(capsys):
     _, best = checks._threshold_choice()
     assert checks.check_thresholds((best.threshold_a, best.threshold_b))
     assert checks.check_thresholds(np.array([best.threshold_a, best.threshold_b]))
@@ -81,7 +125,7 @@ def test_task3_answer_is_fair_and_beats_the_single_threshold_mistake(capsys):
         assert checks.check_thresholds(wrong) is False
 
 
-def test_task3_fair_but_worse_pair_really_meets_the_constraint():
+def test_task4_fair_but_worse_pair_really_meets_the_constraint():
     scored, best = checks._threshold_choice()
     pred = (scored.score >= np.where(scored.group == "A", 0.7, 0.575)).astype(int)
     rates = compute_group_rates(scored.repaid, pred, scored.group)
@@ -89,7 +133,7 @@ def test_task3_fair_but_worse_pair_really_meets_the_constraint():
     assert np.mean(pred == scored.repaid) < best.accuracy
 
 
-def test_task4_permutation_importance_finds_the_leak_and_the_trap_does_not(capsys):
+def test_task5_permutation_importance_finds_the_leak_and_the_trap_does_not(capsys):
     X, group, approved = checks.leak_data()
     X_train, X_test, g_train, g_test, a_train, a_test = train_test_split(
         X, group, approved, random_state=0)
@@ -109,7 +153,7 @@ def test_task4_permutation_importance_finds_the_leak_and_the_trap_does_not(capsy
         assert checks.check_leaking_feature(wrong) is False
 
 
-def test_task5_chouldechova(capsys):
+def test_task6_chouldechova(capsys):
     assert checks.check_chouldechova(compute_chouldechova_fpr(0.3, 0.8, 0.2))
     assert not checks.check_chouldechova(0.2)
     assert "group A's FPR" in verdict(capsys)
@@ -119,7 +163,7 @@ def test_task5_chouldechova(capsys):
         assert checks.check_chouldechova(wrong) is False
 
 
-def test_task6_open_answer(capsys):
+def test_task7_open_answer(capsys):
     good = ("Equal opportunity fits: the true positive rate must match, because a false negative "
             "means a missed patient, while the base rates differ between the groups. " * 3)
     assert checks.check_open_answer(good)

@@ -7,9 +7,12 @@ import math
 
 import numpy as np
 
-from mlsys.checks import (Fail, require_answer, require_number,
-                          require_key_ideas, require_text, task)
+from scipy import stats
+
+from mlsys.checks import (Fail, require_answer, require_bool, require_key_ideas,
+                          require_number, require_text, task)
 from mlsys.data_shift import (
+    compute_ks_statistic,
     expected_measured_accuracy,
     make_imbalanced_data,
     psi_from_proportions,
@@ -132,6 +135,86 @@ def check_psi(psi_value, band):
 
 # --- Task 4 ----------------------------------------------------------------------------------
 
+#: Test cases for the learner's KS function: a hand example, the same reversed, ties, a largest
+#: gap at a production value, unequal sizes with no overlap.
+KS_CASES = (
+    ([1, 2, 3, 4], [3, 4, 5, 6]),
+    ([3, 4, 5, 6], [1, 2, 3, 4]),
+    ([1, 1, 2, 2, 3], [2, 2, 2, 3, 3, 3]),
+    ([5, 6, 7], [1, 2, 3, 8]),
+    ([1, 2, 3], [10, 20]),
+)
+KS_ALPHA = 0.05
+
+
+@functools.lru_cache(maxsize=1)
+def ks_windows():
+    """Task 4's windows of feature x0: 300 reference rows, 300 production rows shifted 0.2 sd."""
+    reference = sample_world(300, seed=50)[0][:, 0]
+    production = sample_world(300, covariate_shift=0.2, seed=51)[0][:, 0]
+    return reference, production
+
+
+def _ecdf_gaps(reference, production, points):
+    """F_ref(x) - F_prod(x) at each x of `points` (F(x): the share of values <= x)."""
+    reference, production = np.sort(reference), np.sort(production)
+    return (np.searchsorted(reference, points, side="right") / reference.size
+            - np.searchsorted(production, points, side="right") / production.size)
+
+
+def _ks_hint(function) -> str:
+    """Name the usual slip, found by what `function` returns on the cases where slips differ."""
+    slips = {
+        "Take the absolute gap |F_ref(x) - F_prod(x)|: the production window may lie on either "
+        "side of the reference.": lambda r, p: float(np.max(_ecdf_gaps(r, p, np.r_[r, p]))),
+        "Evaluate both distribution functions at the values of *both* windows, not of one.":
+            lambda r, p: float(np.max(np.abs(_ecdf_gaps(r, p, np.asarray(r))))),
+    }
+    for hint, slip in slips.items():
+        try:
+            if all(math.isclose(float(function(np.array(r), np.array(p))), slip(r, p),
+                                abs_tol=1e-9) for r, p in KS_CASES):
+                return hint
+        except Exception:  # a learner's function that fails here is diagnosed elsewhere
+            break
+    return ("D is the largest vertical gap between the two empirical distribution functions: "
+            "evaluate F_ref and F_prod at every value of both windows and take max |F_ref - F_prod|.")
+
+
+@task("4", "the KS statistic by hand")
+def check_ks(function, ks_alarm):
+    """The learner's ``function(reference, production)`` returns the KS statistic D on every case
+    and on `ks_windows()`; `ks_alarm` says whether scipy's KS test rejects at KS_ALPHA there."""
+    require_answer(function, "ks_statistic")
+    if not callable(function):
+        raise Fail(f"ks_statistic should be a function; got {type(function).__name__}.")
+    reference, production = ks_windows()
+    for r, p in (*KS_CASES, (reference, production)):
+        got = function(np.array(r), np.array(p))
+        if got is None:
+            raise Fail("ks_statistic returned None: its body is not written yet, or it lacks a "
+                       "`return`.", "Write the body and end it with `return`.")
+        got = require_number(got, "the D you returned")
+        expected = compute_ks_statistic(r, p)
+        if not math.isclose(got, expected, abs_tol=1e-9):
+            case = (f"reference={list(r)}, production={list(p)}" if len(r) <= 10
+                    else "the task's two windows")
+            raise Fail(f"For {case}: D = {got:.4g}, expected {expected:.4g}.", _ks_hint(function))
+    alarm = require_bool(ks_alarm, "ks_alarm")
+    d = compute_ks_statistic(reference, production)
+    pvalue = stats.ks_2samp(reference, production).pvalue
+    if alarm != (pvalue < KS_ALPHA):
+        raise Fail(f"ks_alarm is {alarm}, but the KS test's p-value on these windows is "
+                   f"{pvalue:.3f}.", f"Raise the alarm when the p-value is below {KS_ALPHA}: "
+                   "scipy.stats.ks_2samp(reference, production).pvalue.")
+    return (f"D = {d:.3f} on {len(reference)} + {len(production)} rows, p = {pvalue:.3f}: "
+            + ("the test raises the alarm" if alarm else "no alarm")
+            + f", and it does so by chance in only {KS_ALPHA:.0%} of unshifted pairs, a "
+            "guarantee PSI's thresholds do not give.")
+
+
+# --- Task 5 ----------------------------------------------------------------------------------
+
 #: Which window has which shift (the learner must find this out).
 WINDOW_KINDS = {"A": "label", "B": "none", "C": "concept", "D": "covariate"}
 _WINDOW_PARAMS = {"label": {"positive_rate": 0.8}, "none": {},
@@ -159,7 +242,7 @@ _KIND_HINTS = {
 }
 
 
-@task("4", "which window shifted, and how")
+@task("5", "which window shifted, and how")
 def check_shift_kinds(kinds):
     """A dict mapping each window name to "none", "covariate", "label" or "concept"."""
     require_answer(kinds, "shift_kinds")
@@ -184,7 +267,7 @@ def check_shift_kinds(kinds):
     return "All four windows read right: " + ", ".join(f"{n} {k}" for n, k in kinds.items()) + "."
 
 
-# --- Task 5 ----------------------------------------------------------------------------------
+# --- Task 6 ----------------------------------------------------------------------------------
 
 RETRAIN_BUDGET = 8
 CANDIDATES = {
@@ -202,7 +285,7 @@ def _candidate_results() -> dict:
     return {name: simulate_retraining(**params) for name, params in CANDIDATES.items()}
 
 
-@task("5", "a retraining policy within budget")
+@task("6", "a retraining policy within budget")
 def check_retraining_choice(best_candidate):
     """The candidate with the highest mean accuracy among those with at most 8 retrains."""
     require_answer(best_candidate, "best_candidate")
@@ -224,7 +307,7 @@ def check_retraining_choice(best_candidate):
                "data moved spends the budget where it helps.")
 
 
-# --- Task 6 ----------------------------------------------------------------------------------
+# --- Task 7 ----------------------------------------------------------------------------------
 
 KEY_IDEAS = {
     "the window size (sample, window, rows, size)": ("sample", "window", "rows", "size"),
@@ -235,7 +318,7 @@ KEY_IDEAS = {
 }
 
 
-@task("6", "a PSI alarm policy (open question)")
+@task("7", "a PSI alarm policy (open question)")
 def check_open_answer(text):
     """A written argument of at least 60 words on PSI thresholds, sample size and quality."""
     text = require_text(text, "answer_psi_policy", min_words=60)

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from mlsys.checks import (Fail, require_answer, require_number,
-                          require_key_ideas, require_text, task)
+from mlsys.checks import (Fail, require_answer, require_bool, require_key_ideas,
+                          require_number, require_text, task)
 from mlsys.fairness import (
     choose_thresholds,
     compute_chouldechova_fpr,
@@ -111,7 +111,73 @@ def check_tpr_gap(tpr_gap):
     raise Fail(f"tpr_gap is {answer:g}; that is not the gap between the groups' TPRs.", hint)
 
 
-#: Task 3's candidate thresholds (the same list for each group) and its tolerance.
+#: Task 3's band of scores, and how far the share who repaid may be from the mean score in it.
+CALIBRATION_BAND = (0.6, 0.8)
+CALIBRATION_TOLERANCE = 0.05
+
+
+def calibration_data() -> tuple:
+    """Task 3's applicants: (score, repaid, group) for 4,000 applicants, as in the chapter."""
+    scored = make_scored_applicants(0.5, n=4_000, seed=0)
+    return scored.score, scored.repaid, scored.group
+
+
+def _band_shares() -> tuple:
+    """Per group: share who repaid and mean score in CALIBRATION_BAND; base rate overall."""
+    score, repaid, group = calibration_data()
+    low, high = CALIBRATION_BAND
+    in_band = (score >= low) & (score < high)
+    shares = {g: float(repaid[in_band & (group == g)].mean()) for g in ("A", "B")}
+    means = {g: float(score[in_band & (group == g)].mean()) for g in ("A", "B")}
+    bases = {g: float(repaid[group == g].mean()) for g in ("A", "B")}
+    return shares, means, bases
+
+
+def _same(answer: dict, expected: dict) -> bool:
+    return all(math.isclose(answer[g], expected[g], abs_tol=5e-4) for g in expected)
+
+
+@task("3", "calibration per group")
+def check_calibration(repaid_share, calibrated_in_both):
+    """Per group, the share who repaid among applicants scored in CALIBRATION_BAND, and whether
+    that share is within CALIBRATION_TOLERANCE of the band's mean score in both groups."""
+    require_answer(repaid_share, "repaid_share")
+    if not isinstance(repaid_share, Mapping) or sorted(repaid_share) != ["A", "B"]:
+        raise Fail("repaid_share should be a dict with the keys 'A' and 'B'; got "
+                   f"{repaid_share!r}.")
+    answer = {g: require_number(repaid_share[g], f"repaid_share[{g!r}]") for g in ("A", "B")}
+    shares, means, bases = _band_shares()
+    low, high = CALIBRATION_BAND
+    if not _same(answer, shares):
+        if _same(answer, bases):
+            hint = (f"Those are the groups' base rates: keep only the applicants scored "
+                    f"{low} <= score < {high}.")
+        elif _same(answer, means):
+            hint = ("Those are the mean scores in the band, what the model predicts; the task "
+                    "asks what happened: the mean of `repaid` there.")
+        elif _same({"A": answer["B"], "B": answer["A"]}, shares):
+            hint = "The values are swapped between A and B."
+        else:
+            hint = (f"For each group g: mask = (group == g) & (score >= {low}) & "
+                    f"(score < {high}); then repaid[mask].mean().")
+        raise Fail(f"repaid_share is {answer['A']:.3f} (A) and {answer['B']:.3f} (B); those are "
+                   "not the shares who repaid in the band.", hint)
+    verdict = require_bool(calibrated_in_both, "calibrated_in_both")
+    gaps = {g: abs(shares[g] - means[g]) for g in ("A", "B")}
+    expected = all(gap <= CALIBRATION_TOLERANCE for gap in gaps.values())
+    if verdict != expected:
+        raise Fail(f"calibrated_in_both is {verdict}, but the gaps between the share who repaid "
+                   f"and the mean score are {gaps['A']:.3f} (A) and {gaps['B']:.3f} (B).",
+                   f"Calibrated here means a gap of at most {CALIBRATION_TOLERANCE} in both "
+                   "groups.")
+    return (f"Scored {low} to {high}: {shares['A']:.1%} of A repaid (mean score "
+            f"{means['A']:.1%}), {shares['B']:.1%} of B ({means['B']:.1%}). "
+            + ("Calibrated in both groups, " if expected else "Not calibrated in both groups, ")
+            + f"while the base rates differ ({bases['A']:.0%} vs {bases['B']:.0%}): Task 6 "
+            "shows what that forces on the error rates.")
+
+
+#: Task 4's candidate thresholds (the same list for each group) and its tolerance.
 THRESHOLD_GRID = tuple(np.round(np.arange(0.30, 0.701, 0.025), 3).tolist())
 TPR_TOLERANCE = 0.02
 
@@ -122,7 +188,7 @@ def _threshold_choice():
                                      criterion="tpr", tolerance=TPR_TOLERANCE)
 
 
-@task("3", "thresholds for equal opportunity")
+@task("4", "thresholds for equal opportunity")
 def check_thresholds(best_thresholds):
     """The learner's (threshold_a, threshold_b): TPR gap within 0.02, best accuracy on the grid."""
     require_answer(best_thresholds, "best_thresholds")
@@ -176,7 +242,7 @@ def leak_data() -> tuple:
 LEAKING_COLUMN = "x3"
 
 
-@task("4", "the leaking feature")
+@task("5", "the leaking feature")
 def check_leaking_feature(column):
     """The learner names the column of `leak_data()` that reveals the group."""
     require_answer(column, "leaking_feature")
@@ -200,7 +266,7 @@ def check_leaking_feature(column):
 CHOULDECHOVA_TASK = {"base_rate_a": 0.5, "base_rate_b": 0.3, "ppv": 0.8, "fnr": 0.2}
 
 
-@task("5", "Chouldechova's identity")
+@task("6", "Chouldechova's identity")
 def check_chouldechova(fpr_b):
     """The FPR group B must have with base rate 0.3 and the same PPV (0.8) and FNR (0.2) as A."""
     answer = require_number(fpr_b, "fpr_b")
@@ -231,7 +297,7 @@ KEY_IDEAS = {
 }
 
 
-@task("6", "which criterion fits (open question)")
+@task("7", "which criterion fits (open question)")
 def check_open_answer(text):
     """A written argument of at least 60 words naming a criterion, base rates and error costs."""
     text = require_text(text, "answer_criterion", min_words=60)
