@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from mlsys.checks import latency as checks
-from mlsys.latency import fanout_slow_probability, percentile
+from mlsys.latency import fanout_slow_probability, percentile, simulate_hedged_requests
 from mlsys.queueing import simulate_server
 
 WRONG_TYPES = [None, "text", [1, 2], float("nan"), math.inf, {"a": 1}]
@@ -100,7 +100,28 @@ def test_task5_fanout(capsys):
         assert checks.check_fanout(wrong) is False
 
 
-def test_task6_open_answer(capsys):
+def test_task6_hedging(capsys):
+    runs = {q: simulate_hedged_requests(hedge_after_q=q, seed=0) for q in checks.HEDGE_CANDIDATES}
+    within = [q for q, run in runs.items() if run.extra_load <= checks.LOAD_BUDGET]
+    best = min(within, key=lambda q: runs[q].hedged_p99_ms)
+    assert best == 98 and within == [98, 99]  # the chapter's p95 costs 5%: over this budget
+    assert checks.check_hedging(best, runs[best].hedged_p99_ms)
+    assert "cuts the p99 from 557" in verdict(capsys)
+    assert not checks.check_hedging(95, runs[95].hedged_p99_ms)
+    assert "over the budget" in verdict(capsys)
+    assert not checks.check_hedging(99, runs[99].hedged_p99_ms)
+    assert "only helps the requests slower than the threshold" in verdict(capsys)
+    assert not checks.check_hedging(best, runs[best].unhedged_p99_ms)
+    assert "without hedging" in verdict(capsys)
+    assert not checks.check_hedging(best, runs[best].hedged_p999_ms)
+    assert "p99.9" in verdict(capsys)
+    assert not checks.check_hedging(97, 40.0)
+    for wrong in WRONG_TYPES:
+        assert checks.check_hedging(wrong, 40.0) is False
+        assert checks.check_hedging(best, wrong) is False
+
+
+def test_task7_open_answer(capsys):
     good = ("The p99 bounds the tail that a mean hides; the slowest requests come from the most "
             "active users, so a mean SLO lets the best customers wait. " * 3)
     assert checks.check_open_answer(good)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from mlsys.checks import (Fail, require_answer, require_bool, require_number,
                           require_key_ideas, require_text, task)
-from mlsys.latency import HUYEN_LATENCIES_MS, fanout_slow_probability, percentile
+from mlsys.latency import (HUYEN_LATENCIES_MS, fanout_slow_probability, percentile,
+                           simulate_hedged_requests)
 from mlsys.queueing import simulate_server
 
 #: Samples and percentiles the nearest-rank function is tried on: (values, q).
@@ -167,6 +170,53 @@ def check_fanout(probability):
                hint)
 
 
+#: Task 6: the percentiles after which a copy may be sent, and the extra load the servers can take.
+HEDGE_CANDIDATES = (50, 75, 90, 95, 98, 99)
+LOAD_BUDGET = 0.03
+
+
+@functools.lru_cache(maxsize=1)
+def _hedging_runs() -> dict:
+    return {q: simulate_hedged_requests(hedge_after_q=q, seed=0) for q in HEDGE_CANDIDATES}
+
+
+@task("6", "hedge within a load budget")
+def check_hedging(hedge_after_q, hedged_p99_ms):
+    """The candidate percentile with the lowest hedged p99 among those whose extra load is at most
+    LOAD_BUDGET, and that p99 (ms), from ``simulate_hedged_requests(hedge_after_q=q, seed=0)``."""
+    q = require_number(hedge_after_q, "hedge_after_q")
+    if q not in HEDGE_CANDIDATES:
+        raise Fail(f"hedge_after_q should be one of {HEDGE_CANDIDATES}; got {q:g}.")
+    runs = _hedging_runs()
+    within = {c: run for c, run in runs.items() if run.extra_load <= LOAD_BUDGET}
+    best = min(within, key=lambda c: within[c].hedged_p99_ms)
+    chosen = runs[q]
+    if chosen.extra_load > LOAD_BUDGET:
+        raise Fail(f"Hedging after the p{q:g} sends a copy for {chosen.extra_load:.1%} of requests, "
+                   f"over the budget of {LOAD_BUDGET:.0%}.",
+                   "The extra load is the share of requests slower than the threshold: keep the "
+                   "candidates whose extra_load is within the budget first.")
+    if q != best:
+        hint = (f"A copy only helps the requests slower than the threshold: hedging after the "
+                f"p{q:g} leaves the p99 at {chosen.hedged_p99_ms:.0f} ms."
+                if chosen.hedged_p99_ms >= 0.9 * chosen.unhedged_p99_ms else
+                "Compare hedged_p99_ms of every candidate within the budget.")
+        raise Fail(f"Hedging after the p{q:g} keeps the budget, but another candidate within it "
+                   "gives a lower p99.", hint)
+    answer = require_number(hedged_p99_ms, "hedged_p99_ms")
+    if abs(answer - chosen.hedged_p99_ms) > 0.5:
+        mistakes = {"That is the p99 without hedging.": chosen.unhedged_p99_ms,
+                    "That is the hedged p99.9; the task asks for the p99.": chosen.hedged_p999_ms,
+                    "That is the hedging threshold, not the p99 it gives.": chosen.hedge_after_ms}
+        hint = next((h for h, value in mistakes.items() if abs(answer - value) <= 0.5),
+                    "Read hedged_p99_ms of the run you chose (seed=0).")
+        raise Fail(f"hedged_p99_ms is {answer:g}; the p99 with hedging after the p{q:g} is not "
+                   "that.", hint)
+    return (f"Hedging after the p{q:g} ({chosen.hedge_after_ms:.1f} ms) sends {chosen.extra_load:.0%} "
+            f"more requests and cuts the p99 from {chosen.unhedged_p99_ms:.0f} to "
+            f"{chosen.hedged_p99_ms:.0f} ms.")
+
+
 KEY_IDEAS = {
     "the tail (p99, percentile, tail)": ("p99", "percentile", "tail"),
     "the mean hides it (mean, average)": ("mean", "average"),
@@ -174,7 +224,7 @@ KEY_IDEAS = {
 }
 
 
-@task("6", "why a p99 SLO (open question)")
+@task("7", "why a p99 SLO (open question)")
 def check_open_answer(text):
     """A written argument of at least 60 words that touches the tail, the mean and the users."""
     text = require_text(text, "answer_p99_slo", min_words=60)
