@@ -5,9 +5,10 @@ import math
 import numpy as np
 import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.inspection import partial_dependence
 
 from mlsys.checks import interpretability as checks
-from mlsys.interpretability import compare_glass_and_black_box
+from mlsys.interpretability import compare_glass_and_black_box, compute_true_partial_dependence
 
 WRONG_TYPES = [None, "text", [1, 2], float("nan"), math.inf, {"a": 1}]
 
@@ -50,7 +51,45 @@ def test_task1_never_raises(answer, capsys):
     assert "— FAIL" in verdict(capsys)
 
 
-def test_task2_answer_and_its_classic_mistakes(capsys):
+def mean_prediction(model, X, feature, value):
+    return model.predict_proba(X.assign(**{feature: value}))[:, 1].mean()
+
+
+def test_task2_reference_is_scikit_learns_partial_dependence():
+    model, X = checks.pd_task()
+    result = partial_dependence(model, X, ["systolic_bp_mmhg"], method="brute",
+                                response_method="predict_proba", kind="average",
+                                custom_values={"systolic_bp_mmhg": np.array(checks.BP_GRID)})
+    assert result["average"][0] == pytest.approx(checks._bp_curve(), abs=1e-12)
+    truth = compute_true_partial_dependence(X, "systolic_bp_mmhg", checks.BP_GRID)
+    assert checks.BP_GRID[int(np.argmax(np.diff(truth))) + 1] == 150  # the true step: over 145
+
+
+def test_task2_partial_dependence(capsys):
+    assert checks.check_partial_dependence(mean_prediction, 150)
+    assert "145 mmHg" in verdict(capsys)
+    assert not checks.check_partial_dependence(mean_prediction, 145)
+    assert "before the jump" in verdict(capsys)
+    assert not checks.check_partial_dependence(mean_prediction, 120)
+    assert "np.diff" in verdict(capsys)
+    assert not checks.check_partial_dependence(
+        lambda m, X, f, v: m.predict(X.assign(**{f: v})).mean(), 150)
+    assert "predict_proba" in verdict(capsys)
+
+    def overwrites_X(model, X, feature, value):
+        X[feature] = value
+        return model.predict_proba(X)[:, 1].mean()
+
+    assert not checks.check_partial_dependence(overwrites_X, 150)
+    assert "changed the X" in verdict(capsys)
+    assert not checks.check_partial_dependence(lambda m, X, f, v: None, 150)
+    assert "returned None" in verdict(capsys)
+    for wrong in WRONG_TYPES:
+        assert checks.check_partial_dependence(wrong, 150) is False
+        assert checks.check_partial_dependence(mean_prediction, wrong) is False
+
+
+def test_task3_answer_and_its_classic_mistakes(capsys):
     result = compare_glass_and_black_box(seed=checks.DEPTH_SEED)
     expected = checks.smallest_good_depth()
     assert result.tree_accuracy[expected - 1] >= result.boosted_accuracy - 0.05
@@ -68,7 +107,7 @@ def test_task2_answer_and_its_classic_mistakes(capsys):
         assert checks.check_smallest_depth(wrong) is False
 
 
-def test_task3_leak_dominates_importance_and_only_it_passes(capsys):
+def test_task4_leak_dominates_importance_and_only_it_passes(capsys):
     data = checks.make_exercise_data()
     assert list(data.X_train.columns) == [f"x{i}" for i in range(9)]
     # The leak copies the label far more often in training than in production.
@@ -84,7 +123,7 @@ def test_task3_leak_dominates_importance_and_only_it_passes(capsys):
         assert checks.check_leaking_feature(wrong) is False
 
 
-def test_task4_expected_answers_come_from_refitting(capsys):
+def test_task5_expected_answers_come_from_refitting(capsys):
     data = checks.make_exercise_data()
     model = HistGradientBoostingClassifier(random_state=0).fit(data.X_train, data.y_train)
     with_leak = model.score(data.X_production, data.y_production)
@@ -106,7 +145,7 @@ def test_task4_expected_answers_come_from_refitting(capsys):
         assert checks.check_production_accuracy(wrong, wrong) is False
 
 
-def test_task5_open_answer(capsys):
+def test_task6_open_answer(capsys):
     good = ("The 90% was measured on a test population that may not match our patients; the "
             "model may rely on a shortcut, so we check its permutation importance first. " * 3)
     assert checks.check_open_answer(good)

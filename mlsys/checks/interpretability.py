@@ -74,7 +74,78 @@ def check_accuracy_drop(function):
 
 
 # ---------------------------------------------------------------------------------------------
-# Task 2: the smallest tree that is good enough
+# Task 2: partial dependence by hand, and what it shows
+# ---------------------------------------------------------------------------------------------
+
+#: (feature, value) pairs the learner's function is tried on.
+PD_CASES = (("age_years", 30.0), ("age_years", 70.0), ("systolic_bp_mmhg", 150.0),
+            ("smoker", 1), ("exercise_h_per_week", 0.0))
+BP_GRID = tuple(range(100, 201, 5))  # mmHg
+
+
+@functools.lru_cache(maxsize=1)
+def pd_task():
+    """Task 2's boosted model and 300 held-out patients: ``(model, X)``."""
+    train = make_patient_data(2_000, seed=11)
+    held_out = make_patient_data(300, seed=12)
+    model = HistGradientBoostingClassifier(random_state=0)
+    model.fit(train.X[list(FEATURES)], train.y)
+    return model, held_out.X[list(FEATURES)]
+
+
+def _mean_prediction(model, X, feature, value) -> float:
+    return float(model.predict_proba(X.assign(**{feature: value}))[:, 1].mean())
+
+
+def _bp_curve() -> np.ndarray:
+    model, X = pd_task()
+    return np.array([_mean_prediction(model, X, "systolic_bp_mmhg", v) for v in BP_GRID])
+
+
+@task("2", "partial dependence by hand")
+def check_partial_dependence(function, bp_step_mmhg):
+    """The learner's ``function(model, X, feature, value)`` (mean predicted probability with the
+    feature set to value) and the BP_GRID value at which the blood-pressure curve rises most."""
+    require_answer(function, "mean_prediction")
+    if not callable(function):
+        raise Fail(f"mean_prediction should be a function; got {type(function).__name__}.")
+    model, X = pd_task()
+    for feature, value in PD_CASES:
+        X_given = X.copy()
+        got = function(model, X_given, feature, value)
+        if got is None:
+            raise Fail("mean_prediction returned None: its body is not written yet, or it lacks "
+                       "a `return`.", "Write the body and end it with `return`.")
+        if not X_given.equals(X):
+            raise Fail("mean_prediction changed the X it was given.",
+                       "Set the feature on a copy: X.assign(**{feature: value}) or X.copy().")
+        got = require_number(got, "the mean you returned")
+        expected = _mean_prediction(model, X, feature, value)
+        if not np.isclose(got, expected, rtol=0, atol=1e-9):
+            labels = float(model.predict(X.assign(**{feature: value})).mean())
+            hint = ("That is the share predicted positive (predict); average the probability of "
+                    "the positive class, predict_proba(...)[:, 1]." if np.isclose(got, labels)
+                    else "Set the feature to the value for every patient, then average "
+                    "model.predict_proba(...)[:, 1] over all of them.")
+            raise Fail(f"With {feature} = {value:g}: {got:.4f}, expected {expected:.4f}.", hint)
+    step = require_number(bp_step_mmhg, "bp_step_mmhg")
+    curve = _bp_curve()
+    rises = np.diff(curve)
+    expected = BP_GRID[int(np.argmax(rises)) + 1]
+    if step != expected:
+        hint = (f"{step:g} is the value before the jump; the task asks for the value the curve "
+                "has risen to." if step + 5 == expected else
+                "Compute the mean prediction at every value of checks.BP_GRID, then np.diff, and "
+                "take the grid value just after the largest rise.")
+        raise Fail(f"bp_step_mmhg is {step:g}; the curve does not rise most there.", hint)
+    before, after = curve[BP_GRID.index(expected) - 1], curve[BP_GRID.index(expected)]
+    return (f"The mean prediction jumps from {before:.2f} at {expected - 5} mmHg to {after:.2f} at "
+            f"{expected} mmHg, nearly flat on either side: the model learned the step in risk over "
+            "145 mmHg that the data were generated with.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Task 3: the smallest tree that is good enough
 # ---------------------------------------------------------------------------------------------
 
 DEPTH_SEED = 3
@@ -82,13 +153,13 @@ TOLERANCE = 0.05  # a tree may be at most 5 percentage points less accurate than
 
 
 def smallest_good_depth() -> int:
-    """The answer of task 2, from `compare_glass_and_black_box(seed=DEPTH_SEED)`."""
+    """The answer of task 3, from `compare_glass_and_black_box(seed=DEPTH_SEED)`."""
     result = compare_glass_and_black_box(seed=DEPTH_SEED)
     good = result.depths[result.tree_accuracy >= result.boosted_accuracy - TOLERANCE]
     return int(good.min())
 
 
-@task("2", "smallest tree within 5 points")
+@task("3", "smallest tree within 5 points")
 def check_smallest_depth(depth):
     """The learner's smallest max_depth within TOLERANCE of the boosted model's accuracy."""
     answer = require_number(depth, "smallest_depth")
@@ -116,7 +187,7 @@ def check_smallest_depth(depth):
 
 
 # ---------------------------------------------------------------------------------------------
-# Tasks 3 and 4: the anonymised data set with a leak
+# Tasks 4 and 5: the anonymised data set with a leak
 # ---------------------------------------------------------------------------------------------
 
 LEAKING_COLUMN = "x5"
@@ -166,7 +237,7 @@ def _production_accuracies() -> tuple:
             float(without.score(data.X_production[honest_columns], data.y_production)))
 
 
-@task("3", "find the leaking feature")
+@task("4", "find the leaking feature")
 def check_leaking_feature(name):
     """The learner names the column that leaks the label."""
     require_answer(name, "leaking_feature")
@@ -185,7 +256,7 @@ def check_leaking_feature(name):
                "data; the leak towers over all the others.")
 
 
-@task("4", "what the leak costs in production")
+@task("5", "what the leak costs in production")
 def check_production_accuracy(accuracy_with_leak, accuracy_without_leak):
     """Production accuracy of the model trained with all columns, and without the leak."""
     validation, with_leak, without = _production_accuracies()
@@ -214,7 +285,7 @@ def check_production_accuracy(accuracy_with_leak, accuracy_without_leak):
 
 
 # ---------------------------------------------------------------------------------------------
-# Task 5: the black-box surgeon
+# Task 6: the black-box surgeon
 # ---------------------------------------------------------------------------------------------
 
 KEY_IDEAS = {
@@ -227,7 +298,7 @@ KEY_IDEAS = {
 }
 
 
-@task("5", "the black-box surgeon (open question)")
+@task("6", "the black-box surgeon (open question)")
 def check_open_answer(text):
     """A written argument of at least 60 words that touches population, reliance and checking."""
     text = require_text(text, "answer_surgeon", min_words=60)
