@@ -3,8 +3,8 @@ import math
 import numpy as np
 import pytest
 
-from mlsys.checks import (VERDICT_PATTERN, Fail, report, require_bool, require_key_ideas, require_number,
-                          require_text, task)
+from mlsys.checks import (VERDICT_PATTERN, Fail, report, require_bool, require_function,
+                          require_key_ideas, require_number, require_returned, require_text, task)
 
 
 @task("9", "example task")
@@ -54,6 +54,18 @@ def test_require_bool_accepts_numpy_bools_and_refuses_numbers():
     assert require_bool(np.bool_(True)) is True
     with pytest.raises(Fail, match="True or False"):
         require_bool(1)
+
+
+def test_require_function_and_require_returned_name_the_learners_function():
+    assert require_function(len, "size") is len
+    with pytest.raises(Fail, match="size is still None"):
+        require_function(None, "size")
+    with pytest.raises(Fail, match="size should be a function; got int"):
+        require_function(3, "size")
+    assert require_returned(0, "size") == 0  # a falsy answer is still an answer
+    with pytest.raises(Fail, match="size returned None") as failure:
+        require_returned(None, "size", "Return the count.")
+    assert failure.value.hint == "Return the count."
 
 
 def test_require_text_counts_words():

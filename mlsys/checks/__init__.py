@@ -71,6 +71,22 @@ def require_answer(value, name: str = "your answer"):
     return value
 
 
+def require_function(value, name: str):
+    """Return `value` if it is the learner's function, else fail (still None, or not callable)."""
+    require_answer(value, name)
+    if not callable(value):
+        raise Fail(f"{name} should be a function; got {type(value).__name__}.")
+    return value
+
+
+def require_returned(value, name: str, hint: str = "Write the body and end it with `return`."):
+    """Return what the learner's function `name` returned, or fail if it returned None."""
+    if value is None:
+        raise Fail(f"{name} returned None: its body is not written yet, or it lacks a `return`.",
+                   hint)
+    return value
+
+
 def require_number(value, name: str = "your answer") -> float:
     """Return `value` as a finite float, or fail with a message that says why it is not one."""
     require_answer(value, name)

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from mlsys.artifacts import capacity_sweep, compute_slice_values, make_churn_data
-from mlsys.checks import (Fail, require_answer, require_number,
-                          require_key_ideas, require_text, task)
+from mlsys.checks import (Fail, require_answer, require_function, require_key_ideas,
+                          require_number, require_returned, require_text, task)
 
 
 def _hash_cases():
@@ -27,14 +27,12 @@ def _hash_cases():
 @task("1", "content hash that ignores row order")
 def check_content_hash(function):
     """The learner's ``function(frame) -> str`` gives equal hashes exactly for equal content."""
-    require_answer(function, "content_hash")
-    if not callable(function):
-        raise Fail(f"content_hash should be a function; got {type(function).__name__}.")
+    require_function(function, "content_hash")
     for name, first, second, same in _hash_cases():
         a, b = function(first), function(second)
-        if a is None or b is None:
-            raise Fail("content_hash returned None: its body is not written yet, or it lacks a "
-                       "`return`.", "End the function with `return` and the hex digest.")
+        for digest in (a, b):
+            require_returned(digest, "content_hash",
+                             "End the function with `return` and the hex digest.")
         if not isinstance(a, str):
             raise Fail(f"content_hash should return a str (a hex digest); got {type(a).__name__}.",
                        "hashlib.sha256(data).hexdigest() gives a str.")
@@ -72,14 +70,11 @@ def bad_batch():
 @task("2", "a data test that stops the bad batch")
 def check_data_test(function):
     """The learner's ``function(batch) -> bool`` passes every good batch and fails the bad one."""
-    require_answer(function, "batch_is_good")
-    if not callable(function):
-        raise Fail(f"batch_is_good should be a function; got {type(function).__name__}.")
+    require_function(function, "batch_is_good")
     for number, batch in enumerate(good_batches(), start=1):
         verdict = function(batch.copy())
-        if verdict is None:
-            raise Fail("batch_is_good returned None: its body is not written yet, or it lacks a "
-                       "`return`.", "Return True for a good batch and False for a bad one.")
+        require_returned(verdict, "batch_is_good",
+                         "Return True for a good batch and False for a bad one.")
         if type(verdict).__name__ not in ("bool", "bool_"):
             raise Fail(f"batch_is_good should return True or False; got "
                        f"{type(verdict).__name__}.",

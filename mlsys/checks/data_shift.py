@@ -9,8 +9,8 @@ import numpy as np
 
 from scipy import stats
 
-from mlsys.checks import (Fail, require_answer, require_bool, require_key_ideas,
-                          require_number, require_text, task)
+from mlsys.checks import (Fail, require_answer, require_bool, require_function, require_key_ideas,
+                          require_number, require_returned, require_text, task)
 from mlsys.data_shift import (
     compute_ks_statistic,
     expected_measured_accuracy,
@@ -178,22 +178,19 @@ def _ks_hint(function) -> str:
         except Exception:  # a learner's function that fails here is diagnosed elsewhere
             break
     return ("D is the largest vertical gap between the two empirical distribution functions: "
-            "evaluate F_ref and F_prod at every value of both windows and take max |F_ref - F_prod|.")
+            "evaluate F_ref and F_prod at every value of both windows and take "
+            "max |F_ref - F_prod|.")
 
 
 @task("4", "the KS statistic by hand")
 def check_ks(function, ks_alarm):
     """The learner's ``function(reference, production)`` returns the KS statistic D on every case
     and on `ks_windows()`; `ks_alarm` says whether scipy's KS test rejects at KS_ALPHA there."""
-    require_answer(function, "ks_statistic")
-    if not callable(function):
-        raise Fail(f"ks_statistic should be a function; got {type(function).__name__}.")
+    require_function(function, "ks_statistic")
     reference, production = ks_windows()
     for r, p in (*KS_CASES, (reference, production)):
         got = function(np.array(r), np.array(p))
-        if got is None:
-            raise Fail("ks_statistic returned None: its body is not written yet, or it lacks a "
-                       "`return`.", "Write the body and end it with `return`.")
+        require_returned(got, "ks_statistic")
         got = require_number(got, "the D you returned")
         expected = compute_ks_statistic(r, p)
         if not math.isclose(got, expected, abs_tol=1e-9):

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from mlsys.checks import (Fail, require_answer, require_bool, require_key_ideas,
-                          require_number, require_text, task)
+from mlsys.checks import (Fail, require_answer, require_bool, require_function, require_key_ideas,
+                          require_number, require_returned, require_text, task)
 from mlsys.fairness import (
     choose_thresholds,
     compute_chouldechova_fpr,
@@ -51,14 +51,10 @@ def _rates_hint(got, y_true, y_pred) -> str:
 @task("1", "group rates by hand")
 def check_rates_function(function):
     """Try the learner's ``function(y_true, y_pred)`` against the book's confusion-matrix rates."""
-    require_answer(function, "group_rates")
-    if not callable(function):
-        raise Fail(f"group_rates should be a function; got {type(function).__name__}.")
+    require_function(function, "group_rates")
     for y_true, y_pred in RATE_CASES:
         got = function(np.array(y_true), np.array(y_pred))
-        if got is None:
-            raise Fail("group_rates returned None: its body is not written yet, or it lacks a "
-                       "`return`.", "Write the body and end it with `return`.")
+        require_returned(got, "group_rates")
         if not isinstance(got, Mapping):
             raise Fail(f"group_rates should return a dict; got {type(got).__name__}.")
         missing = [name for name in RATE_NAMES if name not in got]

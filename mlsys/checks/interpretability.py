@@ -11,8 +11,8 @@ from sklearn.datasets import make_classification
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.tree import DecisionTreeClassifier
 
-from mlsys.checks import (Fail, require_answer, require_number,
-                          require_key_ideas, require_text, task)
+from mlsys.checks import (Fail, require_answer, require_function, require_key_ideas,
+                          require_number, require_returned, require_text, task)
 from mlsys.interpretability import (FEATURES, compare_glass_and_black_box, compute_accuracy_drop,
                                     make_patient_data, make_shortcut)
 
@@ -50,16 +50,12 @@ def _drop_hint(got, expected, shuffled_accuracy) -> str:
 @task("1", "accuracy drop by hand")
 def check_accuracy_drop(function):
     """Try the learner's ``function(model, X, y, feature, seed)`` against the reference."""
-    require_answer(function, "accuracy_drop")
-    if not callable(function):
-        raise Fail(f"accuracy_drop should be a function; got {type(function).__name__}.")
+    require_function(function, "accuracy_drop")
     model, X, y = drop_task()
     for feature, seed in DROP_CASES:
         X_given = X.copy()
         got = function(model, X_given, y.copy(), feature, seed)
-        if got is None:
-            raise Fail("accuracy_drop returned None: its body is not written yet, or it lacks a "
-                       "`return`.", "Write the body and end it with `return`.")
+        require_returned(got, "accuracy_drop")
         if not X_given.equals(X):
             raise Fail("accuracy_drop changed the X it was given.",
                        "Shuffle a copy (X.copy()), so that the caller's data stay intact.")
@@ -106,16 +102,12 @@ def _bp_curve() -> np.ndarray:
 def check_partial_dependence(function, bp_step_mmhg):
     """The learner's ``function(model, X, feature, value)`` (mean predicted probability with the
     feature set to value) and the BP_GRID value at which the blood-pressure curve rises most."""
-    require_answer(function, "mean_prediction")
-    if not callable(function):
-        raise Fail(f"mean_prediction should be a function; got {type(function).__name__}.")
+    require_function(function, "mean_prediction")
     model, X = pd_task()
     for feature, value in PD_CASES:
         X_given = X.copy()
         got = function(model, X_given, feature, value)
-        if got is None:
-            raise Fail("mean_prediction returned None: its body is not written yet, or it lacks "
-                       "a `return`.", "Write the body and end it with `return`.")
+        require_returned(got, "mean_prediction")
         if not X_given.equals(X):
             raise Fail("mean_prediction changed the X it was given.",
                        "Set the feature on a copy: X.assign(**{feature: value}) or X.copy().")

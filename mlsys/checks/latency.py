@@ -6,8 +6,8 @@ import functools
 
 import numpy as np
 
-from mlsys.checks import (Fail, require_answer, require_bool, require_number,
-                          require_key_ideas, require_text, task)
+from mlsys.checks import (Fail, require_answer, require_bool, require_function, require_key_ideas,
+                          require_number, require_returned, require_text, task)
 from mlsys.latency import (HUYEN_LATENCIES_MS, fanout_slow_probability, percentile,
                            simulate_hedged_requests)
 from mlsys.queueing import simulate_server
@@ -26,15 +26,11 @@ PERCENTILE_CASES = (
 @task("1", "nearest-rank percentile")
 def check_nearest_rank_percentile(function):
     """Try the learner's ``function(values, q)`` on several samples against the nearest rank."""
-    require_answer(function, "nearest_rank_percentile")
-    if not callable(function):
-        raise Fail(f"nearest_rank_percentile should be a function; got {type(function).__name__}.")
+    require_function(function, "nearest_rank_percentile")
     for values, q in PERCENTILE_CASES:
         expected = percentile(values, q)
         got = function(list(values), q)
-        if got is None:
-            raise Fail("nearest_rank_percentile returned None: its body is not written yet, or "
-                       "it lacks a `return`.", "Write the body and end it with `return`.")
+        require_returned(got, "nearest_rank_percentile")
         got = require_number(got, f"the value returned for q = {q}")
         if got != expected:
             sample = f"{list(values)}" if len(values) <= 10 else f"a sample of {len(values)} values"
@@ -192,8 +188,8 @@ def check_hedging(hedge_after_q, hedged_p99_ms):
     best = min(within, key=lambda c: within[c].hedged_p99_ms)
     chosen = runs[q]
     if chosen.extra_load > LOAD_BUDGET:
-        raise Fail(f"Hedging after the p{q:g} sends a copy for {chosen.extra_load:.1%} of requests, "
-                   f"over the budget of {LOAD_BUDGET:.0%}.",
+        raise Fail(f"Hedging after the p{q:g} sends a copy for {chosen.extra_load:.1%} of "
+                   f"requests, over the budget of {LOAD_BUDGET:.0%}.",
                    "The extra load is the share of requests slower than the threshold: keep the "
                    "candidates whose extra_load is within the budget first.")
     if q != best:
@@ -212,8 +208,8 @@ def check_hedging(hedge_after_q, hedged_p99_ms):
                     "Read hedged_p99_ms of the run you chose (seed=0).")
         raise Fail(f"hedged_p99_ms is {answer:g}; the p99 with hedging after the p{q:g} is not "
                    "that.", hint)
-    return (f"Hedging after the p{q:g} ({chosen.hedge_after_ms:.1f} ms) sends {chosen.extra_load:.0%} "
-            f"more requests and cuts the p99 from {chosen.unhedged_p99_ms:.0f} to "
+    return (f"Hedging after the p{q:g} ({chosen.hedge_after_ms:.1f} ms) sends "
+            f"{chosen.extra_load:.0%} more requests and cuts the p99 from {chosen.unhedged_p99_ms:.0f} to "
             f"{chosen.hedged_p99_ms:.0f} ms.")
 
 
