@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from pathlib import Path
 
 import nbformat
@@ -29,6 +31,30 @@ def execute(notebook, *, cwd, timeout_s: float = 300, allow_errors: bool = False
                             allow_errors=allow_errors, record_timing=False,
                             store_widget_state=True)
     client.execute()
+    return number_widget_models(notebook)
+
+
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+_MODEL_ID = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
+
+
+def number_widget_models(notebook) -> nbformat.NotebookNode:
+    """Rename the notebook's widget models in the order they were created, in place; return it.
+
+    A kernel names each widget model with a random id, so every run would rewrite every
+    widget's id in the stored outputs and state, and a re-executed notebook would differ from
+    the last everywhere it has a widget. Numbered names (the same for the same widgets) keep a
+    re-execution's diff to what actually changed.
+    """
+    state = notebook.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    names = {model: uuid.uuid5(uuid.NAMESPACE_URL, f"mlsys-widget-{number}").hex
+             for number, model in enumerate(state)}
+    if not names:
+        return notebook
+    text = _MODEL_ID.sub(lambda match: names.get(match.group(0), match.group(0)),
+                         nbformat.writes(notebook))
+    renamed = nbformat.reads(text, as_version=4)
+    notebook.cells, notebook.metadata = renamed.cells, renamed.metadata
     return notebook
 
 

@@ -1,0 +1,41 @@
+"""Executing a notebook the book's way: widget models get the same names on every run."""
+
+import copy
+import json
+
+import nbformat
+
+from mlsys.notebooks import WIDGET_STATE, execute, number_widget_models
+
+WIDGETS = ("import ipywidgets as widgets\n"
+           "slider = widgets.IntSlider(value=3, description='n')\n"
+           "label = widgets.Label()\n"
+           "link = widgets.jsdlink((slider, 'value'), (label, 'value'))\n"
+           "widgets.VBox([slider, label])")
+
+
+def widget_notebook():
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(WIDGETS), nbformat.v4.new_code_cell("1 + 1")]
+    return notebook
+
+
+def test_two_runs_store_the_same_widget_models_under_the_same_names(tmp_path):
+    source = widget_notebook()
+    first = nbformat.writes(execute(copy.deepcopy(source), cwd=tmp_path))
+    second = nbformat.writes(execute(copy.deepcopy(source), cwd=tmp_path))
+    assert first == second
+    notebook = nbformat.reads(first, as_version=4)
+    state = notebook.metadata["widgets"][WIDGET_STATE]["state"]
+    (view,) = [output["data"]["application/vnd.jupyter.widget-view+json"]
+               for output in notebook.cells[0].outputs if "data" in output]
+    assert view["model_id"] in state  # the output still points at its (renamed) model
+    box = state[view["model_id"]]["state"]
+    assert [child.removeprefix("IPY_MODEL_") in state for child in box["children"]] == [True, True]
+    assert len(state) >= 4  # slider, label, link, box (and their layouts and styles)
+
+
+def test_a_notebook_without_widgets_is_left_as_it_is():
+    notebook = widget_notebook()
+    before = json.dumps(notebook, sort_keys=True)
+    assert json.dumps(number_widget_models(notebook), sort_keys=True) == before
