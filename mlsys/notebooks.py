@@ -31,7 +31,28 @@ def execute(notebook, *, cwd, timeout_s: float = 300, allow_errors: bool = False
                             allow_errors=allow_errors, record_timing=False,
                             store_widget_state=True)
     client.execute()
-    return number_widget_models(notebook)
+    return number_widget_models(merge_streams(notebook))
+
+
+def merge_streams(notebook) -> nbformat.NotebookNode:
+    """Join each cell's consecutive stdout (or stderr) outputs into one, in place; return it.
+
+    How a cell's printing is cut into messages depends on when the kernel flushes, so it
+    differs from run to run; joined, the stored outputs depend only on what was printed (as
+    Jupyter shows them, and as nbval compares them).
+    """
+    for cell in notebook.cells:
+        merged = []
+        for output in cell.get("outputs", []):
+            if (output.get("output_type") == "stream" and merged
+                    and merged[-1].get("output_type") == "stream"
+                    and merged[-1].get("name") == output.get("name")):
+                merged[-1]["text"] += output["text"]
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell.outputs = merged
+    return notebook
 
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"

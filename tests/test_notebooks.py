@@ -5,7 +5,7 @@ import json
 
 import nbformat
 
-from mlsys.notebooks import WIDGET_STATE, execute, number_widget_models
+from mlsys.notebooks import WIDGET_STATE, execute, merge_streams, number_widget_models
 
 WIDGETS = ("import ipywidgets as widgets\n"
            "slider = widgets.IntSlider(value=3, description='n')\n"
@@ -39,3 +39,20 @@ def test_a_notebook_without_widgets_is_left_as_it_is():
     notebook = widget_notebook()
     before = json.dumps(notebook, sort_keys=True)
     assert json.dumps(number_widget_models(notebook), sort_keys=True) == before
+
+
+def test_consecutive_prints_are_stored_as_one_output_per_stream():
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("")]
+    notebook.cells[0].outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="a\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="b\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="warning\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="c\n"),
+        nbformat.v4.new_output("execute_result", data={"text/plain": "1"}, execution_count=1),
+        nbformat.v4.new_output("stream", name="stdout", text="d\n"),
+    ]
+    outputs = merge_streams(notebook).cells[0].outputs
+    assert [(o.get("name"), o.get("text")) for o in outputs] == [
+        ("stdout", "a\nb\n"), ("stderr", "warning\n"), ("stdout", "c\n"), (None, None),
+        ("stdout", "d\n")]
