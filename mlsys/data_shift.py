@@ -821,12 +821,26 @@ def compute_ks_statistic(reference, production) -> float:
     >>> compute_ks_statistic([1, 2, 3, 4], [3, 4, 5, 6])
     0.5
     """
+    reference = _check_window("reference", reference)
+    production = _check_window("production", production)
+    points = np.concatenate([reference, production])
+    return float(np.max(np.abs(compute_ecdf_gaps(reference, production, points))))
+
+
+def compute_ecdf_gaps(reference, production, points) -> np.ndarray:
+    """Return ``F_ref(x) - F_prod(x)`` at each x of `points`, where F(x) is the share of a
+    window's values that are ``<= x`` (its empirical distribution function).
+
+    Examples
+    --------
+    >>> compute_ecdf_gaps([1, 2, 3, 4], [3, 4, 5, 6], [2, 4, 6]).tolist()
+    [0.5, 0.5, 0.0]
+    """
     reference = np.sort(_check_window("reference", reference))
     production = np.sort(_check_window("production", production))
-    points = np.concatenate([reference, production])
-    f_ref = np.searchsorted(reference, points, side="right") / reference.size
-    f_prod = np.searchsorted(production, points, side="right") / production.size
-    return float(np.max(np.abs(f_ref - f_prod)))
+    points = _check_window("points", points)
+    return (np.searchsorted(reference, points, side="right") / reference.size
+            - np.searchsorted(production, points, side="right") / production.size)
 
 
 def psi_from_proportions(expected, actual) -> float:

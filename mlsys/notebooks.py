@@ -42,16 +42,17 @@ def merge_streams(notebook) -> nbformat.NotebookNode:
     Jupyter shows them, and as nbval compares them).
     """
     for cell in notebook.cells:
+        if "outputs" not in cell:
+            continue
         merged = []
-        for output in cell.get("outputs", []):
-            if (output.get("output_type") == "stream" and merged
-                    and merged[-1].get("output_type") == "stream"
-                    and merged[-1].get("name") == output.get("name")):
-                merged[-1]["text"] += output["text"]
+        for output in cell.outputs:
+            previous = merged[-1] if merged else {}
+            if (output.get("output_type") == previous.get("output_type") == "stream"
+                    and output.get("name") == previous.get("name")):
+                previous["text"] += output["text"]
             else:
                 merged.append(output)
-        if "outputs" in cell:
-            cell.outputs = merged
+        cell.outputs = merged
     return notebook
 
 

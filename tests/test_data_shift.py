@@ -263,6 +263,10 @@ def test_detection_rejects_bad_input():
         ds.compute_psi([], [1.0, 2.0])
     with pytest.raises(ValueError, match="production"):
         ds.compute_ks_statistic([1.0], [])
+    with pytest.raises(ValueError, match="points"):
+        ds.compute_ecdf_gaps([1.0], [2.0], [])
+    with pytest.raises(TypeError, match="points"):
+        ds.compute_ecdf_gaps([1.0], [2.0], "x")
     with pytest.raises(ValueError, match="same bins"):
         ds.psi_from_proportions([0.5, 0.5], [0.2, 0.3, 0.5])
     with pytest.raises(ValueError, match="expected"):

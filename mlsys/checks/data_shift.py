@@ -12,6 +12,7 @@ from scipy import stats
 from mlsys.checks import (Fail, require_answer, require_bool, require_function, require_key_ideas,
                           require_number, require_returned, require_text, task)
 from mlsys.data_shift import (
+    compute_ecdf_gaps,
     compute_ks_statistic,
     expected_measured_accuracy,
     make_imbalanced_data,
@@ -155,20 +156,13 @@ def ks_windows():
     return reference, production
 
 
-def _ecdf_gaps(reference, production, points):
-    """F_ref(x) - F_prod(x) at each x of `points` (F(x): the share of values <= x)."""
-    reference, production = np.sort(reference), np.sort(production)
-    return (np.searchsorted(reference, points, side="right") / reference.size
-            - np.searchsorted(production, points, side="right") / production.size)
-
-
 def _ks_hint(function) -> str:
     """Name the usual slip, found by what `function` returns on the cases where slips differ."""
     slips = {
         "Take the absolute gap |F_ref(x) - F_prod(x)|: the production window may lie on either "
-        "side of the reference.": lambda r, p: float(np.max(_ecdf_gaps(r, p, np.r_[r, p]))),
+        "side of the reference.": lambda r, p: float(np.max(compute_ecdf_gaps(r, p, np.r_[r, p]))),
         "Evaluate both distribution functions at the values of *both* windows, not of one.":
-            lambda r, p: float(np.max(np.abs(_ecdf_gaps(r, p, np.asarray(r))))),
+            lambda r, p: float(np.max(np.abs(compute_ecdf_gaps(r, p, np.asarray(r))))),
     }
     for hint, slip in slips.items():
         try:
