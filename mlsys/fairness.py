@@ -69,14 +69,16 @@ def _merit_logit(income, credit_history):
     return 1.0 * income + 0.7 * credit_history + 0.2
 
 
-def make_applicants(n=4_000, seed=0, *, historical_bias=1.5, proxy_strength=1.0,
+def make_applicants(n=4_000, seed=0, *, historical_bias=3.0, proxy_strength=1.0,
                     income_gap=0.0) -> Applicants:
     """Generate applicants and the decisions biased loan officers made about them.
 
     Per applicant: group B with probability 0.4; income ~ Normal(-`income_gap` in group B, else
     0; sd 1) and credit history = 0.6 x income + Normal(0, 0.8), both in standard units; repaid ~
     Bernoulli(sigmoid(m)) with merit log-odds ``m = income + 0.7 x credit_history + 0.2``;
-    approved ~ Bernoulli(sigmoid(2 x (m - historical_bias x [group B]))); postcode =
+    approved ~ Bernoulli(sigmoid(2 x m - historical_bias x [group B])): the officers judged
+    merit more sharply than it predicts repayment (twice its log-odds) and took
+    `historical_bias` off the log-odds of approval in group B; postcode =
     2 x `proxy_strength` x [group B] + Normal(0, 1), a neighbourhood index unrelated to merit.
 
     Parameters
@@ -85,8 +87,8 @@ def make_applicants(n=4_000, seed=0, *, historical_bias=1.5, proxy_strength=1.0,
         Number of applicants, ``>= 10``.
     seed : int, default 0
         Seed of the random generator.
-    historical_bias : float, default 1.5
-        Penalty, in log-odds of approval, that past officers gave group B; ``0 <= bias <= 5``.
+    historical_bias : float, default 3.0
+        Penalty, in log-odds of approval, that past officers gave group B; ``0 <= bias <= 10``.
     proxy_strength : float, default 1.0
         How well the postcode reveals the group: 0 = not at all, 1 = the group means are 2 sd
         apart; ``0 <= strength <= 2``.
@@ -109,7 +111,7 @@ def make_applicants(n=4_000, seed=0, *, historical_bias=1.5, proxy_strength=1.0,
     ['A', 'B']
     """
     n = check_number("n", n, low=10, integer=True, unit="applicants")
-    historical_bias = check_number("historical_bias", historical_bias, low=0, high=5,
+    historical_bias = check_number("historical_bias", historical_bias, low=0, high=10,
                                    unit="log-odds")
     proxy_strength = check_number("proxy_strength", proxy_strength, low=0, high=2)
     income_gap = check_number("income_gap", income_gap, low=0, high=2, unit="sd")
@@ -119,7 +121,7 @@ def make_applicants(n=4_000, seed=0, *, historical_bias=1.5, proxy_strength=1.0,
     credit_history = 0.6 * income + rng.normal(0, 0.8, n)
     merit = _merit_logit(income, credit_history)
     repaid = (rng.random(n) < _sigmoid(merit)).astype(int)
-    approved = (rng.random(n) < _sigmoid(2 * (merit - historical_bias * in_b))).astype(int)
+    approved = (rng.random(n) < _sigmoid(2 * merit - historical_bias * in_b)).astype(int)
     postcode = 2 * proxy_strength * in_b + rng.normal(0, 1, n)
     features = pd.DataFrame({"income": income, "credit_history": credit_history,
                              "postcode": postcode})
@@ -209,6 +211,68 @@ def compute_selection_rates(history, new, feature_sets) -> pd.DataFrame:
     return pd.DataFrame(table, index=list(GROUPS))
 
 
+def format_count(count, noun, plural=None) -> str:
+    """Return `count` and `noun`, the noun in the plural unless the count is 1: "1 point".
+
+    Parameters
+    ----------
+    count : int
+        A whole number (of points, applicants, cases...).
+    noun : str
+        The singular noun.
+    plural : str, optional
+        The plural when it is not `noun` + "s".
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_count(1, "point"), format_count(17, "point"), format_count(0, "applicant")
+    ('1 point', '17 points', '0 applicants')
+    >>> format_count(1_200, "candidate")
+    '1,200 candidates'
+    """
+    count = check_number("count", count, integer=True)
+    if not isinstance(noun, str) or not noun:
+        raise TypeError(f"noun must be a non-empty str; got {noun!r}")
+    if plural is not None and (not isinstance(plural, str) or not plural):
+        raise TypeError(f"plural must be a non-empty str or None; got {plural!r}")
+    word = noun if abs(count) == 1 else (plural or noun + "s")
+    return f"{count:,} {word}"
+
+
+def describe_approval_gap(gap) -> str:
+    """Say in words how much more often group A is approved than group B.
+
+    Parameters
+    ----------
+    gap : float
+        Share approved in A minus share approved in B, ``-1 <= gap <= 1``; rounded to whole
+        percentage points.
+
+    Returns
+    -------
+    str
+        "approves A 17 points more often than B", "approves A 1 point more often than B",
+        "approves A and B equally often" or "approves B 3 points more often than A".
+
+    Examples
+    --------
+    >>> describe_approval_gap(0.208)
+    'approves A 21 points more often than B'
+    >>> describe_approval_gap(0.013), describe_approval_gap(-0.002)
+    ('approves A 1 point more often than B', 'approves A and B equally often')
+    """
+    gap = check_number("gap", gap, low=-1, high=1)
+    points = int(round(100 * gap))
+    if points == 0:
+        return "approves A and B equally often"
+    more, less = ("A", "B") if points > 0 else ("B", "A")
+    return f"approves {more} {format_count(abs(points), 'point')} more often than {less}"
+
+
 @functools.lru_cache(maxsize=64)
 def _encoded_rates(historical_bias, proxy_strength, n, seed) -> pd.DataFrame:
     kwargs = dict(historical_bias=historical_bias, proxy_strength=proxy_strength)
@@ -241,11 +305,11 @@ def plot_encoded_bias(historical_bias, proxy_strength, *, n=4_000, seed=0) -> Fi
 
     Examples
     --------
-    >>> fig = plot_encoded_bias(1.5, 1.0)
+    >>> fig = plot_encoded_bias(3.0, 1.0)
     >>> fig.axes[0].get_title(loc="left").startswith("Without the group")
     True
     """
-    historical_bias = check_number("historical_bias", historical_bias, low=0, high=5)
+    historical_bias = check_number("historical_bias", historical_bias, low=0, high=10)
     proxy_strength = check_number("proxy_strength", proxy_strength, low=0, high=2)
     n = check_number("n", n, low=10, integer=True)
     seed = check_number("seed", seed, low=0, integer=True)
@@ -262,9 +326,8 @@ def plot_encoded_bias(historical_bias, proxy_strength, *, n=4_000, seed=0) -> Fi
                               for c in rates.columns])
     ax.set_ylim(0, 1)
     blind_gap = rates.iloc[0, 1] - rates.iloc[1, 1]
-    title = (f"Without the group, the model still approves A {100 * blind_gap:.0f} points more "
-             f"often than B\n(bias {historical_bias:g} log-odds, proxy strength "
-             f"{proxy_strength:g})")
+    title = (f"Without the group, the model {describe_approval_gap(blind_gap)}\n"
+             f"(bias {historical_bias:g} log-odds, proxy strength {proxy_strength:g})")
     decorate(ax, xlabel="model trained on past decisions, and the truth", ylabel="share approved",
              title=title, legend=True)
     return fig
@@ -484,6 +547,80 @@ def make_scored_applicants(income_gap=0.5, n=4_000, seed=0) -> ScoredApplicants:
     return _scored(income_gap, n, seed)
 
 
+# ---------------------------------------------------------------------------------------------
+# A second domain for the exercises: hiring
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class ScoredCandidates:
+    """Job candidates scored by a screening model trained on how earlier hires performed."""
+
+    group: np.ndarray = field(repr=False)      # "A" or "B"
+    performed: np.ndarray = field(repr=False)  # 1 if the candidate has a good first year
+    score: np.ndarray = field(repr=False)      # predicted probability of a good first year
+
+
+def _make_candidates(n, seed, share_b, experience_gap) -> tuple:
+    rng = np.random.default_rng(seed)
+    in_b = rng.random(n) < share_b
+    work_sample = rng.normal(0, 1, n)
+    experience = rng.normal(-experience_gap * in_b, 1.0)
+    # The rule linking skill to performance is the same in both groups.
+    performed = (rng.random(n) < _sigmoid(0.8 * work_sample + 1.0 * experience - 0.4))
+    return (np.column_stack([work_sample, experience]), np.where(in_b, "B", "A"),
+            performed.astype(int))
+
+
+@functools.lru_cache(maxsize=8)
+def _scored_candidates(n, seed, share_b, experience_gap) -> ScoredCandidates:
+    X_train, _, y_train = _make_candidates(n, seed, share_b, experience_gap)
+    X_new, group, performed = _make_candidates(n, seed + 1, share_b, experience_gap)
+    score = LogisticRegression().fit(X_train, y_train).predict_proba(X_new)[:, 1]
+    for array in (group, performed, score):
+        array.setflags(write=False)  # cached: shared by every caller
+    return ScoredCandidates(group, performed, score)
+
+
+def make_scored_candidates(n=3_000, seed=7, *, share_b=0.3,
+                           experience_gap=1.0) -> ScoredCandidates:
+    """Score job candidates with a screening model trained on earlier hires' first year.
+
+    Per candidate: group B with probability `share_b`; a work-sample test score ~ Normal(0, 1)
+    and relevant experience ~ Normal(-`experience_gap` in group B, else 0; sd 1), both in
+    standard units (fewer past openings left group B with less experience); a good first year ~
+    Bernoulli(sigmoid(0.8 x work sample + experience - 0.4)), by the same rule in both groups.
+    A logistic regression on the two features, trained on `n` earlier hires, scores `n` new
+    candidates: calibrated in both groups, whose base rates differ.
+
+    Parameters
+    ----------
+    n : int, default 3_000
+        Candidates in the training set and, separately, in the scored set, ``>= 10``.
+    seed : int, default 7
+        Training uses `seed`, the scored candidates ``seed + 1``.
+    share_b : float, default 0.3
+        Share of candidates in group B, ``0.05 <= share_b <= 0.95``.
+    experience_gap : float, default 1.0
+        How much less experience group B has on average, in sd, ``0 <= gap <= 2``.
+
+    Returns
+    -------
+    ScoredCandidates
+        Read-only arrays ``group``, ``performed`` and ``score``.
+
+    Examples
+    --------
+    >>> candidates = make_scored_candidates(n=1_000)
+    >>> candidates.score.shape, sorted(set(candidates.group.tolist()))
+    ((1000,), ['A', 'B'])
+    """
+    n = check_number("n", n, low=10, integer=True, unit="candidates")
+    seed = check_number("seed", seed, low=0, integer=True)
+    share_b = check_number("share_b", share_b, low=0.05, high=0.95)
+    experience_gap = check_number("experience_gap", experience_gap, low=0, high=2, unit="sd")
+    return _scored_candidates(n, seed, share_b, experience_gap)
+
+
 def _check_thresholds(thresholds) -> dict:
     if not isinstance(thresholds, Mapping) or not thresholds:
         raise TypeError(f"thresholds must be a dict of group -> threshold in [0, 1]; got "
@@ -521,7 +658,8 @@ def apply_group_thresholds(y_score, group, thresholds) -> np.ndarray:
     thresholds = _check_thresholds(thresholds)
     missing = sorted(set(np.unique(group).tolist()) - set(thresholds))
     if missing:
-        raise ValueError(f"thresholds has no entry for group(s) {missing}")
+        raise ValueError(f"thresholds has no entry for {format_count(len(missing), 'group')} "
+                         f"{missing}")
     cutoffs = np.array([thresholds[g] for g in group.tolist()])
     return (y_score >= cutoffs).astype(int)
 

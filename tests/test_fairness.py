@@ -13,6 +13,7 @@ from fairlearn.metrics import (  # noqa: E402
     selection_rate,
     true_positive_rate,
 )
+from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import accuracy_score, precision_score  # noqa: E402
 
 from mlsys.fairness import (  # noqa: E402
@@ -22,9 +23,12 @@ from mlsys.fairness import (  # noqa: E402
     compute_chouldechova_fpr,
     compute_group_rates,
     compute_selection_rates,
+    describe_approval_gap,
+    format_count,
     make_applicants,
     make_design_matrix,
     make_scored_applicants,
+    make_scored_candidates,
     plot_encoded_bias,
     plot_group_thresholds,
     plot_no_free_lunch,
@@ -65,10 +69,22 @@ def test_without_bias_or_gap_groups_are_treated_alike():
 
 
 def test_bias_lowers_past_approvals_of_b_but_not_their_repayment():
-    applicants = make_applicants(20_000, seed=0, historical_bias=1.5)
+    applicants = make_applicants(20_000, seed=0, historical_bias=3.0)
     in_b = applicants.group == "B"
     assert applicants.approved[~in_b].mean() - applicants.approved[in_b].mean() > 0.2
     assert abs(applicants.repaid[~in_b].mean() - applicants.repaid[in_b].mean()) < 0.03
+
+
+def test_historical_bias_is_the_penalty_on_the_log_odds_of_approval():
+    # The officers' log-odds of approval are 2 x merit - historical_bias x [group B]; a
+    # logistic regression on merit and group recovers both coefficients.
+    applicants = make_applicants(200_000, seed=0, historical_bias=3.0)
+    features = applicants.features
+    merit = features.income + 0.7 * features.credit_history + 0.2
+    is_b = (applicants.group == "B").astype(float)
+    fit = LogisticRegression(C=1e6).fit(np.column_stack([merit, is_b]), applicants.approved)
+    assert fit.coef_[0] == pytest.approx([2.0, -3.0], abs=0.06)
+    assert fit.intercept_[0] == pytest.approx(0.0, abs=0.05)
 
 
 def test_proxy_strength_controls_how_well_postcode_reveals_the_group():
@@ -82,7 +98,7 @@ def test_proxy_strength_controls_how_well_postcode_reveals_the_group():
 
 @pytest.mark.parametrize("kwargs, match", [
     (dict(n=5), "n must"), (dict(n=100.5), "n must"), (dict(seed=-1), "seed must"),
-    (dict(historical_bias=-1), "historical_bias"), (dict(historical_bias=9), "historical_bias"),
+    (dict(historical_bias=-1), "historical_bias"), (dict(historical_bias=11), "historical_bias"),
     (dict(proxy_strength=3), "proxy_strength"), (dict(income_gap=float("nan")), "income_gap"),
 ])
 def test_make_applicants_rejects_bad_arguments(kwargs, match):
@@ -266,7 +282,7 @@ def test_choose_thresholds_rejects_bad_input(scored, kwargs, error, match):
 
 # --- Figures ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("plot, args", [(plot_encoded_bias, (1.5, 1.0)),
+@pytest.mark.parametrize("plot, args", [(plot_encoded_bias, (3.0, 1.0)),
                                         (plot_group_thresholds, (0.5, 0.4)),
                                         (plot_no_free_lunch, (0.5, 0.5))])
 def test_plots_return_a_titled_figure_of_the_books_size(plot, args):
@@ -279,6 +295,89 @@ def test_plot_titles_state_the_point():
     assert "criteria met" in plot_group_thresholds(0.55, 0.4).axes[0].get_title(loc="left")
     assert "equal opportunity" in plot_group_thresholds(0.55, 0.4).axes[0].get_title(loc="left")
     assert "yet false positive rates" in plot_no_free_lunch(1.0).get_suptitle()
+
+
+@pytest.mark.parametrize("count, noun, plural, expected", [
+    (1, "point", None, "1 point"), (0, "point", None, "0 points"), (2, "point", None, "2 points"),
+    (-1, "point", None, "-1 point"), (4_000, "applicant", None, "4,000 applicants"),
+    (3, "person", "people", "3 people"), (1, "person", "people", "1 person"),
+])
+def test_format_count_pluralises_every_count_but_one(count, noun, plural, expected):
+    assert format_count(count, noun, plural) == expected
+
+
+@pytest.mark.parametrize("args, error, match", [
+    ((1.5, "point"), TypeError, "count"), ((1, ""), TypeError, "noun"),
+    ((2, "person", ""), TypeError, "plural"), ((None, "point"), TypeError, "count"),
+])
+def test_format_count_rejects_bad_input(args, error, match):
+    with pytest.raises(error, match=match):
+        format_count(*args)
+
+
+@pytest.mark.parametrize("gap, expected", [
+    (0.208, "approves A 21 points more often than B"),
+    (0.013, "approves A 1 point more often than B"),
+    (0.004, "approves A and B equally often"), (-0.004, "approves A and B equally often"),
+    (-0.011, "approves B 1 point more often than A"),
+    (-0.25, "approves B 25 points more often than A"),
+])
+def test_describe_approval_gap_in_words(gap, expected):
+    assert describe_approval_gap(gap) == expected
+
+
+@pytest.mark.parametrize("gap, error", [(1.5, ValueError), (float("nan"), ValueError),
+                                        ("0.2", TypeError)])
+def test_describe_approval_gap_rejects_bad_input(gap, error):
+    with pytest.raises(error, match="gap"):
+        describe_approval_gap(gap)
+
+
+def test_every_encoded_bias_title_of_the_explorer_is_grammatical():
+    # The chapter's explorer grid; at bias 3 with no proxy the gap is 1 point, not "1 points".
+    titles = [plot_encoded_bias(bias, strength).axes[0].get_title(loc="left")
+              for bias in (0.0, 1.5, 3.0, 4.5, 6.0) for strength in (0.0, 0.5, 1.0)]
+    assert not any(" 1 points" in title or " -" in title for title in titles)
+    assert any(" 1 point more often" in title for title in titles)
+
+
+# --- The hiring data of the exercises --------------------------------------------------------
+
+def test_scored_candidates_are_seeded_cached_and_read_only():
+    first = make_scored_candidates(n=1_000, seed=3)
+    assert first is make_scored_candidates(n=1_000, seed=3)
+    assert not np.array_equal(first.score, make_scored_candidates(n=1_000, seed=4).score)
+    with pytest.raises(ValueError):
+        first.score[0] = 0
+    assert set(first.performed.tolist()) == {0, 1} and set(first.group.tolist()) == {"A", "B"}
+
+
+def test_share_b_sets_the_size_of_group_b():
+    for share in (0.1, 0.3, 0.6):
+        candidates = make_scored_candidates(n=20_000, seed=0, share_b=share)
+        assert np.mean(candidates.group == "B") == pytest.approx(share, abs=0.01)
+
+
+def test_candidate_scores_are_calibrated_in_both_groups_whose_base_rates_differ():
+    candidates = make_scored_candidates(n=20_000, seed=0)
+    table = compute_calibration(candidates.performed, candidates.score, candidates.group)
+    big = table[table.n >= 200]
+    assert set(big.group) == {"A", "B"}
+    assert np.abs(big.mean_score - big.observed_rate).max() < 0.04
+    base = {g: candidates.performed[candidates.group == g].mean() for g in ("A", "B")}
+    assert base["A"] - base["B"] > 0.1
+    same = make_scored_candidates(n=20_000, seed=0, experience_gap=0.0)
+    assert abs(np.diff([same.performed[same.group == g].mean() for g in ("A", "B")])[0]) < 0.03
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(n=5), "n must"), (dict(seed=-2), "seed must"), (dict(share_b=0.0), "share_b"),
+    (dict(share_b=1.2), "share_b"), (dict(experience_gap=-1), "experience_gap"),
+    (dict(experience_gap="1"), "experience_gap"),
+])
+def test_make_scored_candidates_rejects_bad_arguments(kwargs, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        make_scored_candidates(**kwargs)
 
 
 @pytest.mark.parametrize("plot, args, match", [
