@@ -10,7 +10,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
 from mlsys.checks import fairness as checks
-from mlsys.fairness import compute_calibration, compute_chouldechova_fpr, compute_group_rates
+from mlsys.fairness import (
+    choose_thresholds,
+    compute_calibration,
+    compute_chouldechova_fpr,
+    compute_group_rates,
+    make_scored_applicants,
+)
 
 WRONG_TYPES = [None, "text", [1, 2], float("nan"), math.inf, {"a": 1}]
 
@@ -37,7 +43,15 @@ def test_task1_passes_a_correct_function_and_explains_classic_mistakes(capsys):
         lambda t, p: rates_by_hand(t, p) | {"tpr": rates_by_hand(t, p)["ppv"]})
     assert "precision" in verdict(capsys)
     assert not checks.check_rates_function(lambda t, p: {"tpr": 0.5})
-    assert "lacks" in verdict(capsys)
+    assert "lacks the keys 'selection_rate', 'fpr', 'ppv'" in verdict(capsys)
+    assert not checks.check_rates_function(
+        lambda t, p: {k: v for k, v in rates_by_hand(t, p).items() if k != "ppv"})
+    assert "lacks the key 'ppv'." in verdict(capsys)
+
+
+def test_task1_pass_message_counts_its_cases_in_words(capsys):
+    assert checks.check_rates_function(rates_by_hand)
+    assert f"right on {len(checks.RATE_CASES)} test cases." in verdict(capsys)
 
 
 @pytest.mark.parametrize("answer", WRONG_TYPES + [lambda t, p: None, lambda t, p: 1 / 0,
@@ -83,7 +97,7 @@ def test_task3_band_agrees_with_fairlearn_and_the_books_calibration_table():
     shares, means = band_by_hand()
     assert frame.by_group.to_dict() == pytest.approx(shares, abs=1e-12)
     table = compute_calibration(repaid, score, group, n_bins=5)
-    band = table[table.bin == 3].set_index("group")  # bins of width 0.2: bin 3 is [0.6, 0.8)
+    band = table[table.bin == 1].set_index("group")  # bins of width 0.2: bin 1 is [0.2, 0.4)
     assert band.observed_rate.to_dict() == pytest.approx(shares, abs=1e-12)
     assert band.mean_score.to_dict() == pytest.approx(means, abs=1e-12)
 
@@ -117,7 +131,7 @@ def test_task4_answer_is_fair_and_beats_the_single_threshold_mistake(capsys):
     assert best.threshold_a != best.threshold_b  # the task is not solved by one threshold
     assert not checks.check_thresholds((0.5, 0.5))
     assert "constraint comes first" in verdict(capsys)
-    assert not checks.check_thresholds((0.7, 0.575))  # fair enough, but less accurate
+    assert not checks.check_thresholds((0.65, 0.45))  # fair enough, but less accurate
     assert "choose the most accurate" in verdict(capsys)
     assert not checks.check_thresholds((0.51, 0.4))
     assert "grid" in verdict(capsys)
@@ -126,11 +140,30 @@ def test_task4_answer_is_fair_and_beats_the_single_threshold_mistake(capsys):
 
 
 def test_task4_fair_but_worse_pair_really_meets_the_constraint():
-    scored, best = checks._threshold_choice()
-    pred = (scored.score >= np.where(scored.group == "A", 0.7, 0.575)).astype(int)
-    rates = compute_group_rates(scored.repaid, pred, scored.group)
+    candidates, best = checks._threshold_choice()
+    pred = (candidates.score >= np.where(candidates.group == "A", 0.65, 0.45)).astype(int)
+    rates = compute_group_rates(candidates.performed, pred, candidates.group)
     assert abs(rates.tpr["A"] - rates.tpr["B"]) <= checks.TPR_TOLERANCE
-    assert np.mean(pred == scored.repaid) < best.accuracy
+    assert np.mean(pred == candidates.performed) < best.accuracy
+
+
+def test_tasks_2_to_4_do_not_reuse_the_chapters_data_or_answers():
+    # The chapter prints its TPR gap (0.5 threshold), its calibration bins and its equal
+    # opportunity thresholds on the lending data: the tasks must ask about other numbers.
+    chapter = make_scored_applicants(0.5, n=4_000, seed=0)
+    y_true, y_pred, _ = checks.tpr_gap_data()
+    assert len(y_true) != len(chapter.repaid)
+    chapter_rates = compute_group_rates(chapter.repaid, (chapter.score >= 0.5).astype(int),
+                                        chapter.group)
+    task_rates = compute_group_rates(*checks.tpr_gap_data())
+    assert abs(np.ptp(task_rates.tpr) - np.ptp(chapter_rates.tpr)) > 0.01
+    chapter_grid = np.round(np.arange(0.30, 0.701, 0.025), 3)
+    chapter_choice = choose_thresholds(chapter.repaid, chapter.score, chapter.group,
+                                       chapter_grid)
+    _, best = checks._threshold_choice()
+    assert (best.threshold_a, best.threshold_b) != (chapter_choice.threshold_a,
+                                                    chapter_choice.threshold_b)
+    assert tuple(chapter_grid.tolist()) != checks.THRESHOLD_GRID
 
 
 def test_task5_permutation_importance_finds_the_leak_and_the_trap_does_not(capsys):

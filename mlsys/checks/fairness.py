@@ -14,8 +14,9 @@ from mlsys.fairness import (
     choose_thresholds,
     compute_chouldechova_fpr,
     compute_group_rates,
+    format_count,
     make_applicants,
-    make_scored_applicants,
+    make_scored_candidates,
 )
 
 RATE_NAMES = ("selection_rate", "tpr", "fpr", "ppv")
@@ -59,7 +60,8 @@ def check_rates_function(function):
             raise Fail(f"group_rates should return a dict; got {type(got).__name__}.")
         missing = [name for name in RATE_NAMES if name not in got]
         if missing:
-            raise Fail(f"The dict lacks the key(s) {missing}.",
+            keys = "the key" if len(missing) == 1 else "the keys"
+            raise Fail(f"The dict lacks {keys} {', '.join(map(repr, missing))}.",
                        f"Return a dict with the keys {list(RATE_NAMES)}.")
         got = {name: require_number(got[name], f"the {name} you returned") for name in RATE_NAMES}
         expected = _hand_rates(y_true, y_pred)
@@ -67,16 +69,24 @@ def check_rates_function(function):
                                                                  abs_tol=1e-9)]
         if wrong:
             case = f"y_true={list(y_true)}, y_pred={list(y_pred)}" if len(y_true) <= 10 \
-                else f"a case of {len(y_true)} applicants"
+                else f"a case of {format_count(len(y_true), 'applicant')}"
             details = ", ".join(f"{n} {got[n]:.3f} (expected {expected[n]:.3f})" for n in wrong)
             raise Fail(f"For {case}: {details}.", _rates_hint(got, y_true, y_pred))
-    return f"All four rates are right on {len(RATE_CASES)} test cases."
+    return f"All four rates are right on {format_count(len(RATE_CASES), 'test case')}."
+
+
+#: The hiring data of tasks 2-4 (`make_scored_candidates`), a domain the chapter does not use,
+#: and the score from which task 2's company shortlists a candidate.
+HIRING = dict(n=3_000, seed=7, share_b=0.3, experience_gap=1.0)
+SHORTLIST_THRESHOLD = 0.6
 
 
 def tpr_gap_data() -> tuple:
-    """Task 2's decisions: (y_true, y_pred, group) for 4,000 scored applicants at threshold 0.5."""
-    scored = make_scored_applicants(0.5, n=4_000, seed=0)
-    return scored.repaid, (scored.score >= 0.5).astype(int), scored.group
+    """Task 2's decisions: (y_true, y_pred, group) for 3,000 job candidates, shortlisted when
+    their score is at least SHORTLIST_THRESHOLD (y_true = 1: a good first year)."""
+    candidates = make_scored_candidates(**HIRING)
+    shortlisted = (candidates.score >= SHORTLIST_THRESHOLD).astype(int)
+    return np.array(candidates.performed), shortlisted, np.array(candidates.group)
 
 
 @task("2", "equal opportunity difference with fairlearn")
@@ -107,25 +117,26 @@ def check_tpr_gap(tpr_gap):
     raise Fail(f"tpr_gap is {answer:g}; that is not the gap between the groups' TPRs.", hint)
 
 
-#: Task 3's band of scores, and how far the share who repaid may be from the mean score in it.
-CALIBRATION_BAND = (0.6, 0.8)
+#: Task 3's band of scores, and how far the share who did well may be from the mean score in it.
+CALIBRATION_BAND = (0.2, 0.4)
 CALIBRATION_TOLERANCE = 0.05
 
 
 def calibration_data() -> tuple:
-    """Task 3's applicants: (score, repaid, group) for 4,000 applicants, as in the chapter."""
-    scored = make_scored_applicants(0.5, n=4_000, seed=0)
-    return scored.score, scored.repaid, scored.group
+    """Task 3's candidates: (score, performed, group) for task 2's 3,000 job candidates."""
+    candidates = make_scored_candidates(**HIRING)
+    return (np.array(candidates.score), np.array(candidates.performed),
+            np.array(candidates.group))
 
 
 def _band_shares() -> tuple:
-    """Per group: share who repaid and mean score in CALIBRATION_BAND; base rate overall."""
-    score, repaid, group = calibration_data()
+    """Per group: share who did well and mean score in CALIBRATION_BAND; base rate overall."""
+    score, performed, group = calibration_data()
     low, high = CALIBRATION_BAND
     in_band = (score >= low) & (score < high)
-    shares = {g: float(repaid[in_band & (group == g)].mean()) for g in ("A", "B")}
+    shares = {g: float(performed[in_band & (group == g)].mean()) for g in ("A", "B")}
     means = {g: float(score[in_band & (group == g)].mean()) for g in ("A", "B")}
-    bases = {g: float(repaid[group == g].mean()) for g in ("A", "B")}
+    bases = {g: float(performed[group == g].mean()) for g in ("A", "B")}
     return shares, means, bases
 
 
@@ -134,39 +145,40 @@ def _same(answer: dict, expected: dict) -> bool:
 
 
 @task("3", "calibration per group")
-def check_calibration(repaid_share, calibrated_in_both):
-    """Per group, the share who repaid among applicants scored in CALIBRATION_BAND, and whether
+def check_calibration(good_year_share, calibrated_in_both):
+    """Per group, the share who did well among candidates scored in CALIBRATION_BAND, and whether
     that share is within CALIBRATION_TOLERANCE of the band's mean score in both groups."""
-    require_answer(repaid_share, "repaid_share")
-    if not isinstance(repaid_share, Mapping) or sorted(repaid_share) != ["A", "B"]:
-        raise Fail("repaid_share should be a dict with the keys 'A' and 'B'; got "
-                   f"{repaid_share!r}.")
-    answer = {g: require_number(repaid_share[g], f"repaid_share[{g!r}]") for g in ("A", "B")}
+    require_answer(good_year_share, "good_year_share")
+    if not isinstance(good_year_share, Mapping) or sorted(good_year_share) != ["A", "B"]:
+        raise Fail("good_year_share should be a dict with the keys 'A' and 'B'; got "
+                   f"{good_year_share!r}.")
+    answer = {g: require_number(good_year_share[g], f"good_year_share[{g!r}]")
+              for g in ("A", "B")}
     shares, means, bases = _band_shares()
     low, high = CALIBRATION_BAND
     if not _same(answer, shares):
         if _same(answer, bases):
-            hint = (f"Those are the groups' base rates: keep only the applicants scored "
+            hint = (f"Those are the groups' base rates: keep only the candidates scored "
                     f"{low} <= score < {high}.")
         elif _same(answer, means):
             hint = ("Those are the mean scores in the band, what the model predicts; the task "
-                    "asks what happened: the mean of `repaid` there.")
+                    "asks what happened: the mean of `performed` there.")
         elif _same({"A": answer["B"], "B": answer["A"]}, shares):
             hint = "The values are swapped between A and B."
         else:
             hint = (f"For each group g: mask = (group == g) & (score >= {low}) & "
-                    f"(score < {high}); then repaid[mask].mean().")
-        raise Fail(f"repaid_share is {answer['A']:.3f} (A) and {answer['B']:.3f} (B); those are "
-                   "not the shares who repaid in the band.", hint)
+                    f"(score < {high}); then performed[mask].mean().")
+        raise Fail(f"good_year_share is {answer['A']:.3f} (A) and {answer['B']:.3f} (B); those "
+                   "are not the shares who did well in the band.", hint)
     verdict = require_bool(calibrated_in_both, "calibrated_in_both")
     gaps = {g: abs(shares[g] - means[g]) for g in ("A", "B")}
     expected = all(gap <= CALIBRATION_TOLERANCE for gap in gaps.values())
     if verdict != expected:
-        raise Fail(f"calibrated_in_both is {verdict}, but the gaps between the share who repaid "
+        raise Fail(f"calibrated_in_both is {verdict}, but the gaps between the share who did well "
                    f"and the mean score are {gaps['A']:.3f} (A) and {gaps['B']:.3f} (B).",
                    f"Calibrated here means a gap of at most {CALIBRATION_TOLERANCE} in both "
                    "groups.")
-    return (f"Scored {low} to {high}: {shares['A']:.1%} of A repaid (mean score "
+    return (f"Scored {low} to {high}: {shares['A']:.1%} of A had a good first year (mean score "
             f"{means['A']:.1%}), {shares['B']:.1%} of B ({means['B']:.1%}). "
             + ("Calibrated in both groups, " if expected else "Not calibrated in both groups, ")
             + f"while the base rates differ ({bases['A']:.0%} vs {bases['B']:.0%}): Task 6 "
@@ -174,14 +186,16 @@ def check_calibration(repaid_share, calibrated_in_both):
 
 
 #: Task 4's candidate thresholds (the same list for each group) and its tolerance.
-THRESHOLD_GRID = tuple(np.round(np.arange(0.30, 0.701, 0.025), 3).tolist())
+THRESHOLD_GRID = tuple(np.round(np.arange(0.20, 0.801, 0.05), 2).tolist())
 TPR_TOLERANCE = 0.02
 
 
 def _threshold_choice():
-    scored = make_scored_applicants(0.5, n=4_000, seed=0)
-    return scored, choose_thresholds(scored.repaid, scored.score, scored.group, THRESHOLD_GRID,
-                                     criterion="tpr", tolerance=TPR_TOLERANCE)
+    """Task 4's job candidates and the best pair of thresholds for them."""
+    candidates = make_scored_candidates(**HIRING)
+    return candidates, choose_thresholds(candidates.performed, candidates.score,
+                                         candidates.group, THRESHOLD_GRID, criterion="tpr",
+                                         tolerance=TPR_TOLERANCE)
 
 
 @task("4", "thresholds for equal opportunity")
@@ -194,7 +208,7 @@ def check_thresholds(best_thresholds):
                    f"{best_thresholds!r}.")
     threshold_a = require_number(best_thresholds[0], "threshold_a")
     threshold_b = require_number(best_thresholds[1], "threshold_b")
-    scored, best = _threshold_choice()
+    candidates, best = _threshold_choice()
     if math.isclose(threshold_a, best.threshold_a) and math.isclose(threshold_b, best.threshold_b):
         return (f"A at {best.threshold_a:g}, B at {best.threshold_b:g}: TPR gap {best.gap:.3f}, "
                 f"accuracy {best.accuracy:.2%}.")
@@ -203,10 +217,11 @@ def check_thresholds(best_thresholds):
     if not in_grid:
         raise Fail(f"({threshold_a:g}, {threshold_b:g}) is not a pair from the candidate grid.",
                    "Take both thresholds from checks.THRESHOLD_GRID.")
-    y_pred = (scored.score >= np.where(scored.group == "A", threshold_a, threshold_b)).astype(int)
-    rates = compute_group_rates(scored.repaid, y_pred, scored.group)
+    cutoffs = np.where(candidates.group == "A", threshold_a, threshold_b)
+    y_pred = (candidates.score >= cutoffs).astype(int)
+    rates = compute_group_rates(candidates.performed, y_pred, candidates.group)
     gap = abs(rates.loc["A", "tpr"] - rates.loc["B", "tpr"])
-    accuracy = float(np.mean(y_pred == scored.repaid))
+    accuracy = float(np.mean(y_pred == candidates.performed))
     if gap > TPR_TOLERANCE:
         hint = ("One threshold for both groups maximises accuracy but leaves the TPRs apart: "
                 "the constraint comes first." if threshold_a == threshold_b else
@@ -217,17 +232,17 @@ def check_thresholds(best_thresholds):
                "Among the pairs that meet the constraint, choose the most accurate.")
 
 
-#: Task 4's anonymous columns; `leak_data` says which real feature each one is.
+#: Task 5's anonymous columns; `leak_data` says which real feature each one is.
 _LEAK_COLUMNS = {"x1": "credit_history", "x2": "loan_amount", "x3": "postcode", "x4": "income",
                  "x5": "age"}
 
 
 def leak_data() -> tuple:
-    """Task 4's data: (X with anonymous columns x1..x5, group, approved) for 3,000 applicants.
+    """Task 5's data: (X with anonymous columns x1..x5, group, approved) for 3,000 applicants.
 
     Two columns (loan amount, age) are noise unrelated to group and merit; one is the postcode.
     """
-    applicants = make_applicants(3_000, seed=11, historical_bias=1.5, proxy_strength=1.0)
+    applicants = make_applicants(3_000, seed=11, historical_bias=3.0, proxy_strength=1.0)
     rng = np.random.default_rng(12)
     real = applicants.features.assign(loan_amount=rng.normal(0, 1, 3_000),
                                       age=rng.normal(0, 1, 3_000))
