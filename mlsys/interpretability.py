@@ -7,8 +7,9 @@ exercise (with diminishing returns) and rises gently with cholesterol. The last 
 postcode has no effect at all.
 
 A shortcut column, ``referred_to_specialist``, can leak the label: in a training set assembled
-from a specialist clinic's records, patients found ill were referred *because* of the diagnosis.
-At prediction time nobody has been referred yet, so in production the column carries no signal.
+from a specialist clinic's records, patients found ill were referred *because* of the diagnosis,
+and healthy patients were not. At prediction time nobody has been referred yet, so in production
+the column is 0 for every patient.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from matplotlib.ticker import FuncFormatter
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.inspection import permutation_importance
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import recall_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
@@ -35,7 +37,7 @@ from mlsys.style import FIGSIZE, PALETTE, decorate
 #: The genuine features, in column order, with their units in the name.
 FEATURES = ("age_years", "systolic_bp_mmhg", "bmi_kg_m2", "smoker", "exercise_h_per_week",
             "cholesterol_mmol_l", "postcode_digit")
-#: The column that leaks the label in training data and is noise in production.
+#: The column that leaks the label in training data and is 0 for everyone in production.
 SHORTCUT = "referred_to_specialist"
 
 _RISK_SCALE = 2.2  # sharpens the risk so that a good model reaches about 87% accuracy
@@ -47,6 +49,36 @@ def _rng(seed) -> np.random.Generator:
 
 def _check_leak(leak) -> float:
     return check_number("leak", leak, low=0, high=1, unit="probability")
+
+
+def format_count(count, noun, plural=None) -> str:
+    """Return `count` and `noun` as a reader says them: "1 tree", "3,100 leaves".
+
+    Parameters
+    ----------
+    count : int
+        How many, ``>= 0``; printed with thousands separators.
+    noun : str
+        The singular noun.
+    plural : str, optional
+        The plural when it is not `noun` + "s" ("leaves" for "leaf").
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_count(1, "tree"), format_count(3_100, "leaf", "leaves"), format_count(0, "rule")
+    ('1 tree', '3,100 leaves', '0 rules')
+    """
+    count = check_number("count", count, low=0, integer=True)
+    if not isinstance(noun, str) or not noun:
+        raise TypeError(f"noun must be a non-empty str; got {noun!r}")
+    if plural is not None and (not isinstance(plural, str) or not plural):
+        raise TypeError(f"plural must be a non-empty str or None; got {plural!r}")
+    word = noun if count == 1 else (plural or noun + "s")
+    return f"{count:,} {word}"
 
 
 def _check_columns(X) -> pd.DataFrame:
@@ -88,17 +120,19 @@ def compute_true_risk(X) -> np.ndarray:
 
 
 def make_shortcut(y, *, leak, seed=0) -> np.ndarray:
-    """Return a 0/1 column that copies the label `y` with probability `leak`, else is noise.
+    """Return a 0/1 referral column: 1 for a share `leak` of the positives, 0 for everyone else.
 
-    Where it does not copy, the column is drawn independently of everything, with the same
-    share of ones as `y`. With ``leak=0`` it carries no information about the label.
+    It is recorded the way a specialist clinic's records are: a patient found to have the
+    condition was referred with probability `leak`, a patient without it never was. So a 1
+    always means the label is 1, and a 0 makes a 0 more likely. With ``leak=0`` the column is
+    0 for everyone, as it is in production, where nobody has been referred yet.
 
     Parameters
     ----------
     y : sequence of 0/1
         The labels.
     leak : float
-        Probability that a row's shortcut equals its label, ``0 <= leak <= 1``.
+        Probability that a positive row is marked 1, ``0 <= leak <= 1``.
     seed : int, default 0
         Seed of the generator.
 
@@ -112,15 +146,15 @@ def make_shortcut(y, *, leak, seed=0) -> np.ndarray:
     >>> y = [0, 1] * 5
     >>> make_shortcut(y, leak=1.0).tolist() == [float(v) for v in y]
     True
+    >>> make_shortcut(y, leak=0.0).tolist() == [0.0] * 10
+    True
     """
     y = check_samples("y", y)
     if not np.isin(y, (0, 1)).all():
         raise ValueError("y must hold only 0 and 1 labels")
     leak = _check_leak(leak)
-    rng = _rng(seed)
-    copied = rng.random(len(y)) < leak
-    noise = rng.random(len(y)) < y.mean()
-    return np.where(copied, y, noise).astype(float)
+    referred = (y == 1) & (_rng(seed).random(len(y)) < leak)
+    return referred.astype(float)
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,19 +164,20 @@ class PatientData:
     X: pd.DataFrame = field(repr=False)     # FEATURES then SHORTCUT, all float
     y: np.ndarray = field(repr=False)       # 1 = has the condition
     risk: np.ndarray = field(repr=False)    # true probability of the condition
-    leak: float = 0.0                       # how often SHORTCUT copies the label
+    leak: float = 0.0                       # share of positives that SHORTCUT marks 1
 
 
 def make_patient_data(n_samples=4_000, *, leak=0.0, seed=0) -> PatientData:
-    """Generate patients with a known risk, and a shortcut column that leaks `leak` of labels.
+    """Generate patients with a known risk, and a shortcut column that marks `leak` of positives.
 
     Parameters
     ----------
     n_samples : int, default 4000
         Number of patients, ``>= 1``.
     leak : float, default 0.0
-        Probability that ``referred_to_specialist`` equals the label, ``0 <= leak <= 1``:
-        high in a training set built from a clinic's records, 0 in production.
+        Probability that a patient with the condition has ``referred_to_specialist`` 1 (patients
+        without it have 0), ``0 <= leak <= 1``: high in a training set built from a clinic's
+        records, 0 in production, where the column is 0 for everyone.
     seed : int, default 0
         Seed of the generator.
 
@@ -325,6 +360,8 @@ def plot_readability(max_depth, *, seed=0) -> Figure:
     >>> print(fig.axes[0].get_title(loc="left"))
     Depth 3: 8 rules to read, 80.8% accurate;
     the boosted model: 86.0% from 3,100 leaves
+    >>> [text.get_text() for text in fig.axes[0].get_legend().get_texts()][3]
+    'boosted model (100 trees)'
     """
     max_depth = check_number("max_depth", max_depth, low=1, high=10, integer=True)
     result = compare_glass_and_black_box(seed=seed)
@@ -337,15 +374,17 @@ def plot_readability(max_depth, *, seed=0) -> Figure:
     ax.plot(result.linear_weights, result.linear_accuracy, "s", ms=9, color=PALETTE["green"],
             label="logistic regression (8 weights)")
     ax.plot(result.boosted_leaves, result.boosted_accuracy, "D", ms=9, color=PALETTE["orange"],
-            label=f"boosted model ({result.boosted_trees} trees)")
+            label=f"boosted model ({format_count(result.boosted_trees, 'tree')})")
     ax.axhline(result.bayes_accuracy, color=PALETTE["black"], linestyle=":",
                label="best possible (true risk)")
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
     ax.set_ylim(0.65, 0.9)
-    title = (f"Depth {max_depth}: {result.tree_leaves[chosen]:,} rules to read, "
+    rules = format_count(result.tree_leaves[chosen], "rule")
+    leaves = format_count(result.boosted_leaves, "leaf", "leaves")
+    title = (f"Depth {max_depth}: {rules} to read, "
              f"{result.tree_accuracy[chosen]:.1%} accurate;\nthe boosted model: "
-             f"{result.boosted_accuracy:.1%} from {result.boosted_leaves:,} leaves")
+             f"{result.boosted_accuracy:.1%} from {leaves}")
     decorate(ax, xlabel="rules, weights or leaves a person would have to read (log scale)",
              ylabel="held-out accuracy", title=title)
     ax.legend(loc="lower right")
@@ -445,9 +484,11 @@ def compute_true_partial_dependence(X, feature, grid) -> np.ndarray:
 class ShortcutResult:
     """A boosted model trained with a leaking shortcut, scored on leaky and on clean data."""
 
-    leak: float                    # how often the shortcut copied the label in training data
+    leak: float                    # share of positives the shortcut marks in training data
     validation_accuracy: float     # held-out data with the same leak (what the team sees)
-    production_accuracy: float     # new patients, shortcut carries no signal
+    production_accuracy: float     # new patients, shortcut 0 for everyone
+    validation_recall: float       # share of patients with the condition the model flags
+    production_recall: float
     feature_names: tuple           # FEATURES then SHORTCUT
     importance_mean: np.ndarray    # permutation importance on validation data (accuracy drop)
     importance_std: np.ndarray
@@ -464,6 +505,8 @@ def _simulate_shortcut(leak, n_train, n_eval, n_repeats, seed) -> ShortcutResult
                                          n_repeats=n_repeats, random_state=seed)
     return ShortcutResult(leak, float(model.score(validation.X, validation.y)),
                           float(model.score(production.X, production.y)),
+                          float(recall_score(validation.y, model.predict(validation.X))),
+                          float(recall_score(production.y, model.predict(production.X))),
                           tuple(train.X.columns), importances.importances_mean,
                           importances.importances_std)
 
@@ -472,15 +515,15 @@ def simulate_shortcut(leak, *, n_train=1_500, n_eval=800, n_repeats=3, seed=0) -
     """Train a boosted model on data whose shortcut leaks the label, then meet production.
 
     Training and validation data come from the same leaky source; production patients have
-    the shortcut column but it carries no signal. The model is a small
+    the shortcut column, 0 for everyone, since nobody has been referred yet. The model is a small
     ``HistGradientBoostingClassifier`` (40 trees of at most 15 leaves) so that an explorer can
     afford one fit per figure. Results are cached.
 
     Parameters
     ----------
     leak : float
-        Probability that the shortcut equals the label in training and validation data,
-        ``0 <= leak <= 1``.
+        Probability that a patient with the condition is marked referred in training and
+        validation data, ``0 <= leak <= 1``.
     n_train : int, default 1500
         Training patients, ``>= 50``.
     n_eval : int, default 800
@@ -498,7 +541,9 @@ def simulate_shortcut(leak, *, n_train=1_500, n_eval=800, n_repeats=3, seed=0) -
     --------
     >>> result = simulate_shortcut(0.9)
     >>> round(result.validation_accuracy, 2), round(result.production_accuracy, 2)
-    (0.97, 0.66)
+    (0.97, 0.71)
+    >>> round(result.validation_recall, 2), round(result.production_recall, 2)
+    (0.93, 0.27)
     """
     leak = _check_leak(leak)
     n_train = check_number("n_train", n_train, low=50, integer=True)
@@ -514,39 +559,51 @@ def plot_shortcut(leak, *, seed=0) -> Figure:
     Parameters
     ----------
     leak : float
-        Probability that the shortcut equals the label in training data, ``0 <= leak <= 1``.
+        Probability that a patient with the condition is marked referred in training data,
+        ``0 <= leak <= 1``.
     seed : int, default 0
         Seed passed to `simulate_shortcut`.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Left: permutation importance of each feature on validation data. Right: accuracy on
-        validation data and in production, as hatched and plain bars with their values.
+        Left: permutation importance of each feature on validation data. Right: accuracy and
+        recall on validation data and in production, as plain and hatched bars with their
+        values.
 
     Examples
     --------
     >>> fig = plot_shortcut(0.9)
     >>> print(fig.get_suptitle())
-    Leak 90%: validation says 97%, production gets 66%;
-    top feature: referred_to_specialist
+    Leak 90%: validation says 97% accurate, production gets 71%;
+    recall falls from 93% to 27%; top feature: referred_to_specialist
     """
     result = simulate_shortcut(leak, seed=seed)
     fig, (left, right) = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained",
-                                      width_ratios=(2.2, 1))
+                                      width_ratios=(1.9, 1))
     plot_importances(result.feature_names, result.importance_mean, result.importance_std,
                      title="permutation importance (validation)", ax=left)
     left.set_xlim(-0.02, 0.5)
-    accuracies = (result.validation_accuracy, result.production_accuracy)
-    bars = right.bar(("validation", "production"), accuracies,
-                     color=(PALETTE["orange"], PALETTE["blue"]), hatch=("//", ""),
-                     edgecolor="white")
-    right.bar_label(bars, labels=[f"{a:.0%}" for a in accuracies], padding=2)
-    right.set_ylim(0, 1.1)
+    positions = np.arange(2)
+    metrics = (("accuracy", (result.validation_accuracy, result.production_accuracy),
+                PALETTE["blue"], ""),
+               ("recall", (result.validation_recall, result.production_recall),
+                PALETTE["orange"], "//"))
+    for offset, (name, values, colour, hatch) in zip((-0.2, 0.2), metrics):
+        bars = right.bar(positions + offset, values, width=0.4, color=colour, hatch=hatch,
+                         edgecolor="white", label=name)
+        right.bar_label(bars, labels=[f"{v:.0%}" for v in values], padding=2, fontsize=8)
+    right.set_xticks(positions, ["validation", "production"], fontsize=9)
+    right.set_ylim(0, 1.25)
+    right.set_yticks(np.linspace(0, 1, 6))
     right.grid(axis="x", visible=False)
-    decorate(right, xlabel="", ylabel="accuracy", title="accuracy")
+    right.legend(loc="upper right", ncols=2, fontsize=8, handlelength=1.2, columnspacing=0.8)
+    decorate(right, xlabel="", ylabel="share", title="scores")
     top = result.feature_names[int(np.argmax(result.importance_mean))]
-    fig.suptitle(f"Leak {leak:.0%}: validation says {accuracies[0]:.0%}, production gets "
-                 f"{accuracies[1]:.0%};\ntop feature: {top}", fontsize=11,
-                 fontweight="bold", x=0.02, ha="left")
+    recalls = f"{result.validation_recall:.0%} to {result.production_recall:.0%}"
+    recall = (f"recall falls from {recalls}" if result.production_recall
+              < result.validation_recall - 0.005 else f"recall holds ({recalls})")
+    fig.suptitle(f"Leak {leak:.0%}: validation says {result.validation_accuracy:.0%} accurate, "
+                 f"production gets {result.production_accuracy:.0%};\n{recall}; "
+                 f"top feature: {top}", fontsize=11, fontweight="bold", x=0.02, ha="left")
     return fig

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.inspection import partial_dependence
+from sklearn.metrics import recall_score
 
 from mlsys.checks import interpretability as checks
 from mlsys.interpretability import compare_glass_and_black_box, compute_true_partial_dependence
@@ -26,6 +27,7 @@ def verdict(capsys):
 
 def test_task1_passes_a_correct_function_and_explains_classic_mistakes(capsys):
     assert checks.check_accuracy_drop(accuracy_drop)
+    assert f"all {len(checks.DROP_CASES)} cases" in verdict(capsys)
     assert not checks.check_accuracy_drop(lambda *args: -accuracy_drop(*args))
     assert "sign is reversed" in verdict(capsys)
 
@@ -95,6 +97,8 @@ def test_task3_answer_and_its_classic_mistakes(capsys):
     assert result.tree_accuracy[expected - 1] >= result.boosted_accuracy - 0.05
     assert result.tree_accuracy[expected - 2] < result.boosted_accuracy - 0.05  # not trivial
     assert checks.check_smallest_depth(expected)
+    rules = result.tree_leaves[expected - 1]
+    assert f"Depth {expected}: {rules} rules," in verdict(capsys)
     assert checks.check_smallest_depth(np.int64(expected))
     most_accurate = int(result.depths[np.argmax(result.tree_accuracy)])
     assert most_accurate != expected
@@ -110,10 +114,12 @@ def test_task3_answer_and_its_classic_mistakes(capsys):
 def test_task4_leak_dominates_importance_and_only_it_passes(capsys):
     data = checks.make_exercise_data()
     assert list(data.X_train.columns) == [f"x{i}" for i in range(9)]
-    # The leak copies the label far more often in training than in production.
+    # The leak marks most positives of the training data and no negative; in production it is
+    # 0 for every row.
     leak = data.X_train[checks.LEAKING_COLUMN]
-    production = data.X_production[checks.LEAKING_COLUMN]
-    assert np.mean(leak == data.y_train) > 0.9 > 0.6 > np.mean(production == data.y_production)
+    assert leak[data.y_train == 1].mean() == pytest.approx(checks.EXERCISE_LEAK, abs=0.03)
+    assert leak[data.y_train == 0].max() == 0.0
+    assert data.X_production[checks.LEAKING_COLUMN].eq(0).all()
     assert checks.check_leaking_feature(checks.LEAKING_COLUMN)
     assert not checks.check_leaking_feature("x3")
     assert "genuine feature" in verdict(capsys)
@@ -134,6 +140,9 @@ def test_task5_expected_answers_come_from_refitting(capsys):
     validation = model.score(data.X_validation, data.y_validation)
     assert validation > without > with_leak + 0.1  # the leak costs much in production
     assert checks.check_production_accuracy(with_leak, without)
+    message = verdict(capsys)
+    recall = recall_score(data.y_production, model.predict(data.X_production))
+    assert recall < 0.7 and f"finds {recall:.0%} of the positives" in message
     assert not checks.check_production_accuracy(validation, without)
     assert "validation data" in verdict(capsys)
     assert not checks.check_production_accuracy(without, with_leak)

@@ -19,6 +19,7 @@ from mlsys.interpretability import (  # noqa: E402
     compute_accuracy_drop,
     compute_true_partial_dependence,
     compute_true_risk,
+    format_count,
     make_patient_data,
     make_shortcut,
     plot_importances,
@@ -68,17 +69,25 @@ def test_true_risk_has_the_shapes_the_chapter_describes(patients):
 
 
 @pytest.mark.parametrize("leak", [0.0, 0.5, 0.9, 1.0])
-def test_shortcut_agrees_with_label_at_the_rate_theory_predicts(leak):
-    # P(shortcut = y) = leak + (1 - leak) * P(noise = y), with noise ~ Bernoulli(mean of y).
+def test_shortcut_marks_a_share_leak_of_positives_and_no_negative(leak):
+    # Theory: P(shortcut = 1 | y = 1) = leak, P(shortcut = 1 | y = 0) = 0.
     y = (np.random.default_rng(1).random(50_000) < 0.4).astype(int)
     shortcut = make_shortcut(y, leak=leak, seed=2)
-    expected = leak + (1 - leak) * (0.4 * 0.4 + 0.6 * 0.6)
-    assert np.mean(shortcut == y) == pytest.approx(expected, abs=0.01)
+    assert shortcut[y == 1].mean() == pytest.approx(leak, abs=0.01)
+    assert shortcut[y == 0].max() == 0.0
 
 
 def test_make_patient_data_leak_sets_the_shortcut():
     assert np.array_equal(make_patient_data(500, leak=1.0).X[SHORTCUT], make_patient_data(
         500, leak=1.0).y)
+    # Production: nobody has been referred yet, so the column is 0 for every patient.
+    assert make_patient_data(500, leak=0.0).X[SHORTCUT].eq(0).all()
+
+
+def test_the_shortcut_leaves_features_and_labels_as_they_were():
+    clean, leaky = make_patient_data(500, seed=3), make_patient_data(500, leak=0.9, seed=3)
+    pd.testing.assert_frame_equal(clean.X[list(FEATURES)], leaky.X[list(FEATURES)])
+    np.testing.assert_array_equal(clean.y, leaky.y)
 
 
 @pytest.mark.parametrize("kwargs, error, match", [
@@ -100,6 +109,29 @@ def test_make_shortcut_rejects_bad_input():
         make_shortcut([0, 1], leak=-0.1)
     with pytest.raises(TypeError, match="y"):
         make_shortcut("01", leak=0.5)
+
+
+@pytest.mark.parametrize("count, noun, plural, text", [
+    (0, "rule", None, "0 rules"),
+    (1, "tree", None, "1 tree"),
+    (2, "tree", None, "2 trees"),
+    (1, "leaf", "leaves", "1 leaf"),
+    (3_100, "leaf", "leaves", "3,100 leaves"),
+    (np.int64(1), "case", None, "1 case"),
+])
+def test_format_count_pluralises_only_when_the_count_is_not_one(count, noun, plural, text):
+    assert format_count(count, noun, plural) == text
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(count=-1, noun="tree"), ValueError, "count"),
+    (dict(count=1.5, noun="tree"), TypeError, "count"),
+    (dict(count=2, noun=""), TypeError, "noun"),
+    (dict(count=2, noun="leaf", plural=3), TypeError, "plural"),
+])
+def test_format_count_rejects_bad_input(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        format_count(**kwargs)
 
 
 def test_compute_true_risk_rejects_bad_input():
@@ -160,6 +192,7 @@ def test_compare_glass_and_black_box_rejects_bad_input(kwargs, error, match):
 def test_plot_readability_returns_a_figure_with_its_point_in_the_title():
     fig = plot_readability(2)
     assert "Depth 2: 4 rules" in fig.axes[0].get_title(loc="left")
+    assert fig.axes[0].get_title(loc="left").endswith("from 3,100 leaves")
     with pytest.raises(ValueError, match="max_depth"):
         plot_readability(11)
 
@@ -206,6 +239,7 @@ def test_plot_importances_sorts_bars_and_checks_lengths():
 def test_without_a_leak_validation_is_an_honest_estimate_of_production():
     result = simulate_shortcut(0.0)
     assert abs(result.validation_accuracy - result.production_accuracy) < 0.04
+    assert abs(result.validation_recall - result.production_recall) < 0.05
     assert result.feature_names[int(np.argmax(result.importance_mean))] == "age_years"
 
 
@@ -214,8 +248,14 @@ def test_a_strong_leak_inflates_validation_and_sinks_production():
     assert strong.validation_accuracy > weak.validation_accuracy
     assert strong.production_accuracy < weak.production_accuracy - 0.1
     assert strong.feature_names[int(np.argmax(strong.importance_mean))] == SHORTCUT
-    # With a perfect leak, the model reads the label: validation is perfect.
-    assert simulate_shortcut(1.0).validation_accuracy == 1.0
+    # In production nobody is referred, so the model misses most patients with the condition.
+    assert strong.production_recall < weak.production_recall - 0.3
+    assert strong.production_recall < 0.5 < strong.validation_recall
+    # With a perfect leak, the model reads the label: validation is perfect, and in production,
+    # where the column is 0 for everyone, it flags nobody.
+    perfect = simulate_shortcut(1.0)
+    assert perfect.validation_accuracy == perfect.validation_recall == 1.0
+    assert perfect.production_recall == 0.0
 
 
 def test_simulate_shortcut_rejects_bad_input():
@@ -227,7 +267,12 @@ def test_simulate_shortcut_rejects_bad_input():
         simulate_shortcut(0.5, n_repeats=0)
 
 
-def test_plot_shortcut_title_names_the_top_feature():
+def test_plot_shortcut_title_names_the_top_feature_and_the_recall():
     fig = plot_shortcut(0.9)
     assert fig.get_suptitle().endswith(f"top feature: {SHORTCUT}")
+    assert "recall falls from" in fig.get_suptitle()
     assert len(fig.axes) == 2
+    legend = [text.get_text() for text in fig.axes[1].get_legend().get_texts()]
+    assert legend == ["accuracy", "recall"]
+    # Without a leak, production recall is what validation promised, and the title says so.
+    assert "recall holds" in plot_shortcut(0.0).get_suptitle()

@@ -13,8 +13,10 @@ from sklearn.tree import DecisionTreeClassifier
 
 from mlsys.checks import (Fail, require_answer, require_function, require_key_ideas,
                           require_number, require_returned, require_text, task)
+from sklearn.metrics import recall_score
+
 from mlsys.interpretability import (FEATURES, compare_glass_and_black_box, compute_accuracy_drop,
-                                    make_patient_data, make_shortcut)
+                                    format_count, make_patient_data, make_shortcut)
 
 # ---------------------------------------------------------------------------------------------
 # Task 1: one repeat of permutation importance, by hand
@@ -65,8 +67,8 @@ def check_accuracy_drop(function):
             shuffled = model.score(X, y) - expected
             raise Fail(f"For feature {feature!r} and seed {seed} you returned {got:.4f}; the "
                        f"accuracy drop is {expected:.4f}.", _drop_hint(got, expected, shuffled))
-    return (f"It matches on all {len(DROP_CASES)} cases, including postcode_digit, which the "
-            "tree never uses (drop 0).")
+    return (f"It matches on all {format_count(len(DROP_CASES), 'case')}, including "
+            "postcode_digit, which the tree never uses (drop 0).")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -159,7 +161,7 @@ def check_smallest_depth(depth):
     expected = smallest_good_depth()
     if answer == expected:
         index = expected - 1
-        return (f"Depth {expected}: {result.tree_leaves[index]} rules, "
+        return (f"Depth {expected}: {format_count(result.tree_leaves[index], 'rule')}, "
                 f"{result.tree_accuracy[index]:.1%} against the boosted model's "
                 f"{result.boosted_accuracy:.1%}.")
     if answer not in result.depths:
@@ -207,7 +209,11 @@ def _split(X, y, leak, seed):
 
 @functools.lru_cache(maxsize=1)
 def make_exercise_data() -> ExerciseData:
-    """Eight anonymous features from `make_classification` plus a leak in column x5."""
+    """Eight anonymous features from `make_classification` plus a leak in column x5.
+
+    The leak marks 85% of the positives of training and validation data with a 1 and every
+    other row with a 0; in production it is 0 for every row, as a referral is before anyone
+    has been referred."""
     X, y = make_classification(n_samples=6_000, n_features=8, n_informative=4, n_redundant=2,
                                flip_y=0.05, class_sep=0.8, random_state=11)
     parts = [(X[i::3], y[i::3]) for i in range(3)]
@@ -218,15 +224,29 @@ def make_exercise_data() -> ExerciseData:
 
 
 @functools.lru_cache(maxsize=1)
-def _production_accuracies() -> tuple:
+def _production_scores() -> tuple:
     data = make_exercise_data()
     honest_columns = [c for c in data.X_train.columns if c != LEAKING_COLUMN]
     with_leak = HistGradientBoostingClassifier(random_state=0).fit(data.X_train, data.y_train)
     without = HistGradientBoostingClassifier(random_state=0)
     without.fit(data.X_train[honest_columns], data.y_train)
-    return (float(with_leak.score(data.X_validation, data.y_validation)),
-            float(with_leak.score(data.X_production, data.y_production)),
-            float(without.score(data.X_production[honest_columns], data.y_production)))
+    X_honest = data.X_production[honest_columns]
+    return dict(
+        validation=float(with_leak.score(data.X_validation, data.y_validation)),
+        with_leak=float(with_leak.score(data.X_production, data.y_production)),
+        without=float(without.score(X_honest, data.y_production)),
+        recall_validation=float(recall_score(data.y_validation,
+                                             with_leak.predict(data.X_validation))),
+        recall_with_leak=float(recall_score(data.y_production,
+                                            with_leak.predict(data.X_production))),
+        recall_without=float(recall_score(data.y_production, without.predict(X_honest))))
+
+
+def _production_accuracies() -> tuple:
+    """Validation accuracy of the model with the leak, its production accuracy, and the
+    production accuracy of the model without it."""
+    scores = _production_scores()
+    return scores["validation"], scores["with_leak"], scores["without"]
 
 
 @task("4", "find the leaking feature")
@@ -239,8 +259,8 @@ def check_leaking_feature(name):
                    f"{type(name).__name__} {name!r}.",
                    "Column names are strings: X_train.columns lists them.")
     if name == LEAKING_COLUMN:
-        return (f"{LEAKING_COLUMN} dominates the importance on validation data and carries "
-                "nothing in production: a leak.")
+        return (f"{LEAKING_COLUMN} dominates the importance on validation data and is 0 for "
+                "every row in production: a leak.")
     if name not in columns:
         raise Fail(f"{name!r} is not a column of the data; the columns are {columns}.")
     raise Fail(f"{name!r} is a genuine feature: the model uses it, but it keeps its value in "
@@ -272,8 +292,12 @@ def check_production_accuracy(accuracy_with_leak, accuracy_without_leak):
         raise Fail(f"production_accuracy_without_leak is {got_without:.3f}; that is not it.",
                    "Drop the leaking column from X_train and from X_production, refit "
                    "HistGradientBoostingClassifier(random_state=0), score on production.")
+    scores = _production_scores()
     return (f"Validation promised {validation:.1%}; production gives {with_leak:.1%} with the "
-            f"leak and {without:.1%} without it.")
+            f"leak and {without:.1%} without it. The accuracy hides most of the damage: the "
+            f"model with the leak finds {scores['recall_with_leak']:.0%} of the positives in "
+            f"production (validation: {scores['recall_validation']:.0%}), the model without it "
+            f"{scores['recall_without']:.0%}.")
 
 
 # ---------------------------------------------------------------------------------------------
