@@ -324,6 +324,39 @@ def summarize_batches(timings) -> BatchSummary:
     return BatchSummary(batch_sizes, median_ms, batch_sizes / (median_ms / 1000))
 
 
+def format_count(count, singular, plural=None) -> str:
+    """Return `count` followed by its noun in the right number, for titles and printed text.
+
+    Parameters
+    ----------
+    count : int
+        How many, ``>= 0``; printed with thousands separators.
+    singular : str
+        The noun for one, e.g. ``"request"``.
+    plural : str, optional
+        The noun for any other count; `singular` + ``"s"`` if omitted.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_count(1, "tree"), format_count(0, "tree"), format_count(20_000, "request")
+    ('1 tree', '0 trees', '20,000 requests')
+    >>> format_count(2, "query", "queries")
+    '2 queries'
+    """
+    count = check_number("count", count, low=0, integer=True)
+    for name, noun in (("singular", singular), ("plural", plural)):
+        if noun is not None and (not isinstance(noun, str) or not noun.strip()):
+            raise TypeError(f"{name} must be a non-empty str such as 'request'; got {noun!r}")
+    if singular is None:
+        raise TypeError("singular must be a non-empty str such as 'request'; got None")
+    noun = singular if count == 1 else (plural if plural is not None else singular + "s")
+    return f"{count:,} {noun}"
+
+
 def _format_ms(value_ms: float) -> str:
     return f"{value_ms:,.0f} ms" if value_ms >= 100 else f"{value_ms:.3g} ms"
 
@@ -678,7 +711,7 @@ def plot_fanout(n_servers, p_slow, *, n_requests=20_000, seed=0) -> Figure:
     ax.plot(grid, [fanout_slow_probability(n, p_slow) for n in grid], color=PALETTE["blue"],
             linestyle=LINESTYLES[0], label="closed form 1 - (1 - p)$^N$")
     ax.plot([n_servers], [simulated], "D", ms=8, color=PALETTE["vermillion"],
-            label=f"simulated, {n_requests:,} requests")
+            label=f"simulated, {format_count(n_requests, 'request')}")
     # Above the point unless that would run into the title; the white box keeps it legible
     # wherever the curve passes behind it.
     above = simulated < 0.7

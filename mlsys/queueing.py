@@ -2,8 +2,13 @@
 
 Times are in milliseconds (ms) and rates in requests per second (requests/s). Requests arrive
 as a Poisson process and wait for one server that processes them in batches. A batch of ``b``
-requests takes ``service_fixed_ms + service_per_item_ms * b`` ms on average; the defaults,
-5.556 + 0.444 b, fit Huyen's numbers (a batch of 10 in 10 ms, a batch of 100 in 50 ms).
+requests takes ``service_fixed_ms + service_per_item_ms * b`` ms on average.
+
+Huyen's example (DMLS ch.1: a batch of 10 queries in 10 ms, a batch of 50 in 20 ms) fixes that
+line at ``HUYEN_SERVICE_FIXED_MS + HUYEN_SERVICE_PER_ITEM_MS * b`` = 7.5 + 0.25 b ms, the default
+of `batch_capacity_per_s` and `plot_batching`; ``HUYEN_SERVICE`` passes it to the simulators as
+keyword arguments. The simulators' own defaults, 5.556 + 0.444 b (6 ms for a single request),
+are a generic server kept for the code that relies on them.
 
 Batching policy (one server, first come first served): when the server is free, the batch closes
 as soon as it holds ``max_batch_size`` requests or its oldest request has waited
@@ -22,6 +27,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -31,6 +37,13 @@ from mlsys._validate import check_choice, check_number, check_samples
 from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate
 
 SERVICE_DISTRIBUTIONS = ("deterministic", "exponential")
+
+#: Huyen's batching example (DMLS ch.1): 10 queries in 10 ms, 50 queries in 20 ms. Two points
+#: fix the line s(b) = 7.5 + 0.25 b ms: 1,000 and 2,500 queries/s.
+HUYEN_SERVICE_FIXED_MS = 7.5
+HUYEN_SERVICE_PER_ITEM_MS = 0.25
+HUYEN_SERVICE = MappingProxyType({"service_fixed_ms": HUYEN_SERVICE_FIXED_MS,
+                                  "service_per_item_ms": HUYEN_SERVICE_PER_ITEM_MS})
 
 
 @dataclass(frozen=True, eq=False)
@@ -247,7 +260,8 @@ def simulate_server(arrival_rate_per_s, n_requests=100_000, *, max_batch_size=1,
         free, >= 0. With 0 an idle server starts at once with whoever is waiting.
     service_fixed_ms, service_per_item_ms : float
         Mean service time (ms) of a batch of b requests is ``service_fixed_ms +
-        service_per_item_ms * b``; both >= 0, not both 0.
+        service_per_item_ms * b``; both >= 0, not both 0. The defaults are a generic server;
+        pass ``**HUYEN_SERVICE`` for Huyen's line, 7.5 + 0.25 b.
     service_distribution : {"deterministic", "exponential"}
         Batch service time equal to that mean, or exponential with that mean.
     seed : int
@@ -373,7 +387,8 @@ def mm1_latency_percentile_ms(q, arrival_rate_per_s, service_rate_per_s) -> floa
     return -math.log1p(-q / 100) * 1000.0 / (service - arrival)
 
 
-def batch_capacity_per_s(max_batch_size, service_fixed_ms=5.556, service_per_item_ms=0.444):
+def batch_capacity_per_s(max_batch_size, service_fixed_ms=HUYEN_SERVICE_FIXED_MS,
+                         service_per_item_ms=HUYEN_SERVICE_PER_ITEM_MS):
     """Most requests/s the server can finish when every batch is full: b / s(b).
 
     Parameters
@@ -381,12 +396,13 @@ def batch_capacity_per_s(max_batch_size, service_fixed_ms=5.556, service_per_ite
     max_batch_size : int
         Batch size b, >= 1.
     service_fixed_ms, service_per_item_ms : float
-        Batch service time s(b) = service_fixed_ms + service_per_item_ms * b (ms).
+        Batch service time s(b) = service_fixed_ms + service_per_item_ms * b (ms); the
+        defaults are Huyen's line, 7.5 + 0.25 b.
 
     Examples
     --------
-    >>> round(batch_capacity_per_s(10), -1), round(batch_capacity_per_s(100), -1)
-    (1000.0, 2000.0)
+    >>> round(batch_capacity_per_s(10)), round(batch_capacity_per_s(50))
+    (1000, 2500)
     """
     size = check_number("max_batch_size", max_batch_size, low=1, integer=True)
     fixed = check_number("service_fixed_ms", service_fixed_ms, low=0, unit="ms")
@@ -414,9 +430,9 @@ def fit_batch_service(batch_sizes, service_ms) -> tuple[float, float]:
 
     Examples
     --------
-    >>> fixed_ms, per_item_ms = fit_batch_service([10, 100], [10, 50])
+    >>> fixed_ms, per_item_ms = fit_batch_service([10, 50], [10, 20])  # Huyen's two batches
     >>> round(fixed_ms, 3), round(per_item_ms, 3)
-    (5.556, 0.444)
+    (7.5, 0.25)
     """
     sizes = check_samples("batch_sizes", batch_sizes, min_size=2)
     times = check_samples("service_ms", service_ms, min_size=2)
@@ -438,7 +454,8 @@ def _format_ms(value) -> str:
 
 
 def plot_batching(arrival_rate_per_s, max_batch_size, *, max_wait_ms=10.0, slo_ms=100.0,
-                  n_requests=20_000, seed=0, service_fixed_ms=5.556, service_per_item_ms=0.444,
+                  n_requests=20_000, seed=0, service_fixed_ms=HUYEN_SERVICE_FIXED_MS,
+                  service_per_item_ms=HUYEN_SERVICE_PER_ITEM_MS,
                   service_distribution="deterministic") -> Figure:
     """Histogram of simulated latency with p50, p99 and the p99 SLO; the title gives the verdict.
 
@@ -446,7 +463,8 @@ def plot_batching(arrival_rate_per_s, max_batch_size, *, max_wait_ms=10.0, slo_m
     ----------
     arrival_rate_per_s, max_batch_size, max_wait_ms, n_requests, seed, service_fixed_ms,
     service_per_item_ms, service_distribution
-        As in :func:`simulate_server`.
+        As in :func:`simulate_server`, except that the service line defaults to Huyen's,
+        7.5 + 0.25 b ms.
     slo_ms : float
         Latency objective (ms) for the p99, > 0.
 
@@ -459,7 +477,7 @@ def plot_batching(arrival_rate_per_s, max_batch_size, *, max_wait_ms=10.0, slo_m
     --------
     >>> fig = plot_batching(1000, 16)
     >>> fig.axes[0].get_title(loc="left")
-    'p99 = 27 ms, within the 100 ms SLO'
+    'p99 = 23 ms, within the 100 ms SLO'
     """
     slo_ms = check_number("slo_ms", slo_ms, low=0, low_open=True, unit="ms")
     run = simulate_server(arrival_rate_per_s, n_requests, max_batch_size=max_batch_size,

@@ -15,6 +15,7 @@ from mlsys.latency import (  # noqa: E402
     HUYEN_LATENCIES_MS,
     compare_percentile_definitions,
     fanout_slow_probability,
+    format_count,
     percentile,
     percentiles,
     plot_fanout,
@@ -113,6 +114,31 @@ def test_compare_percentile_definitions_rejects_bad_q():
         compare_percentile_definitions(HUYEN_LATENCIES_MS, 101)
 
 
+@pytest.mark.parametrize("count, singular, plural, text", [
+    (1, "tree", None, "1 tree"), (0, "tree", None, "0 trees"), (2, "tree", None, "2 trees"),
+    (20_000, "request", None, "20,000 requests"), (1, "query", "queries", "1 query"),
+    (3, "query", "queries", "3 queries"), (np.int64(1), "server", None, "1 server"),
+    (1.0, "point", None, "1 point")])
+def test_format_count_pluralises(count, singular, plural, text):
+    assert format_count(count, singular, plural) == text
+
+
+@pytest.mark.parametrize("args, error, name", [
+    ((-1, "tree"), ValueError, "count"), ((1.5, "tree"), TypeError, "count"),
+    (("1", "tree"), TypeError, "count"), ((1, ""), TypeError, "singular"),
+    ((1, None), TypeError, "singular"), ((2, "query", 5), TypeError, "plural")])
+def test_format_count_rejects_bad_arguments(args, error, name):
+    with pytest.raises(error, match=name):
+        format_count(*args)
+
+
+def test_plot_fanout_legend_says_1_request_not_1_requests():
+    labels = [line.get_label() for line in plot_fanout(10, 0.1, n_requests=1).axes[0].get_lines()]
+    assert "simulated, 1 request" in labels
+    labels = [line.get_label() for line in plot_fanout(10, 0.1).axes[0].get_lines()]
+    assert "simulated, 20,000 requests" in labels
+
+
 # --- Measuring a real model ------------------------------------------------------------------
 
 def test_time_single_predictions_returns_positive_latencies():
@@ -170,11 +196,11 @@ def test_time_batch_predictions_rejects_bad_arguments():
 
 
 def test_summarize_batches_median_and_throughput():
-    summary = summarize_batches({10: [10.0, 10.0, 99.0], 100: [50.0, 40.0, 60.0]})
-    assert summary.batch_sizes.tolist() == [10, 100]
-    assert summary.median_ms.tolist() == [10.0, 50.0]
-    # DMLS ch.1: 10 queries in 10 ms -> 1000 qps; 100 queries in 50 ms -> 2000 qps.
-    assert summary.throughput_per_s.tolist() == pytest.approx([1000, 2000])
+    summary = summarize_batches({10: [10.0, 10.0, 99.0], 50: [20.0, 15.0, 30.0]})
+    assert summary.batch_sizes.tolist() == [10, 50]
+    assert summary.median_ms.tolist() == [10.0, 20.0]
+    # DMLS ch.1: 10 queries in 10 ms -> 1,000 queries/s; 50 queries in 20 ms -> 2,500.
+    assert summary.throughput_per_s.tolist() == pytest.approx([1000, 2500])
 
 
 def test_summarize_batches_rejects_bad_timings():

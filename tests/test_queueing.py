@@ -7,6 +7,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from mlsys.queueing import (
+    HUYEN_SERVICE,
     ServerRun,
     _nearest_rank,
     batch_capacity_per_s,
@@ -85,6 +86,20 @@ def test_full_batch_fill_wait_is_b_minus_1_over_2_lambda():
     assert run.batch_wait_ms.mean() == pytest.approx((10 - 1) / (2 * 1000) * 1000, rel=0.02)
 
 
+@pytest.mark.parametrize("max_batch_size, arrival_rate_per_s", [(2, 150), (8, 500), (32, 1900)])
+def test_fill_wait_with_huyens_service_line_and_a_queue(max_batch_size, arrival_rate_per_s):
+    # The batched path on Huyen's line, loaded enough that full batches also queue for the
+    # server: the fill wait is still (B - 1) / (2 lambda) and Little's law still holds.
+    run = simulate_server(arrival_rate_per_s, 200_000, max_batch_size=max_batch_size,
+                          max_wait_ms=1e9, seed=1, **HUYEN_SERVICE)
+    assert np.all(run.batch_size == max_batch_size)
+    assert np.mean(run.queue_ms > 0) > 0.1  # many full batches wait for the server
+    expected_ms = (max_batch_size - 1) / (2 * arrival_rate_per_s) * 1000
+    assert run.batch_wait_ms.mean() == pytest.approx(expected_ms, rel=0.02)
+    assert time_average_in_system(run) == pytest.approx(
+        arrival_rate_per_s / 1000 * run.mean_latency_ms, rel=0.015)
+
+
 def test_utilisation_and_throughput_when_stable():
     run = simulate_server(100, 100_000, seed=0)  # deterministic 6 ms service, rho = 0.6
     assert run.utilisation == pytest.approx(100 * 6.0 / 1000, rel=0.02)
@@ -96,8 +111,9 @@ def test_utilisation_and_throughput_when_stable():
 @pytest.mark.parametrize("max_batch_size", [1, 16])
 def test_overload_runs_and_latency_grows_with_request_index(max_batch_size):
     n_requests = 20_000
-    run = simulate_server(3000, n_requests, max_batch_size=max_batch_size, max_wait_ms=10.0)
-    capacity_per_s = batch_capacity_per_s(max_batch_size)
+    run = simulate_server(3000, n_requests, max_batch_size=max_batch_size, max_wait_ms=10.0,
+                          **HUYEN_SERVICE)
+    capacity_per_s = batch_capacity_per_s(max_batch_size)  # Huyen's line by default
     assert run.throughput_per_s == pytest.approx(capacity_per_s, rel=0.01)
     assert run.mean_batch_size == pytest.approx(max_batch_size, rel=0.01)
     tenth = n_requests // 10
@@ -108,9 +124,17 @@ def test_overload_runs_and_latency_grows_with_request_index(max_batch_size):
 
 
 def test_batch_capacity_fits_huyens_numbers():
-    assert batch_capacity_per_s(10) == pytest.approx(1000, rel=0.001)
-    assert batch_capacity_per_s(100) == pytest.approx(2000, rel=0.001)
+    # DMLS ch.1: a batch of 10 queries in 10 ms is 1,000 queries/s; 50 in 20 ms is 2,500.
+    assert batch_capacity_per_s(10) == pytest.approx(1000)
+    assert batch_capacity_per_s(50) == pytest.approx(2500)
+    assert HUYEN_SERVICE == {"service_fixed_ms": 7.5, "service_per_item_ms": 0.25}
     assert batch_capacity_per_s(1, 1.0, 0.0) == pytest.approx(1000)
+
+
+def test_simulators_keep_their_generic_default_line():
+    # Code outside the chapter (the benchmarks) relies on 6 ms for a single request.
+    run = simulate_server(100, 1_000, seed=0)
+    np.testing.assert_allclose(run.service_ms, 6.0)
 
 
 # --- the fast path is the loop ----------------------------------------------------------------
@@ -228,9 +252,9 @@ def test_nearest_rank_on_the_dmls_example():
 
 
 def test_fit_batch_service_on_huyens_points():
-    fixed_ms, per_item_ms = fit_batch_service([10, 100], [10, 50])
-    assert fixed_ms == pytest.approx(5.556, abs=1e-3)
-    assert per_item_ms == pytest.approx(0.444, abs=1e-3)
+    fixed_ms, per_item_ms = fit_batch_service([10, 50], [10, 20])
+    assert fixed_ms == pytest.approx(7.5)
+    assert per_item_ms == pytest.approx(0.25)
     sizes = np.array([1, 4, 16, 64])
     assert fit_batch_service(sizes, 2.0 + 0.5 * sizes) == pytest.approx((2.0, 0.5))
 
@@ -244,6 +268,13 @@ def test_plot_batching_states_the_slo_verdict_both_ways():
     assert "within the 100 ms SLO" in within.axes[0].get_title(loc="left")
     assert "the 100 ms SLO is broken" in broken.axes[0].get_title(loc="left")
     assert "utilisation" in within.axes[0].get_title(loc="right")
+
+
+def test_plot_batching_serves_on_huyens_line_by_default():
+    run = simulate_server(1000, 20_000, max_batch_size=16, max_wait_ms=10.0, seed=0,
+                          **HUYEN_SERVICE)
+    title = plot_batching(1000, 16).axes[0].get_title(loc="left")
+    assert title == f"p99 = {run.percentile_ms(99):,.0f} ms, within the 100 ms SLO"
 
 
 def test_plot_batching_lines_differ_by_style_and_label_and_are_deterministic():
