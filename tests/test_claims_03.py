@@ -1,0 +1,354 @@
+"""Claims ledger of chapter 03 (latency): every sentence of its prose, and of its solution
+notebook, that the book's own code re-derives.
+
+Seeded claims re-run the notebook's simulation on its own seed and on the 20 seeds of the ledger;
+measured claims time the models afresh and check only what a busy machine cannot overturn.
+"""
+
+import math
+from functools import lru_cache
+
+import nbformat
+import numpy as np
+from sklearn.datasets import make_classification
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+
+import ledger
+from ledger import ROOT, Claim
+from mlsys.checks import latency as checks
+from mlsys.latency import (HUYEN_LATENCIES_MS, compare_percentile_definitions,
+                           fanout_slow_probability, percentile, percentiles,
+                           simulate_fanout, simulate_hedged_requests, simulate_user_latencies,
+                           tail_share, time_single_predictions_ms)
+from mlsys.queueing import (HUYEN_SERVICE, batch_capacity_per_s, fit_batch_service,
+                            mm1_latency_percentile_ms, mm1_mean_latency_ms, simulate_server)
+
+CHAPTER = "chapters/03_latency.ipynb"
+SOLUTION = "solutions/03_latency.ipynb"
+
+
+# --- Section 1: a real model, held out and measured ------------------------------------------
+
+@lru_cache(maxsize=None)
+def held_out(seed):
+    """The notebook's data, split and models on `seed`: (X_test, accuracy by model)."""
+    X, y = make_classification(n_samples=10_000, n_features=20, n_informative=10,
+                               random_state=seed)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=seed)
+    models = {"linear": LogisticRegression(max_iter=1_000),
+              "trees": HistGradientBoostingClassifier(random_state=seed)}
+    accuracy = {name: model.fit(X_train, y_train).score(X_test, y_test)
+                for name, model in models.items()}
+    return X_test, accuracy, models
+
+
+@lru_cache(maxsize=None)
+def measured(run):
+    """Nearest-rank percentiles (ms) of the two models, timed afresh as the notebook does."""
+    X_test, _, models = held_out(0)
+    return {name: percentiles(time_single_predictions_ms(model.predict_proba, X_test,
+                                                         n_requests=2_000))
+            for name, model in models.items()}
+
+
+def median_ratio(run):
+    timing = measured(run)
+    return timing["trees"][50] / timing["linear"][50]
+
+
+# --- Section 3: who is in the tail -----------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def revenue_share(seed, elasticity=0.5, q=99):
+    users = simulate_user_latencies(n_requests=50_000, seed=seed, revenue_elasticity=elasticity)
+    return tail_share(users.latency_ms, users.revenue_usd, q=q)
+
+
+USER_DEFAULTS = simulate_user_latencies.__kwdefaults__
+
+
+# --- Section 4: the simulator and batching ---------------------------------------------------
+
+MM1 = dict(arrival_rate_per_s=800, service_rate_per_s=1_000)
+
+
+@lru_cache(maxsize=None)
+def mm1_run(seed):
+    return simulate_server(800, n_requests=1_000_000, service_fixed_ms=0,
+                           service_per_item_ms=1.0, service_distribution="exponential",
+                           seed=seed)
+
+
+def mm1_worst_relative_error(seed):
+    run = mm1_run(seed)
+    errors = [abs(run.mean_latency_ms / mm1_mean_latency_ms(**MM1) - 1)]
+    errors += [abs(run.percentile_ms(q) / mm1_latency_percentile_ms(q, **MM1) - 1)
+               for q in (50, 90, 99)]
+    return max(errors)
+
+
+def mean_in_system(run):
+    """Time-average number of requests in the system (the notebook's function)."""
+    events_ms = np.concatenate([run.arrival_ms, run.departure_ms])
+    order = np.argsort(events_ms, kind="stable")
+    in_system = np.cumsum(np.repeat([1, -1], run.n_requests)[order])[:-1]
+    return np.sum(in_system * np.diff(events_ms[order])) / np.ptp(events_ms)
+
+
+@lru_cache(maxsize=None)
+def full_batches(seed):
+    """Relative errors of the fill wait and of Little's law with full batches of 8."""
+    run = simulate_server(500, n_requests=200_000, max_batch_size=8, max_wait_ms=1e9,
+                          seed=seed, **HUYEN_SERVICE)
+    fill_error = abs(run.batch_wait_ms.mean() / ((8 - 1) / (2 * 500) * 1_000) - 1)
+    little_error = abs(mean_in_system(run) / (500 / 1_000 * run.mean_latency_ms) - 1)
+    return bool((run.batch_size == 8).all()), fill_error, little_error
+
+
+@lru_cache(maxsize=None)
+def batching(seed, size, rate=1_000, wait_ms=10):
+    run = simulate_server(rate, n_requests=20_000, max_batch_size=size, max_wait_ms=wait_ms,
+                          seed=seed, **HUYEN_SERVICE)
+    parts = {part: float(getattr(run, part).mean())
+             for part in ("batch_wait_ms", "queue_ms", "service_ms")}
+    return dict(p50=run.percentile_ms(50), p99=run.percentile_ms(99),
+                utilisation=run.utilisation, mean_batch=run.mean_batch_size,
+                full_share=float(np.mean(run.batch_size == size)),
+                arrivals_s=float(run.arrival_ms[-1]) / 1_000, **parts)
+
+
+def overloaded(seed):
+    return [batching(seed, size)["utilisation"] > 0.99 and batching(seed, size)["p99"] > 1_000
+            for size in (1, 8)]
+
+
+def low_load(seed, size, wait_ms):
+    return batching(seed, size, rate=50, wait_ms=wait_ms)
+
+
+# --- Section 5: fan-out and hedging ----------------------------------------------------------
+
+def fanout_within_sampling_error(seed):
+    n_requests = 20_000
+    for n_servers in (1, 10, 100, 1_000):
+        expected = fanout_slow_probability(n_servers, 0.01)
+        standard_error = math.sqrt(expected * (1 - expected) / n_requests)
+        simulated = simulate_fanout(n_servers, 0.01, n_requests=n_requests, seed=seed)
+        if abs(simulated - expected) > max(3 * standard_error, 1 / n_requests):
+            return False
+    return True
+
+
+@lru_cache(maxsize=None)
+def hedged(seed, q=95):
+    return simulate_hedged_requests(n_requests=100_000, hedge_after_q=q, seed=seed)
+
+
+def hedging_verdict(seed):
+    h = hedged(seed)
+    return (round(h.extra_load, 2), h.hedged_p99_ms <= h.unhedged_p99_ms / 10,
+            abs(h.hedged_p50_ms / h.unhedged_p50_ms - 1) <= 0.01)
+
+
+def model_answer():
+    cell = next(c for c in nbformat.read(ROOT / SOLUTION, as_version=4).cells
+                if c.source.startswith("answer_p99_slo = None"))
+    return " ".join(cell.source.split())
+
+
+CLAIMS = [
+    # Section 1
+    Claim("held-out-rows", CHAPTER, words="2,500 rows neither model saw in training",
+          derive=lambda: len(held_out(0)[0]), holds=lambda n: n == 2_500),
+    Claim("trees-right-far-more-often", CHAPTER,
+          words="On the held-out rows the trees are right far more often",
+          derive=lambda seed: held_out(seed)[1],
+          # far more often: at most half the linear model's errors on unseen rows
+          holds=lambda acc: 1 - acc["trees"] <= (1 - acc["linear"]) / 2, seed=0),
+    Claim("percentiles-climb", CHAPTER, words="percentiles climb with *q*",
+          derive=lambda: measured(0),
+          holds=lambda t: all(list(p.values()) == sorted(p.values()) for p in t.values())),
+    Claim("trees-several-times-slower", CHAPTER,
+          words="the trees are several times slower than the linear model at the median",
+          derive=lambda: median_ratio(0), holds=lambda ratio: ratio >= 3),
+    Claim("median-ratio-stays-put", CHAPTER,
+          words="that ratio stays put when you re-run the cell",
+          derive=lambda: median_ratio(1) / median_ratio(0),
+          holds=lambda change: 0.75 <= change <= 1 / 0.75),
+
+    # Section 2
+    Claim("mean-390", CHAPTER, words="The mean, 390 ms, describes no request at all",
+          derive=lambda: float(np.mean(HUYEN_LATENCIES_MS)), holds=lambda m: m == 390),
+    Claim("nine-near-100", CHAPTER, words="nine took about 100 ms and one took 3,000 ms",
+          derive=lambda: sorted(HUYEN_LATENCIES_MS),
+          holds=lambda v: all(90 <= x <= 110 for x in v[:9]) and v[9] == 3_000),
+    Claim("linear-399", CHAPTER, words="reports 399 ms,\na latency no request had",
+          derive=lambda: compare_percentile_definitions(HUYEN_LATENCIES_MS, 90)["linear"],
+          holds=lambda p90: round(p90, 6) == 399 and p90 not in HUYEN_LATENCIES_MS),
+    Claim("higher-3000-nearest-110", CHAPTER,
+          words="`higher` reports 3,000 ms; the nearest rank reports 110 ms",
+          derive=lambda: compare_percentile_definitions(HUYEN_LATENCIES_MS, 90),
+          holds=lambda d: d["higher"] == 3_000 and d["nearest rank (this book)"] == 110),
+    Claim("huyen-p90-is-higher", CHAPTER, words="Her number is numpy's `higher`",
+          derive=lambda: compare_percentile_definitions(HUYEN_LATENCIES_MS, 90),
+          # 3,000 ms, her p90, comes from `higher` and from no other definition shown
+          holds=lambda d: [name for name, value in d.items() if value == 3_000] == ["higher"]),
+    Claim("inverted-cdf-slips", CHAPTER,
+          words="its p99.9 of the numbers 1 to 1,000 is 1,000, not 999",
+          derive=lambda: (float(np.percentile(np.arange(1, 1_001), 99.9, method="inverted_cdf")),
+                          percentile(np.arange(1, 1_001), 99.9)),
+          holds=lambda pair: pair == (1_000, 999)),
+    Claim("p99-of-100-rests-on-one", CHAPTER,
+          words="a p99 from 100 requests rests on one request",
+          derive=lambda: int(np.sum(np.arange(1, 101) > percentile(np.arange(1, 101), 99))),
+          holds=lambda above: above == 1),
+
+    # Section 3
+    Claim("user-model-parameters", CHAPTER,
+          words="each item adds 0.1 ms of feature lookups to a base of about 20 ms",
+          derive=lambda: (USER_DEFAULTS["lookup_ms_per_item"], USER_DEFAULTS["base_latency_ms"],
+                          USER_DEFAULTS["median_history"]),
+          holds=lambda d: d == (0.1, 20.0, 20)),
+    Claim("four-times-history-twice-revenue", CHAPTER,
+          words="a user with four times the median history brings twice the revenue per request",
+          derive=lambda: 4 ** USER_DEFAULTS["revenue_elasticity"], holds=lambda r: r == 2),
+    Claim("tail-four-times-its-share", CHAPTER,
+          words="the tail carries about four times its share of revenue",
+          derive=lambda seed: revenue_share(seed) / 0.01, holds=lambda x: 3.5 <= x <= 4.5,
+          seed=0),
+    Claim("no-dependence-one-percent", CHAPTER,
+          words="with no dependence at all, the slowest 1% carry about 1% of revenue",
+          derive=lambda seed: revenue_share(seed, elasticity=0),
+          holds=lambda share: 0.008 <= share <= 0.012, seed=0),
+    Claim("larger-growth-larger-share", CHAPTER,
+          words="the larger that growth, the larger the tail's share",
+          derive=lambda seed: [revenue_share(seed, elasticity=e) for e in (0, 0.5, 1)],
+          holds=lambda shares: shares == sorted(shares) and len(set(shares)) == 3, seed=0),
+
+    # Section 4
+    Claim("huyen-line", CHAPTER, words="Two points fix a line,\n*s*(*b*) = 7.5 + 0.25·*b* ms",
+          derive=lambda: fit_batch_service([10, 50], [10, 20]),
+          holds=lambda line: np.allclose(line, (7.5, 0.25))
+          and tuple(HUYEN_SERVICE.values()) == (7.5, 0.25)),
+    Claim("huyen-capacities", CHAPTER,
+          words="a batch of 10 queries in 10 ms,\nthat is 1,000 queries/s, and a batch of 50 in "
+                "20 ms, 2,500 queries/s",
+          derive=lambda: (batch_capacity_per_s(10), batch_capacity_per_s(50)),
+          holds=lambda c: np.allclose(c, (1_000, 2_500))),
+    Claim("mm1-within-a-few-percent", CHAPTER,
+          words="Within a few percent, as the unit tests require",
+          derive=mm1_worst_relative_error, holds=lambda error: error <= 0.05, seed=1),
+    Claim("mm1-utilisation", CHAPTER, words="should be λ/μ = 0.8",
+          derive=lambda seed: mm1_run(seed).utilisation,
+          holds=lambda u: abs(u - 0.8) <= 0.01, seed=1),
+    Claim("batched-path-agrees", CHAPTER, words="Both agree within a fraction of a percent",
+          derive=full_batches,
+          holds=lambda r: r[0] and r[1] < 0.01 and r[2] < 0.01, seed=1),
+    Claim("single-request-capacity", CHAPTER,
+          words="handles at most 1000/7.75 ≈ 129 requests/s",
+          derive=lambda: batch_capacity_per_s(1), holds=lambda c: round(c) == 129),
+    Claim("overloaded-at-1-and-8", CHAPTER,
+          words="With batches of 1 or 8 the server is overloaded",
+          derive=overloaded, holds=all, seed=0),
+    Claim("twenty-seconds-of-arrivals", CHAPTER, words="20 seconds of arrivals",
+          derive=lambda seed: batching(seed, 1)["arrivals_s"],
+          holds=lambda s: 19 <= s <= 21, seed=0),
+    Claim("keeps-up-at-16", CHAPTER, words="With up to 16 it keeps up",
+          derive=lambda seed: batching(seed, 16),
+          holds=lambda r: r["utilisation"] < 0.97 and r["p99"] < 100, seed=0),
+    Claim("32-changes-little", CHAPTER,
+          words="Raising the limit to 32 changes\nlittle at this load",
+          derive=lambda seed: (batching(seed, 16), batching(seed, 32)),
+          holds=lambda r: abs(r[0]["p99"] - r[1]["p99"]) <= 3
+          and abs(r[0]["p50"] - r[1]["p50"]) <= 1, seed=0),
+    Claim("batches-close-at-about-11", CHAPTER,
+          words="closes most batches at about 11 requests, long before\nthey could fill",
+          derive=lambda seed: batching(seed, 32),
+          holds=lambda r: 10.5 <= r["mean_batch"] <= 11.5 and r["full_share"] < 0.1, seed=0),
+    Claim("queue-is-short", CHAPTER,
+          words="Service and the wait for the batch to close make up almost all of it",
+          derive=lambda seed: batching(seed, 32),
+          holds=lambda r: r["queue_ms"] < 0.05 * (r["batch_wait_ms"] + r["service_ms"]),
+          seed=0),
+    Claim("low-load-size-changes-nothing", CHAPTER,
+          words="At low load, raising the *maximum batch size* changes nothing",
+          derive=lambda seed: [(low_load(seed, 4, w)["p50"], low_load(seed, 4, w)["p99"],
+                                low_load(seed, 64, w)["p50"], low_load(seed, 64, w)["p99"])
+                               for w in (0, 10)],
+          holds=lambda rows: all(abs(a - c) <= 0.5 and abs(b - d) <= 0.5 for a, b, c, d in rows),
+          seed=0),
+    Claim("wait-adds-10-ms", CHAPTER,
+          words="A 10 ms maximum wait adds about 10 ms to the median, whatever the maximum "
+                "batch size",
+          derive=lambda seed: [low_load(seed, size, 10)["p50"] - low_load(seed, size, 0)["p50"]
+                               for size in (4, 64)],
+          holds=lambda added: all(9 <= a <= 11 for a in added), seed=0),
+    Claim("load-handled-anyway", CHAPTER, words="at a load the server handles anyway",
+          derive=lambda seed: low_load(seed, 1, 0)["utilisation"],
+          holds=lambda u: u < 0.5, seed=0),
+    Claim("no-wait-trims-p99", CHAPTER,
+          words="trims the p99\ncompared with serving strictly one at a time",
+          derive=lambda seed: (low_load(seed, 4, 0)["p99"], low_load(seed, 1, 0)["p99"]),
+          holds=lambda pair: pair[0] < pair[1], seed=0),
+
+    # Section 5
+    Claim("fanout-63", CHAPTER, words="with *p* = 1% and *N* = 100, 63% of requests are\nslow",
+          derive=lambda: fanout_slow_probability(100, 0.01), holds=lambda p: round(p, 2) == 0.63),
+    Claim("fanout-within-sampling-error", CHAPTER,
+          words="it\nagrees with the closed form within sampling error",
+          derive=fanout_within_sampling_error, holds=bool, seed=0),
+    Claim("fanout-18", CHAPTER,
+          words="Even a 1-in-10,000 event affects 18% of requests at *N* = 2,000",
+          derive=lambda: fanout_slow_probability(2_000, 1e-4), holds=lambda p: round(p, 2) == 0.18),
+    Claim("hedging-order-of-magnitude", CHAPTER,
+          words="For about 5% more requests, the p99 falls by an order of magnitude, while the\n"
+                "median is untouched",
+          derive=hedging_verdict, holds=lambda v: v == (0.05, True, True), seed=0),
+
+    # Self-check
+    Claim("self-check-mean-median", CHAPTER,
+          words="Ten latencies have a mean of 390 ms and a median of 100 ms",
+          derive=lambda: (float(np.mean(HUYEN_LATENCIES_MS)), percentile(HUYEN_LATENCIES_MS, 50)),
+          holds=lambda pair: pair == (390, 100)),
+    Claim("self-check-capacity-4", CHAPTER, words="4 requests / 8.5 ms ≈ 471 requests/s",
+          derive=lambda: batch_capacity_per_s(4), holds=lambda c: round(c) == 471),
+    Claim("self-check-capacity-10", CHAPTER, words="It equals\n1 request/ms at *b* = 10",
+          derive=lambda: batch_capacity_per_s(10), holds=lambda c: math.isclose(c, 1_000)),
+    Claim("self-check-capacity-11", CHAPTER, words="*b* ≥ 11 (≈ 1,073 requests/s)",
+          derive=lambda: (batch_capacity_per_s(10), batch_capacity_per_s(11)),
+          holds=lambda c: c[0] <= 1_000 < c[1] and round(c[1]) == 1_073),
+    Claim("self-check-capacity-16", CHAPTER, words="16 / 11.5 ms ≈ 1,391 requests/s",
+          derive=lambda: batch_capacity_per_s(16), holds=lambda c: round(c) == 1_391),
+    Claim("self-check-fanout-50", CHAPTER, words="1 − 0.98⁵⁰ ≈ 0.636: about 64%",
+          derive=lambda: fanout_slow_probability(50, 0.02), holds=lambda p: round(p, 3) == 0.636),
+
+    # The solution notebook
+    Claim("solution-huyen-line", SOLUTION, words="A batch of *b* requests takes Huyen's 7.5 + "
+          "0.25·*b* ms\n(`HUYEN_SERVICE`, the chapter's service line)",
+          derive=lambda: dict(checks.BATCHING_TASK),
+          holds=lambda task: (task["service_fixed_ms"], task["service_per_item_ms"]) == (7.5, 0.25)),
+    Claim("solution-stall-2-percent", SOLUTION,
+          words="the chapter's\nreplicas, which stall on 2% of requests",
+          derive=lambda: simulate_hedged_requests.__kwdefaults__["stall_probability"],
+          holds=lambda p: p == 0.02),
+    Claim("solution-p95-sends-5-percent", SOLUTION,
+          words="hedging after the p95 sends one for 5% of requests",
+          derive=lambda seed: hedged(seed).extra_load, holds=lambda load: round(load, 2) == 0.05,
+          seed=0),
+]
+
+# `ledger.tests`, not a bare `tests`, which pytest would collect as a test.
+test_claim = ledger.tests(CLAIMS)
+
+
+def test_the_model_answer_quotes_what_the_code_gives():
+    """Task 7's model answer is a string in a code cell, out of the ledger's reach: check it here."""
+    answer = model_answer()
+    sample = checks.slo_sample()
+    assert f"mean of {sample.mean():.0f} ms and a p99 of {percentile(sample, 99):.0f} ms" in answer
+    assert sample.mean() < 100 and percentile(sample, 99) > checks.SLO_MS
+    assert (f"fan-out to 100 servers, {fanout_slow_probability(100, 0.01):.0%} of requests"
+            in answer)
+    assert fanout_slow_probability(100, 0.01) > 0.5  # a component's p99 sets the median
