@@ -71,6 +71,32 @@ def _accuracy(model, X, y) -> float:
     return float(np.mean(model.predict(X) == y))
 
 
+def count_noun(count, noun, plural=None) -> str:
+    """Return `count` and `noun` in agreement: ``'1 retrain'``, ``'5 retrains'``, ``'2,000 rows'``.
+
+    Parameters
+    ----------
+    count : int
+        How many, ``>= 0``; printed with thousands separators.
+    noun : str
+        The singular noun.
+    plural : str or None, default None
+        The plural, when it is not `noun` + "s".
+
+    Examples
+    --------
+    >>> count_noun(1, "retrain"), count_noun(0, "retrain"), count_noun(1_000, "row")
+    ('1 retrain', '0 retrains', '1,000 rows')
+    >>> count_noun(2, "window is", plural="windows are")
+    '2 windows are'
+    """
+    count = check_number("count", count, low=0, integer=True)
+    for name, word in (("noun", noun), ("plural", plural)):
+        if word is not None and (not isinstance(word, str) or not word.strip()):
+            raise TypeError(f"{name} must be a non-empty string; got {word!r}")
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
+
 def _new_figure(ncols=1):
     return plt.subplots(1, ncols, figsize=FIGSIZE, layout="constrained")
 
@@ -954,6 +980,7 @@ class AlarmRates:
     ks: float            # KS test at the given alpha
     psi_moderate: float  # PSI > 0.10
     psi_major: float     # PSI > 0.25
+    mean_psi: float      # average PSI over the pairs (not a rate)
 
 
 def simulate_alarm_rates(shift_sd, window_size, *, n_trials=500, alpha=0.05, seed=0):
@@ -982,7 +1009,7 @@ def simulate_alarm_rates(shift_sd, window_size, *, n_trials=500, alpha=0.05, see
     ks = _ks_gap_rows(reference, production) >= _ks_critical_gap(window_size, alpha)
     psi = _psi_rows(reference, production)
     fired = np.column_stack([ks, psi > PSI_THRESHOLDS[0], psi > PSI_THRESHOLDS[1]])
-    return AlarmRates(shift_sd, window_size, *map(float, fired.mean(axis=0)))
+    return AlarmRates(shift_sd, window_size, *map(float, fired.mean(axis=0)), float(psi.mean()))
 
 
 def _ks_gap_rows(reference, production):
@@ -1063,8 +1090,8 @@ def plot_detection(shift_sd, window_size, *, seed=0) -> Figure:
     right.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     chosen = (curve[DETECTION_SHIFTS.index(shift_sd)] if shift_sd in DETECTION_SHIFTS else
               simulate_alarm_rates(shift_sd, window_size, n_trials=100, seed=seed))
-    title = (f"{window_size:,} rows, shift {shift_sd:g} sd:\nKS fires {chosen.ks:.0%}, "
-             f"PSI > 0.25 {chosen.psi_major:.0%}")
+    title = (f"{count_noun(window_size, 'row')}, shift {shift_sd:g} sd:\n"
+             f"KS fires {chosen.ks:.0%}, PSI > 0.25 {chosen.psi_major:.0%}")
     decorate(right, xlabel="true shift of the mean (sd)", ylabel="windows that raise an alarm",
              title=title)
     right.legend(loc="lower right", fontsize=8)
@@ -1220,7 +1247,7 @@ def plot_retraining(schedule, *, seed=0) -> Figure:
     ax.text(config.jump_period + 0.5, 0.97, "sudden change", fontsize=9, va="top")
     ax.set_ylim(0.4, 1.0)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    title = (f"{schedule}: {result.n_retrains} retrains, mean accuracy "
+    title = (f"{schedule}: {count_noun(result.n_retrains, 'retrain')}, mean accuracy "
              f"{result.mean_accuracy:.1%}")
     decorate(ax, xlabel="period (labelled batch of 300 rows)", ylabel="accuracy in the period",
              title=title)

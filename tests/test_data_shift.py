@@ -336,3 +336,43 @@ def test_plots_reject_bad_values():
 def test_plots_accept_values_between_grid_points_for_live_explorers():
     assert "12%" in ds.plot_messy_data("noise", 0.12).axes[0].get_title(loc="left")
     assert ds.plot_retraining("every 3").axes[0].get_title(loc="left").startswith("every 3")
+
+
+# --- Counting words --------------------------------------------------------------------------
+
+def test_count_noun_agrees_with_its_count():
+    assert ds.count_noun(1, "retrain") == "1 retrain"
+    assert ds.count_noun(0, "retrain") == "0 retrains"
+    assert ds.count_noun(2_000, "row") == "2,000 rows"
+    assert ds.count_noun(1, "window is", plural="windows are") == "1 window is"
+    assert ds.count_noun(3, "window is", plural="windows are") == "3 windows are"
+
+
+@pytest.mark.parametrize("args, name", [((-1, "row"), "count"), ((1.5, "row"), "count"),
+                                        ((2, ""), "noun"), ((2, "row", 3), "plural")])
+def test_count_noun_rejects_bad_input(args, name):
+    with pytest.raises((TypeError, ValueError), match=name):
+        ds.count_noun(*args)
+
+
+def test_figure_titles_say_1_retrain_and_1_row_in_the_singular():
+    one = ds.simulate_retraining("periodic", every=59)
+    assert one.n_retrains == 1
+    title = ds.plot_retraining("every 59").axes[0].get_title(loc="left")
+    assert title.startswith("every 59: 1 retrain, mean accuracy")
+    assert ds.plot_retraining("never").axes[0].get_title(loc="left").startswith(
+        "never: 0 retrains,")
+    assert "1,000 rows," in ds.plot_detection(0.0, 1_000).axes[1].get_title(loc="left")
+
+
+def test_mean_psi_of_alarm_rates_matches_chi_squared_for_large_windows_not_small_ones():
+    # With no shift, mean PSI ~ 9 x 2 / n for deciles when no bin is ever empty (n = 2,000);
+    # at 50 rows about one window in five leaves a bin empty, and each adds about 0.69.
+    large = ds.simulate_alarm_rates(0.0, 2_000, n_trials=300, seed=1)
+    assert large.mean_psi == pytest.approx(9 * 2 / 2_000, rel=0.1)
+    small = ds.simulate_alarm_rates(0.0, 50, n_trials=1_000, seed=1)
+    assert 0.44 < small.mean_psi < 0.55
+    eps = ds.PSI_EPSILON  # an empty bin counts as a share of PSI_EPSILON
+    assert ds.psi_from_proportions([0.5, 0.5], [0.0, 1.0]) == pytest.approx(
+        (eps - 0.5) * np.log(eps / 0.5) + 0.5 * np.log(2), rel=1e-12)
+    assert (0.1 - eps) * np.log(0.1 / eps) == pytest.approx(0.69, abs=0.005)

@@ -14,6 +14,7 @@ from mlsys.checks import (Fail, require_answer, require_bool, require_function, 
 from mlsys.data_shift import (
     compute_ecdf_gaps,
     compute_ks_statistic,
+    count_noun,
     expected_measured_accuracy,
     make_imbalanced_data,
     psi_from_proportions,
@@ -130,8 +131,8 @@ def check_psi(psi_value, band):
         raise Fail(f"band is {band!r}, but PSI = {expected:.3f}.",
                    "The rule of thumb: below 0.10 little, 0.10 to 0.25 moderate, above 0.25 "
                    "significant.")
-    return (f"PSI = {expected:.3f}: a moderate shift by the rule of thumb, which promises no "
-            "false-alarm rate.")
+    return (f"PSI = {expected:.3f}: a {_band(expected)} shift by the rule of thumb, which "
+            "promises no false-alarm rate.")
 
 
 # --- Task 4 ----------------------------------------------------------------------------------
@@ -253,7 +254,7 @@ def check_shift_kinds(kinds):
                                "Compare three things with the reference: the features' "
                                "distribution (KS), the positive rate, and the reference "
                                "model's accuracy.").format(name=name)
-        raise Fail(f"{len(wrong)} of the {len(WINDOW_KINDS)} windows are misread, "
+        raise Fail(f"{count_noun(len(wrong), 'window')} of {len(WINDOW_KINDS)} misread, "
                    f"{name!r} among them.", hint)
     return "All four windows read right: " + ", ".join(f"{n} {k}" for n, k in kinds.items()) + "."
 
@@ -287,11 +288,12 @@ def check_retraining_choice(best_candidate):
     best = max(within, key=lambda n: within[n].mean_accuracy)
     chosen = results[best_candidate]
     if best_candidate == best:
-        return (f"{best}: {chosen.n_retrains} retrains, mean accuracy {chosen.mean_accuracy:.1%}, "
-                "the best within the budget.")
+        return (f"{best}: {count_noun(chosen.n_retrains, 'retrain')}, mean accuracy "
+                f"{chosen.mean_accuracy:.1%}, the best within the budget.")
     if best_candidate not in within:
-        raise Fail(f"{best_candidate!r} retrains {chosen.n_retrains} times, over the budget of "
-                   f"{RETRAIN_BUDGET}.", "Drop the candidates that break the budget first.")
+        raise Fail(f"{best_candidate!r} retrains {count_noun(chosen.n_retrains, 'time')}, over "
+                   f"the budget of {RETRAIN_BUDGET}.",
+                   "Drop the candidates that break the budget first.")
     raise Fail(f"{best_candidate!r} keeps the budget but reaches {chosen.mean_accuracy:.1%}; "
                "another candidate does better.",
                "Compare mean_accuracy of every candidate within the budget; retraining when the "
@@ -315,7 +317,8 @@ def check_open_answer(text):
     text = require_text(text, "answer_psi_policy", min_words=60)
     require_key_ideas(
         text, KEY_IDEAS,
-        "A convincing answer says how the window size changes PSI, how many alarms "
-        "come by chance, and what to check before retraining.")
+        "A convincing answer works out how often PSI > 0.25 fires by chance with windows "
+        "of these sizes, says what the policy would miss and what would set it off, and "
+        "what to check before retraining.")
     return ("Your argument is long enough and touches window size, false alarms and model "
             "quality. Compare it with the model answer in the solution notebook.")
