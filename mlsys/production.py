@@ -57,6 +57,16 @@ def _rng(seed) -> np.random.Generator:
     return np.random.default_rng(check_number("seed", seed, low=0, integer=True))
 
 
+def _count(number, noun, plural=None) -> str:
+    """`number` and `noun`, the noun plural unless the number shows as 1: "1 tree", "2 trees".
+
+    Whole numbers are written with thousands separators; others are rounded to whole numbers
+    first, so that the noun agrees with the number the reader sees ("1 prediction" for 1.2).
+    """
+    shown = f"{round(number):,}"
+    return f"{shown} {noun if shown == '1' else plural or noun + 's'}"
+
+
 # ---------------------------------------------------------------------------------------------
 # Stakeholders: a generated shop, a click model and ranking policies
 # ---------------------------------------------------------------------------------------------
@@ -381,8 +391,9 @@ def rank_items(catalogue, click_probability, weight=0.0, *, k=10, candidates=Non
     the revenue per click of every item of the catalogue: at weight 0 every click counts 1
     (pure engagement); at weight 1 a click counts its revenue relative to the average item
     (pure revenue). Items are ranked by ``click_probability x value``. Because the score is a
-    positive mix of expected clicks and expected revenue, raising the weight can only trade
-    clicks for revenue, never lose both.
+    positive mix of expected clicks and expected revenue *under click_probability*, raising the
+    weight can only trade those predicted clicks for predicted revenue, never lose both; the
+    true clicks and revenue carry that guarantee only when `click_probability` is the truth.
 
     Parameters
     ----------
@@ -687,10 +698,11 @@ def plot_frontier(weight, n_candidates, *, frontiers, policies=None) -> Figure:
 
     fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
     ax.plot(reference.clicks, reference.revenue_usd, color=PALETTE["blue"],
-            linestyle=LINESTYLES[0], label=f"weights 0 to 1, {everything:,} items scored")
+            linestyle=LINESTYLES[0], label=f"weights 0 to 1, {_count(everything, 'item')} scored")
     if n_candidates != everything:
         ax.plot(chosen.clicks, chosen.revenue_usd, color=PALETTE["orange"],
-                linestyle=LINESTYLES[1], label=f"weights 0 to 1, {n_candidates:,} items scored")
+                linestyle=LINESTYLES[1],
+                label=f"weights 0 to 1, {_count(n_candidates, 'item')} scored")
     for (name, metrics), (marker, colour) in zip(policies.items(), POLICY_MARKERS):
         ax.plot([metrics.clicks], [metrics.revenue_usd], marker, ms=8, color=PALETTE[colour],
                 linestyle="none", label=name)
@@ -698,8 +710,8 @@ def plot_frontier(weight, n_candidates, *, frontiers, policies=None) -> Figure:
             color=PALETTE["purple"], linestyle="none", label=f"weight {weight:g}")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"${value:,.0f}"))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
-    scored = f"all {everything:,} items" if n_candidates == everything else \
-        f"{n_candidates:,} items"
+    scored = f"all {_count(everything, 'item')}" if n_candidates == everything else \
+        _count(n_candidates, "item")
     title = (f"weight {weight:g}, {scored} scored: clicks "
              f"{_format_change(clicks / reference.clicks[base] - 1)}, revenue "
              f"{_format_change(revenue / reference.revenue_usd[base] - 1)}\n"
@@ -871,14 +883,14 @@ def plot_ensemble_tradeoff(n_trees, *, table) -> Figure:
               linestyle=LINESTYLES[0], label="test accuracy")
     left.plot([n_trees], [100 * table.accuracy[at]], "o", ms=14, markerfacecolor="none",
               markeredgewidth=2.5, color=PALETTE["purple"], linestyle="none",
-              label=f"{n_trees} trees: {table.accuracy[at]:.1%}")
+              label=f"{_count(n_trees, 'tree')}: {table.accuracy[at]:.1%}")
     right.plot(sizes, table.p50_ms, "s", color=PALETTE["green"], linestyle=LINESTYLES[1],
                label="p50")
     right.plot(sizes, table.p99_ms, "^", color=PALETTE["vermillion"], linestyle=LINESTYLES[2],
                label="p99")
     right.plot([n_trees], [table.p99_ms[at]], "o", ms=14, markerfacecolor="none",
                markeredgewidth=2.5, color=PALETTE["purple"], linestyle="none",
-               label=f"{n_trees} trees: size {table.size_kb[at]:,.0f} kB")
+               label=f"{_count(n_trees, 'tree')}: size {table.size_kb[at]:,.0f} kB")
     left.yaxis.set_major_formatter(PercentFormatter(100))
     decorate(left, xlabel="trees in the forest", ylabel="test accuracy",
              title="Accuracy saturates", legend=True)
@@ -886,9 +898,9 @@ def plot_ensemble_tradeoff(n_trees, *, table) -> Figure:
              title="Latency keeps growing", legend=True)
     right.set_ylim(bottom=0)
     if at == 0:
-        headline = f"{n_trees} tree{'s' if n_trees > 1 else ''}: the smallest ensemble measured"
+        headline = f"{_count(n_trees, 'tree')}: the smallest ensemble measured"
     else:
-        headline = (f"{sizes[before]} → {n_trees} trees: accuracy "
+        headline = (f"{sizes[before]} → {_count(n_trees, 'tree')}: accuracy "
                     f"{100 * (table.accuracy[at] - table.accuracy[before]):+.1f} points, "
                     f"p99 latency ×{table.p99_ms[at] / table.p99_ms[before]:.2f}, "
                     f"size ×{table.size_kb[at] / table.size_kb[before]:.1f}")
@@ -946,17 +958,36 @@ def _check_costs(name, costs) -> dict:
             for model, value in costs.items()}
 
 
-def plot_compute_cost(fit_ms, predict_ms, *, research_predictions=1_000,
+def _crossing(fit_ms, predict_ms, first, second):
+    """Predictions per training at which two models cost the same, or None if they never do;
+    and which of them is cheaper below it and which above."""
+    saving_ms, extra_ms = fit_ms[second] - fit_ms[first], predict_ms[first] - predict_ms[second]
+    if saving_ms * extra_ms <= 0:
+        return None, None, None
+    cheap_first, cheap_then = (first, second) if saving_ms > 0 else (second, first)
+    return saving_ms / extra_ms, cheap_first, cheap_then
+
+
+def plot_compute_cost(fit_ms, predict_ms, *, batch_predict_ms=None, research_predictions=10_000,
                       production_predictions=1_000_000) -> Figure:
     """Plot each model's compute per training against the predictions made with it.
+
+    A model costs ``fit + n x predict`` per training, where n is the number of predictions made
+    before the next training. Production makes them one request at a time (`predict_ms`);
+    research scores its validation set in batches, where a prediction costs less
+    (`batch_predict_ms`, per row). Given both, the figure draws both lines for each model and
+    marks both crossings.
 
     Parameters
     ----------
     fit_ms : dict
         Model name -> time of one training, ms (> 0); two or more models.
     predict_ms : dict
-        Model name -> time of one prediction, ms (> 0); the same models.
-    research_predictions : float, default 1_000
+        Model name -> time of one prediction made as a single request, ms (> 0); the same
+        models.
+    batch_predict_ms : dict, optional
+        Model name -> time per row of a prediction made in a batch, ms (> 0); the same models.
+    research_predictions : float, default 10_000
         Predictions per training in a research loop (scoring a validation set), marked on the
         axis.
     production_predictions : float, default 1_000_000
@@ -965,8 +996,9 @@ def plot_compute_cost(fit_ms, predict_ms, *, research_predictions=1_000,
     Returns
     -------
     matplotlib.figure.Figure
-        Log-log lines ``fit + n x predict``; where the first two models cross, a dotted line
-        and the number of predictions in the title.
+        Log-log lines ``fit + n x predict`` (solid: single requests; dashed: in batches); where
+        the first two models cross, a dotted (single) or dash-dotted (batches) line, and the
+        number of predictions in the title.
 
     Examples
     --------
@@ -974,32 +1006,59 @@ def plot_compute_cost(fit_ms, predict_ms, *, research_predictions=1_000,
     >>> print(fig.axes[0].get_title(loc="left"))
     Below 100 predictions per training, knn costs less;
     above, linear does
+    >>> fig = plot_compute_cost({"knn": 5.0, "linear": 100.0}, {"knn": 1.0, "linear": 0.05},
+    ...                         batch_predict_ms={"knn": 0.2, "linear": 0.01})
+    >>> print(fig.axes[0].get_title(loc="left"))
+    Below 100 predictions per training one at a time, or 500 in batches,
+    knn costs less; above, linear does
     """
     fit_ms = _check_costs("fit_ms", fit_ms)
     predict_ms = _check_costs("predict_ms", predict_ms)
     if set(fit_ms) != set(predict_ms):
         raise ValueError(f"fit_ms and predict_ms must name the same models; got {list(fit_ms)} "
                          f"and {list(predict_ms)}")
+    if batch_predict_ms is not None:
+        batch_predict_ms = _check_costs("batch_predict_ms", batch_predict_ms)
+        if set(batch_predict_ms) != set(fit_ms):
+            raise ValueError(f"batch_predict_ms must name the same models as fit_ms; got "
+                             f"{list(batch_predict_ms)} and {list(fit_ms)}")
     research_predictions = check_number("research_predictions", research_predictions, low=1)
     production_predictions = check_number("production_predictions", production_predictions,
                                           low=research_predictions)
     n = np.geomspace(1, 10 * production_predictions, 200)
     fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
     markers = ["o", "s", "^", "D"]
+    colours = list(PALETTE.values())
+    single = "" if batch_predict_ms is None else ", one request at a time"
     for i, model in enumerate(fit_ms):
-        ax.plot(n, (fit_ms[model] + n * predict_ms[model]) / 1000, color=list(PALETTE.values())[i],
-                linestyle=LINESTYLES[i % len(LINESTYLES)], marker=markers[i % len(markers)],
-                markevery=25, label=model)
+        style = dict(color=colours[i % len(colours)], marker=markers[i % len(markers)],
+                     markevery=25)
+        ax.plot(n, (fit_ms[model] + n * predict_ms[model]) / 1000, linestyle="-",
+                label=f"{model}{single}", **style)
+        if batch_predict_ms is not None:
+            ax.plot(n, (fit_ms[model] + n * batch_predict_ms[model]) / 1000, linestyle="--",
+                    lw=1.5, markerfacecolor="white", label=f"{model}, in batches", **style)
     first, second = list(fit_ms)[:2]
+    crossing, cheap_first, cheap_then = _crossing(fit_ms, predict_ms, first, second)
     title = f"{first} and {second}: one is cheaper at every number of predictions"
-    saving_ms, extra_ms = fit_ms[second] - fit_ms[first], predict_ms[first] - predict_ms[second]
-    if saving_ms * extra_ms > 0:
-        crossing = saving_ms / extra_ms
-        cheap_first, cheap_then = (first, second) if saving_ms > 0 else (second, first)
+    if crossing is not None:
         ax.axvline(crossing, color=PALETTE["black"], linestyle=":", lw=1.5)
-        title = (f"Below {crossing:,.0f} predictions per training, {cheap_first} costs less;\n"
-                 f"above, {cheap_then} does")
-    for where, label in [(research_predictions, "research:\nscore a\nvalidation set"),
+        title = (f"Below {_count(crossing, 'prediction')} per training, {cheap_first} costs "
+                 f"less;\nabove, {cheap_then} does")
+    if batch_predict_ms is not None:
+        in_batches, batch_first, batch_then = _crossing(fit_ms, batch_predict_ms, first, second)
+        if in_batches is not None:
+            ax.axvline(in_batches, color=PALETTE["black"], linestyle="-.", lw=1.5)
+        if crossing is not None and in_batches is not None and batch_first == cheap_first:
+            title = (f"Below {_count(crossing, 'prediction')} per training one at a time, or "
+                     f"{round(in_batches):,} in batches,\n{cheap_first} costs less; above, "
+                     f"{cheap_then} does")
+        elif in_batches is not None:
+            title += (f"\nin batches, {batch_first} costs less below "
+                      f"{_count(in_batches, 'prediction')}")
+    research_label = "research:\nscore a\nvalidation set" + \
+        ("" if batch_predict_ms is None else "\nin batches")
+    for where, label in [(research_predictions, research_label),
                          (production_predictions, "production:\na day of\nrequests")]:
         ax.axvspan(where / 3, where * 3, color=PALETTE["sky"], alpha=0.2, lw=0)
         ax.annotate(label, (where, 0.03), xycoords=("data", "axes fraction"), ha="center",
@@ -1008,5 +1067,5 @@ def plot_compute_cost(fit_ms, predict_ms, *, research_predictions=1_000,
     ax.set_yscale("log")
     decorate(ax, xlabel="predictions made per training (log scale)",
              ylabel="compute per training (s, log scale)", title=title)
-    ax.legend(loc="upper left")
+    ax.legend(loc="upper left", fontsize=8)
     return fig

@@ -284,6 +284,20 @@ def test_frontier_of_a_perfect_model_trades_clicks_for_revenue_monotonically(sho
     assert frontier.revenue_usd[-1] > frontier.revenue_usd[0]
 
 
+def test_frontier_of_a_fitted_model_is_monotone_only_in_its_own_predictions(shop, trained):
+    # rank_items's guarantee holds for the probabilities it ranks with: score the pages with
+    # the model's predictions and clicks never rise, revenue never falls. The book scores them
+    # with the true probabilities, which carry no such guarantee (the chapter shows a step near
+    # weight 1 where both fall).
+    _, model = trained
+    predicted = predict_clicks(model, shop)
+    as_predicted = production.Catalogue(shop.user_factors, shop.item_factors, shop.price_usd,
+                                        shop.ad_value_usd, predicted)
+    frontier = trace_frontier(as_predicted, predicted, weights=np.linspace(0, 1, 101))
+    assert np.all(np.diff(frontier.clicks) <= 1e-9)
+    assert np.all(np.diff(frontier.revenue_usd) >= -1e-9)
+
+
 def test_frontier_endpoints_are_the_pure_policies(shop):
     frontier = trace_frontier(shop, shop.click_probability, weights=[0, 1], k=4)
     for index, weight in enumerate((0.0, 1.0)):
@@ -408,6 +422,27 @@ def test_plot_ensemble_tradeoff_states_the_gain_and_the_cost():
     assert plot_ensemble_tradeoff(1, table=example_table()).get_suptitle().startswith("1 tree:")
 
 
+def test_plot_ensemble_tradeoff_writes_one_tree_in_the_singular():
+    fig = plot_ensemble_tradeoff(1, table=example_table())
+    assert fig.get_suptitle() == "1 tree: the smallest ensemble measured"
+    labels = [t.get_text() for ax in fig.axes for t in ax.get_legend().get_texts()]
+    assert "1 tree: 80.0%" in labels and "1 tree: size 30 kB" in labels
+    assert not any("1 trees" in label for label in labels)
+    labels = [t.get_text() for ax in plot_ensemble_tradeoff(2, table=example_table()).axes
+              for t in ax.get_legend().get_texts()]
+    assert "2 trees: 90.0%" in labels
+
+
+def test_count_agrees_the_noun_with_the_number_shown():
+    assert production._count(1, "tree") == "1 tree"
+    assert production._count(2, "tree") == "2 trees"
+    assert production._count(0, "item") == "0 items"
+    assert production._count(5_000, "item") == "5,000 items"
+    assert production._count(1.2, "prediction") == "1 prediction"
+    assert production._count(1.6, "prediction") == "2 predictions"
+    assert production._count(3, "query", "queries") == "3 queries"
+
+
 def test_plot_ensemble_tradeoff_rejects_bad_arguments():
     with pytest.raises(ValueError, match="n_trees"):
         plot_ensemble_tradeoff(3, table=example_table())
@@ -455,6 +490,41 @@ def test_plot_compute_cost_marks_the_break_even_point():
     assert dotted and dotted[0].get_xdata()[0] == pytest.approx(crossing)
 
 
+def test_plot_compute_cost_marks_both_crossings_with_batched_costs():
+    fig = plot_compute_cost({"knn": 5.0, "linear": 135.0}, {"knn": 1.2, "linear": 0.25},
+                            batch_predict_ms={"knn": 0.2, "linear": 0.01})
+    single, batched = 130 / 0.95, 130 / 0.19
+    assert fig.axes[0].get_title(loc="left") == (
+        f"Below {single:,.0f} predictions per training one at a time, or {batched:,.0f} in "
+        "batches,\nknn costs less; above, linear does")
+    lines = fig.axes[0].get_lines()
+    assert [line.get_xdata()[0] for line in lines if line.get_linestyle() == ":"] == \
+        pytest.approx([single])
+    assert [line.get_xdata()[0] for line in lines if line.get_linestyle() == "-."] == \
+        pytest.approx([batched])
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels == ["knn, one request at a time", "knn, in batches",
+                      "linear, one request at a time", "linear, in batches"]
+    # Each batched line is the model's fit plus n x its batched cost, in seconds.
+    knn_batched = lines[1]
+    n = knn_batched.get_xdata()
+    np.testing.assert_allclose(knn_batched.get_ydata(), (5.0 + n * 0.2) / 1000)
+
+
+def test_plot_compute_cost_when_only_one_way_of_predicting_crosses():
+    fig = plot_compute_cost({"a": 1.0, "b": 2.0}, {"a": 0.1, "b": 0.2},
+                            batch_predict_ms={"a": 0.05, "b": 0.01})
+    assert fig.axes[0].get_title(loc="left") == (
+        "a and b: one is cheaper at every number of predictions\n"
+        "in batches, a costs less below 25 predictions")
+
+
+def test_plot_compute_cost_writes_one_prediction_in_the_singular():
+    fig = plot_compute_cost({"a": 1.0, "b": 2.0}, {"a": 2.0, "b": 1.0})
+    assert fig.axes[0].get_title(loc="left") == (
+        "Below 1 prediction per training, a costs less;\nabove, b does")
+
+
 def test_plot_compute_cost_without_a_crossing():
     fig = plot_compute_cost({"a": 1.0, "b": 2.0}, {"a": 0.1, "b": 0.2})
     assert fig.axes[0].get_title(loc="left") == (
@@ -469,6 +539,23 @@ def test_plot_compute_cost_without_a_crossing():
 def test_plot_compute_cost_rejects_bad_costs(fit_ms, predict_ms, error, match):
     with pytest.raises(error, match=match):
         plot_compute_cost(fit_ms, predict_ms)
+
+
+@pytest.mark.parametrize("batch_predict_ms, error", [
+    ({"a": 0.1}, TypeError), ({"a": 0.1, "c": 0.1}, ValueError),
+    ({"a": -0.1, "b": 0.1}, ValueError), ({"a": float("nan"), "b": 0.1}, ValueError)])
+def test_plot_compute_cost_rejects_bad_batched_costs(batch_predict_ms, error):
+    with pytest.raises(error, match="batch_predict_ms"):
+        plot_compute_cost({"a": 1.0, "b": 2.0}, {"a": 0.2, "b": 0.1},
+                          batch_predict_ms=batch_predict_ms)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(research_predictions=0), "research_predictions"),
+    (dict(research_predictions=100, production_predictions=10), "production_predictions")])
+def test_plot_compute_cost_rejects_bad_bands(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        plot_compute_cost({"a": 1.0, "b": 2.0}, {"a": 0.2, "b": 0.1}, **kwargs)
 
 
 def test_dataclasses_are_plain_records():

@@ -10,7 +10,7 @@ import numpy as np
 
 from mlsys.checks import (Fail, require_answer, require_number, require_key_ideas,
                           require_text, task)
-from mlsys.production import PURCHASE_RATE, make_catalogue, trace_frontier
+from mlsys.production import PURCHASE_RATE, _count, make_catalogue, trace_frontier
 
 # ---------------------------------------------------------------------------------------------
 # Task 1: one user's page ranked for revenue
@@ -186,8 +186,8 @@ def check_ensemble_choice(n_trees):
     answer = require_number(n_trees, "n_trees")
     if answer == best:
         row, largest = table[best], table[max(table)]
-        return (f"{best} trees: {row['accuracy']:.1%} accurate, p99 {row['p99_ms']:g} ms; "
-                f"{max(table)} trees would add "
+        return (f"{_count(best, 'tree')}: {row['accuracy']:.1%} accurate, p99 "
+                f"{row['p99_ms']:g} ms; {_count(max(table), 'tree')} would add "
                 f"{100 * (largest['accuracy'] - row['accuracy']):.1f} points for "
                 f"{largest['p99_ms'] / row['p99_ms']:.1f}x the p99.")
     if answer not in table:
@@ -197,9 +197,11 @@ def check_ensemble_choice(n_trees):
             hint = "Its p50 is within budget, but the budget is on the p99."
         else:
             hint = f"The budget is a limit: keep only sizes whose p99_ms <= {P99_BUDGET_MS:g} ms."
-        raise Fail(f"{answer:g} trees have a p99 of {table[answer]['p99_ms']:g} ms, over the "
+        raise Fail(f"{_count(answer, 'tree')} {'has' if answer == 1 else 'have'} a p99 of "
+                   f"{table[answer]['p99_ms']:g} ms, over the "
                    f"{P99_BUDGET_MS:g} ms budget.", hint)
-    raise Fail(f"{answer:g} trees fit the budget, but a larger forest within it is more accurate.",
+    raise Fail(f"{_count(answer, 'tree')} {'fits' if answer == 1 else 'fit'} the budget, but a "
+               "larger forest within it is more accurate.",
                "Among the sizes within the budget, pick the highest accuracy.")
 
 
@@ -229,9 +231,11 @@ def check_break_even(n_predictions):
     expected = _break_even()
     answer = require_number(n_predictions, "n_predictions")
     if abs(answer - expected) <= 1:
-        return (f"About {expected:.0f} predictions: a research loop that scores a small "
-                "validation set after each training sits near it; production serves millions "
-                "of requests per training, far above.")
+        return (f"About {expected:.0f} predictions per training, one request at a time: "
+                "production serves millions of requests per training, far above it, so there "
+                "logistic regression costs less. Research scores its validation set in batches, "
+                "which makes each nearest-neighbours prediction cheaper and moves the "
+                "break-even further out; the chapter's figure shows both crossings.")
     knn = REFERENCE_COSTS_MS["nearest neighbours"]
     linear = REFERENCE_COSTS_MS["logistic regression"]
     mistakes = {
