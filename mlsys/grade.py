@@ -1,8 +1,14 @@
-"""Grade a notebook, or a folder of submitted notebooks: run each in a fresh kernel and report
-every task's verdict.
+"""Grade a notebook, or a folder of submitted notebooks: run each in a fresh kernel, then check
+every task's answer with the book's own checks.
 
     python -m mlsys.grade exercises/03_latency.ipynb
-    python -m mlsys.grade submissions/ --csv grades.csv
+    python -m mlsys.grade submissions/ --jobs 2 --csv grades.csv --gradebook gradebook.csv
+    python -m mlsys.grade submissions/ --sandbox          # no network, nothing else to read
+
+The grade never comes from what a notebook prints. The grader takes each task's check call from
+the book's trusted copy of the exercise (``exercises/<name>.ipynb``, or ``--reference``), runs the
+submission in a private copy of its folder with time and memory limits, then imports the checks
+afresh in the same kernel and calls them on the learner's answers itself (`mlsys.evaluation`).
 
 For one notebook it prints a table (task, result, the check's message) and a total. For a folder
 it grades every notebook of every student, in either layout
@@ -10,31 +16,35 @@ it grades every notebook of every student, in either layout
     <folder>/<student>/<notebook>.ipynb
     <folder>/submitted/<student>/<assignment>/<notebook>.ipynb    (nbgrader's)
 
-and prints one line per student and notebook (tasks passed, tasks failed); ``--csv`` writes one
-row per student, notebook and task. The exit code is 0 only when every task of every notebook
-passes. A notebook that raises, times out, kills its kernel, cannot start one or cannot even be
-read is reported, not crashed on: the tasks it never reached are listed as not run.
+``--jobs N`` at a time, with a progress bar, and prints one line per student and notebook and a
+summary. ``--csv`` writes one row per student, notebook and task; ``--gradebook`` one row per
+student with a column per notebook, the items a person grades (REVIEW) in columns of their own.
+The exit code is 0 only when every automatic task of every notebook passes. A notebook that
+raises, hangs, exhausts its memory, kills its kernel or cannot even be read is reported, never
+crashed on: grading the class goes on.
 """
 
 from __future__ import annotations
 
 import csv
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
-
-from mlsys import notebooks
+from mlsys import evaluation
 from mlsys._validate import check_number
-from mlsys.checks import VERDICT_PATTERN
+
+#: What a task can come to. REVIEW: a written answer that a person grades (no automatic point).
+RESULTS = ("PASS", "FAIL", "REVIEW", "NOT RUN")
 
 
 @dataclass(frozen=True)
 class TaskResult:
     task: str
     title: str
-    result: str  # "PASS", "FAIL" or "NOT RUN"
+    result: str  # one of RESULTS
     message: str
 
 
@@ -43,14 +53,28 @@ class Report:
     notebook: str
     tasks: list[TaskResult]
     problems: list[str] = field(default_factory=list)
+    reference: str = ""  # the trusted copy whose check calls graded it
+    seconds: float = 0.0
 
     @property
     def passed(self) -> int:
+        """Automatic tasks passed: the notebook's automatic points."""
         return sum(t.result == "PASS" for t in self.tasks)
 
     @property
+    def automatic(self) -> int:
+        """Tasks graded by the checks (all but REVIEW): the notebook's automatic maximum."""
+        return sum(t.result != "REVIEW" for t in self.tasks)
+
+    @property
+    def review(self) -> list[TaskResult]:
+        """The tasks a person grades."""
+        return [t for t in self.tasks if t.result == "REVIEW"]
+
+    @property
     def all_passed(self) -> bool:
-        return bool(self.tasks) and self.passed == len(self.tasks)
+        """Every automatic task passed (REVIEW items wait for a person and do not count)."""
+        return bool(self.tasks) and self.passed == self.automatic
 
 
 @dataclass(frozen=True)
@@ -60,85 +84,90 @@ class Submission:
     report: Report
 
 
-def _verdicts(notebook) -> dict:
-    """Map task -> (title, result, message) from every verdict printed in the notebook's outputs."""
-    found = {}
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            lines = output.get("text", "").splitlines()
-            for index, line in enumerate(lines):
-                match = VERDICT_PATTERN.match(line)
-                if match:
-                    detail = [text.strip().lstrip("✅❌ ") for text in lines[index + 1: index + 3]
-                              if text.startswith("  ") and not VERDICT_PATTERN.match(text)]
-                    found[match["task"]] = (match["title"], match["result"], " ".join(detail))
-    return found
-
-
-def _errors(notebook) -> list[str]:
-    problems = []
-    for number, cell in enumerate(notebook.cells, start=1):
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "error":
-                problems.append(f"cell {number} raised {output['ename']}: {output['evalue']}")
-    return problems
-
-
 def _first_line(error) -> str:
     lines = str(error).strip().splitlines()
     return lines[0] if lines else "no message"
 
 
-def grade_notebook(path, *, timeout_s: float = 300) -> Report:
-    """Execute the notebook at `path` in a fresh kernel and return its `Report`."""
+def _check_options(timeout_s, time_limit_s, memory_mb, sandbox, check_path) -> list[Path]:
+    check_number("timeout_s", timeout_s, low=0, low_open=True, unit="seconds")
+    check_number("time_limit_s", time_limit_s, low=0, low_open=True, unit="seconds")
+    check_number("memory_mb", memory_mb, low=0, unit="MB")
+    if not isinstance(sandbox, bool):
+        raise TypeError(f"sandbox must be True or False; got {sandbox!r}")
+    if isinstance(check_path, (str, Path)):
+        raise TypeError(f"check_path must be a list of folders; got {check_path!r}")
+    folders = [Path(p) for p in check_path]
+    for folder in folders:
+        if not folder.is_dir():
+            raise ValueError(f"check_path must list existing folders; got {str(folder)!r}")
+    return folders
+
+
+def _reference(reference) -> Path | None:
+    if reference is None:
+        return None
+    path = Path(reference)
+    if not path.is_file() or path.suffix != ".ipynb":
+        raise ValueError(f"reference must be an existing .ipynb file; got {str(path)!r}")
+    return path
+
+
+def grade_notebook(path, *, timeout_s: float = 300, reference=None, check_path=(),
+                   sandbox: bool = False, memory_mb: float = 4096,
+                   time_limit_s: float = 900) -> Report:
+    """Run the notebook at `path` in a fresh kernel, check its answers, return its `Report`.
+
+    `reference` is the trusted notebook whose check calls grade it (default: the book's
+    ``exercises/`` copy of the same name, see `mlsys.evaluation.find_reference`); `check_path`
+    lists folders of further trusted check modules the reference imports. `timeout_s` limits
+    each cell and each check, `time_limit_s` the whole notebook, `memory_mb` the kernel's
+    memory; `sandbox` runs the kernel under bubblewrap (`mlsys.sandbox`).
+    """
     path = Path(path)
     if not path.is_file() or path.suffix != ".ipynb":
         raise ValueError(f"path must be an existing .ipynb file; got {str(path)!r}")
-    check_number("timeout_s", timeout_s, low=0, low_open=True, unit="seconds")
-    try:
-        notebook = notebooks.read(path)
-    except Exception as error:  # a truncated or hand-edited file: nbformat raises many kinds
-        return Report(str(path), [], [f"the file is not a readable notebook "
-                                      f"({type(error).__name__}: {_first_line(error)})"])
-    expected = notebook.metadata.get("mlsys", {}).get("tasks", [])
-    for cell in notebook.cells:  # grade what the learner's code does now, not stored outputs
-        if cell.cell_type == "code":
-            cell.outputs = []
-    problems = []
-    try:
-        notebooks.execute(notebook, cwd=path.parent, timeout_s=timeout_s, allow_errors=True)
-    except CellTimeoutError:
-        problems.append(f"a cell ran longer than {timeout_s:g} s and was stopped")
-    except DeadKernelError as error:
-        problems.append(f"the kernel died: {error}")
-    except Exception as error:  # the kernel did not start, or nbclient could not talk to it
-        problems.append(f"the notebook could not be run ({type(error).__name__}: "
-                        f"{_first_line(error)})")
-    problems += _errors(notebook)
-    verdicts = _verdicts(notebook)
-    order = [(t["task"], t["title"]) for t in expected]
-    order += [(task, verdicts[task][0]) for task in verdicts if task not in dict(order)]
-    tasks = []
-    for task, title in order:
-        if task in verdicts:
-            tasks.append(TaskResult(task, title, verdicts[task][1], verdicts[task][2]))
-        else:
-            tasks.append(TaskResult(task, title, "NOT RUN", "its check never printed a verdict"))
-    return Report(str(path), tasks, problems)
+    folders = _check_options(timeout_s, time_limit_s, memory_mb, sandbox, check_path)
+    reference_path = _reference(reference)
+    if reference_path is None:
+        try:
+            notebook = evaluation.nbformat.read(path, as_version=4)
+        except Exception as error:  # a truncated or hand-edited file: nbformat raises many kinds
+            return Report(str(path), [], [f"the file is not a readable notebook "
+                                          f"({type(error).__name__}: {_first_line(error)})"])
+        reference_path = evaluation.find_reference(path, notebook)
+        if reference_path is None:
+            return Report(str(path), [], [
+                f"no trusted copy of this exercise: the book's exercises/ has no {path.name} "
+                "(give the grader one with --reference); printed verdicts never count"])
+    loaded = evaluation.load_reference(reference_path,
+                                       trusted_names=tuple(evaluation.trusted_roots(folders)))
+    outcome = evaluation.evaluate(path, loaded, timeout_s=timeout_s, time_limit_s=time_limit_s,
+                                  memory_mb=memory_mb, sandbox=sandbox, check_path=folders)
+    tasks = [TaskResult(t.task, t.title, t.result, t.message) for t in outcome.tasks]
+    return Report(str(path), tasks, list(outcome.problems), str(reference_path), outcome.seconds)
 
 
 def format_report(report: Report) -> str:
     """Return the report as a plain-text table with a total line."""
+    if not isinstance(report, Report):
+        raise TypeError(f"report must be a Report; got {type(report).__name__}")
     rows = [("task", "result", "message")]
     rows += [(f"{t.task} {t.title}", t.result, t.message) for t in report.tasks]
     widths = [max(len(row[i]) for row in rows) for i in range(2)]
-    lines = [f"Grading {report.notebook}", ""]
+    lines = [f"Grading {report.notebook}"]
+    if report.reference:
+        lines.append(f"Checked against {report.reference}")
+    lines.append("")
     for row in rows:
         lines.append(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}".rstrip())
     lines.append("")
     if not report.tasks:
-        lines.append("No task verdicts found: is this an exercise notebook of the book?")
-    lines.append(f"Total: {report.passed} / {len(report.tasks)} tasks passed")
+        lines.append("No task graded: is this an exercise notebook of the book?")
+    total = f"Total: {report.passed} / {report.automatic} tasks passed"
+    if report.review:
+        total += f"; {len(report.review)} for review ({', '.join(t.task for t in report.review)})"
+    lines.append(total)
     lines += [f"Problem: {problem}" for problem in report.problems]
     return "\n".join(lines)
 
@@ -170,20 +199,43 @@ def find_submissions(folder) -> list[tuple[str, str, Path]]:
     return found
 
 
-def grade_folder(folder, *, timeout_s: float = 300, progress=None) -> list[Submission]:
-    """Grade every notebook of `folder` (see `find_submissions`), each in a fresh kernel.
+def grade_folder(folder, *, jobs: int = 1, progress=None, done=None, **options) -> list[Submission]:
+    """Grade every notebook of `folder` (see `find_submissions`), `jobs` at a time.
 
-    `progress`, if given, is called with each notebook's path before it runs.
+    Each notebook runs in a fresh kernel of its own; `options` are those of `grade_notebook`.
+    `progress`, if given, is called with each notebook's path before it runs, `done` with each
+    `Submission` when it is graded. The result is in the order of `find_submissions`. A
+    notebook the grader itself fails on is reported as a problem; the others are still graded.
     """
-    check_number("timeout_s", timeout_s, low=0, low_open=True, unit="seconds")
-    if progress is not None and not callable(progress):
-        raise TypeError(f"progress must be a function of one path, or None; got {progress!r}")
-    graded = []
-    for student, notebook, path in find_submissions(folder):
+    check_number("jobs", jobs, low=1, integer=True)
+    for name, function in (("progress", progress), ("done", done)):
+        if function is not None and not callable(function):
+            raise TypeError(f"{name} must be a function of one argument, or None; "
+                            f"got {function!r}")
+    _check_options(options.get("timeout_s", 300), options.get("time_limit_s", 900),
+                   options.get("memory_mb", 4096), options.get("sandbox", False),
+                   options.get("check_path", ()))
+    _reference(options.get("reference"))
+    found = find_submissions(folder)
+
+    def one(item):
+        student, notebook, path = item
         if progress is not None:
             progress(path)
-        graded.append(Submission(student, notebook, grade_notebook(path, timeout_s=timeout_s)))
-    return graded
+        try:
+            report = grade_notebook(path, **options)
+        except Exception as error:  # never let one notebook stop the class
+            report = Report(str(path), [], [f"the grader failed on this notebook "
+                                            f"({type(error).__name__}: {_first_line(error)})"])
+        submission = Submission(student, notebook, report)
+        if done is not None:
+            done(submission)
+        return submission
+
+    if jobs == 1:
+        return [one(item) for item in found]
+    with ThreadPoolExecutor(max_workers=int(jobs)) as pool:
+        return list(pool.map(one, found))
 
 
 def _check_submissions(submissions) -> None:
@@ -193,30 +245,43 @@ def _check_submissions(submissions) -> None:
                         f"got {type(submissions).__name__}")
 
 
-def format_summary(submissions: list[Submission]) -> str:
-    """Return one line per student and notebook: tasks passed, and the tasks that did not pass."""
+def format_summary(submissions: list[Submission], *, seconds: float | None = None) -> str:
+    """Return one line per student and notebook (tasks passed, the others), then a summary."""
     _check_submissions(submissions)
+
     def not_passed(report):
         names = [t.task if t.result == "FAIL" else f"{t.task} (not run)"
-                 for t in report.tasks if t.result != "PASS"]
+                 for t in report.tasks if t.result in ("FAIL", "NOT RUN")]
         if not report.tasks:
-            names.append("no task verdicts")
+            names.append("no task graded")
         if report.problems:
-            names.append(f"{len(report.problems)} problem(s)")
-        return ", ".join(names) or "-"
+            names.append(f"{len(report.problems)} problem{'s' if len(report.problems) > 1 else ''}")
+        text = ", ".join(names) or "-"
+        if report.review:
+            text += f"; review {', '.join(t.task for t in report.review)}"
+        return text
 
     rows = [("student", "notebook", "passed", "not passed")]
-    rows += [(s.student, s.notebook, f"{s.report.passed} / {len(s.report.tasks)}",
+    rows += [(s.student, s.notebook, f"{s.report.passed} / {s.report.automatic}",
               not_passed(s.report)) for s in submissions]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = ["  ".join(f"{cell:<{width}}" for cell, width in zip(row, widths + [0])).rstrip()
              for row in rows]
     complete = sum(s.report.all_passed for s in submissions)
-    lines += ["", f"{complete} of {len(submissions)} notebooks passed every task"]
+    lines += ["", f"{complete} of {len(submissions)} notebooks passed every automatic task"]
+    troubled = sum(bool(s.report.problems) for s in submissions)
+    review = sum(len(s.report.review) for s in submissions)
+    lines.append(f"{troubled} with problems (raised, hung, died, unreadable, tampered); "
+                 f"{review} written answer{'s' if review != 1 else ''} for review")
+    if seconds is not None and submissions:
+        lines.append(f"{seconds:.0f} s in all, {60 * len(submissions) / max(seconds, 1e-9):.1f} "
+                     "notebooks per minute")
     return "\n".join(lines)
 
 
-CSV_COLUMNS = ("student", "notebook", "task", "title", "result", "message")
+#: The long format: one row per student, notebook and task.
+CSV_COLUMNS = ("student", "notebook", "task", "title", "kind", "result", "points", "max_points",
+               "message")
 
 
 def _csv_path(path) -> Path:
@@ -229,7 +294,9 @@ def _csv_path(path) -> Path:
 def write_csv(submissions: list[Submission], path) -> Path:
     """Write one row per student, notebook and task (`CSV_COLUMNS`) to `path`; return it.
 
-    A notebook that printed no verdict at all still gets a row, with result ``NO VERDICT``.
+    ``kind`` is ``auto`` for a task the checks grade (``points`` 1 or 0 of ``max_points`` 1)
+    and ``review`` for a written answer a person grades (points left empty for them). A
+    notebook with no task graded still gets a row, with result ``NO VERDICT`` and the reason.
     """
     _check_submissions(submissions)
     path = _csv_path(path)
@@ -238,10 +305,49 @@ def write_csv(submissions: list[Submission], path) -> Path:
         writer.writerow(CSV_COLUMNS)
         for s in submissions:
             for t in s.report.tasks:
-                writer.writerow((s.student, s.notebook, t.task, t.title, t.result, t.message))
+                review = t.result == "REVIEW"
+                writer.writerow((s.student, s.notebook, t.task, t.title,
+                                 "review" if review else "auto", t.result,
+                                 "" if review else int(t.result == "PASS"),
+                                 "" if review else 1, t.message))
             if not s.report.tasks:
-                problems = "; ".join(s.report.problems) or "no task verdicts found"
-                writer.writerow((s.student, s.notebook, "", "", "NO VERDICT", problems))
+                problems = "; ".join(s.report.problems) or "no task graded"
+                writer.writerow((s.student, s.notebook, "", "", "", "NO VERDICT", 0, "",
+                                 problems))
+    return path
+
+
+def write_gradebook(submissions: list[Submission], path) -> Path:
+    """Write one row per student and a column per notebook (automatic points) to `path`.
+
+    Beside each notebook's points, ``<notebook> (out of)`` gives its automatic maximum, and
+    ``<notebook> review`` (only for notebooks with written answers) lists the tasks a person
+    grades, to be scored in the gradebook by hand; ``total`` sums the automatic points. A
+    notebook a student did not hand in is left empty.
+    """
+    _check_submissions(submissions)
+    path = _csv_path(path)
+    notebooks = sorted({s.notebook for s in submissions})
+    reviewed = {s.notebook for s in submissions if s.report.review}
+    header = ["student"]
+    for notebook in notebooks:
+        header += [notebook, f"{notebook} (out of)"]
+        if notebook in reviewed:
+            header.append(f"{notebook} review")
+    header.append("total")
+    rows = {}
+    for s in submissions:
+        row = rows.setdefault(s.student, {"student": s.student, "total": 0})
+        row[s.notebook] = s.report.passed
+        row[f"{s.notebook} (out of)"] = s.report.automatic if s.report.tasks else ""
+        if s.notebook in reviewed:
+            row[f"{s.notebook} review"] = " ".join(t.task for t in s.report.review)
+        row["total"] += s.report.passed
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, fieldnames=header, restval="")
+        writer.writeheader()
+        for student in sorted(rows):
+            writer.writerow(rows[student])
     return path
 
 
@@ -250,30 +356,73 @@ def main(argv=None) -> int:
 
     parser = argparse.ArgumentParser(
         prog="python -m mlsys.grade",
-        description="Run notebooks in a fresh kernel each and grade their tasks.")
+        description="Run notebooks in a fresh kernel each and grade their tasks with the book's "
+                    "own checks (never with what the notebooks print).")
     parser.add_argument("path", help="a .ipynb file, or a folder of <student>/<notebook>.ipynb "
                         "(or nbgrader's submitted/<student>/<assignment>/<notebook>.ipynb)")
-    parser.add_argument("--timeout", type=float, default=300, help="seconds allowed per cell")
+    parser.add_argument("--timeout", type=float, default=300,
+                        help="seconds allowed per cell and per check (300)")
+    parser.add_argument("--time-limit", type=float, default=900,
+                        help="seconds allowed per notebook in all (900)")
+    parser.add_argument("--memory-mb", type=float, default=4096,
+                        help="memory allowed per kernel, in MB (4096; 0: no limit)")
+    parser.add_argument("--jobs", type=int, default=1, help="notebooks graded at once (1)")
+    parser.add_argument("--sandbox", action="store_true",
+                        help="run each kernel under bubblewrap: no network, no other files")
+    parser.add_argument("--reference", metavar="NOTEBOOK",
+                        help="the trusted notebook whose check calls grade the submissions "
+                        "(default: the book's exercises/ copy of the same name)")
+    parser.add_argument("--check-path", metavar="FOLDER", action="append", default=[],
+                        help="a folder of further trusted check modules (repeatable)")
     parser.add_argument("--csv", metavar="PATH",
                         help="also write one row per student, notebook and task to this file")
+    parser.add_argument("--gradebook", metavar="PATH",
+                        help="also write one row per student, a column per notebook")
     args = parser.parse_args(argv)
     try:
         check_number("--timeout", args.timeout, low=0, low_open=True, unit="seconds")
-        if args.csv is not None:
-            _csv_path(args.csv)  # refuse a bad path before grading, not after
+        check_number("--time-limit", args.time_limit, low=0, low_open=True, unit="seconds")
+        check_number("--memory-mb", args.memory_mb, low=0, unit="MB")
+        check_number("--jobs", args.jobs, low=1, integer=True)
+        for option in (args.csv, args.gradebook):
+            if option is not None:
+                _csv_path(option)  # refuse a bad path before grading, not after
+        if args.reference is not None and not Path(args.reference).is_file():
+            raise ValueError(f"--reference must be an existing notebook; got {args.reference!r}")
+        for folder in args.check_path:
+            if not Path(folder).is_dir():
+                raise ValueError(f"--check-path must be an existing folder; got {folder!r}")
+        if args.sandbox:
+            from mlsys import sandbox
+
+            if sandbox.bwrap_path() is None:
+                raise ValueError("--sandbox needs bubblewrap: apt-get install bubblewrap")
         if not Path(args.path).exists():
             raise ValueError(f"path must be a .ipynb file or a folder of submissions; "
                              f"{args.path!r} does not exist")
+        options = dict(timeout_s=args.timeout, time_limit_s=args.time_limit,
+                       memory_mb=args.memory_mb, sandbox=args.sandbox,
+                       reference=args.reference, check_path=args.check_path)
+        started = time.monotonic()
         if Path(args.path).is_dir():
-            submissions = grade_folder(args.path, timeout_s=args.timeout, progress=lambda p: print(
-                f"Grading {p}", file=sys.stderr, flush=True))
-            print(format_summary(submissions))
+            from tqdm import tqdm
+
+            total = len(find_submissions(args.path))
+            with tqdm(total=total, unit="notebook", file=sys.stderr, dynamic_ncols=True,
+                      mininterval=0.5) as bar:
+                def done(submission):
+                    bar.update(1)
+                    bar.set_postfix_str(f"{submission.student}/{submission.notebook}")
+
+                submissions = grade_folder(args.path, jobs=args.jobs, done=done, **options)
+            print(format_summary(submissions, seconds=time.monotonic() - started))
         else:
-            report = grade_notebook(args.path, timeout_s=args.timeout)
+            report = grade_notebook(args.path, **options)
             submissions = [Submission("", Path(args.path).name, report)]
             print(format_report(report))
-        if args.csv is not None:
-            print(f"Wrote {write_csv(submissions, args.csv)}")
+        for option, write in ((args.csv, write_csv), (args.gradebook, write_gradebook)):
+            if option is not None:
+                print(f"Wrote {write(submissions, option)}")
     except ValueError as error:
         parser.error(str(error))
     return 0 if all(s.report.all_passed for s in submissions) else 1
