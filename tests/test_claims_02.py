@@ -1,0 +1,445 @@
+"""Claims ledger of chapter 02: research vs production (stakeholders, ensembles, compute costs).
+
+Every sentence of the chapter and its solution that the book's code can re-derive. The shop
+rests on two seeds, the catalogue's (0 in the chapter) and its log's (the next one, 1): a claim's
+seed s re-runs the study with the catalogue seeded s and the log s + 1. The forest rests on one
+seed, used for both the train/test split and the forest (0 in the chapter). Claims on measured
+latencies take no seed: they re-measure, and say only what holds with a wide margin on a busy
+machine (orderings, factors of two).
+"""
+
+from functools import lru_cache
+
+import numpy as np
+import pytest
+import ledger
+from ledger import Claim
+from sklearn.datasets import load_digits, make_classification
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.neighbors import KNeighborsClassifier
+from threadpoolctl import threadpool_limits
+
+from mlsys.checks import production as checks
+from mlsys.latency import percentile, summarize_batches, time_batch_predictions_ms, \
+    time_single_predictions_ms
+from mlsys.production import (FRONTIER_WEIGHTS, PURCHASE_RATE, Catalogue, Frontier,
+                              evaluate_pages, fit_click_model, log_impressions,
+                              make_catalogue, measure_ensembles,
+                              predict_clicks, rank_by_popularity, rank_items, recommend,
+                              take_first_trees, time_fit_ms, time_policy_ms, trace_frontier)
+
+CHAPTER = "chapters/02_research_vs_production.ipynb"
+SOLUTION = "solutions/02_research_vs_production.ipynb"
+
+# The chapter's parameters.
+N_USERS, N_ITEMS, N_IMPRESSIONS = 200, 5_000, 500_000
+FAST_CANDIDATES = 500             # the product team's policy scores the 500 most popular items
+DASHED_CANDIDATES = (100, 500)    # the explorer's smaller candidate sets
+FINE_WEIGHTS = np.linspace(0, 1, 101)
+FOREST_SIZES = (1, 2, 4, 8, 16, 32, 64)
+RESEARCH_PREDICTIONS, PRODUCTION_PREDICTIONS = 10_000, 1_000_000
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """Time on one thread, as the chapter does (its hidden setup cell)."""
+    with threadpool_limits(1):
+        yield
+
+
+# --- The shop ----------------------------------------------------------------------------------
+
+def _both_fall(frontier):
+    """Start weights of the steps at which clicks and revenue both fall."""
+    clicks, revenue = np.diff(frontier.clicks), np.diff(frontier.revenue_usd)
+    falls = (clicks < 0) & (revenue < 0)
+    return [(float(frontier.weights[i]), float(-clicks[i]), float(-revenue[i]))
+            for i in np.flatnonzero(falls)]
+
+
+@lru_cache(maxsize=None)
+def shop_study(seed):
+    """Everything the chapter's section 1 derives from the shop seeded `seed`, as numbers."""
+    shop = make_catalogue(n_users=N_USERS, n_items=N_ITEMS, seed=seed)
+    logs = log_impressions(shop, n_impressions=N_IMPRESSIONS, seed=seed + 1)
+    popular = rank_by_popularity(shop, logs)
+    predicted = predict_clicks(fit_click_model(shop, logs), shop)
+    value = shop.value_per_click_usd
+    click_rate = shop.click_probability.mean(axis=0)
+    earns_more = value > np.median(value)
+    every = trace_frontier(shop, predicted)
+    smaller = {n: trace_frontier(shop, predicted, candidates=popular[:n])
+               for n in DASHED_CANDIDATES}
+    fast = trace_frontier(shop, predicted, [0], candidates=popular[:FAST_CANDIDATES])
+    lookup = evaluate_pages(shop, np.tile(popular[:10], (shop.n_users, 1)))
+    # One ranking per weight of the fine grid, scored with the truth and with the predictions.
+    as_predicted = Catalogue(shop.user_factors, shop.item_factors, shop.price_usd,
+                             shop.ad_value_usd, predicted)
+    true_fine, predicted_fine = [], []
+    for weight in FINE_WEIGHTS:
+        pages = rank_items(shop, predicted, weight)
+        true_fine.append(evaluate_pages(shop, pages))
+        predicted_fine.append(evaluate_pages(as_predicted, pages))
+
+    def frontier_of(metrics):
+        return Frontier(FINE_WEIGHTS, np.array([m.clicks for m in metrics]),
+                        np.array([m.revenue_usd for m in metrics]))
+
+    true_frontier, predicted_frontier = frontier_of(true_fine), frontier_of(predicted_fine)
+    at = {round(w, 2): i for i, w in enumerate(every.weights)}
+    return dict(
+        sponsored_share=float(shop.sponsored.mean()),
+        median_price_usd=float(np.median(shop.price_usd)),
+        click_rate_ratio=float(click_rate[earns_more].mean() / click_rate[~earns_more].mean()),
+        clicks_in_log=int(logs.clicked.sum()),
+        engagement=(every.clicks[0], every.revenue_usd[0]),
+        revenue=(every.clicks[-1], every.revenue_usd[-1]),
+        fast=(fast.clicks[0], fast.revenue_usd[0]),
+        lookup=(lookup.clicks, lookup.revenue_usd),
+        clicks=every.clicks, revenue_usd=every.revenue_usd, at=at,
+        dominated=all(((every.clicks > c) & (every.revenue_usd > r)).any()
+                      for f in smaller.values() for c, r in zip(f.clicks, f.revenue_usd)),
+        grid_both_fall=sum(len(_both_fall(f)) for f in (every, *smaller.values())),
+        fine_both_fall=_both_fall(true_frontier),
+        predicted_monotone=bool(np.all(np.diff(predicted_frontier.clicks) <= 1e-9)
+                                and np.all(np.diff(predicted_frontier.revenue_usd) >= -1e-9)),
+    )
+
+
+def change(study, policy):
+    """(clicks, revenue) of a policy relative to engagement, as fractions: -0.45 is 45% less."""
+    clicks, revenue = study[policy]
+    base_clicks, base_revenue = study["engagement"]
+    return clicks / base_clicks - 1, revenue / base_revenue - 1
+
+
+def weight_step(study, start, end):
+    """(clicks, revenue) change from weight `start` to weight `end` on the 21-weight frontier."""
+    i, j = study["at"][start], study["at"][end]
+    return (study["clicks"][j] / study["clicks"][i] - 1,
+            study["revenue_usd"][j] / study["revenue_usd"][i] - 1)
+
+
+def check_recommend_is_the_frontier_policy():
+    """The chapter's policies call `recommend` per user; the ledger ranks all users at once."""
+    shop = make_catalogue(n_users=N_USERS, n_items=N_ITEMS, seed=0)
+    logs = log_impressions(shop, n_impressions=N_IMPRESSIONS, seed=1)
+    model = fit_click_model(shop, logs)
+    users = [0, 57, 199]
+    predicted = predict_clicks(model, shop, users=users)
+    return all(np.array_equal(recommend(model, shop, u, weight=w), page)
+               for w in (0, 1) for u, page in zip(users, rank_items(shop, predicted, w)))
+
+
+# --- The forest --------------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def forest_accuracy(seed):
+    """Test accuracy of the first n trees for each of FOREST_SIZES, split and forest seeded."""
+    X, y = load_digits(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.4, random_state=seed)
+    forest = RandomForestClassifier(n_estimators=64, random_state=seed).fit(X_train, y_train)
+    return {n: take_first_trees(forest, n).score(X_test, y_test) for n in FOREST_SIZES}
+
+
+def gain_points(accuracy, small, big):
+    return 100 * (accuracy[big] - accuracy[small])
+
+
+@lru_cache(maxsize=None)
+def chapter_forest_table():
+    """The chapter's measure_ensembles table (seed 0), re-measured for sizes 1 and 64."""
+    X, y = load_digits(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.4, random_state=0)
+    forest = RandomForestClassifier(n_estimators=64, random_state=0).fit(X_train, y_train)
+    return measure_ensembles(forest, X_test, y_test, sizes=(1, 64), n_requests=300)
+
+
+@lru_cache(maxsize=None)
+def chapter_forest_sizes():
+    X, y = load_digits(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.4, random_state=0)
+    forest = RandomForestClassifier(n_estimators=64, random_state=0).fit(X_train, y_train)
+    table = measure_ensembles(forest, X_test, y_test, sizes=FOREST_SIZES, n_requests=1,
+                              warmup=0)
+    return dict(zip(table.n_trees.tolist(), zip(table.accuracy, table.size_kb)))
+
+
+# --- Measured latencies ------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def policy_medians_ms():
+    """Median single-request latency of the chapter's policies, re-measured."""
+    shop = make_catalogue(n_users=N_USERS, n_items=N_ITEMS, seed=0)
+    logs = log_impressions(shop, n_impressions=N_IMPRESSIONS, seed=1)
+    model = fit_click_model(shop, logs)
+    popular = rank_by_popularity(shop, logs)
+    top = popular[:FAST_CANDIDATES]
+    policies = {
+        "engagement": lambda u: recommend(model, shop, u),
+        "revenue": lambda u: recommend(model, shop, u, weight=1),
+        "fast": lambda u: recommend(model, shop, u, candidates=top),
+        "popular": lambda u: popular[:10],
+    }
+    return {name: percentile(time_policy_ms(policy, shop.n_users, n_requests=300), 50)
+            for name, policy in policies.items()}
+
+
+@lru_cache(maxsize=None)
+def compute_costs():
+    """The chapter's section 3, re-measured: fit, single-request and batched per-row costs."""
+    X, y = make_classification(n_samples=50_000, n_features=20, n_informative=10,
+                               random_state=0)
+    models = {"knn": KNeighborsClassifier(), "linear": LogisticRegression(max_iter=1_000)}
+    fit_ms = {name: percentile(time_fit_ms(model, X, y, repeats=3), 50)
+              for name, model in models.items()}
+    predict_ms, throughput = {}, {}
+    for name, model in models.items():
+        model.fit(X, y)
+        predict_ms[name] = percentile(time_single_predictions_ms(
+            model.predict_proba, X, n_requests=300, warmup=30), 50)
+        timings = time_batch_predictions_ms(model.predict_proba, X, batch_sizes=(1, 1_000),
+                                            repeats=5)
+        throughput[name] = summarize_batches(timings).throughput_per_s
+    batch_ms = {name: 1_000 / rates[1] for name, rates in throughput.items()}
+
+    def crossing(per_prediction_ms):
+        return (fit_ms["linear"] - fit_ms["knn"]) / (per_prediction_ms["knn"]
+                                                     - per_prediction_ms["linear"])
+
+    def bill_ms(name, n, per_prediction_ms):
+        return fit_ms[name] + n * per_prediction_ms[name]
+
+    return dict(fit_ms=fit_ms, predict_ms=predict_ms, throughput=throughput,
+                single_crossing=crossing(predict_ms), batch_crossing=crossing(batch_ms),
+                research_ms={n: bill_ms(n, RESEARCH_PREDICTIONS, batch_ms) for n in models},
+                production_ms={n: bill_ms(n, PRODUCTION_PREDICTIONS, predict_ms)
+                               for n in models})
+
+
+# --- The solution's stored data ----------------------------------------------------------------
+
+def sales_frontier(seed):
+    shop = make_catalogue(**{**checks.FRONTIER_SHOP, "seed": seed})
+    return trace_frontier(shop, shop.click_probability)
+
+
+def best_under_budget(column):
+    rows = [row for row in checks.REFERENCE_ENSEMBLES if row[column] <= checks.P99_BUDGET_MS]
+    return max(rows, key=lambda row: (row[1], -row[0]))[0]
+
+
+def stored_costs():
+    costs = checks.REFERENCE_COSTS_MS
+    knn, linear = costs["nearest neighbours"], costs["logistic regression"]
+    n = checks._break_even()
+    return [(knn["fit_ms"] + m * knn["predict_ms"]) - (linear["fit_ms"] + m * linear["predict_ms"])
+            for m in (n / 2, 2 * n)]
+
+
+CLAIMS = [
+    # --- Section 1: the shop and the four policies ---------------------------------------------
+    Claim("sponsored-fifth", CHAPTER,
+          words="for a fifth of the items an ad value that a sponsor pays per click",
+          derive=lambda seed: shop_study(seed)["sponsored_share"],
+          holds=lambda share: abs(share - 0.2) < 0.02, seed=0),
+    Claim("price-around-30", CHAPTER, words="price (around $30)",
+          derive=lambda seed: shop_study(seed)["median_price_usd"],
+          holds=lambda usd: 27 <= usd <= 33, seed=0),
+    Claim("earners-clicked-less-than-half", CHAPTER,
+          words="The items that earn more are clicked less than half as often.",
+          derive=lambda seed: shop_study(seed)["click_rate_ratio"],
+          holds=lambda ratio: ratio < 0.5, seed=0),
+    Claim("purchase-rate", CHAPTER,
+          words="A click brings `PURCHASE_RATE`, 10%, of the item's price",
+          derive=lambda: PURCHASE_RATE, holds=lambda rate: rate == 0.1),
+    Claim("fewer-clicks-than-items", CHAPTER,
+          words="fewer than one per item in this whole log",
+          derive=lambda seed: shop_study(seed)["clicks_in_log"],
+          holds=lambda clicks: clicks < N_ITEMS, seed=0),
+    Claim("fast-policy-a-tenth", CHAPTER,
+          words="The product team's policy scores only the 500 most popular items, a tenth of "
+                "the catalogue",
+          derive=lambda: FAST_CANDIDATES / N_ITEMS, holds=lambda share: share == 0.1),
+    Claim("revenue-roughly-doubles", CHAPTER,
+          words="Ranking for revenue roughly doubles revenue and loses almost half the clicks",
+          derive=lambda seed: change(shop_study(seed), "revenue"),
+          holds=lambda c: 0.7 <= c[1] <= 1.3 and -0.5 < c[0] <= -0.4, seed=0),
+    Claim("fast-policy-loses", CHAPTER,
+          words="it loses more than a tenth of the clicks and more than a fifth of the revenue",
+          derive=lambda seed: change(shop_study(seed), "fast"),
+          holds=lambda c: c[0] < -0.1 and c[1] < -0.2, seed=0),
+    Claim("lookup-loses-most-of-both", CHAPTER,
+          words="The popularity list is by far the fastest and the simplest to run, and it loses "
+                "most of both",
+          derive=lambda seed: change(shop_study(seed), "lookup"),
+          holds=lambda c: c[0] < -0.5 and c[1] < -0.5, seed=0),
+    Claim("ledger-ranks-as-recommend", CHAPTER,
+          words="`recommend` does what a ranking service does on each request",
+          derive=check_recommend_is_the_frontier_policy),
+    Claim("lookup-ten-times-faster", CHAPTER,
+          words="answers at the median more than ten times faster than every policy that calls "
+                "the model",
+          derive=policy_medians_ms,
+          holds=lambda ms: all(10 * ms["popular"] < ms[name]
+                               for name in ("engagement", "revenue", "fast"))),
+
+    # --- The frontier --------------------------------------------------------------------------
+    Claim("frontier-21-weights", CHAPTER, words="ranks every user's page at 21 weights from 0 to 1",
+          derive=lambda: FRONTIER_WEIGHTS,
+          holds=lambda w: len(w) == 21 and w[0] == 0 and w[-1] == 1),
+    Claim("predicted-never-lose-both", CHAPTER,
+          words="so in those predicted numbers raising the weight can only trade clicks for "
+                "revenue, never lose both",
+          derive=lambda seed: shop_study(seed)["predicted_monotone"], seed=0, spread=(20, 20)),
+    Claim("weight-02-cheap-revenue", CHAPTER,
+          words="a weight of 0.2 buys 15% more revenue for less than 1% of the clicks",
+          derive=lambda seed: weight_step(shop_study(seed), 0.0, 0.2),
+          holds=lambda c: round(100 * c[1]) == 15 and -0.01 < c[0] <= 0,
+          robust=lambda c: c[1] > 0.05 and -0.01 < c[0] <= 0, seed=0),
+    Claim("steep-near-one", CHAPTER,
+          words="from weight 0.8 to 1, revenue grows by 4% and clicks fall by a quarter",
+          derive=lambda seed: weight_step(shop_study(seed), 0.8, 1.0),
+          holds=lambda c: round(100 * c[1]) == 4 and -0.28 <= c[0] <= -0.22,
+          robust=lambda c: 0 < c[1] < 0.1 and c[0] < -0.2, seed=0),
+    Claim("fewer-candidates-dominated", CHAPTER,
+          words="every point of the dashed curve has a point of the solid one with more clicks "
+                "*and* more revenue",
+          derive=lambda seed: shop_study(seed)["dominated"], seed=0, spread=(20, 20)),
+    Claim("grid-never-loses-both", CHAPTER,
+          words="The 21 weights printed above never lose both.",
+          derive=lambda seed: shop_study(seed)["grid_both_fall"],
+          holds=lambda steps: steps == 0, seed=0),
+    Claim("grid-never-loses-both-on-20-shops", CHAPTER,
+          words="on the 21-weight grid that the chapter's figures use, the true clicks and "
+                "revenue never both fall, in any of them and whatever the number of items scored",
+          derive=lambda seed: shop_study(seed)["grid_both_fall"],
+          holds=lambda steps: steps == 0, seed=0, spread=(20, 20)),
+    Claim("fine-grid-one-step", CHAPTER,
+          words="One step loses both, from weight 0.99 to 1",
+          derive=lambda seed: shop_study(seed)["fine_both_fall"],
+          holds=lambda steps: [round(w, 2) for w, _, _ in steps] == [0.99],
+          robust=lambda steps: all(w >= 0.97 - 1e-9 for w, _, _ in steps), seed=0),
+    Claim("fine-grid-loss-small", CHAPTER,
+          words="The loss is small, 11 clicks and $0.57 per 1,000 pages.",
+          derive=lambda seed: shop_study(seed)["fine_both_fall"],
+          holds=lambda steps: [(round(c), round(usd, 2)) for _, c, usd in steps] == [(11, 0.57)],
+          robust=lambda steps: all(c < 25 and usd < 3 for _, c, usd in steps), seed=0),
+    Claim("fine-grid-12-of-20", CHAPTER,
+          words="on the 101-weight grid, 12 of the 20 shops have such a step",
+          derive=lambda seed: len(shop_study(seed)["fine_both_fall"]),
+          holds=lambda steps: steps > 0, seed=0, spread=(12, 12)),
+    Claim("fine-grid-near-one", CHAPTER, words="always from a weight of 0.97 or more",
+          derive=lambda seed: shop_study(seed)["fine_both_fall"],
+          holds=lambda steps: all(w >= 0.97 - 1e-9 for w, _, _ in steps), seed=0,
+          spread=(20, 20)),
+
+    # --- Section 2: the forest -----------------------------------------------------------------
+    Claim("boosted-hundred-trees", CHAPTER,
+          words="serves gradient-boosted trees, a hundred trees walked per request",
+          derive=lambda: HistGradientBoostingClassifier().max_iter,
+          holds=lambda n_trees: n_trees == 100),
+    Claim("digits-size", CHAPTER, words="1,797 images of 8 × 8 pixels, ten classes",
+          derive=lambda: load_digits(return_X_y=True),
+          holds=lambda d: d[0].shape == (1797, 64) and len(set(d[1])) == 10),
+    Claim("test-images", CHAPTER, words="accuracy on the 719 test images",
+          derive=lambda: len(train_test_split(*load_digits(return_X_y=True), test_size=0.4,
+                                              random_state=0)[3]),
+          holds=lambda n: n == 719),
+    Claim("two-trees-worse", CHAPTER,
+          words="Two trees do worse than one here (and on 13 of 20 seeds of the split and the "
+                "forest)",
+          derive=forest_accuracy, holds=lambda acc: acc[2] < acc[1], seed=0, spread=(13, 13)),
+    Claim("gains-shrink", CHAPTER,
+          words="the doublings from 2 to 8 trees add more than ten accuracy points, the doublings "
+                "from 16 to 64 fewer than four",
+          derive=forest_accuracy,
+          holds=lambda acc: gain_points(acc, 2, 8) > 10 and gain_points(acc, 16, 64) < 4,
+          seed=0),
+    Claim("forest-64-vs-16", CHAPTER,
+          words="A 64-tree forest is 1.5 accuracy points better than a 16-tree one.",
+          derive=forest_accuracy, holds=lambda acc: round(gain_points(acc, 16, 64), 1) == 1.5,
+          robust=lambda acc: 0 < gain_points(acc, 16, 64) < 4, seed=0),
+    Claim("forest-64-twice-one-tree", CHAPTER,
+          words="the 64-tree forest's median request takes more than twice as long as one "
+                "tree's",
+          derive=chapter_forest_table, holds=lambda t: t.p50_ms[-1] > 2 * t.p50_ms[0]),
+    Claim("latency-slower-than-trees", CHAPTER,
+          words="Latency grows more slowly than the number of trees",
+          derive=chapter_forest_table, holds=lambda t: t.p50_ms[-1] < 64 * t.p50_ms[0]),
+
+    # --- Section 3: compute costs --------------------------------------------------------------
+    Claim("fit-and-request-ordering", CHAPTER,
+          words="logistic regression trains more slowly, and nearest neighbours answers a "
+                "request more slowly",
+          derive=compute_costs,
+          holds=lambda c: c["fit_ms"]["linear"] > c["fit_ms"]["knn"]
+          and c["predict_ms"]["knn"] > c["predict_ms"]["linear"]),
+    Claim("batches-twice-throughput", CHAPTER,
+          words="batches of 1,000 serve more than twice as many rows per second as single "
+                "requests, for both models",
+          derive=compute_costs,
+          holds=lambda c: all(r[1] > 2 * r[0] for r in c["throughput"].values())),
+    Claim("research-validation-fifth", CHAPTER,
+          words="a validation set of 10,000 rows, a fifth of the 50,000",
+          derive=lambda: RESEARCH_PREDICTIONS / 50_000, holds=lambda share: share == 0.2),
+    Claim("batched-crossing-further", CHAPTER,
+          words="the batched crossing lies more than twice as far right, yet still far left of "
+                "the research band",
+          derive=compute_costs,
+          holds=lambda c: c["batch_crossing"] > 2 * c["single_crossing"]
+          and c["batch_crossing"] < RESEARCH_PREDICTIONS / 3 / 3),
+    Claim("linear-cheaper-in-research", CHAPTER,
+          words="logistic regression is the cheaper one in research too",
+          derive=compute_costs,
+          holds=lambda c: c["research_ms"]["linear"] < c["research_ms"]["knn"]),
+    Claim("training-most-of-research", CHAPTER,
+          words="most of its bill is training",
+          derive=compute_costs,
+          holds=lambda c: c["fit_ms"]["linear"] > c["research_ms"]["linear"] / 2),
+    Claim("training-under-1pc-production", CHAPTER,
+          words="logistic regression's training is under 1% of its bill",
+          derive=compute_costs,
+          holds=lambda c: c["fit_ms"]["linear"] < c["production_ms"]["linear"] / 100),
+
+    Claim("batch-of-1000-takes-50-ms", CHAPTER,
+          words="a batch of 1,000 images at 20,000 images/s takes 50 ms in all",
+          derive=lambda: 1_000 / 20_000 * 1_000, holds=lambda ms: ms == 50),
+
+    # --- The solution --------------------------------------------------------------------------
+    Claim("sales-target", SOLUTION, words="at least **25% more revenue**",
+          derive=lambda: checks.REVENUE_TARGET, holds=lambda target: target == 0.25),
+    Claim("perfect-model-monotone", SOLUTION,
+          words="so clicks can only fall and revenue only rise as the weight grows",
+          derive=sales_frontier,
+          holds=lambda f: bool(np.all(np.diff(f.clicks) <= 1e-9)
+                               and np.all(np.diff(f.revenue_usd) >= -1e-9)),
+          seed=checks.FRONTIER_SHOP["seed"], spread=(20, 20)),
+    Claim("fitted-model-only-predicted", SOLUTION,
+          words="With a fitted model that holds only for the predicted clicks and revenue",
+          derive=lambda seed: shop_study(seed),
+          holds=lambda s: s["predicted_monotone"] and len(s["fine_both_fall"]) > 0,
+          seed=0, spread=(12, 12)),
+    Claim("stored-forests-are-the-chapters", SOLUTION,
+          words="The table below holds the chapter's random forests (the first *n* of 64 trees, "
+                "on the digits)",
+          derive=chapter_forest_sizes,
+          holds=lambda table: all(
+              abs(table[n][0] - accuracy) < 5e-5 and abs(table[n][1] - kb) <= 1
+              for n, accuracy, _, _, kb in checks.REFERENCE_ENSEMBLES)),
+    Claim("budget-3-ms", SOLUTION, words="a **p99 latency of at most 3 ms**",
+          derive=lambda: checks.P99_BUDGET_MS, holds=lambda ms: ms == 3),
+    Claim("median-reading-differs", SOLUTION,
+          words="which size would you pick if the budget were on the median, and why is that "
+                "the wrong reading?",
+          derive=lambda: (best_under_budget(2), best_under_budget(3)),
+          holds=lambda sizes: sizes[0] != sizes[1]),
+    Claim("above-break-even-linear-cheaper", SOLUTION,
+          words="above it, logistic regression costs less",
+          derive=stored_costs, holds=lambda d: d[0] < 0 < d[1]),
+]
+
+# ledger.tests, not `from ledger import tests`: pytest would collect a module-level `tests`.
+test_claim = ledger.tests(CLAIMS)
