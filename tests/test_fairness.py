@@ -267,6 +267,41 @@ def test_choose_thresholds_meets_the_constraint_and_beats_every_other_fair_pair(
     assert choice.accuracy < single  # fairness under base-rate differences costs accuracy
 
 
+def brute_force_thresholds(y_true, y_score, group, grid, criterion, tolerance):
+    """The most accurate fair pair, one pair at a time, with compute_group_rates."""
+    best = None
+    for a in grid:
+        for b in grid:
+            pred = apply_group_thresholds(y_score, group, {"A": a, "B": b})
+            rates = compute_group_rates(y_true, pred, group)[criterion]
+            accuracy = np.mean(pred == y_true)
+            if abs(rates["A"] - rates["B"]) <= tolerance and (best is None or accuracy > best[2]):
+                best = (a, b, accuracy, abs(rates["A"] - rates["B"]))
+    return best
+
+
+@pytest.mark.parametrize("criterion", ["tpr", "selection_rate", "fpr", "ppv"])
+@pytest.mark.parametrize("tolerance", [0.02, 1.0])
+def test_choose_thresholds_equals_a_search_pair_by_pair(scored, criterion, tolerance):
+    grid = np.round(np.arange(0.30, 0.701, 0.025), 3)
+    choice = choose_thresholds(scored.repaid, scored.score, scored.group, grid,
+                               criterion=criterion, tolerance=tolerance)
+    a, b, accuracy, gap = brute_force_thresholds(scored.repaid, scored.score, scored.group, grid,
+                                                 criterion, tolerance)
+    assert (choice.threshold_a, choice.threshold_b) == (a, b)
+    assert choice.accuracy == accuracy and choice.gap == pytest.approx(gap, abs=1e-15)
+
+
+def test_choose_thresholds_skips_pairs_whose_rate_is_undefined():
+    # At threshold 0.9 nobody is approved, so the precision is NaN: no such pair qualifies.
+    y_true, y_score = [1, 0, 1, 0], [0.8, 0.2, 0.6, 0.4]
+    choice = choose_thresholds(y_true, y_score, ["A", "A", "B", "B"], [0.5, 0.9],
+                               criterion="ppv", tolerance=1.0)
+    assert (choice.threshold_a, choice.threshold_b) == (0.5, 0.5)
+    with pytest.raises(ValueError, match="both groups"):
+        choose_thresholds(y_true, y_score, ["A"] * 4, [0.5])
+
+
 @pytest.mark.parametrize("kwargs, error, match", [
     (dict(criterion="odds"), ValueError, "criterion"), (dict(tolerance=-0.1), ValueError,
                                                          "tolerance"),
@@ -295,6 +330,22 @@ def test_plot_titles_state_the_point():
     assert "criteria met" in plot_group_thresholds(0.55, 0.4).axes[0].get_title(loc="left")
     assert "equal opportunity" in plot_group_thresholds(0.55, 0.4).axes[0].get_title(loc="left")
     assert "yet false positive rates" in plot_no_free_lunch(1.0).get_suptitle()
+
+
+@pytest.mark.parametrize("thresholds, line", [
+    ((0.55, 0.4), "criteria met within 0.05: equal opportunity, equalized odds"),
+    ((0.6, 0.6), "criterion met within 0.05: predictive parity"),
+    ((0.6, 0.4), "criterion met within 0.05: demographic parity"),
+    ((0.5, 0.5), "no criterion met within 0.05"),
+])
+def test_threshold_titles_name_the_criteria_met_in_the_right_number(thresholds, line):
+    assert plot_group_thresholds(*thresholds).axes[0].get_title(loc="left").endswith("\n" + line)
+
+
+def test_no_free_lunch_title_says_yet_only_when_the_false_positive_rates_differ():
+    # Income gap 0: base rates 54% and 53%, FPRs 0.29 and 0.26, within TOLERANCE of each other.
+    assert "\nand false positive rates" in plot_no_free_lunch(0.0).get_suptitle()
+    assert "\nyet false positive rates" in plot_no_free_lunch(0.5).get_suptitle()
 
 
 @pytest.mark.parametrize("count, noun, plural, expected", [

@@ -1,0 +1,415 @@
+"""Claims ledger of chapter 05 (fairness): every number and comparison of the prose that the book's
+own code re-derives, on the notebook's seed and, for the simulations, on the 20 seeds of the
+ledger.
+
+The chapter draws its lending history with `make_applicants(4_000, seed)` and decides on new
+applicants drawn with ``seed + 1``; its scored applicants are `make_scored_applicants(0.5, 4_000,
+seed)`; both use seed 0. The exercise's hiring data are `make_scored_candidates(**HIRING)`.
+"""
+
+from functools import lru_cache
+
+import numpy as np
+from fairlearn.metrics import (MetricFrame, false_positive_rate, selection_rate,
+                               true_positive_rate)
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import precision_score
+
+import ledger
+from ledger import Claim
+from mlsys.checks import fairness as checks
+from mlsys.fairness import (TOLERANCE, apply_group_thresholds, choose_thresholds,
+                            compute_calibration, compute_chouldechova_fpr, compute_group_rates,
+                            compute_selection_rates, make_applicants, make_design_matrix,
+                            make_scored_applicants, make_scored_candidates)
+
+CHAPTER = "chapters/05_fairness.ipynb"
+SOLUTION = "solutions/05_fairness.ipynb"
+SEED = 0                      # the chapter's seed
+N = 4_000                     # applicants in each of the chapter's samples
+BIAS = 3.0                    # historical_bias, the officers' penalty on the log-odds
+INCOME_GAP = 0.5              # section 3's income gap, in sd
+BLIND = ["income", "credit_history", "postcode"]
+MERIT = ["income", "credit_history"]
+FEATURE_SETS = {"with group": BLIND + ["group"], "group dropped": BLIND, "merit only": MERIT}
+GRID = np.round(np.arange(0.30, 0.701, 0.025), 3)          # section 4's search grid
+EXPLORER_A = (0.3, 0.4, 0.5, 0.6, 0.7)                      # the threshold explorer's stops
+EXPLORER_B = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+
+
+def gap(rates, metric):
+    """Rate in A minus rate in B."""
+    return float(rates.loc["A", metric] - rates.loc["B", metric])
+
+
+# --- Section 1 and 2: the biased history, and what models learn from it ----------------------
+
+@lru_cache(maxsize=None)
+def history(seed, bias=BIAS, proxy=1.0):
+    return make_applicants(N, seed, historical_bias=bias, proxy_strength=proxy)
+
+
+@lru_cache(maxsize=None)
+def selection(seed, bias=BIAS, proxy=1.0):
+    """The chapter's table of approval rates (cell `compute_selection_rates`)."""
+    return compute_selection_rates(history(seed, bias, proxy), history(seed + 1, bias, proxy),
+                                   FEATURE_SETS)
+
+
+def blind_gap(seed, bias=BIAS, proxy=1.0):
+    return float(selection(seed, bias, proxy).loc["A", "group dropped"]
+                 - selection(seed, bias, proxy).loc["B", "group dropped"])
+
+
+def past_gaps(seed):
+    applicants, in_b = history(seed), history(seed).group == "B"
+    return {"repaid": applicants.repaid[~in_b].mean() - applicants.repaid[in_b].mean(),
+            "approved": applicants.approved[~in_b].mean() - applicants.approved[in_b].mean()}
+
+
+def postcode_weight(seed):
+    model = LogisticRegression().fit(make_design_matrix(history(seed), BLIND),
+                                     history(seed).approved)
+    return float(model.coef_[0][BLIND.index("postcode")])
+
+
+@lru_cache(maxsize=None)
+def officers_log_odds():
+    """Coefficients of merit and of group B in the officers' log-odds of approval (large sample)."""
+    applicants = make_applicants(200_000, seed=SEED, historical_bias=BIAS)
+    features = applicants.features
+    merit = features.income + 0.7 * features.credit_history + 0.2   # log-odds of repaying
+    is_b = (applicants.group == "B").astype(float)
+    fit = LogisticRegression(C=1e6).fit(np.column_stack([merit, is_b]), applicants.approved)
+    return {"merit": float(fit.coef_[0][0]), "group B": float(fit.coef_[0][1])}
+
+
+# --- Section 3: measuring fairness ------------------------------------------------------------
+
+def scored(seed, income_gap=INCOME_GAP):
+    return make_scored_applicants(income_gap, N, seed)
+
+
+@lru_cache(maxsize=None)
+def rates_at(seed, income_gap=INCOME_GAP, threshold=0.5):
+    s = scored(seed, income_gap)
+    return compute_group_rates(s.repaid, (s.score >= threshold).astype(int), s.group)
+
+
+def fairlearn_disagreement(seed):
+    """Largest difference between compute_group_rates and fairlearn's MetricFrame."""
+    s = scored(seed)
+    y_pred = (s.score >= 0.5).astype(int)
+    frame = MetricFrame(metrics={"selection_rate": selection_rate, "tpr": true_positive_rate,
+                                 "fpr": false_positive_rate, "ppv": precision_score},
+                        y_true=s.repaid, y_pred=y_pred, sensitive_features={"group": s.group})
+    mine = rates_at(seed)[frame.by_group.columns]
+    return float(np.abs(mine.to_numpy() - frame.by_group.to_numpy()).max())
+
+
+@lru_cache(maxsize=None)
+def calibration(seed, income_gap=INCOME_GAP):
+    s = scored(seed, income_gap)
+    return compute_calibration(s.repaid, s.score, s.group, n_bins=5)
+
+
+def calibration_error(seed, income_gap=INCOME_GAP):
+    """Largest |observed rate - mean score| over the bins of both groups."""
+    table = calibration(seed, income_gap)
+    return float(np.abs(table.observed_rate - table.mean_score).max())
+
+
+def calibration_disagreement(seed):
+    """Largest difference between compute_calibration and fairlearn's MetricFrame by bin."""
+    s = scored(seed)
+    score_bin = np.minimum((s.score * 5).astype(int), 4)
+    frame = MetricFrame(metrics={"mean_score": lambda y, p: np.mean(p),
+                                 "observed_rate": lambda y, p: np.mean(y)},
+                        y_true=s.repaid, y_pred=s.score, sensitive_features={"group": s.group},
+                        control_features={"bin": score_bin})
+    mine = calibration(seed).set_index(["bin", "group"])[["mean_score", "observed_rate"]]
+    return float(np.abs(mine.to_numpy() - frame.by_group.loc[mine.index].to_numpy()).max())
+
+
+# --- Section 4: a threshold per group ---------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def thresholds(seed):
+    """The chapter's three searches, their decisions' rates, and one threshold of 0.5."""
+    s = scored(seed)
+    found = {}
+    for name, criterion, tolerance in [("best", "tpr", 1.0), ("eo", "tpr", 0.02),
+                                       ("dp", "selection_rate", 0.02)]:
+        choice = choose_thresholds(s.repaid, s.score, s.group, GRID, criterion=criterion,
+                                   tolerance=tolerance)
+        decisions = apply_group_thresholds(s.score, s.group, {"A": choice.threshold_a,
+                                                              "B": choice.threshold_b})
+        found[name] = (choice, compute_group_rates(s.repaid, decisions, s.group))
+    return found
+
+
+def cost_points(seed, name):
+    """Accuracy lost by a constrained search against the most accurate pair, in points."""
+    found = thresholds(seed)
+    return 100 * (found["best"][0].accuracy - found[name][0].accuracy)
+
+
+def eo_summary(seed):
+    eo, eo_rates = thresholds(seed)["eo"]
+    single = rates_at(seed)
+    return {"a": eo.threshold_a, "b": eo.threshold_b, "accuracy": eo.accuracy,
+            "best": thresholds(seed)["best"][0].accuracy, "cost": cost_points(seed, "eo"),
+            "selection_gap": (abs(gap(single, "selection_rate")),
+                              abs(gap(eo_rates, "selection_rate"))),
+            "ppv_gap": (abs(gap(single, "ppv")), abs(gap(eo_rates, "ppv")))}
+
+
+def dp_summary(seed):
+    found = thresholds(seed)
+    eo, dp = found["eo"][0], found["dp"][0]
+    return {"a": dp.threshold_a, "b": dp.threshold_b,
+            "split": (eo.threshold_a - eo.threshold_b, dp.threshold_a - dp.threshold_b),
+            "cost": (cost_points(seed, "eo"), cost_points(seed, "dp"))}
+
+
+def explorer_pairs_meeting_every_criterion(seed):
+    """Pairs of the threshold explorer whose four rates all differ by at most TOLERANCE."""
+    s = scored(seed)
+    meeting = []
+    for a in EXPLORER_A:
+        for b in EXPLORER_B:
+            decisions = apply_group_thresholds(s.score, s.group, {"A": a, "B": b})
+            rates = compute_group_rates(s.repaid, decisions, s.group)
+            if all(abs(gap(rates, m)) <= TOLERANCE for m in ("selection_rate", "tpr", "fpr",
+                                                             "ppv")):
+                meeting.append((a, b))
+    return meeting
+
+
+# --- Section 5: no free lunch -----------------------------------------------------------------
+
+def mean_scores(seed):
+    """Mean score of those who repay and of those who do not, per group."""
+    s = scored(seed)
+    return {(g, y): float(s.score[(s.group == g) & (s.repaid == y)].mean())
+            for g in ("A", "B") for y in (0, 1)}
+
+
+def identity_error(seed):
+    rates = rates_at(seed)
+    return max(abs(compute_chouldechova_fpr(row.base_rate, row.ppv, 1 - row.tpr) - row.fpr)
+               for _, row in rates.iterrows())
+
+
+def forced_fpr_ratio(seed):
+    """FPR(B) / FPR(A) when PPV = 0.75 and FNR = 0.25 in both groups."""
+    base = rates_at(seed).base_rate
+    return (compute_chouldechova_fpr(base["B"], ppv=0.75, fnr=0.25)
+            / compute_chouldechova_fpr(base["A"], ppv=0.75, fnr=0.25))
+
+
+def error_gaps(seed):
+    """|FPR gap|, |FNR gap| and |PPV gap| at threshold 0.5, for income gaps 0, 0.5 and 1."""
+    return {income_gap: (abs(gap(rates_at(seed, income_gap), "fpr")),
+                         abs(gap(rates_at(seed, income_gap), "tpr")),
+                         abs(gap(rates_at(seed, income_gap), "ppv")))
+            for income_gap in (0.0, 0.5, 1.0)}
+
+
+# --- The self-check ---------------------------------------------------------------------------
+
+def self_check_rates():
+    """Rates of a group with TP = 30, FP = 10, FN = 20 and TN = 40."""
+    y_true = [1] * 30 + [0] * 10 + [1] * 20 + [0] * 40
+    y_pred = [1] * 30 + [1] * 10 + [0] * 20 + [0] * 40
+    row = compute_group_rates(y_true, y_pred, ["g"] * 100).loc["g"]
+    return {name: float(row[name]) for name in ("selection_rate", "tpr", "fpr", "ppv")}
+
+
+# --- The exercise's hiring data ---------------------------------------------------------------
+
+def hiring(seed):
+    return make_scored_candidates(**(checks.HIRING | {"seed": seed}))
+
+
+def band_calibration_error(seed):
+    """Largest |share who did well - mean score| among candidates scored 0.2 to 0.4."""
+    c = hiring(seed)
+    in_band = (c.score >= 0.2) & (c.score < 0.4)
+    return max(abs(c.performed[in_band & (c.group == g)].mean()
+                   - c.score[in_band & (c.group == g)].mean()) for g in ("A", "B"))
+
+
+CLAIMS = [
+    # Section 1
+    Claim("b-is-40-percent", CHAPTER, words="(B is 40% of applicants)",
+          derive=lambda seed: float(np.mean(history(seed).group == "B")),
+          holds=lambda share: round(share, 2) == 0.40, seed=SEED,
+          robust=lambda share: 0.37 <= share <= 0.43),
+    Claim("officers-twice-the-log-odds", CHAPTER,
+          words="their log-odds of approving are twice the log-odds of repaying",
+          derive=officers_log_odds, holds=lambda fit: abs(fit["merit"] - 2.0) < 0.05),
+    Claim("officers-penalty-3", CHAPTER,
+          words="then they took `historical_bias` = 3.0 off the log-odds of approval",
+          derive=officers_log_odds, holds=lambda fit: abs(fit["group B"] + 3.0) < 0.1),
+    Claim("equally-creditworthy-approved-less", CHAPTER,
+          words="The groups are equally creditworthy, yet group B was approved far less often.",
+          derive=past_gaps, seed=SEED,
+          holds=lambda gaps: abs(gaps["repaid"]) < 0.03 and gaps["approved"] > 0.2),
+    # Section 2
+    Claim("postcode-negative-weight", CHAPTER,
+          words="yet the model gives it a clearly negative weight",
+          derive=postcode_weight, holds=lambda weight: weight < -0.3, seed=SEED),
+    Claim("dropping-group-removes-part", CHAPTER,
+          words="Dropping the group removes only part of the gap",
+          derive=lambda seed: (gap(selection(seed), "with group"), blind_gap(seed)),
+          holds=lambda gaps: gaps[0] > gaps[1] > 0.1, seed=SEED),
+    Claim("stronger-proxy-more", CHAPTER, words="the stronger the proxy, the more",
+          derive=lambda seed: [blind_gap(seed, proxy=p) for p in (0.0, 0.5, 1.0)],
+          holds=lambda gaps: gaps[0] < gaps[1] < gaps[2], seed=SEED),
+    Claim("no-proxy-or-no-bias-gap-closes", CHAPTER,
+          words="With no proxy (`proxy_strength` 0) or no past bias, the gap closes.",
+          derive=lambda seed: (blind_gap(seed, proxy=0.0), blind_gap(seed, bias=0.0)),
+          holds=lambda gaps: max(map(abs, gaps)) < 0.05, seed=SEED),
+    Claim("merit-only-alike", CHAPTER, words="The merit-only model treats the groups alike",
+          derive=lambda seed: gap(selection(seed), "merit only"),
+          holds=lambda g: abs(g) < 0.05, seed=SEED),
+    Claim("merit-only-approves-fewer", CHAPTER,
+          words="it approves fewer people in *both* groups than would repay",
+          derive=lambda seed: selection(seed),
+          holds=lambda table: bool((table["merit only"] < table["repaid"]).all()), seed=SEED),
+    Claim("self-check-21-point-gap", CHAPTER,
+          words="dropping the group left a 21-point gap in approval rates",
+          derive=blind_gap, holds=lambda g: round(100 * g) == 21, seed=SEED,
+          robust=lambda g: g > 0.1),
+    # Section 3
+    Claim("fewer-in-b-would-repay", CHAPTER,
+          words="incomes in group B are lower by half a standard deviation, so fewer people in B "
+                "would repay",
+          derive=lambda seed: gap(rates_at(seed), "base_rate"), holds=lambda g: g > 0.05,
+          seed=SEED),
+    Claim("base-rates-54-40", CHAPTER, words="The base rates are 54% in A and 40% in B.",
+          derive=lambda seed: rates_at(seed).base_rate.round(2).to_dict(),
+          holds=lambda base: base == {"A": 0.54, "B": 0.40}, seed=SEED,
+          robust=lambda base: base["A"] - base["B"] >= 0.08),
+    Claim("fairlearn-agrees-12-places", CHAPTER,
+          words="The two agree (a unit test holds them equal to 12 decimal places)",
+          derive=fairlearn_disagreement, holds=lambda diff: diff <= 1e-12, seed=SEED),
+    Claim("calibration-tables-agree", CHAPTER, words="The two tables hold the same numbers",
+          derive=calibration_disagreement, holds=lambda diff: diff <= 1e-12, seed=SEED),
+    Claim("calibrated-within-5-points", CHAPTER,
+          words="each bin's observed rate is within 5 points of its mean score here, and within "
+                "8 on each of 20 seeds",
+          derive=calibration_error, holds=lambda error: error <= 0.05, seed=SEED,
+          robust=lambda error: error <= 0.08, spread=(20, 20)),
+    Claim("precision-similar", CHAPTER, words="its precision is similar",
+          derive=lambda seed: abs(gap(rates_at(seed), "ppv")), holds=lambda g: g < 0.1,
+          seed=SEED),
+    Claim("selection-21-tpr-17-lower", CHAPTER,
+          words="B's selection rate is 21 points lower and its TPR 17 points lower",
+          derive=lambda seed: (gap(rates_at(seed), "selection_rate"), gap(rates_at(seed), "tpr")),
+          holds=lambda g: (round(100 * g[0]), round(100 * g[1])) == (21, 17), seed=SEED,
+          robust=lambda g: g[0] > 0.1 and g[1] > 0.05),
+    Claim("b-repayer-approved-less-often", CHAPTER,
+          words="a B applicant who would repay is approved less often than an A applicant who "
+                "would",
+          derive=lambda seed: gap(rates_at(seed), "tpr"), holds=lambda g: g > 0, seed=SEED),
+    # Section 4
+    Claim("eo-b-lower-than-a", CHAPTER,
+          words="Equal opportunity needs B's threshold lower than A's (0.40 against 0.55 here)",
+          derive=eo_summary, holds=lambda eo: (eo["b"], eo["a"]) == (0.40, 0.55), seed=SEED,
+          robust=lambda eo: eo["b"] < eo["a"]),
+    Claim("eo-costs-0-8-points", CHAPTER,
+          words="It costs 0.8 points of accuracy against the most accurate pair (72.5% against "
+                "73.3%)",
+          derive=eo_summary, seed=SEED,
+          holds=lambda eo: (round(eo["cost"], 1), round(100 * eo["accuracy"], 1),
+                            round(100 * eo["best"], 1)) == (0.8, 72.5, 73.3),
+          robust=lambda eo: eo["cost"] >= 0),
+    Claim("eo-costs-at-most-1-2", CHAPTER, words="at most 1.2 points on each of 20 seeds",
+          derive=lambda seed: cost_points(seed, "eo"), holds=lambda cost: round(cost, 1) <= 1.2,
+          seed=SEED, spread=(20, 20)),
+    Claim("eo-narrows-selection-widens-precision", CHAPTER,
+          words="compared with one threshold of 0.5, it narrows the gap in selection rates and "
+                "widens the gap in precision",
+          derive=eo_summary, seed=SEED,
+          holds=lambda eo: (eo["selection_gap"][1] < eo["selection_gap"][0]
+                            and eo["ppv_gap"][1] > eo["ppv_gap"][0])),
+    Claim("dp-pulls-thresholds-apart", CHAPTER,
+          words="Demographic parity pulls the two thresholds further apart (0.625 and 0.45)",
+          derive=dp_summary, seed=SEED,
+          holds=lambda dp: (dp["a"], dp["b"]) == (0.625, 0.45) and dp["split"][1] > dp["split"][0],
+          robust=lambda dp: dp["split"][1] > dp["split"][0]),
+    Claim("dp-costs-1-4-points", CHAPTER, words="here costs more, 1.4 points",
+          derive=dp_summary, seed=SEED,
+          holds=lambda dp: round(dp["cost"][1], 1) == 1.4 and dp["cost"][1] > dp["cost"][0],
+          robust=lambda dp: dp["cost"][1] > 0),
+    Claim("dp-costs-more-18-of-20", CHAPTER,
+          words="it costs more than equal opportunity in 18 of 20 seeds",
+          derive=lambda seed: dp_summary(seed)["cost"], holds=lambda cost: cost[1] > cost[0],
+          seed=SEED, spread=(18, 18)),
+    Claim("no-explorer-pair-equalises-every-bar", CHAPTER,
+          words="In the explorer, no pair of thresholds makes every bar pair equal",
+          derive=explorer_pairs_meeting_every_criterion, holds=lambda pairs: pairs == [],
+          seed=SEED),
+    Claim("equal-tprs-leave-selection-apart", CHAPTER,
+          words="equal TPRs leave the selection rates apart",
+          derive=lambda seed: eo_summary(seed)["selection_gap"][1],
+          holds=lambda g: g > 0.02, seed=SEED),
+    # Section 5
+    Claim("b-lower-mean-scores", CHAPTER,
+          words="Those who repay in B get a lower average score than those who repay in A, and "
+                "so do those who don't",
+          derive=mean_scores, seed=SEED,
+          holds=lambda m: m[("B", 1)] < m[("A", 1)] and m[("B", 0)] < m[("A", 0)]),
+    Claim("identity-holds-exactly", CHAPTER,
+          words="It is an identity of the confusion matrix, so it holds exactly for our measured "
+                "rates",
+          derive=identity_error, holds=lambda error: error < 1e-12, seed=SEED),
+    Claim("forced-fpr-little-more-than-half", CHAPTER,
+          words="group B's FPR must be little more than half of A's (0.56 of it here, from 0.54 "
+                "to 0.68 over 20 seeds",
+          derive=forced_fpr_ratio, holds=lambda ratio: round(ratio, 2) == 0.56, seed=SEED,
+          robust=lambda ratio: 0.535 <= ratio < 0.685, spread=(20, 20)),
+    Claim("equal-base-rates-every-criterion", CHAPTER,
+          words="With equal base rates (income gap 0), one threshold gives nearly equal false "
+                "positive and false negative rates, calibration and precision",
+          derive=lambda seed: (error_gaps(seed)[0.0], calibration_error(seed, 0.0)), seed=SEED,
+          holds=lambda found: max(found[0]) <= TOLERANCE and found[1] <= 0.08),
+    Claim("error-rates-split-as-gap-grows", CHAPTER,
+          words="As the gap grows, the calibrated model's error rates split apart",
+          derive=error_gaps, seed=SEED,
+          holds=lambda gaps: all(gaps[0.0][k] < gaps[0.5][k] < gaps[1.0][k] for k in (0, 1))),
+    # The self-check
+    Claim("self-check-rates", CHAPTER,
+          words="Selection rate (30 + 10)/100 = 0.40; TPR 30/(30 + 20) = 0.60; FPR 10/(10 + 40) = "
+                "0.20; precision 30/(30 + 10) = 0.75",
+          derive=self_check_rates,
+          holds=lambda r: {k: round(v, 2) for k, v in r.items()} == {
+              "selection_rate": 0.40, "tpr": 0.60, "fpr": 0.20, "ppv": 0.75}),
+    Claim("self-check-chouldechova", CHAPTER,
+          words="1 · 0.25 · 0.9 = 0.225 in the first group and 0.25 · 0.25 · 0.9 ≈ 0.056 in the "
+                "second",
+          derive=lambda: (compute_chouldechova_fpr(0.5, 0.8, 0.1),
+                          compute_chouldechova_fpr(0.2, 0.8, 0.1)),
+          holds=lambda fprs: (round(fprs[0], 3), round(fprs[1], 3)) == (0.225, 0.056)),
+    # The solution notebook
+    Claim("hiring-30-percent-b", SOLUTION, words="about 30% of whom are in group B",
+          derive=lambda seed: float(np.mean(hiring(seed).group == "B")),
+          holds=lambda share: 0.25 <= share <= 0.35, seed=checks.HIRING["seed"]),
+    Claim("hiring-calibrated-band", SOLUTION,
+          words="of the candidates it gives about 0.3, about 30% have a good first year",
+          derive=band_calibration_error, holds=lambda error: error <= 0.05,
+          seed=checks.HIRING["seed"]),
+    Claim("hiring-grid", SOLUTION, words="(0.20 to 0.80 in steps of 0.05)",
+          derive=lambda: checks.THRESHOLD_GRID,
+          holds=lambda grid: grid == tuple(np.round(np.arange(0.20, 0.801, 0.05), 2).tolist())),
+    Claim("hiring-tolerance", SOLUTION, words="`checks.TPR_TOLERANCE` (0.02)",
+          derive=lambda: checks.TPR_TOLERANCE, holds=lambda tolerance: tolerance == 0.02),
+    Claim("task6-fpr-a", SOLUTION, words="in A its FPR is 0.2",
+          derive=lambda: compute_chouldechova_fpr(0.5, 0.8, 0.2),
+          holds=lambda fpr: round(fpr, 3) == 0.2),
+]
+
+# ledger.tests, not `from ledger import tests`: pytest would collect a bare `tests` as a test.
+test_claim = ledger.tests(CLAIMS)
