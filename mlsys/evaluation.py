@@ -365,7 +365,11 @@ class _Kernel:
 
     def request(self, code: str, *, timeout_s: float, user_expressions=None,
                 silent: bool = False):
-        """Send `code`; return its reply's content, or "timeout" or "dead"."""
+        """Send `code`; return its reply's content, or "timeout", "hung" or "dead".
+
+        Past `timeout_s` the kernel is interrupted ("timeout": it answered the interrupt and
+        can go on); a kernel that does not answer the interrupt either is "hung".
+        """
         msg_id = self.client.execute(code, silent=silent, store_history=not silent,
                                      user_expressions=user_expressions, allow_stdin=False,
                                      stop_on_error=False)
@@ -375,8 +379,10 @@ class _Kernel:
             self._drain_iopub()
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                if interrupted or not self.manager.is_alive():
-                    return "timeout"
+                if not self.manager.is_alive():
+                    return "dead"
+                if interrupted:
+                    return "hung"
                 interrupted = True
                 self.manager.interrupt_kernel()
                 deadline = time.monotonic() + 10  # the interrupt's own grace period
@@ -482,10 +488,11 @@ def evaluate(submission_path, reference: Reference, *, timeout_s: float = 300,
                                     f"and was stopped at cell {number}")
                     break
                 reply = kernel.request(cell.source, timeout_s=min(timeout_s, left))
-                if reply == "timeout":
+                if reply in ("timeout", "hung"):
+                    lost = "" if reply == "timeout" else ", and the kernel no longer answered"
                     problems.append(f"cell {number} ran longer than {min(timeout_s, left):g} s "
-                                    "and was stopped")
-                    if not kernel.manager.is_alive():
+                                    f"and was stopped{lost}")
+                    if reply == "hung":
                         alive = False
                         break
                 elif reply == "dead":
@@ -530,10 +537,18 @@ def _forged_verdicts(printed: str, tasks) -> list[str]:
             "(printed verdicts never count)"]
 
 
+class _KernelLost(RuntimeError):
+    """The kernel timed out ("timeout"), stopped answering ("hung") or died ("dead")."""
+
+    def __init__(self, what, state):
+        super().__init__(f"{what}: the kernel {'died' if state == 'dead' else 'timed out'}")
+        self.state = state
+
+
 def _decode(content, token: str, what: str):
     """The value of the user expression in a reply, checked to carry this grading's token."""
     if not isinstance(content, dict):
-        raise RuntimeError(f"{what}: the kernel {'stopped answering' if content == 'timeout' else 'died'}")
+        raise _KernelLost(what, content)
     value = content.get("user_expressions", {}).get("r", {})
     if value.get("status") != "ok":
         raise RuntimeError(f"{what} raised {value.get('ename')}: "
@@ -566,15 +581,22 @@ def _grade_in_kernel(kernel, reference, roots, timeout_s, problems) -> list[Task
                 "", silent=True, timeout_s=timeout_s,
                 user_expressions={"r": _run_expression(token, position)}),
                 token, f"checking task {number}")
-        except Exception as error:
-            if "stopped answering" in str(error) or "died" in str(error):
-                result, message = "FAIL", (f"checking the answer took longer than {timeout_s:g} s "
-                                           "(does a function of yours loop forever?)")
-                if not kernel.manager.is_alive():
-                    outcomes.append(TaskOutcome(number, title, result, message))
-                    break
+        except _KernelLost as lost:
+            if lost.state == "dead":
+                outcomes.append(TaskOutcome(number, title, "FAIL", (
+                    "checking the answer killed the kernel (does a function of yours end the "
+                    "process or exhaust the memory?)")))
             else:
-                result, message = "NOT RUN", str(error)
+                outcomes.append(TaskOutcome(number, title, "FAIL", (
+                    f"checking the answer took longer than {timeout_s:g} s (does a function of "
+                    "yours loop forever?)")))
+            if lost.state != "timeout":
+                problems.append(f"the kernel was lost while checking task {number}; the tasks "
+                                "after it were not checked")
+                break
+            continue
+        except Exception as error:
+            result, message = "NOT RUN", str(error)
         outcomes.append(TaskOutcome(number, title, result, message))
     return outcomes
 

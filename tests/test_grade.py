@@ -115,6 +115,25 @@ def test_a_hung_cell_is_stopped_and_later_tasks_still_count(tmp_path, trusted):
     assert results(report) == [("1", "PASS"), ("2", "PASS")]
 
 
+def test_a_kernel_that_ignores_the_interrupt_is_given_up_on(tmp_path, trusted):
+    path = write_notebook(tmp_path / "s" / "nb.ipynb", *SOLVED[:2],
+                          "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                          "while True:\n    pass", SOLVED[2])
+    report = grade(path, trusted, timeout_s=2)
+    assert results(report) == [("1", "NOT RUN"), ("2", "NOT RUN")]
+    assert any("cell 3 ran longer than 2 s and was stopped, and the kernel no longer answered"
+               in problem for problem in report.problems)
+
+
+def test_the_whole_notebook_has_a_time_limit(tmp_path, trusted):
+    path = write_notebook(tmp_path / "s" / "nb.ipynb", SOLVED[0], "import time; time.sleep(2)",
+                          "time.sleep(2)", *SOLVED[1:])
+    report = grade(path, trusted, time_limit_s=4)
+    assert any(re.fullmatch(r"the notebook ran longer than 4 s in all and was stopped at cell \d",
+                            problem) for problem in report.problems)
+    assert [t.result for t in report.tasks] != ["PASS", "PASS"]
+
+
 def test_a_function_that_loops_forever_fails_its_task_only(tmp_path, trusted):
     path = write_notebook(tmp_path / "s" / "nb.ipynb", *SOLVED[:2],
                           "def double(x):\n    while True:\n        pass")
