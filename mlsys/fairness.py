@@ -6,6 +6,9 @@ group B less often than its merit warranted (`historical_bias`), and a postcode 
 nothing about merit reveals the group (`proxy_strength`). A model trained on those decisions
 learns the bias back, through the postcode when the group itself is dropped.
 
+The exercises carry the ideas to a second domain the chapter never shows, hiring: a screening
+model scores job candidates' chance of a good first year (`make_scored_candidates`).
+
 The metrics follow Hardt, Price & Srebro (NeurIPS 2016) for equalized odds and equal opportunity;
 the impossibility results are Kleinberg, Mullainathan & Raghavan (ITCS 2017) and Chouldechova
 (Big Data 5(2), 2017), whose identity is `compute_chouldechova_fpr`.
