@@ -152,6 +152,23 @@ def hedging_verdict(seed):
             abs(h.hedged_p50_ms / h.unhedged_p50_ms - 1) <= 0.01)
 
 
+#: numpy.percentile's methods: Hyndman & Fan's nine and four of numpy's own.
+NUMPY_METHOD_NAMES = ("inverted_cdf", "averaged_inverted_cdf", "closest_observation",
+                      "interpolated_inverted_cdf", "hazen", "weibull", "linear", "median_unbiased",
+                      "normal_unbiased", "lower", "higher", "midpoint", "nearest")
+
+
+def numpy_methods_accepted():
+    accepted = []
+    for method in NUMPY_METHOD_NAMES:
+        try:
+            np.percentile(HUYEN_LATENCIES_MS, 90, method=method)
+        except ValueError:
+            continue
+        accepted.append(method)
+    return accepted
+
+
 def model_answer():
     cell = next(c for c in nbformat.read(ROOT / SOLUTION, as_version=4).cells
                 if c.source.startswith("answer_p99_slo = None"))
@@ -312,6 +329,9 @@ CLAIMS = [
           words="Ten latencies have a mean of 390 ms and a median of 100 ms",
           derive=lambda: (float(np.mean(HUYEN_LATENCIES_MS)), percentile(HUYEN_LATENCIES_MS, 50)),
           holds=lambda pair: pair == (390, 100)),
+    Claim("self-check-numpy-has-more-than-nine", CHAPTER,
+          words="numpy alone\nhas more than nine",
+          derive=numpy_methods_accepted, holds=lambda methods: len(methods) > 9),
     Claim("self-check-capacity-4", CHAPTER, words="4 requests / 8.5 ms ≈ 471 requests/s",
           derive=lambda: batch_capacity_per_s(4), holds=lambda c: round(c) == 471),
     Claim("self-check-capacity-10", CHAPTER, words="It equals\n1 request/ms at *b* = 10",
