@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
-from scipy import stats
+from scipy import optimize, special, stats
 from sklearn.datasets import make_classification
 from sklearn.dummy import DummyClassifier
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -540,6 +540,85 @@ def simulate_imbalance(positive_rate, threshold=0.5, *, seed=0) -> dict:
     y_test, scores = _imbalance_scores(positive_rate, seed)
     return {name: compute_imbalance_metrics(y_test, score, threshold)
             for name, score in zip(IMBALANCE_MODELS, scores)}
+
+
+#: The two worlds of `compare_class_weights`: `make_imbalanced_data` and `make_logistic_data`.
+WEIGHT_WORLDS = ("clusters", "logistic")
+_LOGISTIC_WEIGHTS = np.array([1.5, -1.0, 1.0, 0.5, 0, 0, 0, 0, 0, 0])
+
+
+def make_logistic_data(positive_rate, *, n_samples=4_000, seed=0):
+    """Return an imbalanced dataset on which a logistic regression is the right model.
+
+    Ten standard normal features, four of which matter; the true log-odds of label 1 are linear
+    in them, with the intercept chosen so that a share `positive_rate` of rows is positive on
+    average. Unlike `make_imbalanced_data`, whose classes are clusters that no straight line
+    separates well, here the best model *is* a straight line.
+
+    Examples
+    --------
+    >>> X, y = make_logistic_data(0.05, n_samples=10_000)
+    >>> X.shape, round(float(y.mean()), 2)
+    ((10000, 10), 0.05)
+    """
+    positive_rate = check_number("positive_rate", positive_rate, low=0, high=0.5, low_open=True,
+                                 unit="fraction")
+    n_samples = check_number("n_samples", n_samples, low=20, integer=True)
+    rng = _rng(seed)
+    X = rng.normal(size=(n_samples, _LOGISTIC_WEIGHTS.size))
+    margin = X @ _LOGISTIC_WEIGHTS
+    intercept = optimize.brentq(lambda b: special.expit(margin + b).mean() - positive_rate,
+                                -50, 50)
+    y = (rng.random(n_samples) < special.expit(margin + intercept)).astype(int)
+    return X, y
+
+
+@dataclass(frozen=True)
+class ClassWeightEffect:
+    """PR-AUC of a logistic regression fitted without and with balanced class weights."""
+
+    world: str               # "clusters" (make_imbalanced_data) or "logistic"
+    pr_auc: float            # unweighted fit, on the test half
+    weighted_pr_auc: float   # class_weight="balanced", on the same test half
+
+
+@_single_threaded
+def compare_class_weights(world, positive_rate=0.02, *, n_samples=4_000,
+                          seed=0) -> ClassWeightEffect:
+    """Fit a logistic regression with and without balanced class weights and score the ranking.
+
+    On the ``"logistic"`` world (`make_logistic_data`) a straight line is the right model, so
+    with enough rows weighting only moves the intercept, like a lower threshold, and PR-AUC does
+    not change. On the ``"clusters"`` world (`make_imbalanced_data`, as in `simulate_imbalance`)
+    no line fits, and weighting picks another line, which ranks the rows differently however
+    many there are. Half the rows train, half test.
+
+    Parameters
+    ----------
+    world : {"clusters", "logistic"}
+    positive_rate : float, default 0.02
+        Share of positive rows, in (0, 0.5].
+    n_samples : int, default 4_000
+        Rows in all, ``>= 20``.
+    seed : int, default 0
+
+    Examples
+    --------
+    >>> effect = compare_class_weights("logistic", 0.02, n_samples=40_000)
+    >>> abs(effect.pr_auc - effect.weighted_pr_auc) < 0.01
+    True
+    """
+    world = check_choice("world", world, WEIGHT_WORLDS)
+    make = make_imbalanced_data if world == "clusters" else make_logistic_data
+    X, y = make(positive_rate, n_samples=n_samples, seed=seed)
+    half = len(y) // 2
+    if y[:half].sum() == 0 or y[half:].sum() == 0:
+        raise ValueError(f"n_samples={n_samples} leaves a half with no positive at "
+                         f"positive_rate={positive_rate}; use more rows")
+    pr_aucs = [compute_imbalance_metrics(y[half:], LogisticRegression(
+        max_iter=2_000, class_weight=weights).fit(X[:half], y[:half]).predict_proba(
+        X[half:])[:, 1]).pr_auc for weights in (None, "balanced")]
+    return ClassWeightEffect(world, *pr_aucs)
 
 
 def plot_imbalance(positive_rate, threshold, *, seed=0) -> Figure:

@@ -376,3 +376,43 @@ def test_mean_psi_of_alarm_rates_matches_chi_squared_for_large_windows_not_small
     assert ds.psi_from_proportions([0.5, 0.5], [0.0, 1.0]) == pytest.approx(
         (eps - 0.5) * np.log(eps / 0.5) + 0.5 * np.log(2), rel=1e-12)
     assert (0.1 - eps) * np.log(0.1 / eps) == pytest.approx(0.69, abs=0.005)
+
+
+# --- Class weights: a threshold for the right model, another line for a wrong one -------------
+
+def test_make_logistic_data_hits_its_positive_rate_and_is_seeded():
+    X, y = ds.make_logistic_data(0.1, n_samples=20_000, seed=2)
+    assert X.shape == (20_000, 10) and y.mean() == pytest.approx(0.1, abs=0.01)
+    X2, y2 = ds.make_logistic_data(0.1, n_samples=20_000, seed=2)
+    assert np.array_equal(X, X2) and np.array_equal(y, y2)
+
+
+def test_on_the_logistic_world_a_logistic_regression_recovers_the_true_direction():
+    X, y = ds.make_logistic_data(0.2, n_samples=40_000, seed=1)
+    from sklearn.linear_model import LogisticRegression
+    coef = LogisticRegression(max_iter=2_000).fit(X, y).coef_.ravel()
+    truth = ds._LOGISTIC_WEIGHTS
+    assert coef @ truth / np.linalg.norm(coef) / np.linalg.norm(truth) > 0.995
+
+
+def test_class_weights_keep_the_ranking_of_the_right_model_but_not_of_a_wrong_one():
+    # With many rows, weighting a well-specified logistic regression only moves its intercept.
+    right = ds.compare_class_weights("logistic", 0.02, n_samples=40_000, seed=3)
+    assert abs(right.pr_auc - right.weighted_pr_auc) < 0.01
+    wrong = ds.compare_class_weights("clusters", 0.02, n_samples=4_000, seed=0)
+    assert wrong.pr_auc - wrong.weighted_pr_auc > 0.2
+    # The clusters world at 4,000 rows is simulate_imbalance's data and models.
+    result = ds.simulate_imbalance(0.02, seed=0)
+    assert wrong.pr_auc == pytest.approx(result["logistic"].pr_auc, abs=1e-3)
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: ds.make_logistic_data(0.7), "positive_rate"),
+    (lambda: ds.make_logistic_data(0.1, n_samples=5), "n_samples"),
+    (lambda: ds.compare_class_weights("trees"), "world"),
+    (lambda: ds.compare_class_weights("logistic", 0.0), "positive_rate"),
+    (lambda: ds.compare_class_weights("logistic", 0.01, n_samples=20), "n_samples"),
+])
+def test_class_weight_functions_reject_bad_input(call, name):
+    with pytest.raises((TypeError, ValueError), match=name):
+        call()
