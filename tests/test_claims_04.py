@@ -44,6 +44,13 @@ def imbalance(positive_rate, threshold, seed):
 
 
 @lru_cache(maxsize=None)
+def weights(world, n_samples, seed):
+    """PR-AUC lost to balanced class weights (unweighted minus weighted)."""
+    effect = ds.compare_class_weights(world, 0.02, n_samples=n_samples, seed=seed)
+    return effect.pr_auc - effect.weighted_pr_auc
+
+
+@lru_cache(maxsize=None)
 def shift(kind, severity, seed):
     return ds.simulate_shift(kind, severity, seed=seed)
 
@@ -212,7 +219,8 @@ CLAIMS = [
           derive=lambda seed: imbalance(0.02, 0.5, seed)["always negative"].pr_auc, seed=0,
           holds=lambda pr_auc: round(pr_auc, 2) == 0.02),
     Claim("weights-lower-pr-auc-seed-0", CHAPTER,
-          words="it fell from 0.41 to 0.07 with balanced weights",
+          words="balanced weights took it from 0.41 to 0.07, and a threshold cannot change a "
+                "ranking",
           derive=lambda seed: imbalance(0.02, 0.5, seed), seed=0,
           holds=lambda r: (round(r["logistic"].pr_auc, 2),
                            round(r["logistic, balanced weights"].pr_auc, 2)) == (0.41, 0.07),
@@ -222,8 +230,27 @@ CLAIMS = [
           derive=lambda seed: (lambda y: (y == 0).sum() / (y == 1).sum())(
               ds.make_imbalanced_data(0.02, seed=seed)[1][:2_000]), seed=0,
           holds=lambda ratio: 40 <= ratio <= 60),
+    Claim("forty-positives", CHAPTER, words="With about 40 positives to train on",
+          derive=lambda seed: int(ds.make_imbalanced_data(0.02, seed=seed)[1][:2_000].sum()),
+          seed=0, holds=lambda n: 30 <= n <= 50),
+    Claim("linear-world-weights-harmless", CHAPTER,
+          words="With enough rows, weighting leaves the linear world's ranking alone: over 20 "
+                "seeds its PR-AUC moves by about 0.01 at most.",
+          derive=lambda seed: weights("logistic", 40_000, seed), seed=0, spread=(20, 20),
+          holds=lambda lost: abs(lost) <= 0.012),
+    Claim("clusters-weights-lower-every-seed", CHAPTER,
+          words="On the clusters it still lowers PR-AUC on every seed",
+          derive=lambda seed: weights("clusters", 40_000, seed), seed=0, spread=(20, 20),
+          holds=lambda lost: lost > 0),
+    Claim("clusters-weights-up-to-017", CHAPTER, words="by up to 0.17",
+          derive=lambda: max(weights("clusters", 40_000, seed) for seed in SEEDS),
+          holds=lambda largest: round(largest, 2) == 0.17),
+    Claim("few-positives-linear-loses", CHAPTER,
+          words="with 4,000 rows even the linear world loses up to 0.1 on some seeds",
+          derive=lambda: max(weights("logistic", 4_000, seed) for seed in SEEDS),
+          holds=lambda largest: round(largest, 1) == 0.1),
     Claim("weights-lower-pr-auc-19-of-20", CHAPTER,
-          words="On 19 of 20 seeds of the data the balanced weights lower PR-AUC",
+          words="On 19 of 20 seeds of the chapter's data the balanced weights lower PR-AUC",
           derive=lambda seed: imbalance(0.02, 0.5, seed), seed=0, spread=(19, 19),
           holds=lambda r: r["logistic, balanced weights"].pr_auc < r["logistic"].pr_auc),
     Claim("majority-accuracy-rises", CHAPTER,
@@ -250,6 +277,10 @@ CLAIMS = [
           holds=lambda values: len(values) == 1),
 
     # --- 4. Three kinds of shift -------------------------------------------------------------
+    Claim("deployed-on-2000", CHAPTER, words="Two models are trained on 2,000 unshifted rows",
+          derive=lambda: inspect.signature(ds.make_deployed_models)
+          .parameters["n_samples"].default,
+          holds=lambda n: n == 2_000),
     Claim("covariate-hurts-linear-not-trees", CHAPTER,
           words="*Covariate shift* hurt the linear model badly and the trees not at all",
           derive=lambda seed: (shift("covariate", 0.0, seed), shift("covariate", 1.0, seed)),
@@ -300,7 +331,8 @@ CLAIMS = [
           holds=lambda values: (round(values[0], 2), round(values[1], 3)) == (0.36, 0.004)),
     Claim("null-psi-approximation-large", CHAPTER,
           words="The approximation holds for large windows.",
-          derive=lambda seed: [null_alarms(n, seed).mean_psi / (9 * 2 / n) for n in (1_000, 5_000)],
+          derive=lambda seed: [null_alarms(n, seed).mean_psi / (9 * 2 / n)
+                               for n in (1_000, 5_000)],
           seed=0, holds=lambda ratios: all(0.9 < ratio < 1.1 for ratio in ratios)),
     Claim("null-psi-50-about-half", CHAPTER,
           words="At 50 rows the mean printed above is higher, about 0.5",
@@ -342,7 +374,8 @@ CLAIMS = [
           derive=lambda: ds.StreamConfig(),
           holds=lambda c: (c.n_periods, c.period_size, c.drift_per_period, c.jump_period)
           == (60, 300, 0.04, 36) and c.jump_rotation_deg == 40),
-    Claim("bonferroni-alpha", CHAPTER, words="p < 0.01/2 (a Bonferroni correction for two features)",
+    Claim("bonferroni-alpha", CHAPTER,
+          words="p < 0.01/2 (a Bonferroni correction for two features)",
           derive=lambda: inspect.signature(ds.simulate_retraining).parameters["alpha"].default,
           holds=lambda alpha: alpha == 0.01),
     Claim("never-decays-with-drift", CHAPTER,
@@ -379,6 +412,11 @@ CLAIMS = [
     Claim("self-check-082", CHAPTER, words="0.9 × 0.9 + 0.1 × 0.1 = 0.82",
           derive=lambda: ds.expected_measured_accuracy(0.9, 0.1),
           holds=lambda value: round(value, 2) == 0.82),
+    Claim("self-check-always-legitimate", CHAPTER,
+          words='What does "always legitimate" score? Also 99.5%.',
+          derive=lambda: ds.compute_imbalance_metrics(
+              np.r_[np.ones(5, dtype=int), np.zeros(995, dtype=int)], np.zeros(1_000)).accuracy,
+          holds=lambda accuracy: accuracy == 0.995),
     Claim("self-check-random-pr-auc", CHAPTER,
           words="PR-AUC, which is 0.005 for a model that ranks at random",
           derive=lambda: (lambda y: ds.compute_imbalance_metrics(
@@ -397,7 +435,8 @@ CLAIMS = [
     # --- Solution: task 7's model answer ------------------------------------------------------
     Claim("task7-chi2-threshold", SOLUTION, words="so PSI > 0.25 needs χ²₉ above 73",
           derive=lambda: 0.25 / null_psi_scale(), holds=lambda value: round(value) == 73),
-    Claim("task7-chance", SOLUTION, words="a probability of about 4·10⁻¹² per feature and morning",
+    Claim("task7-chance", SOLUTION,
+          words="a probability of about 4·10⁻¹² per feature and morning",
           derive=lambda: float(stats.chi2.sf(0.25 / null_psi_scale(), 9)),
           holds=lambda p: 3.5e-12 < p < 4.5e-12),
     Claim("task7-simulated-max", SOLUTION,
@@ -417,7 +456,8 @@ CLAIMS = [
           derive=lambda seed: bonferroni_ks_power(0.3, seed), seed=0,
           holds=lambda power: power > 0.5),
     Claim("task7-seasonal-06", SOLUTION,
-          words="A shift of 0.6 standard deviations crosses 0.25 on more than nine mornings in ten",
+          words="A shift of 0.6 standard deviations crosses 0.25 on more than nine mornings in "
+                "ten",
           derive=lambda seed: float(np.mean(mornings(0.6, seed, 1_000) > 0.25)), seed=0,
           holds=lambda rate: rate > 0.9),
 ]
