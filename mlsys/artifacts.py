@@ -7,10 +7,14 @@ gives the chapter on that difference its data and its tools:
 - `make_churn_data`: a seeded generator of customer-churn tables (the "data" of the system);
 - `compute_dataset_hash`, `train_churn_model`, `compute_model_hash`, `make_model_record`: identify
   a dataset by its content and record what a model was made from;
+- `make_manifest`, `diff_manifests`: version a dataset too large to copy as a manifest of the
+  content hashes of its immutable partitions;
 - `make_churn_spec`, `run_data_tests`, `require_valid_batch`, `make_corrupted_batch`: data tests
   that stop a bad batch before training;
-- `compute_slice_values`: leave-one-slice-out data valuation;
-- `compute_capacity_sweep`, `plot_capacity`: accuracy against size of random forests.
+- `compute_slice_values`, `paired_standard_error`, `plot_slice_values`: leave-one-slice-out data
+  valuation with a bootstrap noise band;
+- `compute_capacity_sweep`, `plot_capacity`: accuracy against size of random forests;
+- `pluralise`: "1 tree", "8 trees" in printed text and figure titles.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import sklearn
 from matplotlib.figure import Figure
 from sklearn.compose import make_column_transformer
 from sklearn.ensemble import RandomForestClassifier
@@ -264,6 +269,126 @@ def make_model_record(model, frame, *, code_version, params) -> ModelRecord:
                        tuple(sorted(params.items())), compute_model_hash(model))
 
 
+@dataclass(frozen=True)
+class DatasetManifest:
+    """A dataset version as a list of immutable partitions named by their content hashes."""
+
+    partitions: tuple   # (name, n_rows, content hash) per partition, sorted by name
+
+    def text(self) -> str:
+        """The manifest as text, one line ``name n_rows hash`` per partition."""
+        return "".join(f"{name} {n_rows} {digest}\n" for name, n_rows, digest in self.partitions)
+
+    @property
+    def size_bytes(self) -> int:
+        """Bytes of the manifest's text: what storing this version costs beyond its partitions."""
+        return len(self.text().encode("utf-8"))
+
+    @property
+    def version(self) -> str:
+        """SHA-256 of the manifest's text: the name of the dataset version."""
+        return hashlib.sha256(self.text().encode("utf-8")).hexdigest()
+
+
+def make_manifest(partitions) -> DatasetManifest:
+    """Return the manifest of a dataset stored as named partitions (for example one per day).
+
+    Each partition is named by `compute_dataset_hash` of its rows, so the manifest, and the
+    version hash made from it, change exactly when some partition's content changes. A store
+    that keeps partitions by hash and never overwrites one can then serve every version ever
+    recorded, while a new version costs only its new partitions and a manifest of a few bytes
+    per partition.
+
+    Parameters
+    ----------
+    partitions : dict
+        Partition name (a non-empty str) -> pandas.DataFrame of its rows; at least one.
+
+    Returns
+    -------
+    DatasetManifest
+
+    Examples
+    --------
+    >>> days = {"day-1": make_churn_data(50, seed=1), "day-2": make_churn_data(50, seed=2)}
+    >>> manifest = make_manifest(days)
+    >>> [name for name, _, _ in manifest.partitions], len(manifest.version)
+    (['day-1', 'day-2'], 64)
+    """
+    if not isinstance(partitions, Mapping) or not partitions:
+        raise TypeError(f"partitions must be a non-empty dict of names to DataFrames; "
+                        f"got {type(partitions).__name__}")
+    entries = []
+    for name, frame in partitions.items():
+        if not isinstance(name, str) or not name or any(c.isspace() for c in name):
+            raise ValueError(f"partition names must be non-empty str without spaces; "
+                             f"got {name!r}")
+        frame = _check_frame(f"partitions[{name!r}]", frame)
+        entries.append((name, len(frame), compute_dataset_hash(frame)))
+    return DatasetManifest(tuple(sorted(entries)))
+
+
+def diff_manifests(old, new) -> dict:
+    """Compare two dataset versions partition by partition.
+
+    Parameters
+    ----------
+    old, new : DatasetManifest
+        The earlier and the later version.
+
+    Returns
+    -------
+    dict
+        ``"added"``, ``"removed"``, ``"changed"`` (same name, other content) and
+        ``"unchanged"``: tuples of partition names, sorted. A store that already holds `old`
+        must store the added and changed partitions to hold `new`.
+
+    Examples
+    --------
+    >>> days = {"day-1": make_churn_data(50, seed=1)}
+    >>> later = {**days, "day-2": make_churn_data(50, seed=2)}
+    >>> diff_manifests(make_manifest(days), make_manifest(later))["added"]
+    ('day-2',)
+    """
+    for name, manifest in (("old", old), ("new", new)):
+        if not isinstance(manifest, DatasetManifest):
+            raise TypeError(f"{name} must be a DatasetManifest from make_manifest; "
+                            f"got {type(manifest).__name__}")
+    before = {name: digest for name, _, digest in old.partitions}
+    after = {name: digest for name, _, digest in new.partitions}
+    return {"added": tuple(sorted(after.keys() - before.keys())),
+            "removed": tuple(sorted(before.keys() - after.keys())),
+            "changed": tuple(sorted(n for n in after.keys() & before.keys()
+                                    if after[n] != before[n])),
+            "unchanged": tuple(sorted(n for n in after.keys() & before.keys()
+                                      if after[n] == before[n]))}
+
+
+def pluralise(count, noun, plural=None) -> str:
+    """Return ``"<count> <noun>"`` with the noun in the plural unless the count is 1.
+
+    Parameters
+    ----------
+    count : int
+        How many.
+    noun : str
+        The singular noun, e.g. ``"tree"``.
+    plural : str, optional
+        The plural when it is not the noun plus ``"s"``.
+
+    Examples
+    --------
+    >>> pluralise(1, "tree"), pluralise(64, "tree"), pluralise(2, "entry", "entries")
+    ('1 tree', '64 trees', '2 entries')
+    """
+    count = check_number("count", count, low=0, integer=True)
+    if not isinstance(noun, str) or not noun:
+        raise TypeError(f"noun must be a non-empty str; got {noun!r}")
+    if plural is not None and (not isinstance(plural, str) or not plural):
+        raise TypeError(f"plural must be a non-empty str or None; got {plural!r}")
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
 # ---------------------------------------------------------------------------------------------
 # Data tests
 # ---------------------------------------------------------------------------------------------
@@ -321,7 +446,7 @@ def _test(rule, n_failing, n_rows, found) -> DataTestResult:
     if n_failing == 0:
         return DataTestResult(rule, True, 0, f"{rule}: ok")
     return DataTestResult(rule, False, int(n_failing),
-                          f"{rule}: failed on {n_failing} of {n_rows} rows ({found})")
+                          f"{rule}: failed on {n_failing} of {pluralise(n_rows, 'row')} ({found})")
 
 
 def run_data_tests(frame, spec) -> tuple:
@@ -394,7 +519,7 @@ class DataValidationError(ValueError):
 
     def __init__(self, failures):
         self.failures = tuple(failures)
-        lines = [f"batch rejected: {len(self.failures)} data test(s) failed"]
+        lines = [f"batch rejected: {pluralise(len(self.failures), 'data test')} failed"]
         lines += [f"  - {failure.message}" for failure in self.failures]
         super().__init__("\n".join(lines))
 
@@ -476,6 +601,31 @@ def make_corrupted_batch(frame, seed=0) -> pd.DataFrame:
 # Data valuation
 # ---------------------------------------------------------------------------------------------
 
+#: Half-width of the noise band in standard errors: a 95% band for a normal estimate.
+NOISE_Z = 1.96
+_NUMERIC = ("age", "income_k", "tenure_months", "sessions_per_week")
+
+
+def _encode(frame) -> np.ndarray:
+    """The churn model's inputs before scaling: one-hot plan (sorted plans), then the numbers."""
+    plan = frame["plan"].to_numpy()
+    one_hot = [(plan == name).astype(float) for name in sorted(PLANS)]
+    return np.column_stack([*one_hot, *(frame[c].to_numpy(dtype=float) for c in _NUMERIC)])
+
+
+def _fit_predict(X, y, X_eval, C) -> np.ndarray:
+    """`train_churn_model` on encoded rows, then its predictions for `X_eval` (a fast path)."""
+    numbers = slice(len(PLANS), None)
+    mean, scale = X[:, numbers].mean(axis=0), X[:, numbers].std(axis=0)
+    scale[scale == 0] = 1.0  # as StandardScaler does for a constant column
+    scaled, scaled_eval = X.copy(), X_eval.copy()
+    scaled[:, numbers] = (X[:, numbers] - mean) / scale
+    scaled_eval[:, numbers] = (X_eval[:, numbers] - mean) / scale
+    with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+        model = LogisticRegression(C=C, solver="newton-cholesky").fit(scaled, y)
+        return model.predict(scaled_eval)
+
+
 @dataclass(frozen=True, eq=False)
 class SliceValues:
     """Leave-one-slice-out values: how much validation accuracy each slice of rows adds."""
@@ -485,14 +635,34 @@ class SliceValues:
     accuracy_all: float       # validation accuracy trained on every row, 0-1
     accuracy_without: np.ndarray  # validation accuracy trained without each slice, 0-1
     value: np.ndarray         # accuracy_all - accuracy_without: > 0 helps, < 0 harms
+    standard_error: np.ndarray  # bootstrap standard error of each value, 0-1
+    noise_band: np.ndarray    # NOISE_Z * standard_error: values within +-band are noise
+    n_bootstrap: int          # bootstrap replicates behind the standard errors
+
+    @property
+    def harmful(self) -> np.ndarray:
+        """Whether removing each slice raises accuracy by more than its noise band."""
+        return self.value < -self.noise_band
+
+    @property
+    def helpful(self) -> np.ndarray:
+        """Whether removing each slice lowers accuracy by more than its noise band."""
+        return self.value > self.noise_band
 
 
-def compute_slice_values(train, validation, by="source", C=1.0) -> SliceValues:
-    """Value each slice of the training rows by training without it (leave one slice out).
+def compute_slice_values(train, validation, by="source", C=1.0, *, n_bootstrap=40,
+                         seed=0) -> SliceValues:
+    """Value each slice of the training rows by training without it, with a noise band.
 
     The value of a slice is the validation accuracy of the model trained on all rows minus that
-    of the model trained without the slice, in accuracy points (0-1). A negative value means the
-    model is better off without those rows.
+    of the model trained without the slice, as a fraction (0.01 = one accuracy point). A
+    negative value means the model did better without those rows, but part of any value is
+    noise: another draw of training rows, or of validation rows, gives another model and another
+    score. Each of `n_bootstrap` replicates therefore resamples the training rows and the
+    validation rows with replacement, retrains every model and recomputes every value (the same
+    validation rows for all models of a replicate: the comparison is paired). The standard
+    deviation of a slice's replicates is its standard error; its noise band is `NOISE_Z` times
+    that. Only a value beyond its band says the slice helps (`helpful`) or harms (`harmful`).
 
     Parameters
     ----------
@@ -504,6 +674,10 @@ def compute_slice_values(train, validation, by="source", C=1.0) -> SliceValues:
         Column whose values define the slices; every slice must leave some rows behind.
     C : float, default 1.0
         Regularisation of `train_churn_model`, ``> 0``.
+    n_bootstrap : int, default 40
+        Bootstrap replicates, ``>= 2``; each retrains one model per slice plus one.
+    seed : int, default 0
+        Seed of the bootstrap's resampling.
 
     Returns
     -------
@@ -511,41 +685,107 @@ def compute_slice_values(train, validation, by="source", C=1.0) -> SliceValues:
 
     Examples
     --------
-    >>> train = make_churn_data(1_000, seed=0, partner_label_noise=1.0)
+    >>> train = make_churn_data(1_000, seed=0, partner_share=0.5, partner_label_noise=1.0)
     >>> values = compute_slice_values(train, make_churn_data(1_000, seed=1))
-    >>> values.slices, bool(values.value[1] < 0)
-    (('app', 'partner', 'web'), True)
+    >>> values.slices, values.harmful.tolist()
+    (('app', 'partner', 'web'), [False, True, False])
     """
     if not isinstance(by, str):
         raise TypeError(f"by must be a column name (str); got {by!r}")
     train = _check_frame("train", train, (*FEATURES, LABEL, by))
     validation = _check_frame("validation", validation, (*FEATURES, LABEL))
+    C = check_number("C", C, low=0, low_open=True)
+    n_bootstrap = check_number("n_bootstrap", n_bootstrap, low=2, integer=True)
+    rng = _rng(seed)
     slices = tuple(sorted(train[by].unique(), key=str))
     if len(slices) < 2:
         raise ValueError(f"train[{by!r}] must hold at least two slices; got {slices}")
+    X, y, groups = _encode(train), train[LABEL].to_numpy(), train[by].to_numpy()
+    X_eval, y_eval = _encode(validation), validation[LABEL].to_numpy()
 
-    def accuracy(rows):
-        model = train_churn_model(rows, C=C)
-        return float(model.score(validation[list(FEATURES)], validation[LABEL]))
+    def accuracies(rows, eval_rows):
+        """Validation accuracy with every row of `rows`, then without each slice."""
+        kept = [rows] + [rows[groups[rows] != name] for name in slices]
+        return np.array([np.mean(_fit_predict(X[k], y[k], X_eval, C)[eval_rows]
+                                 == y_eval[eval_rows]) for k in kept])
 
-    accuracy_all = accuracy(train)
-    without = np.array([accuracy(train[train[by] != name]) for name in slices])
-    n_rows = np.array([int((train[by] == name).sum()) for name in slices])
-    return SliceValues(slices, n_rows, accuracy_all, without, accuracy_all - without)
+    point = accuracies(np.arange(len(y)), np.arange(len(y_eval)))
+    replicates = np.array([accuracies(rng.integers(0, len(y), len(y)),
+                                      rng.integers(0, len(y_eval), len(y_eval)))
+                           for _ in range(n_bootstrap)])
+    standard_error = (replicates[:, :1] - replicates[:, 1:]).std(axis=0, ddof=1)
+    n_rows = np.array([int((groups == name).sum()) for name in slices])
+    return SliceValues(slices, n_rows, float(point[0]), point[1:], point[0] - point[1:],
+                       standard_error, NOISE_Z * standard_error, n_bootstrap)
+
+
+def paired_standard_error(only_first_right, only_second_right, n_rows) -> float:
+    """Standard error of the accuracy difference of two models scored on the same rows.
+
+    With ``b`` rows that only the first model gets right and ``c`` that only the second gets
+    right, out of ``n``, the difference of accuracies is ``(b - c) / n``: the mean of ``n``
+    per-row differences that are +1, -1 or 0. Their variance is ``(b + c)/n - ((b - c)/n)**2``,
+    so the standard error of the difference is ``sqrt(b + c - (b - c)**2 / n) / n``, close to
+    ``sqrt(b + c) / n`` when ``b`` and ``c`` are similar (the statistic of McNemar's test). Rows
+    both models get right or both get wrong add nothing: pairing is why it is far smaller than
+    the standard error of either accuracy alone.
+
+    Parameters
+    ----------
+    only_first_right, only_second_right : int
+        Rows only the first model, and only the second model, classifies correctly, ``>= 0``.
+    n_rows : int
+        Rows scored, ``>= 1`` and at least the two counts together.
+
+    Returns
+    -------
+    float
+        The standard error, as a fraction (0.01 = one accuracy point).
+
+    Examples
+    --------
+    >>> round(100 * paired_standard_error(70, 58, 4_000), 2)
+    0.28
+    """
+    b = check_number("only_first_right", only_first_right, low=0, integer=True)
+    c = check_number("only_second_right", only_second_right, low=0, integer=True)
+    n = check_number("n_rows", n_rows, low=max(1, b + c), integer=True)
+    return float(np.sqrt(b + c - (b - c) ** 2 / n) / n)
 
 
 @functools.lru_cache(maxsize=64)
 def _slice_values(partner_label_noise, partner_share, seed) -> SliceValues:
     train = make_churn_data(3_000, seed=seed, partner_share=partner_share,
                             partner_label_noise=partner_label_noise)
-    return compute_slice_values(train, make_churn_data(4_000, seed=seed + 1_000))
+    return compute_slice_values(train, make_churn_data(4_000, seed=seed + 1_000), seed=seed)
+
+
+def slice_verdict(values) -> str:
+    """The verdict of a `SliceValues` in words: which slice, if any, harms beyond the noise.
+
+    Examples
+    --------
+    >>> train = make_churn_data(1_000, seed=0, partner_share=0.5, partner_label_noise=1.0)
+    >>> slice_verdict(compute_slice_values(train, make_churn_data(1_000, seed=1)))
+    "dropping 'partner' raises accuracy beyond the noise"
+    """
+    if not isinstance(values, SliceValues):
+        raise TypeError(f"values must be a SliceValues from compute_slice_values; "
+                        f"got {type(values).__name__}")
+    if not values.harmful.any():
+        return "no source harms beyond the noise"
+    harmful = np.flatnonzero(values.harmful)
+    worst = harmful[np.argmin(values.value[harmful])]
+    return f"dropping '{values.slices[worst]}' raises accuracy beyond the noise"
 
 
 def plot_slice_values(partner_label_noise=0.8, partner_share=0.3, seed=0) -> Figure:
-    """Bar chart of each source's leave-one-out value, for a partner source with broken labels.
+    """Bar chart of each source's leave-one-out value and its noise band, for a broken partner.
 
     Trains on 3,000 generated rows (the partner's churners mislabelled at rate
-    `partner_label_noise`) and validates on 4,000 clean rows.
+    `partner_label_noise`), validates on 4,000 clean rows, and draws each value's 95% bootstrap
+    band as a whisker. A bar is hatched only when removing the source raises accuracy by more
+    than its band.
 
     Parameters
     ----------
@@ -554,7 +794,7 @@ def plot_slice_values(partner_label_noise=0.8, partner_share=0.3, seed=0) -> Fig
     partner_share : float, default 0.3
         Share of training rows from the partner, between 0.05 and 0.9.
     seed : int, default 0
-        Seed of the training rows (validation uses ``seed + 1000``).
+        Seed of the training rows and the bootstrap (validation uses ``seed + 1000``).
 
     Returns
     -------
@@ -563,8 +803,8 @@ def plot_slice_values(partner_label_noise=0.8, partner_share=0.3, seed=0) -> Fig
     Examples
     --------
     >>> fig = plot_slice_values(0.0, 0.3)
-    >>> fig.axes[0].get_xlabel()
-    'change in validation accuracy when the slice is removed (points)'
+    >>> fig.axes[0].get_title(loc="left").splitlines()[1]
+    'no source harms beyond the noise'
     """
     noise = check_number("partner_label_noise", partner_label_noise, low=0, high=1)
     share = check_number("partner_share", partner_share, low=0.05, high=0.9)
@@ -572,21 +812,23 @@ def plot_slice_values(partner_label_noise=0.8, partner_share=0.3, seed=0) -> Fig
     values = _slice_values(noise, share, seed)
     fig = Figure(figsize=FIGSIZE, layout="constrained")
     ax = fig.subplots()
-    gain_points = -100 * values.value  # what removing the slice does to accuracy
-    hatches = ["//" if gain > 0 else "" for gain in gain_points]
-    colours = [PALETTE["vermillion"] if gain > 0 else PALETTE["blue"] for gain in gain_points]
-    bars = ax.barh(values.slices, gain_points, color=colours, hatch=hatches, edgecolor="black")
-    ax.bar_label(bars, labels=[f"{g:+.1f}" for g in gain_points], padding=3)
+    gain_points, band_points = -100 * values.value, 100 * values.noise_band
+    hatches = ["//" if harmful else "" for harmful in values.harmful]
+    colours = [PALETTE["vermillion"] if harmful else PALETTE["blue"]
+               for harmful in values.harmful]
+    bars = ax.barh(values.slices, gain_points, xerr=band_points, color=colours, hatch=hatches,
+                   edgecolor="black", error_kw={"capsize": 6, "lw": 1.5})
+    ax.bar_label(bars, labels=[f"{g:+.1f} ± {b:.1f}" for g, b in zip(gain_points, band_points)],
+                 padding=8)
     ax.axvline(0, color=PALETTE["black"], lw=1)
-    limit = max(2.0, 1.3 * float(np.abs(gain_points).max()))
+    limit = max(2.5, 1.4 * float(np.max(np.abs(gain_points) + band_points)))
     ax.set_xlim(-limit, limit)
-    worst = values.slices[int(np.argmin(values.value))]
-    verdict = (f"dropping '{worst}' raises accuracy" if values.value.min() < 0
-               else "every source helps")
-    title = (f"Partner mislabels {noise:.0%} of churners, {share:.0%} of rows: {verdict}\n"
-             f"(accuracy with all rows {values.accuracy_all:.1%}; hatched bars = harmful slice)")
-    return decorate(ax, xlabel="change in validation accuracy when the slice is removed (points)",
-                    ylabel="data source", title=title).figure
+    title = (f"Partner mislabels {noise:.0%} of churners, {share:.0%} of rows:\n"
+             f"{slice_verdict(values)}")
+    xlabel = ("change in validation accuracy when the slice is removed (points)\n"
+              f"whiskers: 95% bootstrap band; hatched: harmful beyond it; with all rows "
+              f"{values.accuracy_all:.1%} accurate")
+    return decorate(ax, xlabel=xlabel, ylabel="data source", title=title).figure
 
 
 # ---------------------------------------------------------------------------------------------
@@ -602,6 +844,7 @@ class CapacitySweep:
     accuracy: np.ndarray    # test accuracy, 0-1
     disk_kb: np.ndarray     # pickled size, kB (1 kB = 1000 bytes)
     memory_kb: np.ndarray   # bytes of the trees' node and value arrays, kB
+    n_nodes: np.ndarray     # nodes of all trees: the forest's "parameters"
 
     def row(self, max_depth, n_trees) -> int:
         """Index of the forest with this depth and number of trees."""
@@ -677,9 +920,9 @@ def compute_capacity_sweep(train, test, max_depths=(2, 4, 8, 16),
             model.fit(train[list(FEATURES)], train[LABEL])
             accuracy = model.score(test[list(FEATURES)], test[LABEL])
             rows.append((depth, count, accuracy, len(pickle.dumps(model, protocol=5)) / 1000,
-                         _forest_memory_bytes(forest) / 1000))
-    depth, count, accuracy, disk_kb, memory_kb = map(np.array, zip(*rows))
-    return CapacitySweep(depth, count, accuracy, disk_kb, memory_kb)
+                         _forest_memory_bytes(forest) / 1000,
+                         sum(tree.tree_.node_count for tree in forest.estimators_)))
+    return CapacitySweep(*map(np.array, zip(*rows)))
 
 
 @functools.lru_cache(maxsize=1)
@@ -739,7 +982,8 @@ def plot_capacity(max_depth=8, n_trees=8, budget_kb=100.0) -> Figure:
     ax.set_xscale("log")
     ax.set_xlim(sweep.disk_kb.min() / 1.5, sweep.disk_kb.max() * 1.5)
     fits = "fits" if size_kb <= budget_kb else "does NOT fit"
-    title = (f"{n_trees} trees of depth {max_depth}: {accuracy:.1%} accurate, {size_kb:,.0f} kB "
+    title = (f"{pluralise(n_trees, 'tree')} of depth {max_depth}: {accuracy:.1%} accurate, "
+             f"{size_kb:,.0f} kB "
              f"on disk, {fits} in {budget_kb:g} kB")
     decorate(ax, xlabel="model size on disk (kB, log scale)", ylabel="test accuracy (%)",
              title=title)

@@ -20,14 +20,19 @@ from mlsys.artifacts import (  # noqa: E402
     compute_dataset_hash,
     compute_model_hash,
     compute_slice_values,
+    diff_manifests,
     make_churn_data,
     make_churn_spec,
     make_corrupted_batch,
+    make_manifest,
     make_model_record,
+    paired_standard_error,
     plot_capacity,
     plot_slice_values,
+    pluralise,
     require_valid_batch,
     run_data_tests,
+    slice_verdict,
     train_churn_model,
 )
 
@@ -153,17 +158,116 @@ def test_data_tests_reject_bad_input(data):
         make_corrupted_batch(data.drop(columns=["age"]))
 
 
+# --- Large datasets: partitions and manifests -----------------------------------------------
+
+@pytest.fixture(scope="module")
+def days():
+    return {f"day-{d}": make_churn_data(40, seed=d) for d in range(1, 6)}
+
+
+def test_a_manifest_names_a_version_by_the_content_of_its_partitions(days):
+    manifest = make_manifest(days)
+    assert [name for name, _, _ in manifest.partitions] == sorted(days)
+    assert manifest.size_bytes == len(manifest.text()) and len(manifest.version) == 64
+    shuffled = {name: frame.sample(frac=1, random_state=1) for name, frame in days.items()}
+    assert make_manifest(dict(reversed(list(shuffled.items())))).version == manifest.version
+    changed = {**days, "day-3": days["day-3"].assign(age=days["day-3"]["age"] + 1)}
+    assert make_manifest(changed).version != manifest.version
+
+
+def test_a_manifest_costs_bytes_per_partition_not_per_row(days):
+    small = make_manifest({"day-1": make_churn_data(10, seed=1)})
+    large = make_manifest({"day-1": make_churn_data(10_000, seed=1)})
+    assert large.size_bytes - small.size_bytes == len("10000") - len("10")
+
+
+def test_diff_manifests_finds_added_removed_and_changed_partitions(days):
+    later = {name: frame for name, frame in days.items() if name != "day-1"}
+    later.update({"day-2": days["day-2"].iloc[:-1], "day-6": make_churn_data(40, seed=6)})
+    diff = diff_manifests(make_manifest(days), make_manifest(later))
+    assert diff == {"added": ("day-6",), "removed": ("day-1",), "changed": ("day-2",),
+                    "unchanged": ("day-3", "day-4", "day-5")}
+
+
+@pytest.mark.parametrize("partitions, error, match", [
+    ({}, TypeError, "partitions"), ([1], TypeError, "partitions"),
+    ({"day 1": None}, ValueError, "names"), ({"d": "not a table"}, TypeError, "partitions")])
+def test_make_manifest_rejects_bad_input(partitions, error, match):
+    with pytest.raises(error, match=match):
+        make_manifest(partitions)
+
+
+def test_diff_manifests_rejects_bad_input(days):
+    with pytest.raises(TypeError, match="new"):
+        diff_manifests(make_manifest(days), days)
+
+
 # --- Data valuation --------------------------------------------------------------------------
 
-def test_clean_slices_have_values_near_zero_and_a_broken_one_is_negative():
-    validation = make_churn_data(4_000, seed=1_000)
+@pytest.fixture(scope="module")
+def validation():
+    return make_churn_data(4_000, seed=1_000)
+
+
+def test_clean_slices_are_within_the_noise_and_a_broken_one_is_beyond_it(validation):
     clean = compute_slice_values(make_churn_data(3_000, seed=0, partner_share=0.3), validation)
-    assert np.abs(clean.value).max() < 0.01  # within measurement noise (SE ~ 0.007)
+    assert not clean.harmful.any() and not clean.helpful.any()
+    assert np.all(np.abs(clean.value) < clean.noise_band)
     broken = compute_slice_values(
         make_churn_data(3_000, seed=0, partner_share=0.3, partner_label_noise=0.8), validation)
-    assert broken.slices[int(np.argmin(broken.value))] == "partner"
-    assert broken.value.min() < -0.02 and broken.n_rows.sum() == 3_000
+    assert broken.harmful.tolist() == [False, True, False]
+    assert broken.helpful.tolist() == [True, False, True]
+    assert broken.n_rows.sum() == 3_000 and broken.n_bootstrap == 40
     assert np.allclose(broken.value, broken.accuracy_all - broken.accuracy_without)
+    assert np.allclose(broken.noise_band, 1.96 * broken.standard_error)
+
+
+def test_the_fast_path_predicts_as_train_churn_model(validation):
+    train = make_churn_data(2_000, seed=3, partner_label_noise=0.5)
+    fast = artifacts._fit_predict(artifacts._encode(train), train[LABEL].to_numpy(),
+                                  artifacts._encode(validation), 0.5)
+    model = train_churn_model(train, C=0.5)
+    assert np.array_equal(fast, model.predict(validation[list(FEATURES)]))
+
+
+def test_the_point_values_are_the_models_of_train_churn_model(validation):
+    train = make_churn_data(1_500, seed=2, partner_label_noise=0.6)
+    values = compute_slice_values(train, validation, n_bootstrap=2)
+    rest = train[train["source"] != "partner"]
+    accuracy = train_churn_model(rest).score(validation[list(FEATURES)], validation[LABEL])
+    assert values.accuracy_without[1] == pytest.approx(accuracy)
+
+
+def test_the_bootstrap_band_is_seeded_and_wider_than_the_validation_noise_alone(validation):
+    train = make_churn_data(3_000, seed=0, partner_share=0.3, partner_label_noise=0.8)
+    first = compute_slice_values(train, validation, seed=4, n_bootstrap=10)
+    again = compute_slice_values(train, validation, seed=4, n_bootstrap=10)
+    assert np.array_equal(first.standard_error, again.standard_error)
+    right_all = train_churn_model(train).predict(validation[list(FEATURES)]) == validation[LABEL]
+    for index, name in enumerate(first.slices):
+        rest = train[train["source"] != name]
+        right = train_churn_model(rest).predict(validation[list(FEATURES)]) == validation[LABEL]
+        paired = paired_standard_error(int((right & ~right_all).sum()),
+                                       int((right_all & ~right).sum()), len(validation))
+        assert first.standard_error[index] > paired
+
+
+def test_paired_standard_error_is_the_standard_error_of_the_mean_row_difference():
+    rng = np.random.default_rng(0)
+    differences = rng.choice([1, -1, 0], size=4_000, p=[0.03, 0.02, 0.95])
+    b, c = int((differences == 1).sum()), int((differences == -1).sum())
+    assert paired_standard_error(b, c, 4_000) == pytest.approx(
+        differences.std() / np.sqrt(4_000))
+    assert paired_standard_error(70, 58, 4_000) == pytest.approx(np.sqrt(128) / 4_000, rel=1e-3)
+    assert paired_standard_error(0, 0, 10) == 0
+
+
+@pytest.mark.parametrize("args, match", [
+    ((-1, 0, 10), "only_first_right"), ((1, 2.5, 10), "only_second_right"),
+    ((6, 6, 10), "n_rows"), ((0, 0, 0), "n_rows")])
+def test_paired_standard_error_rejects_bad_input(args, match):
+    with pytest.raises((TypeError, ValueError), match=match):
+        paired_standard_error(*args)
 
 
 def test_compute_slice_values_rejects_bad_input(data):
@@ -173,14 +277,43 @@ def test_compute_slice_values_rejects_bad_input(data):
         compute_slice_values(data, data, by="no-such-column")
     with pytest.raises(ValueError, match="at least two slices"):
         compute_slice_values(data.assign(source="web"), data)
+    with pytest.raises(ValueError, match="n_bootstrap"):
+        compute_slice_values(data, data, n_bootstrap=1)
+    with pytest.raises(ValueError, match="C"):
+        compute_slice_values(data, data, C=0)
+    with pytest.raises(TypeError, match="values"):
+        slice_verdict({"value": 1})
 
 
-def test_plot_slice_values_is_a_titled_figure():
+def test_plot_slice_values_states_the_verdict_beyond_the_noise():
     fig = plot_slice_values(0.8, 0.3)
     assert isinstance(fig, Figure)
-    assert "dropping 'partner' raises accuracy" in fig.axes[0].get_title(loc="left")
+    assert fig.axes[0].get_title(loc="left").endswith(
+        "dropping 'partner' raises accuracy beyond the noise")
+    assert plot_slice_values(0.0, 0.3).axes[0].get_title(loc="left").endswith(
+        "no source harms beyond the noise")
     with pytest.raises(ValueError, match="partner_share"):
         plot_slice_values(0.5, 0.95)
+
+
+# --- Printed text ----------------------------------------------------------------------------
+
+def test_pluralise_says_1_tree_and_2_trees():
+    assert [pluralise(n, "tree") for n in (0, 1, 2)] == ["0 trees", "1 tree", "2 trees"]
+    assert pluralise(1, "entry", "entries") == "1 entry"
+    assert pluralise(3, "entry", "entries") == "3 entries"
+    assert pluralise(1.0, "point") == "1 point"
+    for args, match in [((-1, "tree"), "count"), ((1.5, "tree"), "count"), ((1, ""), "noun"),
+                        ((2, "tree", 3), "plural")]:
+        with pytest.raises((TypeError, ValueError), match=match):
+            pluralise(*args)
+
+
+def test_a_single_failed_data_test_is_one_test(data):
+    with pytest.raises(DataValidationError, match="^batch rejected: 1 data test failed\n"):
+        require_valid_batch(data.assign(age=data["age"] * 12), make_churn_spec())
+    one_row = run_data_tests(data.iloc[:1].assign(age=500), make_churn_spec())
+    assert "failed on 1 of 1 row (" in [r.message for r in one_row if not r.passed][0]
 
 
 # --- Model size ------------------------------------------------------------------------------
@@ -193,6 +326,7 @@ def test_capacity_sweep_grows_with_trees_and_depth():
         assert np.all(np.diff(sweep.disk_kb[rows]) > 0)
         assert np.all(np.diff(sweep.memory_kb[rows]) > 0)
     assert np.all(sweep.memory_kb < sweep.disk_kb)  # the pickle holds the arrays and more
+    assert np.allclose(sweep.memory_kb * 1000, 80 * sweep.n_nodes)  # 64 + 2 x 8 bytes a node
     assert sweep.accuracy.max() - sweep.accuracy[sweep.row(8, 1)] > 0.03
     with pytest.raises(ValueError, match="max_depth"):
         sweep.row(3, 1)
@@ -216,7 +350,9 @@ def test_compute_capacity_sweep_rejects_bad_input(kwargs, match):
 
 def test_plot_capacity_says_whether_the_forest_fits():
     assert "does NOT fit" in plot_capacity(16, 64, budget_kb=100).axes[0].get_title(loc="left")
-    assert " fits in 100 kB" in plot_capacity(2, 1, budget_kb=100).axes[0].get_title(loc="left")
+    title = plot_capacity(2, 1, budget_kb=100).axes[0].get_title(loc="left")
+    assert title.startswith("1 tree of depth 2:") and " fits in 100 kB" in title
+    assert plot_capacity(2, 8).axes[0].get_title(loc="left").startswith("8 trees of depth 2:")
     with pytest.raises(ValueError, match="n_trees"):
         plot_capacity(8, 3)
     with pytest.raises(ValueError, match="budget_kb"):
