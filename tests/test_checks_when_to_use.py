@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from mlsys.checks import when_to_use as checks
-from mlsys.when_to_use import CostAssumptions, find_break_even_volume, simulate_drift
+from mlsys.when_to_use import (CostAssumptions, estimate_expected_accuracy,
+                               find_break_even_volume, simulate_drift)
 
 WRONG_TYPES = [None, "text", [1, 2], float("nan"), math.inf, {"a": 1}]
 RIGHT_CRITERIA = {"lottery": "pattern", "new_shop": "data", "other_hospital": "same_patterns",
@@ -131,22 +132,39 @@ def test_task3_never_raises(answer, capsys):
 
 # --- Task 4 ----------------------------------------------------------------------------------
 
-def test_task4_expected_answer_comes_from_the_simulator(capsys):
-    worst = {every: simulate_drift(1.0, every, seed=0).retrained_accuracy.min()
-             for every in checks.RETRAIN_CANDIDATES}
+def expected_worst_and_mean():
+    expected = {every: estimate_expected_accuracy(1.0, every, seed=0)
+                for every in checks.RETRAIN_CANDIDATES}
+    return ({every: weeks.min() for every, weeks in expected.items()},
+            {every: weeks.mean() for every, weeks in expected.items()})
+
+
+def test_task4_expected_answer_comes_from_the_expected_accuracy(capsys):
+    worst, _ = expected_worst_and_mean()
     best = max(every for every, value in worst.items() if value >= 0.90)
+    assert best == 4  # the key the model answer and the hints are written for
     longer = checks.RETRAIN_CANDIDATES[checks.RETRAIN_CANDIDATES.index(best) + 1]
     assert worst[longer] < 0.90  # the task is not trivial: the next interval fails
     assert checks.check_retraining_interval(best)
     assert checks.check_retraining_interval(np.int64(best))
+    assert checks.check_retraining_interval(4.0)
+    assert "91.1%" in verdict(capsys)
     assert not checks.check_retraining_interval(1)
     assert "longest" in verdict(capsys)
 
 
+def test_task4_key_is_robust_to_the_seed():
+    # The keyed answer is not the luck of seed 0: the expected accuracy gives it on other seeds.
+    for seed in (1, 2, 3):
+        worst = {every: estimate_expected_accuracy(1.0, every, seed=seed).min()
+                 for every in (4, 8)}
+        assert worst[4] >= 0.90 > worst[8]
+
+
 def test_task4_recognises_choosing_by_the_mean(capsys):
-    runs = {every: simulate_drift(1.0, every, seed=0) for every in checks.RETRAIN_CANDIDATES}
-    by_mean = max(every for every, run in runs.items() if run.retrained_accuracy.mean() >= 0.9)
-    by_worst = max(every for every, run in runs.items() if run.retrained_accuracy.min() >= 0.9)
+    worst, mean = expected_worst_and_mean()
+    by_mean = max(every for every, value in mean.items() if value >= 0.9)
+    by_worst = max(every for every, value in worst.items() if value >= 0.9)
     assert by_mean > by_worst  # the classic mistake gives another answer
     assert not checks.check_retraining_interval(by_mean)
     assert "not the mean" in verdict(capsys)
@@ -154,6 +172,13 @@ def test_task4_recognises_choosing_by_the_mean(capsys):
     assert "under 90%" in verdict(capsys)
     assert not checks.check_retraining_interval(3)
     assert "not one of the candidate" in verdict(capsys)
+
+
+def test_task4_the_lowest_measured_week_is_a_noisy_statistic():
+    # Why the task is keyed on the expected accuracy: the lowest of 52 measured weeks at the
+    # keyed interval misses the target on some seeds although its expectation meets it.
+    lowest = [simulate_drift(1.0, 4, seed=seed).retrained_accuracy.min() for seed in range(8)]
+    assert min(lowest) < 0.90 <= max(lowest)
 
 
 @pytest.mark.parametrize("answer", WRONG_TYPES)

@@ -22,8 +22,10 @@ from mlsys.when_to_use import (  # noqa: E402
     assess_use_case,
     choose_rule_or_model,
     compare_rule_and_model,
+    compute_accuracy_interval,
     compute_rule_accuracy,
     compute_yearly_costs_usd,
+    estimate_expected_accuracy,
     find_break_even_volume,
     make_checklist_explorer,
     make_drifting_stream,
@@ -39,6 +41,7 @@ from mlsys.when_to_use import (  # noqa: E402
     simulate_drift,
     simulate_learning_curve,
 )
+from mlsys.when_to_use import _counted, _fit_linear, _fit_linear_batch, _points  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -109,6 +112,50 @@ def test_rule_accuracy_closed_form_agrees_with_simulation(complexity, noise):
     X, y = make_pattern_data(200_000, complexity, label_noise=noise, seed=1)
     simulated = np.mean(predict_with_rule(X) == y)
     assert simulated == pytest.approx(compute_rule_accuracy(complexity, noise), abs=0.004)
+
+
+@pytest.mark.parametrize("complexity", [1, 3])
+@pytest.mark.parametrize("noise", [0.05, 0.2])
+def test_label_noise_shrinks_accuracy_to_e_plus_one_minus_two_e_times_true(complexity, noise):
+    # Scored on noisy labels, a predictor right on a fraction a of the true ones gets
+    # e + (1 - 2e) a in expectation: here the rule and a tree, on 200,000 examples.
+    X, true = make_pattern_data(200_000, complexity, label_noise=0.0, seed=4)
+    _, noisy = make_pattern_data(200_000, complexity, label_noise=noise, seed=4)
+    tree = make_model().fit(*make_pattern_data(2_000, complexity, label_noise=noise, seed=5))
+    for predicted in (predict_with_rule(X), tree.predict(X)):
+        a = np.mean(predicted == true)
+        assert np.mean(predicted == noisy) == pytest.approx(noise + (1 - 2 * noise) * a,
+                                                            abs=0.004)
+
+
+def test_accuracy_interval_is_the_binomial_one():
+    assert compute_accuracy_interval(0.95, 4_000) == pytest.approx(0.00675, abs=1e-5)
+    assert compute_accuracy_interval(0.82, 4_000) == pytest.approx(0.0119, abs=1e-4)
+    assert compute_accuracy_interval(0.9, 1_000) == pytest.approx(0.0186, abs=1e-4)
+    assert compute_accuracy_interval(1.0, 10) == 0.0
+    # 95% of simulated measurements fall inside it (binomial sd of the share: 0.002).
+    rng = np.random.default_rng(0)
+    measured = rng.binomial(4_000, 0.82, size=20_000) / 4_000
+    inside = np.mean(np.abs(measured - 0.82) <= compute_accuracy_interval(0.82, 4_000))
+    assert inside == pytest.approx(0.95, abs=0.01)
+
+
+def test_accuracy_interval_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="accuracy"):
+        compute_accuracy_interval(1.2, 100)
+    with pytest.raises(ValueError, match="n_examples"):
+        compute_accuracy_interval(0.9, 0)
+    with pytest.raises(TypeError, match="n_examples"):
+        compute_accuracy_interval(0.9, 10.5)
+
+
+def test_counts_agree_with_their_nouns():
+    assert _counted(1, "point") == "1 point"
+    assert _counted(2, "point") == "2 points"
+    assert _counted(0, "time") == "0 times"
+    assert _counted(1_000, "example") == "1,000 examples"
+    assert _counted(1, "repeat") == "1 repeat"
+    assert _points(0.01) == "1 point" and _points(0.12) == "12 points"
 
 
 def test_rule_accuracy_rejects_bad_arguments():
@@ -233,6 +280,57 @@ def test_without_drift_retraining_buys_nothing():
     assert abs(run.retrained_accuracy.mean() - run.frozen_accuracy.mean()) < 0.01
 
 
+def test_batch_fit_is_the_models_own_fit():
+    stream = make_drifting_stream(n_weeks=5, n_per_week=1_000, drift_deg_per_week=3, seed=1)
+    batch = _fit_linear_batch(stream.X, stream.y.astype(float))
+    for week in range(6):
+        model = _fit_linear(stream.X[week], stream.y[week])
+        one = np.r_[model.coef_[0], model.intercept_]
+        assert np.allclose(batch[week], one, atol=1e-3)  # liblinear stops at its tolerance
+
+
+def test_expected_accuracy_without_drift_is_what_a_fitted_line_scores():
+    # No drift: the model trained on one week of 1,000 examples is nearly the true line, so
+    # every week is expected a little under the 95% ceiling, and retraining changes nothing.
+    never = estimate_expected_accuracy(0.0, 52, n_runs=5)
+    weekly = estimate_expected_accuracy(0.0, 1, n_runs=5)
+    assert never.shape == (52,) and np.all((never > 0.93) & (never < 0.95))
+    assert np.allclose(never, never[0])  # one model all year
+    assert abs(weekly.mean() - never.mean()) < 0.003
+
+
+def test_expected_accuracy_is_the_mean_of_measured_weeks():
+    # Averaged over many simulated years, the measured weekly accuracy of simulate_drift
+    # converges on the expected one (the measured mean over 40 years has sd ~0.15 points).
+    measured = np.mean([simulate_drift(1.5, 8, seed=seed).retrained_accuracy
+                        for seed in range(40)], axis=0)
+    expected = estimate_expected_accuracy(1.5, 8, n_runs=40, seed=99)
+    assert np.max(np.abs(measured - expected)) < 0.008
+    assert abs(measured.mean() - expected.mean()) < 0.002
+
+
+def test_expected_accuracy_decays_between_retrainings_and_with_the_interval():
+    expected = estimate_expected_accuracy(1.5, 13, n_runs=5)
+    assert expected[12] < expected[0] and expected[13] > expected[12]  # retrained at week 14
+    worst = [estimate_expected_accuracy(1.5, every, n_runs=5).min() for every in (1, 4, 13)]
+    assert worst[0] > worst[1] > worst[2]
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(drift_deg_per_week=-1, retrain_every_weeks=2), ValueError, "drift_deg_per_week"),
+    (dict(drift_deg_per_week=1, retrain_every_weeks=53), ValueError, "retrain_every_weeks"),
+    (dict(drift_deg_per_week=1, retrain_every_weeks=2, n_runs=0), ValueError, "n_runs"),
+    (dict(drift_deg_per_week=1, retrain_every_weeks=2, window_weeks=0), ValueError,
+     "window_weeks"),
+    (dict(drift_deg_per_week=1, retrain_every_weeks=2, label_noise=0.6), ValueError,
+     "label_noise"),
+    (dict(drift_deg_per_week=1, retrain_every_weeks=2, seed=-1), ValueError, "seed"),
+])
+def test_expected_accuracy_rejects_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        estimate_expected_accuracy(**kwargs)
+
+
 def test_retraining_schedule():
     run = simulate_drift(1.0, 4, n_weeks=20, n_per_week=200)
     assert run.retrain_weeks.tolist() == [5, 9, 13, 17]
@@ -314,10 +412,24 @@ def test_plots_return_figures_whose_titles_state_the_point():
     title = plot_learning_curve(0, repeats=1, train_sizes=(10, 1_000)).axes[0].get_title(
         loc="left")
     assert title.endswith("the model never beats the rule")
-    assert "worst week" in plot_drift(1.0, 13, n_weeks=26, n_per_week=200).axes[0].get_title(
-        loc="left")
+    drift_title = plot_drift(1.0, 13, n_weeks=26, n_per_week=200).axes[0].get_title(loc="left")
+    assert "worst week is expected at" in drift_title and "below the 90% target" in drift_title
+    assert "above the 80% target" in plot_drift(0.0, 4, n_weeks=8, n_per_week=200,
+                                                target=0.8).axes[0].get_title(loc="left")
     assert "never pays" in plot_break_even(0.001).axes[0].get_title(loc="left")
     assert "2.25 million" in plot_break_even().axes[0].get_title(loc="left")
+
+
+def test_figure_texts_pluralise_their_counts():
+    once = plot_drift(1.0, 26)  # retrained before week 27 only
+    labels = once.axes[0].get_legend_handles_labels()[1]
+    assert any("(1 time)" in label for label in labels)
+    assert not any("1 times" in label for label in labels)
+    curve = plot_learning_curve(3, repeats=1, train_sizes=(10, 1_000))
+    assert "model, range of 1 repeat" in curve.axes[0].get_legend_handles_labels()[1]
+    tiny = plot_rule_vs_model(1, 1)
+    assert tiny.axes[0].get_title(loc="left") == "1 training example"
+    assert tiny.axes[1].get_title(loc="left") == "accuracy on new data (1 example)"
 
 
 def test_plots_reject_bad_arguments():
@@ -325,6 +437,8 @@ def test_plots_reject_bad_arguments():
         plot_rule_vs_model(9, 100)
     with pytest.raises(ValueError, match="cost_per_error_usd"):
         plot_break_even(-1)
+    with pytest.raises(ValueError, match="target"):
+        plot_drift(1.0, 4, target=1.5)
     with pytest.raises(TypeError):
         plot_break_even(1.0, 1e5, no_such_field=1)
 
