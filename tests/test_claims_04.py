@@ -11,8 +11,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import stats
 
-import ledger
-from ledger import SEEDS, Claim
+from ledger import SEEDS, Claim, tests
 from mlsys import data_shift as ds
 
 CHAPTER = "chapters/04_data_in_production.ipynb"
@@ -277,6 +276,13 @@ CLAIMS = [
           holds=lambda values: len(values) == 1),
 
     # --- 4. Three kinds of shift -------------------------------------------------------------
+    Claim("parabola-rule", CHAPTER, words="*x*₁ > *x*₀²/2 − 0.45, with a soft fringe",
+          derive=lambda: ds.true_positive_probability(
+              np.array([[x0, x0**2 / 2 - 0.45 + dx] for x0 in (-1.0, 0.0, 2.0)
+                        for dx in (-0.5, 0.0, 0.5)])).reshape(3, 3),
+          # one half on the parabola, above it more likely positive, below less, not 0 or 1
+          holds=lambda p: np.allclose(p[:, 1], 0.5) and (p[:, 2] > 0.8).all()
+          and (p[:, 2] < 1).all() and (p[:, 0] < 0.2).all() and (p[:, 0] > 0).all()),
     Claim("deployed-on-2000", CHAPTER, words="Two models are trained on 2,000 unshifted rows",
           derive=lambda: inspect.signature(ds.make_deployed_models)
           .parameters["n_samples"].default,
@@ -308,6 +314,11 @@ CLAIMS = [
     Claim("ks-c-alpha", CHAPTER, words="*c*(0.05) ≈ 1.358 for large windows",
           derive=lambda: float(stats.kstwobign.isf(0.05)),
           holds=lambda c: round(c, 3) == 1.358),
+    Claim("psi-zero-identical", CHAPTER,
+          words="It is 0 for identical shares and grows with the difference.",
+          derive=lambda: [ds.psi_from_proportions([0.5, 0.5], [0.5 + d, 0.5 - d])
+                          for d in (0.0, 0.1, 0.2, 0.3)],
+          holds=lambda values: values[0] == 0 and values == sorted(set(values))),
     Claim("ks-and-psi-disagree", CHAPTER,
           words="On this pair of windows the two disagree: KS raises an alarm, PSI calls the "
                 "change small.",
@@ -462,5 +473,4 @@ CLAIMS = [
           holds=lambda rate: rate > 0.9),
 ]
 
-# `ledger.tests`, not `from ledger import tests`: pytest would collect a bare `tests` as a test.
-test_claim = ledger.tests(CLAIMS)
+test_claim = tests(CLAIMS)
