@@ -1,0 +1,387 @@
+"""Claims ledger of chapter 07 (code, data and artifacts): every sentence of the chapter's and the
+solution's prose that the book's own code re-derives, with the notebooks' parameters and seeds."""
+
+import math
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import RandomForestClassifier
+
+import ledger
+from ledger import Claim
+from mlsys.artifacts import (FEATURES, LABEL, NOISE_Z, SliceValues, _slice_values,
+                             capacity_sweep, compute_slice_values,
+                             diff_manifests, make_churn_data, make_churn_spec, make_manifest,
+                             make_model_record, paired_standard_error, train_churn_model)
+from mlsys.checks import artifacts as checks
+from mlsys.latency import percentiles, time_single_predictions_ms
+
+CHAPTER = "chapters/07_ml_vs_software.ipynb"
+SOLUTION = "solutions/07_ml_vs_software.ipynb"
+GRID_NOISE = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)   # the slice explorer's grid
+GRID_SHARE = (0.1, 0.3, 0.5)
+N_VALIDATION = 4_000
+
+
+# --- Section 1: versions ---------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def rebuild(seed):
+    """(rebuilt record == shipped record, two records share code and params, distinct models)."""
+    data_v1 = make_churn_data(n_rows=2_000, seed=seed)
+    data_v2 = pd.concat([data_v1, make_churn_data(n_rows=1_000, seed=seed + 1)],
+                        ignore_index=True)
+    records = {name: make_model_record(train_churn_model(table, C=1.0), table,
+                                       code_version="churn-1.0", params={"C": 1.0})
+               for name, table in [("v1", data_v1), ("v2", data_v2)]}
+    shuffled = data_v1.sample(frac=1, random_state=7).reset_index(drop=True)
+    rebuilt = make_model_record(train_churn_model(shuffled, C=1.0), shuffled,
+                                code_version="churn-1.0", params={"C": 1.0})
+    same = [r for r in records.values() if (r.code_version, r.params) == ("churn-1.0",
+                                                                         (("C", 1.0),))]
+    return rebuilt == records["v1"], len(same), len({r.model_hash for r in same})
+
+
+@lru_cache(maxsize=None)
+def daily_versions(seed):
+    """The chapter's 30 daily partitions (seeds 100 + day) and the next day's version."""
+    base = 100 + 40 * seed
+    days = {f"day-{d:02d}": make_churn_data(n_rows=500, seed=base + d) for d in range(1, 31)}
+    corrected = days["day-12"].copy()
+    corrected.loc[:2, "churned"] = 1 - corrected.loc[:2, "churned"]
+    later = {**days, "day-12": corrected, "day-31": make_churn_data(n_rows=500, seed=base + 31)}
+    manifest = make_manifest(days)
+    data_bytes = sum(len(t.to_csv(index=False)) for t in days.values())
+    return manifest, data_bytes, diff_manifests(manifest, make_manifest(later))
+
+
+def manifest_bytes_per_partition(seed=0):
+    manifest, _, _ = daily_versions(seed)
+    return manifest.size_bytes / len(manifest.partitions)
+
+
+def manifest_size_grows_with_partitions_not_rows():
+    small = make_manifest({f"day-{d}": make_churn_data(50, seed=d) for d in range(10)})
+    large = make_manifest({f"day-{d}": make_churn_data(5_000, seed=d) for d in range(10)})
+    twice = make_manifest({f"day-{d}": make_churn_data(50, seed=d) for d in range(20)})
+    per_row_digits = 10 * (len("5000") - len("50"))
+    return (large.size_bytes - small.size_bytes == per_row_digits
+            and twice.size_bytes > 1.9 * small.size_bytes)
+
+
+# --- Section 2: data tests -------------------------------------------------------------------
+
+def corruptions_that_crash_the_fit():
+    """Which corruption of make_corrupted_batch, applied alone, makes training raise."""
+    good = make_churn_data(n_rows=1_000, seed=3)
+    rng = np.random.default_rng(0)
+    months = good.copy()
+    rows = rng.choice(len(good), 50, replace=False)
+    months.loc[rows, "age"] = months.loc[rows, "age"] * 12
+    missing = good.assign(tenure_months=good["tenure_months"].astype(float))
+    missing.loc[rng.choice(len(good), 150, replace=False), "tenure_months"] = np.nan
+    renamed = good.assign(plan=good["plan"].replace({"pro": "Pro"}))
+    per_month = good.assign(sessions_per_week=(good["sessions_per_week"] * 4.3).round(1))
+    crashed = set()
+    for name, batch in [("months", months), ("missing", missing), ("renamed", renamed),
+                        ("per_month", per_month)]:
+        try:
+            train_churn_model(batch)
+        except ValueError:
+            crashed.add(name)
+    return crashed
+
+
+def pro_is_scored_as_no_plan():
+    model = train_churn_model(make_churn_data(n_rows=1_000, seed=3))
+    encoder = model[0].named_transformers_["onehotencoder"]
+    return encoder.transform(pd.DataFrame({"plan": ["Pro"]})).toarray().tolist()
+
+
+def partner_mislabelled_share(seed):
+    clean = make_churn_data(n_rows=3_000, seed=seed, partner_share=0.3)
+    broken = make_churn_data(n_rows=3_000, seed=seed, partner_share=0.3,
+                             partner_label_noise=0.8)
+    churners = (clean["source"] == "partner") & (clean[LABEL] == 1)
+    return float((broken.loc[churners, LABEL] == 0).mean())
+
+
+# --- Section 3: data valuation ---------------------------------------------------------------
+
+def chapter_values(seed) -> SliceValues:
+    """The chapter's run: partner mislabels 80% of churners, 30% of rows."""
+    return _slice_values(0.8, 0.3, seed)
+
+
+@lru_cache(maxsize=None)
+def paired_and_bootstrap_se(seed):
+    """(paired SE, bootstrap SE) of each slice of the chapter's run, and the one-accuracy SE."""
+    values = chapter_values(seed)
+    train = make_churn_data(n_rows=3_000, seed=seed, partner_share=0.3, partner_label_noise=0.8)
+    validation = make_churn_data(n_rows=N_VALIDATION, seed=seed + 1_000)
+    X_val, y_val = validation[list(FEATURES)], validation[LABEL]
+    right_all = train_churn_model(train).predict(X_val) == y_val
+    paired = []
+    for name in values.slices:
+        right = train_churn_model(train[train["source"] != name]).predict(X_val) == y_val
+        paired.append(paired_standard_error(int((right & ~right_all).sum()),
+                                            int((right_all & ~right).sum()), N_VALIDATION))
+    one_accuracy = math.sqrt(values.accuracy_all * (1 - values.accuracy_all) / N_VALIDATION)
+    return np.array(paired), values.standard_error, one_accuracy
+
+
+def partner_verdict(noise):
+    return lambda seed: bool(_slice_values(noise, 0.3, seed).harmful[1])
+
+
+# --- Section 4: model size -------------------------------------------------------------------
+
+def sweep_table():
+    sweep = capacity_sweep()
+    return pd.DataFrame({"depth": sweep.max_depth, "trees": sweep.n_trees,
+                         "accuracy": sweep.accuracy, "disk_kb": sweep.disk_kb,
+                         "memory_kb": sweep.memory_kb, "nodes": sweep.n_nodes})
+
+
+def depth_16_is_dominated():
+    """Every depth-16 forest is beaten by a depth-8 forest no larger on disk."""
+    table = sweep_table()
+    deep, eight = table[table["depth"] == 16], table[table["depth"] == 8]
+    return all(((eight["disk_kb"] <= row.disk_kb) & (eight["accuracy"] > row.accuracy)).any()
+               for row in deep.itertuples())
+
+
+def measured_latencies():
+    rows = make_churn_data(3_000, seed=0)
+    X = pd.get_dummies(rows[list(FEATURES)]).to_numpy(dtype=float)
+    p = {}
+    for trees, depth in [(1, 2), (64, 8)]:
+        forest = RandomForestClassifier(n_estimators=trees, max_depth=depth,
+                                        random_state=0).fit(X, rows["churned"])
+        p[trees] = percentiles(time_single_predictions_ms(
+            forest.predict_proba, X, n_requests=200, warmup=20), qs=(50, 99))
+    return p
+
+
+def node_bytes():
+    forest = RandomForestClassifier(n_estimators=1, max_depth=3, random_state=0).fit(
+        np.random.default_rng(0).random((200, 3)), np.arange(200) % 2)
+    state = forest.estimators_[0].tree_.__getstate__()
+    return state["nodes"].dtype.itemsize, state["values"][0].nbytes
+
+
+# --- Self-check 4 ----------------------------------------------------------------------------
+
+B, C, N = 70, 58, 4_000
+
+CLAIMS = [
+    # Section 1
+    Claim("rebuilt-byte-for-byte", CHAPTER,
+          words="The rebuilt model is byte for byte the model we shipped.",
+          derive=lambda seed: rebuild(seed)[0], holds=bool, seed=0),
+    Claim("record-without-data-hash-matches-both", CHAPTER,
+          words='"code churn-1.0 with C = 1.0" matches *both* tables in the store',
+          derive=lambda seed: rebuild(seed)[1:], holds=lambda counts: counts == (2, 2), seed=0),
+    Claim("manifest-180-times-smaller", CHAPTER,
+          words="The manifest is about 180 times smaller than the data",
+          derive=lambda seed: daily_versions(seed)[1] / daily_versions(seed)[0].size_bytes,
+          holds=lambda ratio: 160 <= ratio <= 200, seed=0),
+    Claim("manifest-size-by-partitions", CHAPTER,
+          words="its size depends on the number of partitions, not on their size",
+          derive=manifest_size_grows_with_partitions_not_rows, holds=bool),
+    Claim("two-partitions-new", CHAPTER,
+          words="Two partitions are new: day 31, and the corrected day 12",
+          derive=lambda seed: daily_versions(seed)[2],
+          holds=lambda diff: diff["added"] == ("day-31",) and diff["changed"] == ("day-12",)
+          and not diff["removed"], seed=0),
+    Claim("other-29-shared", CHAPTER,
+          words="The other 29 partitions belong to both versions",
+          derive=lambda seed: len(daily_versions(seed)[2]["unchanged"]),
+          holds=lambda n: n == 29, seed=0),
+    Claim("few-dozen-bytes-per-partition", CHAPTER,
+          words="a manifest of a few dozen bytes per partition",
+          derive=manifest_bytes_per_partition, holds=lambda size: 24 <= size < 100, seed=0),
+    Claim("5-tb-in-kilobytes", CHAPTER,
+          words="A version of 5 TB is named and stored in kilobytes.",
+          derive=lambda seed: 5e12 / 50e9 * manifest_bytes_per_partition(seed) / 1e3,
+          holds=lambda kb: 1 <= kb < 1_000, seed=0),
+    # Section 2
+    Claim("at-most-1-percent-missing", CHAPTER,
+          words="at most 1% missing values per column",
+          derive=lambda: make_churn_spec().max_missing_rate, holds=lambda rate: rate == 0.01),
+    Claim("only-missing-tenures-crash", CHAPTER,
+          words="Only the missing tenures would crash the fit",
+          derive=corruptions_that_crash_the_fit, holds=lambda crashed: crashed == {"missing"}),
+    Claim("pro-scored-as-no-plan", CHAPTER,
+          words="so every pro customer would silently be scored as if on no plan at all",
+          derive=pro_is_scored_as_no_plan, holds=lambda row: row == [[0.0, 0.0, 0.0]]),
+    # Section 3
+    Claim("partner-mislabels-80-percent", CHAPTER,
+          words="it records 80% of its churners as having stayed",
+          derive=partner_mislabelled_share, holds=lambda share: 0.75 <= share <= 0.85, seed=0),
+    Claim("40-replicates-and-1-96", CHAPTER,
+          words="repeats the whole experiment on 40 bootstrap replicates",
+          derive=lambda: (chapter_values(0).n_bootstrap,
+                          chapter_values(0).noise_band / chapter_values(0).standard_error),
+          holds=lambda found: found[0] == 40 and np.allclose(found[1], 1.96) and NOISE_Z == 1.96),
+    Claim("partner-harms-good-sources-help", CHAPTER,
+          words="Here, dropping the partner raises accuracy by more than its band, and dropping "
+                "either good source lowers it by more than its band.",
+          derive=lambda seed: (chapter_values(seed).harmful.tolist(),
+                               chapter_values(seed).helpful.tolist()),
+          holds=lambda verdicts: verdicts == ([False, True, False], [True, False, True]),
+          seed=0, spread=(18, 18)),
+    Claim("bands-over-a-point", CHAPTER,
+          words="Why are these bands more than a point wide",
+          derive=lambda seed: chapter_values(seed).noise_band.min(),
+          holds=lambda band: band > 0.01, seed=0),
+    Claim("one-accuracy-se-0-7", CHAPTER,
+          words="4,000 validation rows pin a single accuracy down to about ±0.7 points",
+          derive=lambda seed: paired_and_bootstrap_se(seed)[2],
+          holds=lambda se: 0.0065 <= se <= 0.0075, seed=0),
+    Claim("paired-se-below-0-7", CHAPTER,
+          words="Each paired standard error is below 0.7 points",
+          derive=lambda seed: paired_and_bootstrap_se(seed),
+          holds=lambda found: bool(np.all(found[0] < found[2])), seed=0),
+    Claim("bootstrap-se-above-paired", CHAPTER,
+          words="each bootstrap standard error is larger than its paired one",
+          derive=lambda seed: paired_and_bootstrap_se(seed),
+          holds=lambda found: bool(np.all(found[1] > found[0])), seed=0),
+    Claim("18-figures-164-models", CHAPTER,
+          words="each of the 18 figures retrains 164 models",
+          derive=lambda: (len(GRID_NOISE) * len(GRID_SHARE),
+                          (chapter_values(0).n_bootstrap + 1) * (len(chapter_values(0).slices)
+                                                                 + 1)),
+          holds=lambda found: found == (18, 164)),
+    Claim("clean-labels-no-hatched-bar", CHAPTER,
+          words="With clean labels and the partner's 30% share, no bar is hatched",
+          derive=lambda seed: bool(_slice_values(0.0, 0.3, seed).harmful.any()),
+          holds=lambda any_harmful: not any_harmful, seed=0),
+    Claim("60-percent-clears-in-12-of-20", CHAPTER,
+          words="the partner clears its band in 12 of 20 with 60% of its churners mislabelled",
+          derive=partner_verdict(0.6), holds=bool, seed=0, spread=(12, 12)),
+    Claim("80-percent-clears-in-18-of-20", CHAPTER,
+          words="and in 18 of 20 with 80%",
+          derive=partner_verdict(0.8), holds=bool, seed=0, spread=(18, 18)),
+    # Section 4
+    Claim("largest-1400-times-smallest", CHAPTER,
+          words="the largest forest is about 1,400 times the smallest on disk",
+          derive=lambda: sweep_table()["disk_kb"].max() / sweep_table()["disk_kb"].min(),
+          holds=lambda ratio: 1_300 <= ratio <= 1_500),
+    Claim("accuracy-flattens-near-80", CHAPTER,
+          words="Accuracy climbs quickly, then flattens near 80%",
+          derive=sweep_table,
+          holds=lambda t: 0.78 <= t["accuracy"].max() <= 0.82
+          and t[(t["depth"] >= 4) & (t["trees"] >= 16)]["accuracy"].between(0.78, 0.82).all()),
+    Claim("size-in-proportion-to-trees", CHAPTER,
+          words="size keeps growing in proportion to the number of trees",
+          derive=lambda: [(t[t["trees"] == 64]["disk_kb"].iloc[0]
+                           / t[t["trees"] == 32]["disk_kb"].iloc[0])
+                          for _, t in sweep_table().groupby("depth")],
+          holds=lambda ratios: all(1.8 <= r <= 2.1 for r in ratios)),
+    Claim("several-fold-deeper", CHAPTER,
+          words="several-fold as trees get deeper",
+          derive=lambda: np.diff(np.log(sweep_table().query("trees == 64")["disk_kb"])),
+          holds=lambda steps: bool(np.all(np.exp(steps) >= 2))),
+    Claim("last-point-costs-a-megabyte", CHAPTER,
+          words="The last point of accuracy costs more than a megabyte.",
+          derive=sweep_table,
+          holds=lambda t: t.loc[t["accuracy"].idxmax(), "disk_kb"]
+          - t[t["accuracy"] >= t["accuracy"].max() - 0.01]["disk_kb"].min() > 1_000),
+    Claim("depth-16-worse-than-8", CHAPTER,
+          words="Depth 16 is even *worse* than depth 8 at equal size",
+          derive=depth_16_is_dominated, holds=bool),
+    Claim("80-bytes-a-node", CHAPTER,
+          words="keeps each node in 80 bytes: 64 for the node itself",
+          derive=lambda: (node_bytes(), sweep_table()),
+          holds=lambda found: found[0] == (64, 16)
+          and np.allclose(found[1]["memory_kb"] * 1000, 80 * found[1]["nodes"])),
+    Claim("7b-in-16-bit-14-gb", CHAPTER,
+          words="A language model of 7 billion parameters needs 14 GB in 16-bit floats",
+          derive=lambda: 7e9 * 2 / 1e9, holds=lambda gb: gb == 14),
+    Claim("takeaway-7b-14-gb", CHAPTER,
+          words="(7 billion in 16-bit floats: 14 GB)",
+          derive=lambda: 7e9 * 16 / 8 / 1e9, holds=lambda gb: gb == 14),
+    Claim("larger-forest-slower", CHAPTER,
+          words="the larger forest is slower at the median, and each p99 is at least its p50",
+          derive=measured_latencies,
+          holds=lambda p: p[64][50] > p[1][50] and all(q[50] <= q[99] for q in p.values())),
+    Claim("tens-of-kb-within-a-point", CHAPTER,
+          words="A forest of tens of kilobytes within a point of the best",
+          derive=sweep_table,
+          holds=lambda t: bool((t["disk_kb"].between(10, 100)
+                                & (t["accuracy"] >= t["accuracy"].max() - 0.01)).any())),
+    # Self-check 4
+    Claim("self-check-gain-0-3", CHAPTER,
+          words="raises accuracy on 4,000 validation rows by 0.3 points",
+          derive=lambda: 100 * (B - C) / N, holds=lambda gain: gain == 0.3),
+    Claim("self-check-paired-se", CHAPTER,
+          words=r"$\sqrt{b + c - (b - c)^2/n}/n = \sqrt{128 - 144/4000}/4000 \approx 0.28$ points",
+          derive=lambda: (B + C, (B - C) ** 2, 100 * paired_standard_error(B, C, N)),
+          holds=lambda found: found[:2] == (128, 144) and round(found[2], 2) == 0.28),
+    Claim("self-check-one-se", CHAPTER,
+          words="A gain of 0.3 points is about one standard error, inside a 95% band of ±0.55 "
+                "points.",
+          derive=lambda: (0.003 / paired_standard_error(B, C, N),
+                          100 * NOISE_Z * paired_standard_error(B, C, N)),
+          holds=lambda found: 0.9 <= found[0] <= 1.2 and round(found[1], 2) == 0.55),
+    Claim("self-check-close-to-sqrt", CHAPTER,
+          words=r"close to $\sqrt{b + c}/n$",
+          derive=lambda: paired_standard_error(B, C, N) / (math.sqrt(B + C) / N),
+          holds=lambda ratio: 0.99 <= ratio <= 1.0),
+    Claim("self-check-one-accuracy-0-7", CHAPTER,
+          words="The standard error of one accuracy (about 0.7 points at 4,000 rows)",
+          derive=lambda: [100 * math.sqrt(p * (1 - p) / N) for p in (0.65, 0.726, 0.8)],
+          holds=lambda ses: all(0.6 <= se <= 0.76 for se in ses)),
+    # Solution
+    Claim("solution-manifest-15-kb", SOLUTION,
+          words="with 200 partitions of 200 GB the manifest is about 15 kB",
+          derive=lambda: (40e12 / 200e9, [m.size_bytes / len(m.partitions)
+                                          for m in checks.manifests()]),
+          holds=lambda found: found[0] == 200
+          and all(14.5 <= found[0] * size / 1e3 <= 15.5 for size in found[1])),
+    Claim("solution-three-partitions", SOLUTION,
+          words="Today's version adds three partitions to the store: the two new days and the "
+                "corrected day 17.",
+          derive=lambda: diff_manifests(*checks.manifests()),
+          holds=lambda diff: diff["added"] == ("day-31", "day-32")
+          and diff["changed"] == ("day-17",)),
+    Claim("solution-28-shared", SOLUTION,
+          words="The 28 unchanged days are shared with last month's version",
+          derive=lambda: diff_manifests(*checks.manifests()),
+          holds=lambda diff: len(diff["unchanged"]) == 28 and diff["removed"] == ("day-01",)),
+    Claim("solution-weights-5-4-and-2-7", SOLUTION,
+          words="The 2.7 billion weights take 5.4 GB in 16-bit floats and 2.7 GB in 8-bit "
+                "integers",
+          derive=lambda: [checks._weights_gb(2.7e9, bits) for bits in (16, 8)],
+          holds=lambda sizes: np.allclose(sizes, [5.4, 2.7])),
+    Claim("solution-int8-most-precise-that-fits", SOLUTION,
+          words="8-bit integers are the most precise format that fits in 3 GB. 4-bit integers "
+                "fit too",
+          derive=lambda: [name for name, bits in checks.FORMAT_BITS.items()
+                          if checks._weights_gb(checks.DEVICE_TASK["n_parameters"], bits)
+                          <= checks.DEVICE_TASK["free_gb"]],
+          holds=lambda fitting: fitting == ["int8", "int4"]
+          and checks.DEVICE_TASK == {"n_parameters": 2.7e9, "free_gb": 3.0}),
+    Claim("solution-gain-within-band", SOLUTION,
+          words="Dropping the partner's rows raises accuracy by under a point, but its noise "
+                "band is wider than the gain",
+          derive=lambda: compute_slice_values(*checks.valuation_data()),
+          holds=lambda v: v.slices[int(np.argmin(v.value))] == "partner"
+          and 0 < -v.value[1] < 0.01 and v.noise_band[1] > -v.value[1]),
+]
+
+test_claim = ledger.tests(CLAIMS)
+
+
+def test_the_ledger_reads_the_notebooks_parameters():
+    """The ledger's grid and validation size are the chapter's (a drift would void the claims)."""
+    import nbformat
+
+    cells = nbformat.read(ledger.ROOT / CHAPTER, as_version=4).cells
+    source = "\n".join(cell.source for cell in cells if cell.cell_type == "code")
+    assert '"partner_label_noise": [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]' in source
+    assert '"partner_share": [0.1, 0.3, 0.5]' in source
+    assert "validation = make_churn_data(n_rows=4_000, seed=1_000)" in source
+
