@@ -274,6 +274,7 @@ class ReadabilityResult:
     boosted_trees: int            # trees the boosted model built
     boosted_leaves: int           # at most this many leaves: trees x max_leaf_nodes
     bayes_accuracy: float         # predicting true risk > 0.5: no model does better on average
+    boosted_model: HistGradientBoostingClassifier = field(repr=False)  # fitted, to inspect
 
 
 def _check_depths(depths) -> tuple:
@@ -301,6 +302,7 @@ def _compare(depths, n_train, n_test, seed) -> ReadabilityResult:
         boosted_trees=int(boosted.n_iter_),
         boosted_leaves=int(boosted.n_iter_ * boosted.max_leaf_nodes),
         bayes_accuracy=float(np.mean((test.risk > 0.5) == test.y)),
+        boosted_model=boosted,
     )
 
 

@@ -174,6 +174,8 @@ def test_compare_glass_and_black_box_orders_models_as_the_chapter_says():
     assert result.boosted_accuracy > result.linear_accuracy
     # No model beats the Bayes classifier by more than sampling noise (~1 point on 4,000).
     assert result.bayes_accuracy > result.boosted_accuracy - 0.01
+    test = make_patient_data(4_000, seed=1)
+    assert result.boosted_model.score(test.X[list(FEATURES)], test.y) == result.boosted_accuracy
     assert compare_glass_and_black_box() is result  # cached
 
 

@@ -1,0 +1,361 @@
+"""Claims ledger of chapter 06 (interpretability): glass box against black box, what permutation
+importance and partial dependence show, and what a leaking referral does in production.
+
+Seeds. The chapter trains on patients of seed 0 and tests on seed 1 (sections 3 and 4); section 5
+trains on the same patients of seed 0 (with the referral), validates on seed 1 and meets
+production on seed 2, and the explorer's `simulate_shortcut` uses seeds 0, 1, 2 too. The ledger's
+seed ``s`` draws fresh patients the same way from seeds ``3s``, ``3s + 1`` and ``3s + 2``, so the
+20 samples share no patients and seed 0 is the notebook's. As in the notebook, section 5's honest
+model is section 3's boosted model (same patients, features and settings; a claim checks it).
+
+Run time: sections 3-5 refit their models for 20 samples; every shared computation is cached.
+"""
+
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from sklearn.dummy import DummyClassifier
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.inspection import partial_dependence, permutation_importance
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import recall_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier
+
+import ledger
+from ledger import Claim
+from mlsys.checks import interpretability as checks
+from mlsys.interpretability import (FEATURES, SHORTCUT, compare_glass_and_black_box,
+                                    compute_true_partial_dependence, make_patient_data,
+                                    simulate_shortcut)
+
+CHAPTER = "chapters/06_interpretability.ipynb"
+SOLUTION = "solutions/06_interpretability.ipynb"
+N_PATIENTS = 4_000          # each data set of sections 2 to 5
+LEAK = 0.9                  # section 5
+CROSSOVER_LEAKS = (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8)  # steps of 5%
+PD_FEATURES = ("age_years", "systolic_bp_mmhg", "exercise_h_per_week")
+
+
+def points(fraction):
+    """A share as percentage points, rounded as the prose rounds them."""
+    return round(100 * fraction)
+
+
+# --- Sections 3 and 4: the readable models and the boosted one --------------------------------
+
+@lru_cache(maxsize=None)
+def readability(seed):
+    return compare_glass_and_black_box(seed=3 * seed)
+
+
+@lru_cache(maxsize=None)
+def glass_boxes(seed):
+    """Section 3's logistic weights (by feature) and depth-3 tree, fitted as the notebook does."""
+    train = make_patient_data(N_PATIENTS, seed=3 * seed)
+    X = train.X[list(FEATURES)]
+    linear = make_pipeline(StandardScaler(), LogisticRegression()).fit(X, train.y)
+    tree = DecisionTreeClassifier(max_depth=3, random_state=0).fit(X, train.y)
+    return dict(zip(FEATURES, linear[-1].coef_[0])), tree
+
+
+@lru_cache(maxsize=None)
+def boosted(seed):
+    """Section 3's boosted model (fitted by `compare_glass_and_black_box`) and its test patients."""
+    test = make_patient_data(N_PATIENTS, seed=3 * seed + 1)
+    return readability(seed).boosted_model, test.X[list(FEATURES)], test.y
+
+
+@lru_cache(maxsize=None)
+def importances(seed):
+    """Section 4's permutation importance of the boosted model, by feature."""
+    model, X_test, y_test = boosted(seed)
+    result = permutation_importance(model, X_test, y_test, n_repeats=5, random_state=0)
+    return dict(zip(FEATURES, result.importances_mean))
+
+
+def brute_partial_dependence(model, X, feature, grid):
+    """scikit-learn's `method="brute"` average, in one call to the model instead of one per
+    grid value (a tenth of the time): mean predicted probability with `feature` set to each."""
+    stacked = pd.concat([X.assign(**{feature: value}) for value in grid])
+    return model.predict_proba(stacked)[:, 1].reshape(len(grid), len(X)).mean(axis=1)
+
+
+@lru_cache(maxsize=None)
+def model_and_true_pd(seed):
+    """Section 4's partial dependence (model and truth) on the notebook's 500 patients, on the
+    grid `PartialDependenceDisplay` uses (40 points between the 5th and 95th percentiles)."""
+    model, X_test, y_test = boosted(seed)
+    patients = X_test.sample(500, random_state=0)
+    cheap = DummyClassifier().fit(patients, y_test[patients.index])  # grid only: X decides it
+    curves = {}
+    for name in PD_FEATURES:
+        grid = partial_dependence(cheap, patients, [name], method="brute",
+                                  response_method="predict_proba",
+                                  grid_resolution=40)["grid_values"][0]
+        curves[name] = (grid, brute_partial_dependence(model, patients, name, grid),
+                        compute_true_partial_dependence(patients, name, grid))
+    return curves
+
+
+def readable_gaps(seed):
+    result = readability(seed)
+    return (result.boosted_accuracy - result.linear_accuracy,
+            result.boosted_accuracy - result.tree_accuracy[list(result.depths).index(3)])
+
+
+def best_tree(seed):
+    result = readability(seed)
+    best = int(np.argmax(result.tree_accuracy))
+    return dict(depth=int(result.depths[best]), rules=int(result.tree_leaves[best]),
+                gap=float(result.boosted_accuracy - result.tree_accuracy[best]),
+                deepest_falls=bool(result.tree_accuracy[-1] < result.tree_accuracy[best]))
+
+
+def bp_splits(seed):
+    tree = glass_boxes(seed)[1].tree_
+    column = FEATURES.index("systolic_bp_mmhg")
+    return [float(t) for f, t in zip(tree.feature, tree.threshold) if f == column]
+
+
+def ranking(seed):
+    values = importances(seed)
+    return sorted(values, key=values.get, reverse=True), values
+
+
+# --- Section 5: the leaky model ------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def leaky_section(seed):
+    """Section 5 as the notebook runs it: scores of the leaky model and of the honest one."""
+    train = make_patient_data(N_PATIENTS, leak=LEAK, seed=3 * seed)
+    validation = make_patient_data(N_PATIENTS, leak=LEAK, seed=3 * seed + 1)
+    production = make_patient_data(N_PATIENTS, leak=0.0, seed=3 * seed + 2)
+    leaky = HistGradientBoostingClassifier(random_state=0).fit(train.X, train.y)
+    honest = boosted(seed)[0]  # fitted on these patients' genuine features, as section 3's
+    X_production = production.X[list(FEATURES)]
+    not_referred = train.X[SHORTCUT] == 0
+    return dict(
+        validation_accuracy=leaky.score(validation.X, validation.y),
+        validation_recall=recall_score(validation.y, leaky.predict(validation.X)),
+        best_possible=float(np.mean((validation.risk > 0.5) == validation.y)),
+        production_accuracy=leaky.score(production.X, production.y),
+        production_recall=recall_score(production.y, leaky.predict(production.X)),
+        referred_in_production=int(production.X[SHORTCUT].sum()),
+        ill_among_not_referred=float(train.y[not_referred].mean()),
+        honest_accuracy=honest.score(X_production, production.y),
+        honest_recall=recall_score(production.y, honest.predict(X_production)))
+
+
+def section3_patients_again(seed):
+    """Do section 5's training patients, without the referral, equal section 3's?"""
+    leaky = make_patient_data(N_PATIENTS, leak=LEAK, seed=3 * seed)
+    clean = make_patient_data(N_PATIENTS, seed=3 * seed)
+    return (leaky.X[list(FEATURES)].equals(clean.X[list(FEATURES)])
+            and np.array_equal(leaky.y, clean.y))
+
+
+# --- The shortcut explorer ------------------------------------------------------------------
+
+@lru_cache(maxsize=None)  # the package's own cache holds fewer than the ledger needs
+def shortcut(leak, seed):
+    return simulate_shortcut(leak, seed=3 * seed)
+
+
+def referral_leads(leak, seed):
+    result = shortcut(leak, seed)
+    top = result.feature_names[int(np.argmax(result.importance_mean))]
+    return top == SHORTCUT
+
+
+def crossover(seed):
+    """The first leak, in steps of 5% from 40%, at which the referral is the top feature."""
+    return next((leak for leak in CROSSOVER_LEAKS if referral_leads(leak, seed)), None)
+
+
+def at_40_percent(seed):
+    no_leak, leak = shortcut(0.0, seed), shortcut(0.4, seed)
+    return dict(accuracy_change=no_leak.production_accuracy - leak.production_accuracy,
+                recall_gap=leak.validation_recall - leak.production_recall)
+
+
+CLAIMS = [
+    # Section 3: glass box against black box
+    Claim("boosted-beats-readable-here", CHAPTER,
+          words="Here the boosted model is four to five points better than the readable ones",
+          derive=readable_gaps, seed=0,
+          holds=lambda gaps: sorted(points(g) for g in gaps) == [4, 5],
+          robust=lambda gaps: all(0.035 <= g < 0.085 for g in gaps)),
+    Claim("boosted-beats-readable-spread", CHAPTER,
+          words="over 20 samples of patients the gap ranged from 4 to 8 points",
+          derive=readable_gaps, seed=0,
+          holds=lambda gaps: all(0.035 <= g < 0.085 for g in gaps)),
+    Claim("takeaway-gap", CHAPTER,
+          words="On this task the gap was four to eight points, depending on the sample",
+          derive=readable_gaps, seed=0,
+          holds=lambda gaps: all(0.035 <= g < 0.085 for g in gaps)),
+    Claim("boosted-near-best-possible", CHAPTER,
+          words="within two points of the best possible",
+          derive=lambda seed: readability(seed).bayes_accuracy - readability(seed).boosted_accuracy,
+          seed=0, holds=lambda gap: gap <= 0.02),
+    Claim("logistic-weight-signs", CHAPTER,
+          words="age and blood pressure push risk up, exercise pushes it down, the postcode "
+                "digit does nothing",
+          derive=lambda seed: glass_boxes(seed)[0], seed=0,
+          holds=lambda w: (w["age_years"] > 0 and w["systolic_bp_mmhg"] > 0
+                           and w["exercise_h_per_week"] < 0
+                           and abs(w["postcode_digit"]) < 0.1 * w["age_years"])),
+    Claim("logistic-misses-bmi", CHAPTER,
+          words="for which it reports a weight near zero",
+          derive=lambda seed: glass_boxes(seed)[0], seed=0,
+          holds=lambda w: abs(w["bmi_kg_m2"]) < 0.1 * w["age_years"]),
+    Claim("depth-3-has-eight-rules", CHAPTER,
+          words="The depth-3 tree is a different kind of readable: eight rules.",
+          derive=lambda seed: glass_boxes(seed)[1].get_n_leaves(), seed=0,
+          holds=lambda leaves: leaves == 8),
+    Claim("tree-finds-bp-step", CHAPTER,
+          words="The tree found the blood-pressure step at 146 mmHg, close to the 145 we built in",
+          derive=bp_splits, seed=0,
+          holds=lambda splits: 145.5 in splits,     # export_text prints 145.5 as 146
+          robust=lambda splits: any(abs(t - 145) <= 1 for t in splits)),
+    Claim("boosted-leaves", CHAPTER,
+          words="not by reading its 3,100 leaves",
+          derive=lambda seed: readability(seed).boosted_leaves, seed=0,
+          holds=lambda leaves: leaves == 3_100),
+    Claim("best-tree-here", CHAPTER,
+          words="Here the best tree is at depth 6, about two points below the boosted model, and "
+                "by then it has 55 rules",
+          derive=best_tree, seed=0,
+          holds=lambda best: (best["depth"] == 6 and points(best["gap"]) == 2
+                              and best["rules"] == 55 and best["deepest_falls"]),
+          robust=lambda best: (5 <= best["depth"] <= 9 and best["rules"] >= 30
+                               and 1 <= points(best["gap"]) <= 3 and best["deepest_falls"])),
+    Claim("best-tree-spread", CHAPTER,
+          words="Over 20 samples of patients the best depth ranged from 5 to 9, the best tree "
+                "always had at least 30 rules, and it stayed one to three points below the "
+                "boosted model.",
+          derive=best_tree, seed=0,
+          holds=lambda best: (5 <= best["depth"] <= 9 and best["rules"] >= 30
+                              and 1 <= points(best["gap"]) <= 3 and best["deepest_falls"])),
+
+    # Section 4: permutation importance and partial dependence
+    Claim("importance-ranking", CHAPTER,
+          words="age moves risk most, then blood pressure; the postcode digit scores zero",
+          derive=ranking, seed=0,
+          holds=lambda r: (r[0][:2] == ["age_years", "systolic_bp_mmhg"]
+                           and abs(r[1]["postcode_digit"]) < 0.005)),
+    Claim("importance-sees-bmi", CHAPTER,
+          words="permutation importance sees body-mass index as useful",
+          derive=ranking, seed=0,
+          holds=lambda r: r[1]["bmi_kg_m2"] > 0.02 and r[0][2] == "bmi_kg_m2"),
+    # Mean gap over each grid: a grid point between 145 and 146 mmHg, where the truth has
+    # stepped and the model (trained on whole mmHg) not yet, is off by 0.3 alone.
+    Claim("pd-follows-truth", CHAPTER,
+          words="the model's curves follow the truth",
+          derive=lambda seed: max(float(np.mean(np.abs(model - truth)))
+                                  for _, model, truth in model_and_true_pd(seed).values()),
+          seed=0, holds=lambda mean_gap: mean_gap < 0.03),
+    Claim("pd-bp-step", CHAPTER,
+          words="the step at 145 mmHg",
+          derive=lambda seed: model_and_true_pd(seed)["systolic_bp_mmhg"], seed=0,
+          holds=lambda curve: 140 <= curve[0][int(np.argmax(np.diff(curve[1]))) + 1] <= 150),
+
+    # Section 5: the leaky model
+    Claim("section-3-score", CHAPTER,
+          words="the validation accuracy will look better than section 3's 86%",
+          derive=lambda seed: (readability(seed).boosted_accuracy,
+                               leaky_section(seed)["validation_accuracy"]),
+          seed=0, holds=lambda a: points(a[0]) == 86 and a[1] > a[0],
+          robust=lambda a: a[1] > a[0]),
+    Claim("validation-beats-best-possible", CHAPTER,
+          words="better than the best possible model on honest features",
+          derive=leaky_section, seed=0,
+          holds=lambda s: s["validation_accuracy"] > s["best_possible"]),
+    Claim("production-recall-collapses", CHAPTER,
+          words="the model finds fewer than half of the patients with the condition, where "
+                "validation promised more than nine in ten",
+          derive=leaky_section, seed=0,
+          holds=lambda s: s["production_recall"] < 0.5 < 0.9 < s["validation_recall"]),
+    Claim("not-referred-means-healthy", CHAPTER,
+          words="a patient who had not been referred was almost always healthy, and in "
+                "production nobody has been referred",
+          derive=leaky_section, seed=0,
+          holds=lambda s: s["ill_among_not_referred"] < 0.1 and s["referred_in_production"] == 0),
+    Claim("production-accuracy-gap", CHAPTER,
+          words="accuracy about twenty points below what validation promised",
+          derive=leaky_section, seed=0,
+          holds=lambda s: 0.15 <= s["validation_accuracy"] - s["production_accuracy"] <= 0.27),
+    Claim("honest-model-better", CHAPTER,
+          words="its production scores are far better",
+          derive=leaky_section, seed=0,
+          holds=lambda s: (s["honest_accuracy"] > s["production_accuracy"] + 0.05
+                           and s["honest_recall"] > s["production_recall"] + 0.3)),
+    Claim("honest-recall", CHAPTER,
+          words="it finds about four in five of the patients with the condition",
+          derive=leaky_section, seed=0,
+          holds=lambda s: 0.75 <= s["honest_recall"] <= 0.85),
+    Claim("honest-is-section-3-model", CHAPTER,
+          words="It is in fact the section 3 model again: the same training patients, features "
+                "and settings.",
+          derive=section3_patients_again, seed=0),
+
+    # The shortcut explorer
+    Claim("no-leak-no-importance", CHAPTER,
+          words="the referral column, 0 for everyone, has an importance of zero",
+          derive=lambda seed: shortcut(0.0, seed).importance_mean[-1], seed=0,
+          holds=lambda importance: importance == 0),
+    Claim("accuracy-hides-40", CHAPTER,
+          words="at a leak of 40%, production accuracy is within about two points of the "
+                "no-leak model's",
+          derive=at_40_percent, seed=0,
+          holds=lambda d: abs(d["accuracy_change"]) <= 0.025),
+    Claim("recall-shows-40", CHAPTER,
+          words="production recall is already 7 to 18 points below what validation promised "
+                "(over 20 samples of patients)",
+          derive=at_40_percent, seed=0,
+          holds=lambda d: 7 <= points(d["recall_gap"]) <= 18),
+    Claim("crossover-here", CHAPTER,
+          words="In these figures the referral overtakes age as the top feature at a leak of 60%",
+          derive=crossover, seed=0,
+          holds=lambda leak: leak == 0.6,
+          robust=lambda leak: leak is not None and 0.5 <= leak <= 0.65),
+    Claim("crossover-spread", CHAPTER,
+          words="the first leak (in steps of 5%) at which the referral leads ranged from 50% to "
+                "65%",
+          derive=crossover, seed=0,
+          holds=lambda leak: leak is not None and 0.5 <= leak <= 0.65),
+    Claim("full-leak-flags-nobody", CHAPTER,
+          words="at a leak of 100% the model flags nobody in production",
+          derive=lambda seed: shortcut(1.0, seed).production_recall, seed=0,
+          holds=lambda recall: recall == 0),
+
+    # The solution notebook
+    Claim("exercise-columns", SOLUTION,
+          words="nine features `x0` to `x8`",
+          derive=lambda: list(checks.make_exercise_data().X_train.columns),
+          holds=lambda columns: columns == [f"x{i}" for i in range(9)]),
+    Claim("exercise-leak-zero-in-production", SOLUTION,
+          words="and is 0 for every row in production",
+          derive=lambda: checks.make_exercise_data(),
+          holds=lambda data: (data.X_production[checks.LEAKING_COLUMN].eq(0).all()
+                              and data.X_train[checks.LEAKING_COLUMN][data.y_train == 0]
+                              .eq(0).all())),
+    Claim("bp-grid", SOLUTION,
+          words="(100 to 200 mmHg by 5)",
+          derive=lambda: checks.BP_GRID,
+          holds=lambda grid: list(grid) == list(range(100, 201, 5))),
+]
+
+test_claim = ledger.tests(CLAIMS)  # imported as a module: pytest would collect `tests` itself
+
+
+def test_the_ledgers_partial_dependence_is_scikit_learns():
+    model, X_test, _ = boosted(0)
+    patients = X_test.sample(500, random_state=0)
+    reference = partial_dependence(model, patients, ["systolic_bp_mmhg"], method="brute",
+                                   response_method="predict_proba", grid_resolution=40)
+    grid, mine, _ = model_and_true_pd(0)["systolic_bp_mmhg"]
+    np.testing.assert_array_equal(grid, reference["grid_values"][0])
+    np.testing.assert_allclose(mine, reference["average"][0], rtol=0, atol=1e-12)
