@@ -1,0 +1,488 @@
+"""Claims ledger of chapter 01 (when to use ML): every sentence of its prose, and of its solution
+notebook's model answers, that the book's own code re-derives.
+
+Closed forms (the rule's accuracy, the binomial interval, the break-even formula, the checklist)
+are derived once. Claims on a seeded simulation re-run it with the notebook's parameters on its
+own seed and on the 20 seeds of the ledger; the drift claims rest on the expected accuracy of
+`estimate_expected_accuracy`, computed once per seed and shared.
+"""
+
+import math
+from functools import lru_cache
+
+import numpy as np
+
+import ledger
+from ledger import Claim
+from mlsys.checks import when_to_use as checks
+from mlsys.when_to_use import (CRITERIA, LABEL_NOISE, MATCH_MARGIN, USE_CASES, CostAssumptions,
+                               assess_use_case, compare_rule_and_model,
+                               compute_accuracy_interval, compute_rule_accuracy,
+                               compute_yearly_costs_usd,
+                               estimate_expected_accuracy, find_break_even_volume,
+                               make_drifting_stream, make_model, make_pattern_data,
+                               predict_with_rule, simulate_drift, simulate_learning_curve)
+from mlsys.when_to_use import _evaluation_grid  # the grid the expected accuracy is scored on
+
+CHAPTER = "chapters/01_when_to_use_ml.ipynb"
+SOLUTION = "solutions/01_when_to_use_ml.ipynb"
+CANDIDATES = (1, 2, 4, 8, 13, 26)   # the retraining intervals of section 4 and of task 4
+TARGET = 0.90
+
+
+# --- Section 2: the rule, the tree and the margin --------------------------------------------
+
+@lru_cache(maxsize=None)
+def first_tree(seed):
+    """The notebook's first tree: trained on seed (1 in the notebook), tested on seed + 1."""
+    X_train, y_train = make_pattern_data(1_000, complexity=0, seed=seed)
+    X_test, y_test = make_pattern_data(4_000, complexity=0, seed=seed + 1)
+    tree = make_model().fit(X_train, y_train)
+    return dict(threshold=tree.tree_.threshold[0], feature=tree.tree_.feature[0],
+                leaves=tree.get_n_leaves(), model=tree.score(X_test, y_test),
+                rule=float(np.mean(predict_with_rule(X_test) == y_test)))
+
+
+@lru_cache(maxsize=None)
+def comparisons(seed, n_train=1_000):
+    return {c: compare_rule_and_model(c, n_train, seed=seed) for c in range(6)}
+
+
+def small_data_winners(seed):
+    return {compare_rule_and_model(c, n, seed=seed).winner
+            for c in (1, 3, 5) for n in (30, 100)}
+
+
+def within_sampling_noise(measured, expected, n):
+    return abs(measured - expected) <= 1.5 * compute_accuracy_interval(expected, n)
+
+
+# --- Section 3: learning curves and label noise ----------------------------------------------
+
+@lru_cache(maxsize=None)
+def chapter_curve(seed):
+    return simulate_learning_curve(complexity=3, repeats=5, seed=seed)
+
+
+def curve_at(seed, size):
+    curve = chapter_curve(seed)
+    return curve.mean_model_accuracy[list(curve.train_sizes).index(size)] - curve.rule_accuracy
+
+
+@lru_cache(maxsize=None)
+def noisy_simple_crossing(seed):
+    """The explorer's curve at complexity 1, 20% noise, 3 repeats."""
+    return simulate_learning_curve(1, label_noise=0.2, repeats=3, seed=seed
+                                   ).smallest_size_beating_rule()
+
+
+@lru_cache(maxsize=None)
+def true_and_measured(seed):
+    """The noise cell: rule and tree scored on true and noisy labels (test seed, train seed-1)."""
+    X_new, true_labels = make_pattern_data(4_000, complexity=1, label_noise=0.0, seed=seed)
+    scores = {}
+    for noise in (0.05, 0.2):
+        _, noisy_labels = make_pattern_data(4_000, 1, label_noise=noise, seed=seed)
+        train_seed = (seed - 1) % 100   # the notebook trains on seed 1, tests on seed 2
+        tree = make_model().fit(*make_pattern_data(5_000, 1, label_noise=noise,
+                                                   seed=train_seed))
+        for name, predicted in [("rule", predict_with_rule(X_new)),
+                                ("tree", tree.predict(X_new))]:
+            scores[noise, name] = (float(np.mean(predicted == true_labels)),
+                                   float(np.mean(predicted == noisy_labels)))
+    return scores
+
+
+def formula_holds(scores):
+    return all(within_sampling_noise(measured, e + (1 - 2 * e) * true, 4_000)
+               for (e, _), (true, measured) in scores.items())
+
+
+# --- Section 4: drift ------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def drift_runs(seed, drift=1.5):
+    return {every: simulate_drift(drift, every, seed=seed) for every in CANDIDATES}
+
+
+@lru_cache(maxsize=None)
+def expected_weeks(seed, drift=1.5):
+    return {every: estimate_expected_accuracy(drift, every, seed=seed) for every in CANDIDATES}
+
+
+def longest_meeting(by_interval):
+    return max(every for every, value in by_interval.items() if value >= TARGET)
+
+
+def worst_expected(seed, drift=1.5):
+    return {every: float(weeks.min()) for every, weeks in expected_weeks(seed, drift).items()}
+
+
+def mean_expected(seed, drift=1.5):
+    return {every: float(weeks.mean()) for every, weeks in expected_weeks(seed, drift).items()}
+
+
+def lowest_measured(seed, drift=1.5):
+    return {every: float(run.retrained_accuracy.min())
+            for every, run in drift_runs(seed, drift).items()}
+
+
+def worst_week_timing(seed):
+    """For intervals 2 and 4: (week of the expected minimum, its interval)."""
+    return [(int(np.argmin(expected_weeks(seed)[every])) + 1, every) for every in (2, 4)]
+
+
+def week_one(seed):
+    """Week 1 of the chapter's run: measured accuracies, the rule's expectation, flip share."""
+    run = drift_runs(seed)[4]
+    stream = make_drifting_stream(drift_deg_per_week=1.5, seed=seed)
+    angle = np.deg2rad(stream.angle_deg[1])
+    X = stream.X[1]
+    clean = (np.cos(angle) * X[:, 1] - np.sin(angle) * X[:, 0] > 0).astype(int)
+    wedge = math.tan(angle) / 4     # share of the square between the launch line and week 1's
+    expected_rule = (1 - wedge) * (1 - LABEL_NOISE) + wedge * LABEL_NOISE
+    return dict(measured=[run.rule_accuracy[0], run.frozen_accuracy[0],
+                          run.retrained_accuracy[0]],
+                expected_rule=expected_rule, flipped=float(np.mean(stream.y[1] != clean)))
+
+
+def dips_before_retraining(seed, every=4):
+    """Retrained every 4 weeks, each retraining lifts the expected accuracy it follows."""
+    weeks = expected_weeks(seed)[every]
+    stalest, fresh = weeks[every - 1:-1:every], weeks[every::every]
+    return bool(np.all(fresh > stalest))
+
+
+def late_means(seed):
+    run = drift_runs(seed)[4]
+    late = run.weeks > 26
+    return (run.rule_accuracy[late].mean(), run.frozen_accuracy[late].mean(),
+            run.retrained_accuracy[late].mean())
+
+
+# --- Section 5: costs ------------------------------------------------------------------------
+
+def chapter_costs(seed, cost_per_error_usd=1.0, model_fixed_cost_usd=200_000):
+    measured = comparisons(seed)[3]
+    return CostAssumptions(cost_per_error_usd=cost_per_error_usd,
+                           model_cost_per_prediction_usd=0.0001, rule_fixed_cost_usd=20_000,
+                           model_fixed_cost_usd=model_fixed_cost_usd,
+                           rule_error_rate=1 - measured.rule_accuracy,
+                           model_error_rate=1 - measured.model_accuracy)
+
+
+def formula_and_scan(seed):
+    costs = chapter_costs(seed)
+    volumes = np.geomspace(1e3, 1e10, 100_001)
+    rule_usd, model_usd = compute_yearly_costs_usd(volumes, costs)
+    return find_break_even_volume(costs), volumes[np.argmax(model_usd < rule_usd)], \
+        volumes[1] / volumes[0]
+
+
+def break_even_factors(seed):
+    base = find_break_even_volume(chapter_costs(seed))
+    return (find_break_even_volume(chapter_costs(seed, cost_per_error_usd=0.1)) / base,
+            find_break_even_volume(chapter_costs(seed, model_fixed_cost_usd=1_000_000)) / base)
+
+
+# --- Section 6: the checklist ----------------------------------------------------------------
+
+def verdicts():
+    return {case.name: assess_use_case(case.answers) for case in USE_CASES}
+
+
+WRONG_TOOL = ("Computing sales tax", "Predicting lottery numbers", "Reading employees' messages",
+              "Forecasting a one-off merger", "Routing a small team's email")
+
+
+CLAIMS = [
+    # Section 1
+    Claim("four-shine-three-stop", CHAPTER,
+          words="Four more conditions make ML *shine*",
+          derive=lambda: {g: sum(c.group == g for c in CRITERIA) for g in ("shines", "stop")},
+          holds=lambda counts: counts == {"shines": 4, "stop": 3}),
+    # Section 2
+    Claim("ceiling-95", CHAPTER,
+          words="so no method can be right more than 95% of the time on average",
+          derive=lambda: (LABEL_NOISE, compute_rule_accuracy(0)),
+          holds=lambda value: value == (0.05, 0.95)),
+    Claim("rule-measured-not-exactly-95", CHAPTER,
+          words="Not exactly 95%, and no contradiction: the ceiling is the rule's *expected* "
+                "accuracy",
+          derive=lambda seed: first_tree(seed)["rule"],
+          holds=lambda rule: rule != 0.95 and abs(rule - 0.95) <= 3 * math.sqrt(
+              0.95 * 0.05 / 4_000),
+          seed=1,
+          robust=lambda rule: abs(rule - 0.95) <= 3 * math.sqrt(0.95 * 0.05 / 4_000)),
+    Claim("tree-finds-the-rule", CHAPTER,
+          words="its first test asks whether feature 2 is below about 0",
+          derive=lambda seed: first_tree(seed),
+          holds=lambda tree: tree["feature"] == 1 and abs(tree["threshold"]) < 0.05,
+          seed=1),
+    Claim("tree-45-leaves", CHAPTER,
+          words="Then it kept splitting, into 45 leaves",
+          derive=lambda seed: first_tree(seed)["leaves"],
+          holds=lambda leaves: leaves == 45,
+          seed=1, robust=lambda leaves: leaves >= 20),
+    Claim("leaves-bought-nothing", CHAPTER,
+          words="they bought it nothing on new data",
+          derive=lambda seed: first_tree(seed),
+          holds=lambda tree: tree["model"] - tree["rule"] <= MATCH_MARGIN / 2,
+          seed=1),
+    Claim("margin-2-points", CHAPTER,
+          words="It keeps the model only if it beats the rule by more than 2 percentage points "
+                "(`MATCH_MARGIN`)",
+          derive=lambda: MATCH_MARGIN, holds=lambda margin: margin == 0.02),
+    Claim("interval-95-and-82", CHAPTER,
+          words="Near 95% accuracy, 4,000 test examples pin an accuracy down to about ±0.7 "
+                "points; near 82%, where more predictions are wrong, only to about ±1.2",
+          derive=lambda: (compute_accuracy_interval(0.95, 4_000),
+                          compute_accuracy_interval(0.82, 4_000)),
+          holds=lambda widths: (round(100 * widths[0], 1), round(100 * widths[1], 1))
+          == (0.7, 1.2)),
+    Claim("interval-widest-at-50", CHAPTER,
+          words="The interval is widest at 50% and narrows towards 0% and 100%",
+          derive=lambda: [compute_accuracy_interval(p, 4_000) for p in np.linspace(0, 1, 101)],
+          holds=lambda widths: int(np.argmax(widths)) == 50 and widths[0] == widths[-1] == 0
+          and bool(np.all(np.diff(widths[50:]) < 0))),
+    Claim("interval-inside-margin", CHAPTER,
+          words="Both are well inside the 2-point margin",
+          derive=lambda: [compute_accuracy_interval(p, 4_000) for p in (0.95, 0.82, 0.74)],
+          holds=lambda widths: max(widths) < MATCH_MARGIN * 0.75),
+    Claim("rule-4-points-per-step", CHAPTER,
+          words="the rule falls behind by about 4 points per step",
+          derive=lambda: np.diff([compute_rule_accuracy(c) for c in range(6)]),
+          holds=lambda steps: bool(np.all(np.abs(100 * steps + 4) < 0.5))),
+    Claim("complexity-5-model-88-rule-74", CHAPTER,
+          words="at complexity 5 and 1,000 examples it is right 88.5% of the time, the rule 74.2%",
+          derive=lambda seed: comparisons(seed)[5],
+          holds=lambda run: (f"{run.model_accuracy:.1%}", f"{run.rule_accuracy:.1%}")
+          == ("88.5%", "74.2%"),
+          seed=0, robust=lambda run: run.model_accuracy - run.rule_accuracy > 0.08),
+    Claim("small-data-rule-wins", CHAPTER,
+          words="30 or 100 examples the model cannot see the wiggles either, and the rule, with "
+                "its author's knowledge built in, is as good or better",
+          derive=small_data_winners, holds=lambda winners: winners == {"rule"}, seed=0),
+    Claim("complexity-0-model-at-best-matches", CHAPTER,
+          words="At complexity 0 the model can at best match the rule",
+          derive=lambda seed: comparisons(seed)[0].winner, holds=lambda w: w == "rule", seed=0),
+    # Section 3
+    Claim("rule-82-at-complexity-3", CHAPTER,
+          words="at complexity 3 the rule is right about 82% of the time",
+          derive=lambda: compute_rule_accuracy(3), holds=lambda a: round(a, 2) == 0.82),
+    Claim("learning-curve-setup", CHAPTER,
+          words="fits the tree on training sets of 10 to 5,000 examples, five independent sets "
+                "per size",
+          derive=lambda: chapter_curve(0),
+          holds=lambda curve: (curve.train_sizes[0], curve.train_sizes[-1],
+                               curve.model_accuracy.shape[1]) == (10, 5_000, 5)),
+    Claim("ten-examples-no-split", CHAPTER,
+          words="With 10 examples the tree cannot split at all (a leaf needs 10 examples)",
+          derive=lambda: make_model().fit(*make_pattern_data(10, 3, seed=0)).get_n_leaves(),
+          holds=lambda leaves: leaves == 1),
+    Claim("ten-examples-50", CHAPTER,
+          words="so it predicts one class for everything: 50%",
+          derive=lambda seed: chapter_curve(seed).mean_model_accuracy[0],
+          holds=lambda a: abs(a - 0.5) < 0.03, seed=0),
+    Claim("few-dozen-a-little-worse", CHAPTER,
+          words="With a few dozen it learns at best roughly the analyst's rule, and is no better "
+                "than it",
+          derive=lambda seed: [curve_at(seed, n) for n in (20, 50)],
+          holds=lambda gaps: all(gap <= MATCH_MARGIN for gap in gaps) and min(gaps) < 0,
+          seed=0),
+    Claim("few-hundred-pull-away", CHAPTER,
+          words="Only from a few hundred examples does it see the wiggles and pull away",
+          derive=lambda seed: chapter_curve(seed).smallest_size_beating_rule(),
+          holds=lambda size: size in (200, 500), seed=0),
+    Claim("complexity-0-never", CHAPTER,
+          words="At complexity 0 no amount of data lifts the model above the rule",
+          derive=lambda seed: simulate_learning_curve(0, repeats=3, seed=seed
+                                                      ).smallest_size_beating_rule(),
+          holds=lambda size: size is None, seed=0),
+    Claim("noise-20-never-at-complexity-1", CHAPTER,
+          words="at 20% noise the model never beats the rule at complexity 1 within 5,000 "
+                "examples",
+          derive=noisy_simple_crossing, holds=lambda size: size is None, seed=0),
+    Claim("shrink-factor-90-60", CHAPTER,
+          words="90% of the gap at 5% noise and 60% at 20%",
+          derive=lambda: [1 - 2 * e for e in (0.05, 0.2)],
+          holds=lambda factors: np.allclose(factors, [0.9, 0.6])),
+    Claim("true-lead-3-3", CHAPTER,
+          words="asks for a true lead of $2 / 0.6 \\approx 3.3$ points at 20% noise",
+          derive=lambda: 100 * MATCH_MARGIN / (1 - 2 * 0.2),
+          holds=lambda lead: round(lead, 1) == 3.3),
+    Claim("formula-within-noise", CHAPTER,
+          words="Measured accuracy follows the formula to within sampling noise",
+          derive=true_and_measured, holds=formula_holds, seed=2),
+    Claim("rule-true-95-at-both", CHAPTER,
+          words="The rule's true accuracy is the same at both noise levels, about 95%",
+          derive=true_and_measured,
+          holds=lambda s: s[0.05, "rule"][0] == s[0.2, "rule"][0]
+          and abs(s[0.05, "rule"][0] - 0.95) < 0.01, seed=2),
+    Claim("room-4-8-and-2-9", CHAPTER,
+          words="leave a model at most about 4.8 points to win on true labels, which 20% noise "
+                "shrinks to at most 2.9 on measured ones",
+          derive=lambda: 100 * (1 - compute_rule_accuracy(1, label_noise=0.0)),
+          holds=lambda room: round(room, 1) == 4.8 and round(0.6 * room, 1) == 2.9),
+    Claim("tree-99-then-88", CHAPTER,
+          words="with 5% noise it is right on about 99% of the true labels, with 20% on only 88% "
+                "here, below the rule itself",
+          derive=true_and_measured,
+          holds=lambda s: round(s[0.05, "tree"][0], 2) == 0.99
+          and round(s[0.2, "tree"][0], 2) == 0.88,
+          seed=2,
+          robust=lambda s: 0.98 <= s[0.05, "tree"][0] <= 0.995
+          and s[0.2, "tree"][0] < s[0.2, "rule"][0]),
+    # Section 4
+    Claim("drift-78-degrees", CHAPTER,
+          words="the pattern turns by 1.5° a week, 78° over the year",
+          derive=lambda: make_drifting_stream(n_per_week=1, drift_deg_per_week=1.5
+                                              ).angle_deg[-1],
+          holds=lambda angle: angle == 78),
+    Claim("drift-setup", CHAPTER,
+          words="`simulate_drift` serves one year of weekly traffic, 1,000 labelled examples a "
+                "week",
+          derive=lambda: (simulate_drift(1.5, 4, seed=0).weeks.size,
+                          make_drifting_stream(seed=0).X.shape[1],
+                          simulate_drift.__kwdefaults__["window_weeks"]),
+          holds=lambda v: v == (52, 1_000, 1)),
+    Claim("week-one-above-ceiling", CHAPTER,
+          words="Week 1 prints more than the 95% ceiling of section 2, and nothing has beaten "
+                "the noise",
+          derive=week_one,
+          holds=lambda w: all(round(a, 2) > 0.95 for a in w["measured"]),
+          seed=0,
+          # On every seed, week 1 is within sampling noise of what the rule is worth.
+          robust=lambda w: abs(w["measured"][0] - w["expected_rule"])
+          <= 3 * math.sqrt(0.95 * 0.05 / 1_000)),
+    Claim("week-one-fewer-flips", CHAPTER,
+          words="that week's happened to hold fewer flipped labels than 5%",
+          derive=week_one, holds=lambda w: w["flipped"] < LABEL_NOISE, seed=0,
+          robust=lambda w: abs(w["flipped"] - LABEL_NOISE) <= 3 * math.sqrt(0.05 * 0.95 / 1_000)),
+    Claim("weekly-interval-1-4-and-1-9", CHAPTER,
+          words="On 1,000 examples a measured accuracy near 95% scatters by about ±1.4 points "
+                "(95% interval), near 90% by about ±1.9",
+          derive=lambda: (compute_accuracy_interval(0.95, 1_000),
+                          compute_accuracy_interval(0.90, 1_000)),
+          holds=lambda widths: (round(100 * widths[0], 1), round(100 * widths[1], 1))
+          == (1.4, 1.9)),
+    Claim("weekly-minimum-1-9", CHAPTER,
+          words="that minimum is the unluckiest of 52 samples of 1,000 examples, each uncertain "
+                "by about ±1.9 points",
+          derive=lambda: compute_accuracy_interval(0.90, 1_000),
+          holds=lambda width: round(100 * width, 1) == 1.9),
+    Claim("rule-and-frozen-decay-together", CHAPTER,
+          words="The rule and the frozen model decay together",
+          derive=late_means,
+          holds=lambda m: abs(m[0] - m[1]) < 0.03 and m[0] < 0.75, seed=0),
+    Claim("retrained-keeps-up", CHAPTER,
+          words="The retrained model keeps up, dipping a little before each retraining",
+          derive=lambda seed: (late_means(seed), dips_before_retraining(seed)),
+          holds=lambda v: v[0][2] > 0.9 and v[0][2] > v[0][1] + 0.2 and v[1], seed=0),
+    Claim("no-drift-no-gain", CHAPTER,
+          words="Without drift, retraining buys nothing",
+          derive=lambda seed: simulate_drift(0.0, 1, seed=seed),
+          holds=lambda run: abs(run.retrained_accuracy.mean() - run.frozen_accuracy.mean())
+          < 0.01, seed=0),
+    Claim("grid-4096", CHAPTER,
+          words="noiseless pattern on 4,096 evenly spread points",
+          derive=lambda: _evaluation_grid().shape,
+          holds=lambda shape: shape == (4_096, 2)),
+    Claim("twenty-years", CHAPTER,
+          words="and averages 20 independent years",
+          derive=lambda: estimate_expected_accuracy.__kwdefaults__["n_runs"],
+          holds=lambda n: n == 20),
+    Claim("every-2-weeks-longest", CHAPTER,
+          words="Retraining every 2 weeks is the longest interval whose worst week is expected "
+                "to stay at 90% or more at this drift; every 4 weeks falls just short",
+          derive=worst_expected,
+          holds=lambda worst: longest_meeting(worst) == 2 and 0.885 <= worst[4] < TARGET,
+          seed=0),
+    Claim("worst-week-before-retraining-mid-year", CHAPTER,
+          words="The expected worst week is the week just before a retraining, when the model is "
+                "stalest, and falls mid-year",
+          derive=worst_week_timing,
+          holds=lambda timing: all(week % every == 0 and 18 <= week <= 40
+                                   for week, every in timing),
+          seed=0),
+    Claim("lowest-measured-mostly-below", CHAPTER,
+          words="The lowest measured week is mostly below it",
+          derive=lambda seed: sum(lowest_measured(seed)[r] < worst_expected(seed)[r]
+                                  for r in CANDIDATES),
+          holds=lambda below: below >= 4, seed=0),
+    Claim("noisy-verdict-about-half", CHAPTER,
+          words="over 20 seeds, the lowest measured week of retraining every 2 weeks reaches "
+                "90% in only about half of them",
+          derive=lambda seed: lowest_measured(seed)[2],
+          holds=lambda lowest: lowest >= TARGET, seed=0, spread=(7, 13)),
+    Claim("by-mean-8-weeks", CHAPTER,
+          words="Judged by the yearly mean instead, even retraining every 8 weeks would pass",
+          derive=lambda seed: longest_meeting(mean_expected(seed)),
+          holds=lambda every: every == 8, seed=0),
+    # Section 5
+    Claim("formula-and-scan-agree", CHAPTER,
+          words="The formula and the scan agree to within one step of the grid",
+          derive=formula_and_scan,
+          holds=lambda v: 1 <= v[1] / v[0] <= v[2], seed=0),
+    Claim("tenth-of-a-cent-never-pays", CHAPTER,
+          words="At a tenth of a cent per mistake the model never pays",
+          derive=lambda seed: find_break_even_volume(chapter_costs(seed, 0.001)),
+          holds=math.isinf, seed=0),
+    Claim("break-even-same-factor", CHAPTER,
+          words="a cheaper mistake, or a dearer model, pushes the break-even volume up by about "
+                "the same factor",
+          derive=break_even_factors,
+          holds=lambda f: abs(f[0] / 10 - 1) < 0.1 and abs(f[1] / 5 - 1) < 0.1, seed=0),
+    Claim("self-check-7-5-million", CHAPTER,
+          words="*V\\** = \\$150,000 / \\$0.02 = 7.5 million predictions a year",
+          derive=lambda: find_break_even_volume(CostAssumptions(
+              cost_per_error_usd=1.0, rule_error_rate=0.02, model_error_rate=0.0,
+              rule_fixed_cost_usd=0, model_fixed_cost_usd=150_000,
+              model_cost_per_prediction_usd=0.0)),
+          holds=lambda volume: math.isclose(volume, 7.5e6)),
+    Claim("self-check-3-2-points", CHAPTER,
+          words="By $(1 - 2 \\times 0.1) \\times 4 = 3.2$ points",
+          derive=lambda: (0.1 + 0.8 * 0.90) - (0.1 + 0.8 * 0.86),
+          holds=lambda gap: round(100 * gap, 1) == 3.2),
+    # Section 6
+    Claim("five-wrong-tool-cases", CHAPTER,
+          words="and five tasks where ML is the wrong tool",
+          derive=lambda: sorted(name for name, v in verdicts().items() if v.level == "no"),
+          holds=lambda names: names == sorted(WRONG_TOOL)),
+    Claim("huyen-cases-pass", CHAPTER,
+          words="Most of Huyen's use cases pass, for different reasons",
+          derive=lambda: [v.level for name, v in verdicts().items() if name not in WRONG_TOOL],
+          holds=lambda levels: len(levels) == 17 and all(lv in ("fit", "strong")
+                                                         for lv in levels)),
+    Claim("five-different-ways", CHAPTER,
+          words="The five wrong-tool cases fail in five different ways",
+          derive=lambda: [frozenset(k for k, _ in verdicts()[name].reasons)
+                          for name in WRONG_TOOL],
+          holds=lambda reasons: len(set(reasons)) == 5),
+    Claim("chat-assistant-still-fits", CHAPTER,
+          words="a chat assistant whose wrong answers can cost money still fits",
+          derive=lambda: verdicts()["Interacting with customers"],
+          holds=lambda v: v.level in ("fit", "strong")
+          and "cheap_mistakes" in {k for k, _ in v.reasons}),
+
+    # The solution's model answers
+    Claim("solution-500-examples", SOLUTION,
+          words="The model's mean accuracy first beats the rule's by more than 2 points at 500 "
+                "training examples. With 300 it does not",
+          derive=lambda seed: simulate_learning_curve(4, label_noise=0.1, repeats=5, seed=seed
+                                                      ).smallest_size_beating_rule(),
+          holds=lambda size: size == 500, seed=0,
+          robust=lambda size: size is not None and size > 100),
+    Claim("solution-every-4-weeks", SOLUTION,
+          words="Retraining every 4 weeks keeps the worst week's expected accuracy above 90%; "
+                "every 8 weeks it falls below",
+          derive=lambda seed: worst_expected(seed, drift=checks.DRIFT_TASK_DEG_PER_WEEK),
+          holds=lambda worst: longest_meeting(worst) == 4, seed=0),
+    Claim("solution-by-mean-13", SOLUTION,
+          words="Judged by the yearly mean instead, even every 13 weeks would pass",
+          derive=lambda seed: longest_meeting(mean_expected(seed,
+                                                            checks.DRIFT_TASK_DEG_PER_WEEK)),
+          holds=lambda every: every == 13, seed=0),
+]
+
+test_claim = ledger.tests(CLAIMS)
