@@ -133,7 +133,7 @@ def test_task3_never_raises(answer, capsys):
 # --- Task 4 ----------------------------------------------------------------------------------
 
 def expected_worst_and_mean():
-    expected = {every: estimate_expected_accuracy(1.0, every, seed=0)
+    expected = {every: estimate_expected_accuracy(1.0, every, seed=checks.DRIFT_TASK_SEED)
                 for every in checks.RETRAIN_CANDIDATES}
     return ({every: weeks.min() for every, weeks in expected.items()},
             {every: weeks.mean() for every, weeks in expected.items()})
@@ -148,14 +148,14 @@ def test_task4_expected_answer_comes_from_the_expected_accuracy(capsys):
     assert checks.check_retraining_interval(best)
     assert checks.check_retraining_interval(np.int64(best))
     assert checks.check_retraining_interval(4.0)
-    assert "91.1%" in verdict(capsys)
+    assert "90.7%" in verdict(capsys)
     assert not checks.check_retraining_interval(1)
     assert "longest" in verdict(capsys)
 
 
 def test_task4_key_is_robust_to_the_seed():
     # The keyed answer is not the luck of seed 0: the expected accuracy gives it on other seeds.
-    for seed in (1, 2, 3):
+    for seed in (0, 1, 3):
         worst = {every: estimate_expected_accuracy(1.0, every, seed=seed).min()
                  for every in (4, 8)}
         assert worst[4] >= 0.90 > worst[8]
@@ -179,6 +179,15 @@ def test_task4_the_lowest_measured_week_is_a_noisy_statistic():
     # keyed interval misses the target on some seeds although its expectation meets it.
     lowest = [simulate_drift(1.0, 4, seed=seed).retrained_accuracy.min() for seed in range(8)]
     assert min(lowest) < 0.90 <= max(lowest)
+
+
+def test_task4_recognises_reading_the_lowest_measured_week(capsys):
+    lowest = {every: simulate_drift(1.0, every, seed=checks.DRIFT_TASK_SEED)
+              .retrained_accuracy.min() for every in checks.RETRAIN_CANDIDATES}
+    by_lowest = max(every for every, value in lowest.items() if value >= 0.90)
+    assert by_lowest == 2  # the task's seed gives the classic mistake its own answer
+    assert not checks.check_retraining_interval(by_lowest)
+    assert "sampling noise" in verdict(capsys)
 
 
 @pytest.mark.parametrize("answer", WRONG_TYPES)

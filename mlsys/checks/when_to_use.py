@@ -13,6 +13,7 @@ from mlsys.when_to_use import (
     MATCH_MARGIN,
     TRAIN_SIZES,
     estimate_expected_accuracy,
+    simulate_drift,
     simulate_learning_curve,
 )
 
@@ -177,6 +178,7 @@ def check_enough_data(smallest_size, ship_model):
 
 # Task 4: the longest retraining interval whose every week is expected at 90% or more.
 DRIFT_TASK_DEG_PER_WEEK = 1.0
+DRIFT_TASK_SEED = 2
 RETRAIN_CANDIDATES = (1, 2, 4, 8, 13, 26)
 WEEKLY_TARGET = 0.90
 
@@ -184,8 +186,22 @@ WEEKLY_TARGET = 0.90
 @functools.lru_cache(maxsize=1)
 def _drift_task_expected() -> dict:
     # Expected accuracy of each week (fractions), per candidate interval, on the task's seed.
-    return {every: estimate_expected_accuracy(DRIFT_TASK_DEG_PER_WEEK, every, seed=0)
+    return {every: estimate_expected_accuracy(DRIFT_TASK_DEG_PER_WEEK, every,
+                                              seed=DRIFT_TASK_SEED)
             for every in RETRAIN_CANDIDATES}
+
+
+@functools.lru_cache(maxsize=1)
+def _drift_task_lowest_measured() -> dict:
+    # The classic mistake's statistic: the lowest of the 52 measured weeks of one simulated year.
+    return {every: float(simulate_drift(DRIFT_TASK_DEG_PER_WEEK, every, seed=DRIFT_TASK_SEED)
+                         .retrained_accuracy.min())
+            for every in RETRAIN_CANDIDATES}
+
+
+def _longest_meeting(by_interval) -> int | None:
+    meeting = [every for every in RETRAIN_CANDIDATES if by_interval[every] >= WEEKLY_TARGET]
+    return max(meeting, default=None)
 
 
 @task("4", "retraining interval")
@@ -194,13 +210,21 @@ def check_retraining_interval(retrain_every_weeks):
     answer = require_number(retrain_every_weeks, "retrain_every_weeks")
     expected_by_week = _drift_task_expected()
     worst = {every: float(weeks.min()) for every, weeks in expected_by_week.items()}
-    key = max(every for every in RETRAIN_CANDIDATES if worst[every] >= WEEKLY_TARGET)
+    key = _longest_meeting(worst)
     if answer == key:
         longer = RETRAIN_CANDIDATES[RETRAIN_CANDIDATES.index(key) + 1]
         return (f"Retraining every {key} weeks keeps the worst week's expected accuracy at "
                 f"{worst[key]:.1%}; every {longer} weeks it drops to {worst[longer]:.1%}.")
     if answer not in worst:
         raise Fail(f"{answer:g} is not one of the candidate intervals {RETRAIN_CANDIDATES}.")
+    lowest = _drift_task_lowest_measured()
+    if answer == _longest_meeting(lowest):
+        raise Fail(f"Every {answer:g} weeks is the longest interval whose lowest *measured* week "
+                   f"reaches 90% in simulate_drift, but its worst week is expected at "
+                   f"{worst[answer]:.1%}, and a longer interval meets the target too.",
+                   "The lowest of 52 weeks measured on 1,000 examples each is mostly sampling "
+                   "noise (about +-1.9 points a week): use estimate_expected_accuracy, which "
+                   "scores each week's model on all the traffic.")
     if worst[answer] >= WEEKLY_TARGET:
         raise Fail(f"Every {answer:g} weeks meets the target, but a longer interval does too.",
                    "Each retraining costs work: the task asks for the longest interval that "
@@ -213,7 +237,7 @@ def check_retraining_interval(retrain_every_weeks):
                    "the mean, which hides the weeks just before each retraining.")
     raise Fail(f"Every {answer:g} weeks the worst week is expected at {worst[answer]:.1%}, "
                "under 90%.",
-               "For each candidate, take estimate_expected_accuracy(1.0, every, seed=0).min() "
+               "For each candidate, take estimate_expected_accuracy(1.0, every, seed=2).min() "
                "and keep those at 0.90 or more; not the measured weeks of simulate_drift, "
                "whose lowest value is mostly sampling noise.")
 
