@@ -28,8 +28,8 @@ import ledger
 from ledger import Claim
 from mlsys.checks import interpretability as checks
 from mlsys.interpretability import (FEATURES, SHORTCUT, compare_glass_and_black_box,
-                                    compute_true_partial_dependence, make_patient_data,
-                                    simulate_shortcut)
+                                    compute_true_partial_dependence, compute_true_risk,
+                                    make_patient_data, simulate_shortcut)
 
 CHAPTER = "chapters/06_interpretability.ipynb"
 SOLUTION = "solutions/06_interpretability.ipynb"
@@ -120,6 +120,31 @@ def bp_splits(seed):
     return [float(t) for f, t in zip(tree.feature, tree.threshold) if f == column]
 
 
+def age_cuts_and_idle_splits(seed):
+    """The depth-3 tree's cuts on age, and how many of its splits end in two leaves of one class."""
+    tree = glass_boxes(seed)[1].tree_
+    cuts = [float(t) for f, t in zip(tree.feature, tree.threshold) if f == 0]
+    idle = 0
+    for left, right in zip(tree.children_left, tree.children_right):
+        if left != -1 and tree.children_left[left] == tree.children_left[right] == -1:
+            idle += int(np.argmax(tree.value[left]) == np.argmax(tree.value[right]))
+    return len(cuts), idle
+
+
+def true_risk_with_age():
+    """Every patient's true risk at ages 20, 45, 50 and 80 (the generator; no model)."""
+    X = make_patient_data(N_PATIENTS, seed=0).X
+    return {age: compute_true_risk(X.assign(age_years=float(age))) for age in (20, 45, 50, 80)}
+
+
+def age_curve(seed):
+    """Section 4's partial dependence on age: its shape in the words of the prose."""
+    grid, model, _ = model_and_true_pd(seed)["age_years"]
+    at = lambda age: float(np.interp(age, grid, model))  # noqa: E731
+    return dict(young_range=float(np.ptp(model[grid <= 43])), total_rise=at(80) - at(25),
+                rise_mid_forties=at(50) - at(43), climb_after_50=at(80) - at(50))
+
+
 def ranking(seed):
     values = importances(seed)
     return sorted(values, key=values.get, reverse=True), values
@@ -183,6 +208,14 @@ def at_40_percent(seed):
 
 CLAIMS = [
     # Section 3: glass box against black box
+    Claim("logistic-eight-numbers", CHAPTER,
+          words="a logistic regression is eight numbers",
+          derive=lambda: glass_boxes(0)[0],
+          holds=lambda weights: len(weights) + 1 == 8),     # a weight per feature + intercept
+    Claim("hundred-trees", CHAPTER,
+          words="a gradient-boosted ensemble of a hundred trees",
+          derive=lambda seed: readability(seed).boosted_trees, seed=0,
+          holds=lambda trees: trees == 100),
     Claim("boosted-beats-readable-here", CHAPTER,
           words="Here the boosted model is four to five points better than the readable ones",
           derive=readable_gaps, seed=0,
@@ -207,6 +240,11 @@ CLAIMS = [
           holds=lambda w: (w["age_years"] > 0 and w["systolic_bp_mmhg"] > 0
                            and w["exercise_h_per_week"] < 0
                            and abs(w["postcode_digit"]) < 0.1 * w["age_years"])),
+    Claim("true-risk-with-age", CHAPTER,
+          words="the true risk does not move with age before 45 and climbs after 50",
+          derive=true_risk_with_age,
+          holds=lambda risk: (np.array_equal(risk[20], risk[45])
+                              and np.all(risk[80] > risk[50]))),
     Claim("logistic-misses-bmi", CHAPTER,
           words="for which it reports a weight near zero",
           derive=lambda seed: glass_boxes(seed)[0], seed=0,
@@ -220,6 +258,15 @@ CLAIMS = [
           derive=bp_splits, seed=0,
           holds=lambda splits: 145.5 in splits,     # export_text prints 145.5 as 146
           robust=lambda splits: any(abs(t - 145) <= 1 for t in splits)),
+    Claim("tree-two-age-cuts", CHAPTER,
+          words="it can only approximate the steady rise of risk after 50 with two cuts on age",
+          derive=age_cuts_and_idle_splits, seed=0,
+          holds=lambda tree: tree[0] == 2,
+          robust=lambda tree: 2 <= tree[0] <= 4),           # a few cuts, never a curve
+    Claim("tree-idle-splits", CHAPTER,
+          words="some of its splits lead to the same class on both sides",
+          derive=age_cuts_and_idle_splits, seed=0,
+          holds=lambda tree: tree[1] >= 1),
     Claim("boosted-leaves", CHAPTER,
           words="not by reading its 3,100 leaves",
           derive=lambda seed: readability(seed).boosted_leaves, seed=0,
@@ -257,6 +304,13 @@ CLAIMS = [
           derive=lambda seed: max(float(np.mean(np.abs(model - truth)))
                                   for _, model, truth in model_and_true_pd(seed).values()),
           seed=0, holds=lambda mean_gap: mean_gap < 0.03),
+    Claim("pd-age-shape", CHAPTER,
+          words="nearly flat for the young, a first step up in the mid-forties (where smoking "
+                "starts to count) and most of the climb after 50",
+          derive=age_curve, seed=0,
+          holds=lambda c: (c["young_range"] < 0.1 * c["total_rise"]
+                           and c["rise_mid_forties"] > 0.04
+                           and c["climb_after_50"] > 0.5 * c["total_rise"])),
     Claim("pd-bp-step", CHAPTER,
           words="the step at 145 mmHg",
           derive=lambda seed: model_and_true_pd(seed)["systolic_bp_mmhg"], seed=0,
