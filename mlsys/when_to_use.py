@@ -32,7 +32,7 @@ from __future__ import annotations
 import functools
 import html
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -661,7 +661,7 @@ def _fit_linear_batch(X, y, iterations=8) -> np.ndarray:
     return w
 
 
-def _training_sets(streams, n_weeks, window) -> tuple:
+def _training_sets(streams, n_weeks, window) -> Iterator[tuple]:
     # For every week t, the examples of weeks max(0, t - window + 1) .. t of every stream,
     # grouped by size (the first weeks have fewer weeks behind them).
     groups = {}
