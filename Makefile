@@ -8,7 +8,7 @@ export OMP_NUM_THREADS ?= 1
 PORT ?= 8000
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: setup book book-student serve lab test bench execute exercises clean
+.PHONY: setup book book-student serve lab test bench execute exercises gradescope clean
 
 setup: $(VENV)/.installed
 
@@ -46,6 +46,11 @@ execute: setup
 
 exercises: setup
 	$(BIN)/python -m mlsys.exercises
+
+# A Gradescope autograder for one exercise: make gradescope NOTEBOOK=exercises/03_latency.ipynb
+NOTEBOOK ?= exercises/03_latency.ipynb
+gradescope: setup
+	$(BIN)/python -m mlsys.gradescope build $(NOTEBOOK) --out _build/gradescope/$(basename $(notdir $(NOTEBOOK)))
 
 clean:
 	rm -rf _build tests/artifacts

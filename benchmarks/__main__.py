@@ -3,7 +3,8 @@
 Run from the repository root after ``make book`` (it needs npm's files for the site). Parts:
 build (clean, unchanged and touched site builds), tests (the Makefile's pytest command, per
 file), notebooks (each executed in a fresh kernel), explorers (live redraw per grid point),
-queueing (vectorised simulator vs plain loop), pages (bytes per page in Chromium). The figures
+queueing (vectorised simulator vs plain loop), pages (bytes per page in Chromium), grading (a
+synthetic class of 100 submissions at --jobs 1 and 2). The figures
 are merged into benchmarks/results.json, and status.md is generated from it.
 """
 
@@ -21,11 +22,12 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from benchmarks import bench_make_test, bench_notebooks, bench_pages, bench_queueing  # noqa: E402
+from benchmarks import (bench_grading, bench_make_test, bench_notebooks, bench_pages,  # noqa: E402
+                        bench_queueing)
 from mlsys import status  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-PARTS = ["build", "tests", "notebooks", "explorers", "queueing", "pages"]
+PARTS = ["build", "tests", "notebooks", "explorers", "queueing", "pages", "grading"]
 
 
 def machine() -> dict:
@@ -113,6 +115,9 @@ def main(argv=None) -> int:
             bench_queueing.print_table(results["queueing"])
         elif part == "pages":
             results["pages"] = bench_pages.measure_pages(site)
+        elif part == "grading":
+            results["grading"] = bench_grading.measure()
+            bench_grading.print_table(results["grading"])
         results.setdefault("benchmark_s", {})[part] = time.perf_counter() - part_start
         print(f"  ({part}: {results['benchmark_s'][part]:.0f} s)", flush=True)
         args.results.write_text(json.dumps(results, indent=1) + "\n")
