@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import platform
 import re
 import uuid
 from pathlib import Path
@@ -12,6 +14,18 @@ from nbclient import NotebookClient
 from mlsys._validate import check_number
 
 KERNEL = "python3"
+
+
+def pin_blas_kernels() -> None:
+    """Have OpenBLAS use the same kernels on every x86-64 CPU, unless the caller chose some.
+
+    Left to itself OpenBLAS picks AVX-512 kernels on an Intel Xeon and AVX2 ones on an AMD EPYC,
+    and a model fitted with the two differs in the last bits of its coefficients: enough to
+    change its content hash (chapter 07) and so a stored output. Haswell's kernels run on both.
+    Kernels started afterwards inherit the setting.
+    """
+    if platform.machine().lower() in ("x86_64", "amd64"):
+        os.environ.setdefault("OPENBLAS_CORETYPE", "Haswell")
 
 
 def read(path) -> nbformat.NotebookNode:
@@ -26,6 +40,7 @@ def execute(notebook, *, cwd, timeout_s: float = 300, allow_errors: bool = False
     not, so re-execution changes as little as possible.
     """
     check_number("timeout_s", timeout_s, low=0, low_open=True, unit="seconds")
+    pin_blas_kernels()
     client = NotebookClient(notebook, timeout=timeout_s, kernel_name=KERNEL,
                             resources={"metadata": {"path": str(cwd)}},
                             allow_errors=allow_errors, record_timing=False,

@@ -2,8 +2,11 @@
 
 import copy
 import json
+import os
+import platform
 
 import nbformat
+import pytest
 
 from mlsys.notebooks import WIDGET_STATE, execute, merge_streams, number_widget_models
 
@@ -56,3 +59,27 @@ def test_consecutive_prints_are_stored_as_one_output_per_stream():
     assert [(o.get("name"), o.get("text")) for o in outputs] == [
         ("stdout", "a\nb\n"), ("stderr", "warning\n"), ("stdout", "c\n"), (None, None),
         ("stdout", "d\n")]
+
+
+def test_kernels_get_one_set_of_blas_kernels_on_x86_unless_the_caller_chose(monkeypatch):
+    from mlsys import notebooks
+    monkeypatch.setattr(notebooks.platform, "machine", lambda: "x86_64")
+    monkeypatch.delenv("OPENBLAS_CORETYPE", raising=False)
+    notebooks.pin_blas_kernels()
+    assert os.environ["OPENBLAS_CORETYPE"] == "Haswell"
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "Zen")
+    notebooks.pin_blas_kernels()
+    assert os.environ["OPENBLAS_CORETYPE"] == "Zen"
+    monkeypatch.delenv("OPENBLAS_CORETYPE")
+    monkeypatch.setattr(notebooks.platform, "machine", lambda: "aarch64")
+    notebooks.pin_blas_kernels()
+    assert "OPENBLAS_CORETYPE" not in os.environ
+
+
+@pytest.mark.skipif(platform.machine() != "x86_64", reason="OpenBLAS kernels are pinned on x86-64")
+def test_a_kernel_started_to_run_a_notebook_uses_the_pinned_blas_kernels(tmp_path, monkeypatch):
+    monkeypatch.delenv("OPENBLAS_CORETYPE", raising=False)
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import os\nprint(os.environ.get('OPENBLAS_CORETYPE'))")])
+    execute(notebook, cwd=tmp_path)
+    assert notebook.cells[0].outputs[0]["text"] == "Haswell\n"
