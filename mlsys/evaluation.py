@@ -252,6 +252,28 @@ def _mlsys_grader_setup(config, user_ns):
                 pass
         names[alias] = value
 
+    def from_the_book(value):
+        """True when a module or function was loaded from the trusted folders."""
+        if isinstance(value, types.ModuleType):
+            name, origin = value.__name__, getattr(value, "__file__", None) or ""
+        else:
+            value = inspect.unwrap(value)
+            name = getattr(value, "__module__", None) or ""
+            origin = getattr(getattr(value, "__code__", None), "co_filename", "")
+        top = name.split(".")[0]
+        if top not in roots:
+            return False
+        base = roots[top] + "/" + top
+        return origin == base + ".py" or origin.startswith(base + "/")
+
+    for name, module in list(sys.modules.items()):
+        if name.split(".")[0] in roots and not from_the_book(module):
+            raise ImportError(f"{name} was not imported from the book's folder")
+    for alias, value in names.items():
+        if (isinstance(value, types.ModuleType) or inspect.isfunction(value)) and \
+                not from_the_book(value):
+            raise ImportError(f"{alias} was not imported from the book's folder")
+
     def namespace():
         spaced = dict(user_ns)
         spaced.update(names)
@@ -283,6 +305,8 @@ def _mlsys_grader_setup(config, user_ns):
             continue
         label = getattr(function, "task", None)
         if isinstance(label, tuple) and len(label) == 2:
+            if not from_the_book(function):
+                raise ImportError(f"the check of task {label[0]} is not the book's")
             plan.append((index, str(label[0]), str(label[1]), function, call))
 
     def run(position):
@@ -561,7 +585,8 @@ def _decode(content, token: str, what: str):
 
 def _grade_in_kernel(kernel, reference, roots, timeout_s, problems) -> list[TaskOutcome]:
     token = secrets.token_hex(16)
-    config = {"token": token, "roots": roots, "work": str(kernel.work_dir), "checks_package": f"{TRUSTED_PACKAGE}.checks",
+    config = {"token": token, "roots": roots, "work": str(kernel.work_dir),
+              "checks_package": f"{TRUSTED_PACKAGE}.checks",
               "imports": [list(i) for i in reference.imports],
               "calls": [c.source for c in reference.calls]}
     try:

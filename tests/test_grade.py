@@ -50,7 +50,8 @@ def check_double(function):
 TASKS = [{"task": "1", "title": "answer is two"}, {"task": "2", "title": "a doubling function"}]
 REFERENCE_CELLS = ("import gradetest_checks as checks",
                    "answer = None\n# YOUR CODE HERE\nchecks.check_two(answer)",
-                   "def double(x):\n    # YOUR CODE HERE\n    pass\n\n\nchecks.check_double(double)")
+                   "def double(x):\n    # YOUR CODE HERE\n    pass\n\n\n"
+                   "checks.check_double(double)")
 SOLVED = ("import gradetest_checks as checks", "answer = 2\nchecks.check_two(answer)",
           "def double(x):\n    return 2 * x\n\n\nchecks.check_double(double)")
 
@@ -228,6 +229,29 @@ def test_a_notebook_that_replaces_the_checks_gets_no_points(tmp_path):
     report = grade_notebook(forged(tmp_path, cells_after_imports=[replace]))
     assert_no_points(report, r"replaced mlsys\.checks\.latency\.check_")
     assert any("replaced mlsys.checks.report" in problem for problem in report.problems)
+
+
+def test_a_notebook_that_hands_the_grader_fake_checks_through_importlib_gets_no_points(
+        tmp_path):
+    patch = textwrap.dedent("""
+        import importlib, types
+        _real = importlib.import_module
+        def import_module(name, package=None):
+            module = _real(name, package)
+            if not name.startswith('mlsys.checks.'):
+                return module
+            fake = types.ModuleType(name)
+            for key, value in vars(module).items():
+                if hasattr(value, 'task'):
+                    forged = lambda *a, **k: True
+                    forged.task = value.task
+                    value = forged
+                setattr(fake, key, value)
+            return fake
+        importlib.import_module = import_module
+        """)
+    report = grade_notebook(forged(tmp_path, cells_at_end=[patch]))
+    assert_no_points(report, r"could not import the checks: .*task 1 is not the book's")
 
 
 def test_a_notebook_that_redefines_print_gets_no_points(tmp_path):
