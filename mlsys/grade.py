@@ -397,6 +397,10 @@ def main(argv=None) -> int:
 
             if sandbox.bwrap_path() is None:
                 raise ValueError("--sandbox needs bubblewrap: apt-get install bubblewrap")
+            try:  # once, before any grading: a machine that forbids namespaces says so here
+                sandbox.probe()
+            except (RuntimeError, OSError) as error:
+                raise ValueError(f"--sandbox: {error}") from None
         if not Path(args.path).exists():
             raise ValueError(f"path must be a .ipynb file or a folder of submissions; "
                              f"{args.path!r} does not exist")

@@ -6,7 +6,8 @@
 writes a folder and ``autograder.zip`` (upload the zip as the assignment's autograder). At its
 root are the two files Gradescope's autograder specification asks for: ``setup.sh`` (run once
 when Gradescope builds the image: a virtual environment with the book's pinned requirements) and
-``run_autograder`` (run for each submission). Beside them, ``book/`` holds the book's package and
+``run_autograder`` (run for each submission); choose an Ubuntu 24.04 base image (the pins need
+Python 3.11 or later). Beside them, ``book/`` holds the book's package and
 the trusted copy of the exercise, the reference its check calls come from; learners never see
 the zip. For each submission Gradescope places the learner's files in ``/autograder/submission``;
 ``run_autograder`` grades the notebook with `mlsys.grade` and writes
@@ -43,11 +44,19 @@ _NOT_FOR_GRADING = ("jupyter-book", "sphinx", "pydata-sphinx-theme", "pytest", "
 SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder's image.
 set -euo pipefail
-ROOT="${AUTOGRADER_ROOT:-/autograder}"
-if ! command -v python3 >/dev/null 2>&1 || ! python3 -m venv --help >/dev/null 2>&1; then
+ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
+packages=({packages})
+command -v python3 >/dev/null 2>&1 || packages+=(python3)
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || packages+=(python3-venv)
+if [ ${{#packages[@]}} -gt 0 ]; then
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv python3-pip
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${{packages[@]}}"
 fi
+python3 - <<'PY'
+import sys
+if sys.version_info < (3, 11):
+    sys.exit("The book needs Python 3.11 or later: choose an Ubuntu 24.04 base image.")
+PY
 python3 -m venv "$ROOT/venv"
 "$ROOT/venv/bin/pip" install --quiet -r "$ROOT/source/book/requirements.txt"
 """
@@ -105,7 +114,8 @@ def build(notebook, out, *, timeout_s: float = 300, sandbox: bool = False) -> Pa
     shutil.copy(reference, out / "book" / "exercises" / path.name)
     (out / "book" / "requirements.txt").write_text(_requirements(), encoding="utf-8")
     options = f" --timeout {timeout_s:g}" + (" --sandbox" if sandbox else "")
-    for name, text in (("setup.sh", SETUP_SH),
+    setup = SETUP_SH.format(packages="bubblewrap" if sandbox else "")
+    for name, text in (("setup.sh", setup),
                        ("run_autograder", RUN_AUTOGRADER.format(notebook=path.name,
                                                                 options=options))):
         (out / name).write_text(text, encoding="utf-8")

@@ -318,6 +318,21 @@ def test_reading_another_students_folder_fails_under_the_sandbox(tmp_path, trust
                for problem in report.problems)
 
 
+def test_a_machine_that_forbids_the_sandbox_is_told_before_any_grading(tmp_path, monkeypatch,
+                                                                       capsys):
+    write_notebook(tmp_path / "class" / "ann" / "nb.ipynb", *SOLVED)
+
+    def forbidden(**kwargs):
+        raise RuntimeError("bubblewrap could not start a sandbox here: No permissions")
+
+    monkeypatch.setattr(sandbox, "bwrap_path", lambda: "/usr/bin/bwrap")
+    monkeypatch.setattr(sandbox, "probe", forbidden)
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(tmp_path / "class"), "--sandbox"])
+    assert exit_info.value.code == 2
+    assert "--sandbox: bubblewrap could not start a sandbox here" in capsys.readouterr().err
+
+
 # --- Grading a class -------------------------------------------------------------------------
 
 def read_csv(path):
