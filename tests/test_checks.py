@@ -1,10 +1,12 @@
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from mlsys.checks import (VERDICT_PATTERN, Fail, report, require_bool, require_function,
-                          require_key_ideas, require_number, require_returned, require_text, task)
+from mlsys.checks import (REVIEW, VERDICT_PATTERN, Fail, close_at_precision, report, require_bool,
+                          require_choice, require_function, require_key_ideas, require_number,
+                          require_returned, require_sequence, require_text, task, written_task)
 
 
 @task("9", "example task")
@@ -82,3 +84,103 @@ def test_require_key_ideas_names_each_missing_idea():
     with pytest.raises(Fail, match=r"does not mention the users \(user\)") as failure:
         require_key_ideas("The tail is long.", ideas, "Say who pays.")
     assert failure.value.hint == "Say who pays."
+
+
+def test_a_learners_sys_exit_or_keyboard_interrupt_is_a_fail_not_an_escape(capsys):
+    import sys
+
+    @task("1", "calls your function")
+    def check_function(function):
+        return f"returned {function()}"
+
+    def raises_interrupt():
+        raise KeyboardInterrupt
+
+    for learner in (lambda: sys.exit(3), lambda: exit(), raises_interrupt):
+        assert check_function(learner) is False
+    out = capsys.readouterr().out
+    assert out.count("— FAIL") == 3 and "SystemExit 3" in out and "KeyboardInterrupt" in out
+
+
+def test_a_real_interrupt_of_the_kernel_still_stops_a_check():
+    import os
+    import signal
+    import time
+
+    @task("1", "calls your function")
+    def check_function(function):
+        return f"returned {function()}"
+
+    def slow():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(5)
+
+    with pytest.raises(KeyboardInterrupt):
+        check_function(slow)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+@pytest.mark.parametrize("answer", [0.25, 1 / 4, np.float32(0.25), np.array([0.25]), [0.25],
+                                    pd.Series([0.25], index=["difference"])])
+def test_require_number_accepts_every_form_of_one_number(answer):
+    assert require_number(answer) == 0.25
+
+
+@pytest.mark.parametrize("answer", [[1, 2], (1, 2), np.array([1, 2]), pd.Series([1, 2])])
+def test_require_sequence_accepts_lists_tuples_arrays_and_series(answer):
+    assert require_sequence(answer, length=2) == (1, 2)
+    assert require_sequence(answer, ordered=False) == frozenset({1, 2})
+
+
+def test_require_sequence_refuses_text_sets_when_ordered_and_the_wrong_length():
+    assert require_sequence({2, 1}, ordered=False) == frozenset({1, 2})
+    for answer, message in [("12", "sequence"), ({"a": 1}, "sequence"), ({1, 2}, "no order"),
+                            (5, "sequence"), (None, "still None")]:
+        with pytest.raises(Fail, match=message):
+            require_sequence(answer)
+    with pytest.raises(Fail, match="has 3 items; the task asks for 2"):
+        require_sequence([1, 2, 3], length=2)
+
+
+def test_require_choice_accepts_any_spelling_of_a_choice_and_lists_them_otherwise():
+    options = {"concept drift": ["P(Y|X) changes"], "label shift": ["prior shift"]}
+    for spelt in ["concept drift", "Concept Drift", " concept-drift", "CONCEPT_DRIFT", "p(y|x) changes"]:
+        assert require_choice(spelt, options) == "concept drift"
+    assert require_choice("Prior shift", options) == "label shift"
+    assert require_choice("b", ["a", "b"]) == "b"
+    with pytest.raises(Fail, match="'covariate' is not one of the choices: 'concept drift', 'label shift'"):
+        require_choice("covariate", options)
+    with pytest.raises(Fail, match="text"):
+        require_choice(3, options)
+
+
+def test_close_at_precision_passes_every_rounding_of_the_exact_value():
+    exact = 2.15 - 1e-15  # what a computation gives for 2.15
+    assert all(close_at_precision(v, exact, 1) for v in (2.1, 2.2, 2.15, exact))
+    assert not any(close_at_precision(v, exact, 1) for v in (2.0, 2.3, 2.26))
+    assert close_at_precision(1264, 1264.4, 0) and not close_at_precision(1266, 1264.4, 0)
+    with pytest.raises(ValueError, match="decimals"):
+        close_at_precision(1, 1, -1)
+
+
+def test_a_written_argument_is_reviewed_with_its_rubric_never_passed_or_failed_by_keywords(capsys):
+    check = written_task("5b", "your argument", rubric=["names the tail", "weighs the cost"],
+                         model_answer="Take the p99.", min_words=20)
+    assert check.task == ("5b", "your argument")
+    argued = ("I would put the objective on the p99, because the slowest requests belong to the "
+              "users with the longest histories, and the cost of a slow page falls on them.")
+    assert check(argued) == REVIEW
+    out = capsys.readouterr().out
+    first = out.splitlines()[0]
+    assert VERDICT_PATTERN.match(first)["result"] == "REVIEW"
+    assert "- names the tail" in out and "Model answer, in short: Take the p99." in out
+    for unwritten in [None, 3, "too short to count", " ".join(["p99 tail users cost"] * 20)]:
+        assert check(unwritten) is False
+    assert capsys.readouterr().out.count("— FAIL") == 4
+
+
+def test_a_written_task_needs_a_rubric_and_a_model_answer():
+    with pytest.raises(ValueError, match="rubric"):
+        written_task("1", "t", rubric=[], model_answer="x")
+    with pytest.raises(ValueError, match="model_answer"):
+        written_task("1", "t", rubric=["a point"], model_answer=" ")
