@@ -184,3 +184,27 @@ def test_a_written_task_needs_a_rubric_and_a_model_answer():
         written_task("1", "t", rubric=[], model_answer="x")
     with pytest.raises(ValueError, match="model_answer"):
         written_task("1", "t", rubric=["a point"], model_answer=" ")
+
+
+def test_require_own_code_finds_a_forbidden_function_however_it_is_reached():
+    from mlsys.checks import require_own_code
+
+    def own(values):
+        return sorted(values)[len(values) // 2]
+
+    def called(values):
+        return np.percentile(values, 50)
+
+    def aliased(values):
+        f = np.median
+        return f(values)
+
+    def imported(values):
+        from numpy import percentile
+        return percentile(values, 50)
+
+    require_own_code(own, "median_of", ["percentile", "median", "quantile"])
+    require_own_code(len, "len", ["percentile"])  # no source to read: nothing claimed
+    for learner in (called, aliased, imported):
+        with pytest.raises(Fail, match="which the task asks you not to use"):
+            require_own_code(learner, "median_of", ["percentile", "median", "quantile"])

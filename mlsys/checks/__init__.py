@@ -20,8 +20,11 @@ hyphens, underscores or extra spaces.
 
 from __future__ import annotations
 
+import ast
 import functools
+import inspect
 import math
+import textwrap
 import re
 import signal
 import threading
@@ -148,6 +151,32 @@ def _single_item(value):
         except (TypeError, ValueError):
             return value
     return value
+
+
+def require_own_code(function, name: str, forbidden) -> None:
+    """Fail if the learner's `function` uses any of the names `forbidden` (a task's "don't call").
+
+    Reads the function's source (Jupyter keeps it for functions defined in cells) and looks for
+    each name as a function or attribute, called or not, so ``np.percentile(...)``,
+    ``from numpy import percentile`` inside the body and ``f = np.percentile`` are all caught.
+    Where the source cannot be read (a built-in, say), nothing is claimed and the check goes on.
+    """
+    forbidden = set(forbidden)
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return
+    used = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in forbidden:
+            used.add(node.id)
+        elif isinstance(node, ast.Attribute) and node.attr in forbidden:
+            used.add(node.attr)
+        elif isinstance(node, ast.alias) and node.name.split(".")[-1] in forbidden:
+            used.add(node.name.split(".")[-1])
+    if used:
+        raise Fail(f"{name} uses {', '.join(sorted(used))}, which the task asks you not to use.",
+                   "Write that step yourself: the point of the task is to see how it works.")
 
 
 def require_number(value, name: str = "your answer") -> float:
