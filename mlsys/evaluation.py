@@ -14,7 +14,8 @@ itself, in the same kernel:
    check, its module or ``print`` patched objects the grader no longer uses.
 3. Each task's check is called on the learner's answer objects (the call's arguments, evaluated
    in the learner's namespace) with its verdict recorded, not printed, and its return value is
-   the result: True is PASS, False is FAIL, ``"REVIEW"`` (for answers a person grades) REVIEW.
+   the result: True is PASS, False is FAIL, ``"REVIEW"`` (a written answer a person grades;
+   also when the check reports ``result="REVIEW"``) is REVIEW.
 4. The results come back in the kernel's reply to the grader's request (``user_expressions``)
    with a token drawn at grading time, never through the notebook's outputs, which the grader
    ignores altogether.
@@ -334,10 +335,12 @@ def _mlsys_grader_setup(config, user_ns):
         message = str(detail.get("message", ""))
         if detail.get("hint") and returned is not True:
             message += f" Hint: {detail['hint']}"
+        if (isinstance(returned, str) and returned == "REVIEW") or any(
+                isinstance(detail.get(key), str) and detail[key] == "REVIEW"
+                for key in ("result", "passed")):  # a written answer, for a person to grade
+            return ("REVIEW", message)
         if returned is True:
             return ("PASS", message)
-        if isinstance(returned, str) and returned == "REVIEW":
-            return ("REVIEW", message)
         if returned is False:
             return ("FAIL", message)
         return ("FAIL", f"the check returned {type(returned).__name__}, not True or False")

@@ -374,6 +374,30 @@ def test_a_class_is_graded_in_parallel_and_a_hung_or_broken_notebook_does_not_st
         ("eve", "0", "0")]
 
 
+def test_a_written_answer_a_check_sends_for_review_counts_no_automatic_point(
+        tmp_path, trusted, capsys):
+    reference, folder = trusted
+    (folder / "gradetest_review.py").write_text(textwrap.dedent("""
+        def check_argument(text):
+            return "REVIEW" if isinstance(text, str) and len(text.split()) >= 5 else False
+        check_argument.task = ("3", "the argument")
+        """), encoding="utf-8")
+    cells = (*REFERENCE_CELLS, "import gradetest_review\nargument = None\n"
+             "gradetest_review.check_argument(argument)")
+    review_reference = write_notebook(folder / "review.ipynb", *cells,
+                                      tasks=TASKS + [{"task": "3", "title": "the argument"}])
+    path = write_notebook(tmp_path / "s" / "nb.ipynb", *SOLVED,
+                          "argument = 'a tail matters more than the mean'")
+    argv = [str(path), "--reference", str(review_reference), "--check-path", str(folder)]
+    assert main(argv) == 0  # every automatic task passed; the argument waits for a person
+    out = capsys.readouterr().out
+    assert re.search(r"^3 the argument +REVIEW", out, re.M)
+    assert "Total: 2 / 2 tasks passed; 1 for review (3)" in out
+    unwritten = write_notebook(tmp_path / "u" / "nb.ipynb", *SOLVED)
+    report = grade_notebook(unwritten, reference=review_reference, check_path=[folder])
+    assert results(report) == [("1", "PASS"), ("2", "PASS"), ("3", "NOT RUN")]
+
+
 def test_review_items_are_listed_apart_from_the_automatic_points(tmp_path):
     def report(*results):
         return Report("x", [TaskResult(str(i), f"t{i}", r, "m") for i, r in
