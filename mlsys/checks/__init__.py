@@ -30,7 +30,8 @@ import signal
 import threading
 from collections.abc import Mapping
 
-#: The first line of every verdict; `mlsys.exercises` lists a solution's tasks from it (grades never come from it).
+#: The first line of every verdict: `mlsys.exercises` lists a solution's tasks from it; grades
+#: never come from it.
 VERDICT_PATTERN = re.compile(r"^Task (?P<task>\S+) · (?P<title>.+) — (?P<result>PASS|FAIL|REVIEW)$")
 REVIEW = "REVIEW"
 
