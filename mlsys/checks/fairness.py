@@ -1,15 +1,24 @@
-"""Checks for the fairness chapter's exercises (exercises/05_fairness.ipynb)."""
+"""Checks for the fairness chapter's exercises (exercises/05_fairness.ipynb).
+
+Each check's docstring lists the task's classic mistakes; the task's data give each of them an
+answer different from the right one, and the check's hint names a mistake only when the answer
+is that mistake (`tests/test_checks_fairness.py` has one test per mistake).
+"""
 
 from __future__ import annotations
 
+import ast
+import inspect
 import math
+import textwrap
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
-from mlsys.checks import (Fail, require_answer, require_bool, require_function, require_key_ideas,
-                          require_number, require_returned, require_text, task)
+from mlsys.checks import (Fail, _single_item, close_at_precision, require_answer, require_bool,
+                          require_choice, require_function, require_number, require_own_code,
+                          require_returned, require_sequence, task, written_task)
 from mlsys.fairness import (
     choose_thresholds,
     compute_chouldechova_fpr,
@@ -21,12 +30,31 @@ from mlsys.fairness import (
 
 RATE_NAMES = ("selection_rate", "tpr", "fpr", "ppv")
 
-#: (y_true, y_pred) pairs the learner's hand-written function is tried on.
+#: The (y_true, y_pred) cases of task 1 that the learner may see. The first has TP = 4, FP = 1,
+#: FN = 2, TN = 3, so that every classic mistake of `_RATE_MISTAKES` (and swapped arguments, and
+#: percentages) gives another value than the right one. The check adds fresh random cases.
 RATE_CASES = (
-    ((1, 0, 1, 1, 0, 0, 1, 0), (1, 1, 0, 1, 0, 0, 1, 1)),
+    ((1, 0, 1, 1, 0, 1, 0, 1, 1, 0), (1, 1, 0, 1, 0, 1, 0, 0, 1, 0)),
     ((1, 1, 1, 0, 0, 0, 0, 0, 0, 0), (1, 0, 0, 1, 0, 0, 0, 0, 0, 0)),
-    tuple(tuple(np.random.default_rng(seed).integers(0, 2, 200).tolist()) for seed in (5, 6)),
 )
+#: How many fresh cases the check draws at check time, in addition to RATE_CASES.
+FRESH_RATE_CASES = 3
+
+#: The names task 1 asks the learner not to use ("don't call scikit-learn, fairlearn or the
+#: book's package"): the packages, and their functions that compute a rate or a matrix.
+FORBIDDEN_MODULES = ("sklearn", "fairlearn", "mlsys", "confusion_matrix",
+                     "recall_score", "precision_score", "MetricFrame", "compute_group_rates",
+                     "_hand_rates")
+#: fairlearn's rate functions: forbidden when called (a local variable may share their name).
+FORBIDDEN_CALLS = ("true_positive_rate", "false_positive_rate", "selection_rate",
+                   "false_negative_rate", "true_negative_rate")
+
+
+def _counts(y_true, y_pred) -> dict:
+    t, p = np.asarray(y_true), np.asarray(y_pred)
+    return {"tp": int(np.sum((t == 1) & (p == 1))), "fp": int(np.sum((t == 0) & (p == 1))),
+            "fn": int(np.sum((t == 1) & (p == 0))), "tn": int(np.sum((t == 0) & (p == 0))),
+            "n": len(t)}
 
 
 def _hand_rates(y_true, y_pred) -> dict:
@@ -35,82 +63,221 @@ def _hand_rates(y_true, y_pred) -> dict:
     return {name: float(row[name]) for name in RATE_NAMES}
 
 
-def _rates_hint(got, y_true, y_pred) -> str:
-    t, p = np.array(y_true), np.array(y_pred)
-    tp = np.sum((t == 1) & (p == 1))
-    if math.isclose(got.get("tpr", -1), tp / len(t)):
-        return "The TPR divides by the actual positives (TP + FN), not by everyone."
-    if math.isclose(got.get("tpr", -1), tp / max(p.sum(), 1)):
-        return ("That TPR is the precision: TP / (TP + FP) counts the approved. The TPR asks, "
-                "of those who repay, how many were approved: TP / (TP + FN).")
-    if math.isclose(got.get("fpr", -1), 1 - tp / max(p.sum(), 1)):
-        return "FP / (TP + FP) is the false discovery rate; the FPR is FP / (FP + TN)."
+def _ratio(numerator, denominator) -> float:
+    return numerator / denominator if denominator else math.nan
+
+
+#: Per rate, its classic mistakes: (what the hint says, the mistaken value from the counts).
+_RATE_MISTAKES = {
+    "selection_rate": (
+        ("the selection rate counts everyone approved, TP + FP, over everyone; (TP + FN) / n is "
+         "the base rate (who would repay)", lambda c: (c["tp"] + c["fn"]) / c["n"]),
+        ("the selection rate counts every approval, right or wrong: (TP + FP) / n, not TP / n",
+         lambda c: c["tp"] / c["n"]),
+    ),
+    "tpr": (
+        ("the TPR divides by the actual positives (TP + FN), not by everyone",
+         lambda c: c["tp"] / c["n"]),
+        ("that TPR is the precision: TP / (TP + FP) counts the approved. The TPR asks, of those "
+         "who repay, how many were approved: TP / (TP + FN)",
+         lambda c: _ratio(c["tp"], c["tp"] + c["fp"])),
+        ("that TPR is the miss rate FN / (TP + FN); the TPR is TP / (TP + FN)",
+         lambda c: _ratio(c["fn"], c["tp"] + c["fn"])),
+    ),
+    "fpr": (
+        ("FP / (TP + FP) is the false discovery rate; the FPR is FP / (FP + TN)",
+         lambda c: _ratio(c["fp"], c["tp"] + c["fp"])),
+        ("the FPR divides by the actual negatives (FP + TN), not by everyone",
+         lambda c: c["fp"] / c["n"]),
+        ("TN / (FP + TN) is the true negative rate; the FPR is FP / (FP + TN), its complement",
+         lambda c: _ratio(c["tn"], c["fp"] + c["tn"])),
+    ),
+    "ppv": (
+        ("that precision is the TPR, TP / (TP + FN); precision is TP / (TP + FP), of the approved",
+         lambda c: _ratio(c["tp"], c["tp"] + c["fn"])),
+        ("precision divides by the approved (TP + FP), not by everyone",
+         lambda c: c["tp"] / c["n"]),
+    ),
+}
+
+
+def _rates_hint(got, y_true, y_pred, wrong) -> str:
+    """The hint for a failing case: a mistake is named only when the answer is that mistake."""
+    expected = _hand_rates(y_true, y_pred)
+    if all(math.isclose(got[name], 100 * expected[name], rel_tol=1e-9) for name in wrong):
+        return "Those are percentages: give each rate as a fraction between 0 and 1."
+    swapped = _hand_rates(y_pred, y_true)
+    if all(math.isclose(got[name], swapped[name], abs_tol=1e-9) for name in RATE_NAMES):
+        return ("Those are the rates with y_true and y_pred swapped: the function is called as "
+                "group_rates(y_true, y_pred), the truth first.")
+    counts = _counts(y_true, y_pred)
+    named = []
+    for name in wrong:
+        for hint, mistake in _RATE_MISTAKES[name]:
+            value = mistake(counts)
+            if math.isclose(got[name], value, abs_tol=1e-9) and \
+                    not math.isclose(value, expected[name], abs_tol=1e-9):
+                named.append(hint[0].upper() + hint[1:] + ".")
+                break
+    if named:
+        return " ".join(named)
     return ("Count TP, FP, FN and TN first; each rate is a ratio of two of those counts "
             "(see the chapter's table).")
 
 
+def _fresh_rate_case(rng) -> tuple:
+    """A random (y_true, y_pred) of another size and base rate, with every count at least 1."""
+    while True:
+        n = int(rng.integers(20, 400))
+        y_true = (rng.random(n) < rng.uniform(0.2, 0.8)).astype(int)
+        agree = rng.random(n) < rng.uniform(0.55, 0.9)
+        y_pred = np.where(agree, y_true, 1 - y_true)
+        if min(_counts(y_true, y_pred)[k] for k in ("tp", "fp", "fn", "tn")) >= 1:
+            return tuple(y_true.tolist()), tuple(y_pred.tolist())
+
+
+def _calls(function, names) -> set:
+    """The names of `names` that `function`'s source calls (as f(...) or module.f(...))."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return set()
+    called = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else \
+                func.attr if isinstance(func, ast.Attribute) else None
+            if name in names:
+                called.add(name)
+    return called
+
+
+def _returned_rates(got) -> dict:
+    require_returned(got, "group_rates")
+    if isinstance(got, pd.Series):
+        got = got.to_dict()
+    if not isinstance(got, Mapping):
+        raise Fail(f"group_rates should return a dict; got {type(got).__name__}.",
+                   f"Return a dict with the keys {list(RATE_NAMES)}.")
+    missing = [name for name in RATE_NAMES if name not in got]
+    if missing:
+        keys = "the key" if len(missing) == 1 else "the keys"
+        raise Fail(f"The dict lacks {keys} {', '.join(map(repr, missing))}.",
+                   f"Return a dict with the keys {list(RATE_NAMES)}.")
+    return {name: require_number(got[name], f"the {name} you returned") for name in RATE_NAMES}
+
+
 @task("1", "group rates by hand")
 def check_rates_function(function):
-    """Try the learner's ``function(y_true, y_pred)`` against the book's confusion-matrix rates."""
+    """Try the learner's ``function(y_true, y_pred)`` against the book's confusion-matrix rates.
+
+    Classic mistakes, each with its own hint: selection rate as the base rate (TP + FN) / n or
+    as TP / n; TPR over everyone (TP / n), as the precision TP / (TP + FP) or as the miss rate
+    FN / (TP + FN); FPR as the false discovery rate FP / (TP + FP), over everyone (FP / n) or as
+    the true negative rate TN / (FP + TN); precision as the TPR or as TP / n; y_true and y_pred
+    swapped; percentages instead of fractions; a function that memorises the cases it was shown
+    (fresh random cases catch it); a call to scikit-learn, fairlearn or the book's package.
+    """
     require_function(function, "group_rates")
-    for y_true, y_pred in RATE_CASES:
-        got = function(np.array(y_true), np.array(y_pred))
-        require_returned(got, "group_rates")
-        if not isinstance(got, Mapping):
-            raise Fail(f"group_rates should return a dict; got {type(got).__name__}.")
-        missing = [name for name in RATE_NAMES if name not in got]
-        if missing:
-            keys = "the key" if len(missing) == 1 else "the keys"
-            raise Fail(f"The dict lacks {keys} {', '.join(map(repr, missing))}.",
-                       f"Return a dict with the keys {list(RATE_NAMES)}.")
-        got = {name: require_number(got[name], f"the {name} you returned") for name in RATE_NAMES}
+    require_own_code(function, "group_rates", FORBIDDEN_MODULES)
+    called = _calls(function, FORBIDDEN_CALLS)
+    if called:
+        raise Fail(f"group_rates calls {', '.join(sorted(called))}, which the task asks you not "
+                   "to use.", "Count TP, FP, FN and TN yourself, with numpy.")
+    cases = list(RATE_CASES)
+    for index in range(len(RATE_CASES) + FRESH_RATE_CASES):
+        if index == len(RATE_CASES):  # drawn only once the shown cases pass
+            rng = np.random.default_rng()
+            cases += [_fresh_rate_case(rng) for _ in range(FRESH_RATE_CASES)]
+        y_true, y_pred = cases[index]
+        got = _returned_rates(function(np.array(y_true), np.array(y_pred)))
         expected = _hand_rates(y_true, y_pred)
-        wrong = [name for name in RATE_NAMES if not math.isclose(got[name], expected[name],
-                                                                 abs_tol=1e-9)]
+        wrong = [name for name in RATE_NAMES
+                 if not math.isclose(got[name], expected[name], abs_tol=1e-9)]
         if wrong:
             case = f"y_true={list(y_true)}, y_pred={list(y_pred)}" if len(y_true) <= 10 \
-                else f"a case of {format_count(len(y_true), 'applicant')}"
+                else f"a fresh case of {format_count(len(y_true), 'applicant')}"
             details = ", ".join(f"{n} {got[n]:.3f} (expected {expected[n]:.3f})" for n in wrong)
-            raise Fail(f"For {case}: {details}.", _rates_hint(got, y_true, y_pred))
-    return f"All four rates are right on {format_count(len(RATE_CASES), 'test case')}."
+            raise Fail(f"For {case}: {details}.", _rates_hint(got, y_true, y_pred, wrong))
+    return (f"All four rates are right on the {format_count(len(RATE_CASES), 'case')} of "
+            f"checks.RATE_CASES and on {FRESH_RATE_CASES} fresh random cases.")
 
 
 #: The hiring data of tasks 2-4 (`make_scored_candidates`), a domain the chapter does not use,
-#: and the score from which task 2's company shortlists a candidate.
+#: and the score from which task 2's company invites a candidate to a first interview. At 0.3
+#: the groups' FPRs are further apart than their TPRs, so the equalized odds difference (the
+#: larger of the two gaps) is not the TPR gap.
 HIRING = dict(n=3_000, seed=7, share_b=0.3, experience_gap=1.0)
-SHORTLIST_THRESHOLD = 0.6
+SHORTLIST_THRESHOLD = 0.3
+#: Decimals the tasks ask for (task 2's gap, task 3's shares, task 6's FPR).
+DECIMALS = 3
 
 
 def tpr_gap_data() -> tuple:
-    """Task 2's decisions: (y_true, y_pred, group) for 3,000 job candidates, shortlisted when
-    their score is at least SHORTLIST_THRESHOLD (y_true = 1: a good first year)."""
+    """Task 2's decisions: (y_true, y_pred, group) for 3,000 job candidates, invited when
+    their score is at least SHORTLIST_THRESHOLD (y_true = 1: a good first year). Fresh copies."""
     candidates = make_scored_candidates(**HIRING)
     shortlisted = (candidates.score >= SHORTLIST_THRESHOLD).astype(int)
     return np.array(candidates.performed), shortlisted, np.array(candidates.group)
 
 
+def _tpr_gap_mistakes(rates) -> list:
+    """(hint, value) of task 2's classic mistakes on its data, in the order they are tried."""
+    a, b = rates.loc["A"], rates.loc["B"]
+    tpr_gap, fpr_gap = abs(a.tpr - b.tpr), abs(a.fpr - b.fpr)
+    return [
+        ("A difference between groups is reported as a gap: take its absolute value (or "
+         "fairlearn's .difference(), which is never negative).", -tpr_gap),
+        ("That is the gap in false positive rates, which on these data is also the equalized "
+         "odds difference (the larger of the TPR and FPR gaps); equal opportunity compares the "
+         "TPRs only.", max(tpr_gap, fpr_gap)),
+        ("That is the equalized odds difference with agg='mean', the mean of the TPR and FPR "
+         "gaps; equal opportunity compares the TPRs only.", (tpr_gap + fpr_gap) / 2),
+        ("That is the gap in false positive rates; the task asks for the true positive rates.",
+         fpr_gap),
+        ("That is the gap in selection rates (demographic parity), not in TPRs.",
+         abs(a.selection_rate - b.selection_rate)),
+        ("That is the ratio of the TPRs (MetricFrame.ratio()); the task asks for their "
+         "difference.", min(a.tpr, b.tpr) / max(a.tpr, b.tpr)),
+        ("That is the gap in precision (PPV); the task asks for the true positive rates.",
+         abs(a.ppv - b.ppv)),
+        ("That is the gap in accuracy; the task asks for the true positive rates.",
+         abs(a.accuracy - b.accuracy)),
+        ("That is group A's TPR alone; the task asks for the gap between the groups.", a.tpr),
+        ("That is group B's TPR alone; the task asks for the gap between the groups.", b.tpr),
+        ("That is the gap in percentage points: give it as a fraction between 0 and 1.",
+         100 * tpr_gap),
+    ]
+
+
 @task("2", "equal opportunity difference with fairlearn")
 def check_tpr_gap(tpr_gap):
-    """The learner's |TPR(A) - TPR(B)| of `tpr_gap_data()`, e.g. from a MetricFrame."""
+    """The learner's |TPR(A) - TPR(B)| of `tpr_gap_data()` to three decimals, e.g. from a
+    MetricFrame (a float, or the one-element Series a MetricFrame of a dict of metrics gives).
+
+    Classic mistakes, each a different number on the task's data and each with its hint: the
+    signed gap TPR(B) - TPR(A) (negative); fairlearn's `equalized_odds_difference` (the larger of
+    the TPR and FPR gaps: here the FPR gap, so the two share a hint that names both) or its
+    agg="mean"; the FPR gap; the selection-rate gap (demographic
+    parity); the TPR ratio; the precision or accuracy gap; one group's TPR; a percentage; the
+    per-group TPRs (`MetricFrame.by_group`) instead of their gap.
+    """
+    require_answer(tpr_gap, "tpr_gap")
+    if not isinstance(tpr_gap, (str, bytes, Mapping)) and hasattr(tpr_gap, "__len__") and \
+            len(tpr_gap) == 2:
+        raise Fail("tpr_gap holds two values, one per group: those are the groups' TPRs.",
+                   "The task asks for one number, the gap between them: frame.difference().")
     answer = require_number(tpr_gap, "tpr_gap")
     y_true, y_pred, group = tpr_gap_data()
     rates = compute_group_rates(y_true, y_pred, group)
     expected = abs(rates.loc["A", "tpr"] - rates.loc["B", "tpr"])
-    if math.isclose(answer, expected, abs_tol=5e-4):
+    if close_at_precision(answer, expected, DECIMALS):
         return (f"TPR {rates.loc['A', 'tpr']:.3f} (A) vs {rates.loc['B', 'tpr']:.3f} (B): a gap "
                 f"of {expected:.3f}.")
-    if math.isclose(answer, -expected, abs_tol=5e-4):
-        raise Fail(f"{answer:.3f} has the right size but is negative.",
-                   "A difference between groups is reported as a gap: take its absolute value.")
-    selection_gap = abs(rates.loc["A", "selection_rate"] - rates.loc["B", "selection_rate"])
-    odds_gap = max(expected, abs(rates.loc["A", "fpr"] - rates.loc["B", "fpr"]))
-    ratio = min(rates["tpr"]) / max(rates["tpr"])
-    if math.isclose(answer, selection_gap, abs_tol=5e-4):
-        hint = "That is the gap in selection rates (demographic parity), not in TPRs."
-    elif math.isclose(answer, odds_gap, abs_tol=5e-4) and odds_gap != expected:
-        hint = "That is the equalized odds difference, the larger of the TPR and FPR gaps."
-    elif math.isclose(answer, ratio, abs_tol=5e-4):
-        hint = "That is the ratio of the TPRs; the task asks for their difference."
+    for hint, value in _tpr_gap_mistakes(rates):
+        if close_at_precision(answer, value, DECIMALS):
+            break
     else:
         hint = ("Build a MetricFrame with fairlearn.metrics.true_positive_rate, then take "
                 ".difference(), or call equal_opportunity_difference.")
@@ -118,12 +285,15 @@ def check_tpr_gap(tpr_gap):
 
 
 #: Task 3's band of scores, and how far the share who did well may be from the mean score in it.
-CALIBRATION_BAND = (0.2, 0.4)
-CALIBRATION_TOLERANCE = 0.05
+#: The band's middle (0.3) is not its candidates' mean score, so comparing the share with the
+#: middle gives another verdict; so does comparing the two groups' shares with each other.
+CALIBRATION_BAND = (0.1, 0.5)
+CALIBRATION_TOLERANCE = 0.03
 
 
 def calibration_data() -> tuple:
-    """Task 3's candidates: (score, performed, group) for task 2's 3,000 job candidates."""
+    """Task 3's candidates: (score, performed, group) for task 2's 3,000 job candidates.
+    Fresh copies."""
     candidates = make_scored_candidates(**HIRING)
     return (np.array(candidates.score), np.array(candidates.performed),
             np.array(candidates.group))
@@ -140,31 +310,64 @@ def _band_shares() -> tuple:
     return shares, means, bases
 
 
+def _band_mistakes() -> list:
+    """(hint, {group: value}) of task 3's classic mistakes for the shares."""
+    score, performed, group = calibration_data()
+    shares, means, bases = _band_shares()
+    low, high = CALIBRATION_BAND
+    in_band = (score >= low) & (score < high)
+    pooled = float(performed[in_band].mean())
+    return [
+        (f"Those are the groups' base rates: keep only the candidates scored {low} <= score < "
+         f"{high}.", bases),
+        ("Those are the mean scores in the band, what the model predicts; the task asks what "
+         "happened: the mean of `performed` there.", means),
+        ("The values are swapped between A and B.", {"A": shares["B"], "B": shares["A"]}),
+        ("That is the share of both groups together; compute it for each group's candidates in "
+         "the band.", {"A": pooled, "B": pooled}),
+        ("Those are the shares of each group that fall in the band; the task asks, of the "
+         "group's candidates in the band, the share who had a good first year.",
+         {g: float(in_band[group == g].mean()) for g in ("A", "B")}),
+        ("Those are percentages: give each share as a fraction between 0 and 1.",
+         {g: 100 * shares[g] for g in ("A", "B")}),
+    ]
+
+
 def _same(answer: dict, expected: dict) -> bool:
-    return all(math.isclose(answer[g], expected[g], abs_tol=5e-4) for g in expected)
+    return all(close_at_precision(answer[g], expected[g], DECIMALS) for g in expected)
+
+
+def _per_group(value, name: str) -> dict:
+    """{"A": number, "B": number} from a dict or a pandas Series indexed by group, or fail."""
+    require_answer(value, name)
+    if isinstance(value, pd.Series):
+        value = value.to_dict()
+    if not isinstance(value, Mapping) or sorted(map(str, value)) != ["A", "B"]:
+        raise Fail(f"{name} should be a dict (or a pandas Series) with the keys 'A' and 'B'; "
+                   f"got {value!r}.", 'Write it as {"A": ..., "B": ...}.')
+    by_name = {str(key): item for key, item in value.items()}
+    return {g: require_number(by_name[g], f"{name}[{g!r}]") for g in ("A", "B")}
 
 
 @task("3", "calibration per group")
 def check_calibration(good_year_share, calibrated_in_both):
-    """Per group, the share who did well among candidates scored in CALIBRATION_BAND, and whether
-    that share is within CALIBRATION_TOLERANCE of the band's mean score in both groups."""
-    require_answer(good_year_share, "good_year_share")
-    if not isinstance(good_year_share, Mapping) or sorted(good_year_share) != ["A", "B"]:
-        raise Fail("good_year_share should be a dict with the keys 'A' and 'B'; got "
-                   f"{good_year_share!r}.")
-    answer = {g: require_number(good_year_share[g], f"good_year_share[{g!r}]")
-              for g in ("A", "B")}
+    """Per group, the share who did well among candidates scored in CALIBRATION_BAND (to three
+    decimals; a dict or a Series indexed by group), and whether that share is within
+    CALIBRATION_TOLERANCE of the band's mean score in both groups.
+
+    Classic mistakes for the shares, each with its hint: the groups' base rates (no band); the
+    mean scores (the prediction, not the outcome); A and B swapped; one share for both groups
+    together; the share of each group that falls in the band; percentages. For the verdict:
+    comparing each share with the band's middle (0.3) instead of its candidates' mean score, or
+    the groups' shares with each other; on the task's data both give False, the answer True.
+    """
+    answer = _per_group(good_year_share, "good_year_share")
     shares, means, bases = _band_shares()
     low, high = CALIBRATION_BAND
     if not _same(answer, shares):
-        if _same(answer, bases):
-            hint = (f"Those are the groups' base rates: keep only the candidates scored "
-                    f"{low} <= score < {high}.")
-        elif _same(answer, means):
-            hint = ("Those are the mean scores in the band, what the model predicts; the task "
-                    "asks what happened: the mean of `performed` there.")
-        elif _same({"A": answer["B"], "B": answer["A"]}, shares):
-            hint = "The values are swapped between A and B."
+        for hint, mistaken in _band_mistakes():
+            if _same(answer, mistaken):
+                break
         else:
             hint = (f"For each group g: mask = (group == g) & (score >= {low}) & "
                     f"(score < {high}); then performed[mask].mean().")
@@ -177,7 +380,8 @@ def check_calibration(good_year_share, calibrated_in_both):
         raise Fail(f"calibrated_in_both is {verdict}, but the gaps between the share who did well "
                    f"and the mean score are {gaps['A']:.3f} (A) and {gaps['B']:.3f} (B).",
                    f"Calibrated here means a gap of at most {CALIBRATION_TOLERANCE} in both "
-                   "groups.")
+                   "groups, between each group's share and the mean score of the same "
+                   "candidates (not the band's middle, nor the other group's share).")
     return (f"Scored {low} to {high}: {shares['A']:.1%} of A had a good first year (mean score "
             f"{means['A']:.1%}), {shares['B']:.1%} of B ({means['B']:.1%}). "
             + ("Calibrated in both groups, " if expected else "Not calibrated in both groups, ")
@@ -185,9 +389,12 @@ def check_calibration(good_year_share, calibrated_in_both):
             "shows what that forces on the error rates.")
 
 
-#: Task 4's candidate thresholds (the same list for each group) and its tolerance.
-THRESHOLD_GRID = tuple(np.round(np.arange(0.20, 0.801, 0.05), 2).tolist())
-TPR_TOLERANCE = 0.02
+#: Task 4's candidate thresholds (the same list for each group) and its tolerance. On this grid
+#: the pairs that equalise the FPRs, the selection rates or the precision, the most accurate pair
+#: with no constraint, the best single threshold, the pair of smallest TPR gap and the pair of
+#: best balanced accuracy are each another pair than the answer.
+THRESHOLD_GRID = tuple(np.round(np.arange(0.20, 0.801, 0.02), 2).tolist())
+TPR_TOLERANCE = 0.01
 
 
 def _threshold_choice():
@@ -198,16 +405,92 @@ def _threshold_choice():
                                          tolerance=TPR_TOLERANCE)
 
 
+def _pair_rates(candidates, threshold_a, threshold_b) -> tuple:
+    cutoffs = np.where(candidates.group == "A", threshold_a, threshold_b)
+    y_pred = (candidates.score >= cutoffs).astype(int)
+    return (compute_group_rates(candidates.performed, y_pred, candidates.group),
+            float(np.mean(y_pred == candidates.performed)))
+
+
+def _threshold_mistakes(candidates, best) -> list:
+    """((threshold_a, threshold_b), hint) of task 4's classic mistakes, in the order tried."""
+    grid = np.array(THRESHOLD_GRID)
+
+    def pair(choice):
+        return (choice.threshold_a, choice.threshold_b)
+
+    def constrained(criterion):
+        return pair(choose_thresholds(candidates.performed, candidates.score, candidates.group,
+                                      grid, criterion=criterion, tolerance=TPR_TOLERANCE))
+
+    counts = {}
+    for g in ("A", "B"):
+        good = candidates.performed[candidates.group == g] == 1
+        invite = candidates.score[candidates.group == g][None, :] >= grid[:, None]
+        counts[g] = {"tpr": (invite & good).sum(axis=1) / good.sum(),
+                     "correct": (invite == good).sum(axis=1), "n": len(good)}
+    gap = np.abs(counts["A"]["tpr"][:, None] - counts["B"]["tpr"][None, :])
+    correct = counts["A"]["correct"][:, None] + counts["B"]["correct"][None, :]
+    balanced = (counts["A"]["correct"][:, None] / counts["A"]["n"]
+                + counts["B"]["correct"][None, :] / counts["B"]["n"])
+    fair = gap <= TPR_TOLERANCE
+
+    def first_best(mask, score):  # the first best pair in grid order, as choose_thresholds
+        index = np.unravel_index(np.argmax(np.where(mask, score, -np.inf)), mask.shape)
+        return (float(grid[index[0]]), float(grid[index[1]]))
+
+    everything = np.ones_like(fair)
+    free = first_best(everything, correct)
+    single = first_best(np.eye(len(grid), dtype=bool), correct)
+    smallest_gap = first_best(gap == gap.min(), correct)
+    balanced = first_best(fair, balanced)
+    return [
+        ((best.threshold_b, best.threshold_a),
+         "The right two thresholds, swapped: the pair is (threshold_a, threshold_b), A first."),
+        (constrained("fpr"), "That pair equalises the false positive rates; equal opportunity "
+         "equalises the true positive rates."),
+        (constrained("selection_rate"), "That pair equalises the selection rates (demographic "
+         "parity); equal opportunity equalises the true positive rates."),
+        (constrained("ppv"), "That pair equalises the precision (PPV); equal opportunity "
+         "equalises the true positive rates."),
+        (free, "That is the most accurate pair with no constraint: keep only the pairs whose "
+         "TPR gap is within the tolerance first."),
+        (single, "One threshold for both groups maximises accuracy but leaves the TPRs "
+         "apart: the constraint comes first."),
+        (smallest_gap, "That pair has the smallest TPR gap, but the constraint is a bound: "
+         "among all the pairs within it, take the most accurate."),
+        (balanced, "That pair has the best mean of the two groups' accuracies; the task asks "
+         "for the best overall accuracy, all candidates counted together."),
+    ]
+
+
+def _threshold_pair(value) -> tuple:
+    """(threshold_a, threshold_b) from a pair (tuple, list, array, Series) or a dict by group."""
+    require_answer(value, "best_thresholds")
+    if isinstance(value, pd.Series) and sorted(map(str, value.index)) == ["A", "B"]:
+        value = value.to_dict()
+    if isinstance(value, Mapping):
+        by_name = {str(key): item for key, item in value.items()}
+        if sorted(by_name) != ["A", "B"]:
+            raise Fail(f"best_thresholds as a dict needs the keys 'A' and 'B'; got {value!r}.")
+        items = (by_name["A"], by_name["B"])
+    else:
+        items = require_sequence(value, "best_thresholds", length=2)
+    return (require_number(items[0], "threshold_a"), require_number(items[1], "threshold_b"))
+
+
 @task("4", "thresholds for equal opportunity")
 def check_thresholds(best_thresholds):
-    """The learner's (threshold_a, threshold_b): TPR gap within 0.02, best accuracy on the grid."""
-    require_answer(best_thresholds, "best_thresholds")
-    if isinstance(best_thresholds, (str, bytes)) or not hasattr(best_thresholds, "__len__") \
-            or len(best_thresholds) != 2:
-        raise Fail("best_thresholds should be a pair (threshold_a, threshold_b); got "
-                   f"{best_thresholds!r}.")
-    threshold_a = require_number(best_thresholds[0], "threshold_a")
-    threshold_b = require_number(best_thresholds[1], "threshold_b")
+    """The learner's (threshold_a, threshold_b): TPR gap within TPR_TOLERANCE, best accuracy.
+
+    Accepted as a tuple, list, array or Series in the order (A, B), or a dict {"A": .., "B": ..}.
+    Classic mistakes, each another pair on the task's data and each with its hint: the two
+    thresholds swapped; equalising the FPRs, the selection rates or the precision instead of the
+    TPRs; the most accurate pair with no constraint; one threshold for both groups; the pair of
+    smallest TPR gap; the best mean of the groups' accuracies instead of overall accuracy; a pair
+    off the grid.
+    """
+    threshold_a, threshold_b = _threshold_pair(best_thresholds)
     candidates, best = _threshold_choice()
     if math.isclose(threshold_a, best.threshold_a) and math.isclose(threshold_b, best.threshold_b):
         return (f"A at {best.threshold_a:g}, B at {best.threshold_b:g}: TPR gap {best.gap:.3f}, "
@@ -217,16 +500,20 @@ def check_thresholds(best_thresholds):
     if not in_grid:
         raise Fail(f"({threshold_a:g}, {threshold_b:g}) is not a pair from the candidate grid.",
                    "Take both thresholds from checks.THRESHOLD_GRID.")
-    cutoffs = np.where(candidates.group == "A", threshold_a, threshold_b)
-    y_pred = (candidates.score >= cutoffs).astype(int)
-    rates = compute_group_rates(candidates.performed, y_pred, candidates.group)
+    rates, accuracy = _pair_rates(candidates, threshold_a, threshold_b)
     gap = abs(rates.loc["A", "tpr"] - rates.loc["B", "tpr"])
-    accuracy = float(np.mean(y_pred == candidates.performed))
+    for pair, hint in _threshold_mistakes(candidates, best):
+        if math.isclose(threshold_a, pair[0]) and math.isclose(threshold_b, pair[1]):
+            raise Fail(f"({threshold_a:g}, {threshold_b:g}): TPR gap {gap:.3f}, accuracy "
+                       f"{accuracy:.2%}.", hint)
+    if gap > TPR_TOLERANCE and math.isclose(threshold_a, threshold_b):
+        raise Fail(f"With one threshold for both groups the TPR gap is {gap:.3f}, over "
+                   f"{TPR_TOLERANCE}.", "The groups' score distributions differ, so one "
+                   "threshold leaves their TPRs apart: give each group its own.")
     if gap > TPR_TOLERANCE:
-        hint = ("One threshold for both groups maximises accuracy but leaves the TPRs apart: "
-                "the constraint comes first." if threshold_a == threshold_b else
-                "Keep only the pairs whose TPR gap is at most 0.02, then pick the most accurate.")
-        raise Fail(f"With these thresholds the TPR gap is {gap:.3f}, over {TPR_TOLERANCE}.", hint)
+        raise Fail(f"With these thresholds the TPR gap is {gap:.3f}, over {TPR_TOLERANCE}.",
+                   f"Keep only the pairs whose TPR gap is at most {TPR_TOLERANCE}, then pick the "
+                   "most accurate.")
     raise Fail(f"The TPR gap is {gap:.3f}, within the constraint, but accuracy is "
                f"{accuracy:.2%}; another pair does better.",
                "Among the pairs that meet the constraint, choose the most accurate.")
@@ -241,6 +528,7 @@ def leak_data() -> tuple:
     """Task 5's data: (X with anonymous columns x1..x5, group, approved) for 3,000 applicants.
 
     Two columns (loan amount, age) are noise unrelated to group and merit; one is the postcode.
+    Regenerated at every call, so a check never sees the learner's edits.
     """
     applicants = make_applicants(3_000, seed=11, historical_bias=3.0, proxy_strength=1.0)
     rng = np.random.default_rng(12)
@@ -255,13 +543,19 @@ LEAKING_COLUMN = "x3"
 
 @task("5", "the leaking feature")
 def check_leaking_feature(column):
-    """The learner names the column of `leak_data()` that reveals the group."""
+    """The learner names the column of `leak_data()` that reveals the group.
+
+    Accepted in any case ("X3"), and as a one-element list or Index (``X.columns[[i]]``).
+    Classic mistakes: the column the *approval* model leans on most (income or credit history,
+    which carry merit: the model to inspect predicts the group); a noise column (the least
+    important, argmin instead of argmax); the real feature's name instead of the column's.
+    """
     require_answer(column, "leaking_feature")
-    if not isinstance(column, str):
-        raise Fail(f"leaking_feature should be a column name such as 'x1'; got "
-                   f"{type(column).__name__}.")
-    if column not in _LEAK_COLUMNS:
-        raise Fail(f"{column!r} is not a column of X; the columns are {list(_LEAK_COLUMNS)}.")
+    column = _single_item(column)
+    if isinstance(column, str) and column.strip().lower() in ("postcode", "post code", "zip"):
+        raise Fail(f"{column!r} is not a column of X; the columns are {list(_LEAK_COLUMNS)}.",
+                   "Give the column's name as X has it, e.g. 'x1'.")
+    column = require_choice(column, list(_LEAK_COLUMNS), "leaking_feature")
     if column == LEAKING_COLUMN:
         return (f"{column} is the postcode: without the group column, it lets a model tell the "
                 "groups apart.")
@@ -269,53 +563,141 @@ def check_leaking_feature(column):
         hint = ("That column matters most for predicting approval: it carries merit. Predict the "
                 "group instead, and ask which column that model cannot do without.")
     else:
-        hint = ("Fit a classifier that predicts the group from X, then run "
-                "sklearn.inspection.permutation_importance on held-out rows.")
+        hint = ("That column barely matters to any model here. Fit a classifier that predicts "
+                "the group from X, run sklearn.inspection.permutation_importance on held-out "
+                "rows, and take the column of largest importance.")
     raise Fail(f"{column} does not reveal the group.", hint)
 
 
 CHOULDECHOVA_TASK = {"base_rate_a": 0.5, "base_rate_b": 0.3, "ppv": 0.8, "fnr": 0.2}
 
 
+def _chouldechova_mistakes() -> list:
+    """(hint, value) of task 6's classic mistakes."""
+    p, ppv, fnr = (CHOULDECHOVA_TASK[k] for k in ("base_rate_b", "ppv", "fnr"))
+    odds = p / (1 - p)
+    right = odds * (1 - ppv) / ppv * (1 - fnr)
+    return [
+        ("That is group A's FPR. The identity says B's must differ: plug in B's base rate.",
+         compute_chouldechova_fpr(CHOULDECHOVA_TASK["base_rate_a"], ppv, fnr)),
+        ("The first factor is p / (1 - p), the odds of a positive, not (1 - p) / p.",
+         (1 - p) / p * (1 - ppv) / ppv * (1 - fnr)),
+        ("The first factor is the odds p / (1 - p), not the base rate p itself.",
+         p * (1 - ppv) / ppv * (1 - fnr)),
+        ("The last factor is 1 - FNR (the TPR), not the FNR.", odds * (1 - ppv) / ppv * fnr),
+        ("The middle factor is (1 - PPV) / PPV, not PPV / (1 - PPV).",
+         odds * ppv / (1 - ppv) * (1 - fnr)),
+        ("That is a percentage: give the rate as a fraction between 0 and 1.", 100 * right),
+    ]
+
+
 @task("6", "Chouldechova's identity")
 def check_chouldechova(fpr_b):
-    """The FPR group B must have with base rate 0.3 and the same PPV (0.8) and FNR (0.2) as A."""
+    """The FPR group B must have with base rate 0.3 and the same PPV (0.8) and FNR (0.2) as A,
+    to three decimals.
+
+    Classic mistakes, each with its hint: group A's FPR (0.2); the odds inverted, (1 - p) / p;
+    the base rate p for the odds; the FNR for 1 - FNR; PPV / (1 - PPV) for (1 - PPV) / PPV; a
+    percentage.
+    """
     answer = require_number(fpr_b, "fpr_b")
     task_ = CHOULDECHOVA_TASK
     expected = compute_chouldechova_fpr(task_["base_rate_b"], task_["ppv"], task_["fnr"])
     fpr_a = compute_chouldechova_fpr(task_["base_rate_a"], task_["ppv"], task_["fnr"])
-    if math.isclose(answer, expected, abs_tol=5e-4):
+    if close_at_precision(answer, expected, DECIMALS):
         return (f"FPR(B) = {expected:.4f}, against FPR(A) = {fpr_a:.2f}: equal precision and "
                 "equal miss rates force unequal false positive rates.")
-    p = task_["base_rate_b"]
-    if math.isclose(answer, fpr_a, abs_tol=5e-4):
-        hint = "That is group A's FPR. The identity says B's must differ: plug in B's base rate."
-    elif math.isclose(answer, (1 - p) / p * (1 - task_["ppv"]) / task_["ppv"]
-                      * (1 - task_["fnr"]), abs_tol=5e-4):
-        hint = "The first factor is p / (1 - p), the odds of a positive, not (1 - p) / p."
+    for hint, value in _chouldechova_mistakes():
+        if close_at_precision(answer, value, DECIMALS):
+            break
     else:
         hint = "FPR = p / (1 - p) × (1 - PPV) / PPV × (1 - FNR), with p = 0.3."
     raise Fail(f"fpr_b is {answer:g}; that is not what the identity gives.", hint)
 
 
-KEY_IDEAS = {
-    "a fairness criterion (equal opportunity, true positive rate, equalized odds, calibration, "
-    "parity)": ("equal opportunity", "true positive rate", "tpr", "equalized odds",
-                "calibrat", "parity"),
-    "the base rates (base rate, prevalence)": ("base rate", "prevalence"),
-    "what an error costs (false negative, missed, false positive, cost, harm)": (
-        "false negative", "miss", "false positive", "cost", "harm"),
+#: Task 7a's choices, each with the other spellings a learner may use (the task's own words).
+CRITERION_CHOICES = {
+    "equal opportunity": ("equality of opportunity", "equal true positive rates",
+                          "equal true positive rate", "equal tpr", "equal tprs", "tpr parity",
+                          "true positive rate parity"),
+    "equalized odds": ("equalised odds", "equal odds", "equal tpr and fpr"),
+    "demographic parity": ("statistical parity", "equal selection rates",
+                           "equal selection rate", "selection rate parity"),
+    "predictive parity": ("equal precision", "equal ppv", "ppv parity", "precision parity"),
+    "calibration": ("calibration within groups", "calibrated", "calibration in each group"),
+}
+ERROR_CHOICES = {
+    "false negative": ("false negatives", "fn", "a missed patient", "missed patient",
+                       "a missed case", "missed case", "miss"),
+    "false positive": ("false positives", "fp", "an unneeded test", "unneeded test",
+                       "a needless test", "needless test"),
+}
+_WRONG_CRITERION = {
+    "demographic parity": (
+        "The disease is more common in one group: inviting the same share of each group would "
+        "invite too few people from that group, and miss its sick people."),
+    "equalized odds": (
+        "Equal FPRs as well would cost more missed patients for nothing: a false positive here "
+        "is one free, harmless test."),
+    "predictive parity": (
+        "Equal precision makes a flag mean the same in both groups, but what harms people here "
+        "is a missed patient; and with different base rates, equal precision forces unequal "
+        "miss rates (task 6)."),
+    "calibration": (
+        "Calibration makes a score mean the same in both groups, but what harms people here is "
+        "a missed patient; with different base rates, calibration and equal error rates cannot "
+        "both hold, so choose the rate whose errors do the harm."),
 }
 
 
-@task("7", "which criterion fits (open question)")
-def check_open_answer(text):
-    """A written argument of at least 60 words naming a criterion, base rates and error costs."""
-    text = require_text(text, "answer_criterion", min_words=60)
-    require_key_ideas(
-        text, KEY_IDEAS,
-        "Say which rate must be equal, why (who is harmed by which error), and what "
-        "the groups' different base rates mean for the other criteria.")
-    return ("Your argument is long enough and names a criterion, the base rates and the cost of "
-            "errors. Compare it with the model answer in the solution notebook.")
+@task("7a", "which criterion fits (decision)")
+def check_criterion_decision(criterion, costly_error):
+    """Task 7's decision: the criterion the screening model is held to, and the costly error.
 
+    The answer: equal opportunity, because the costly error is a false negative (a sick person
+    not invited) while a false positive costs one free, harmless test. Classic mistakes, each
+    with its hint: demographic parity (the base rates differ), equalized odds (asks for equal
+    FPRs, which cost misses for no gain), predictive parity or calibration (what a flag means,
+    not who is missed), and the false positive as the costly error.
+    """
+    chosen = require_choice(criterion, CRITERION_CHOICES, "criterion")
+    if chosen != "equal opportunity":
+        raise Fail(f"{chosen} is not the criterion this use calls for.",
+                   _WRONG_CRITERION[chosen])
+    error = require_choice(costly_error, ERROR_CHOICES, "costly_error")
+    if error != "false negative":
+        raise Fail("The costly error here is not the false positive.",
+                   "A false positive costs one free, harmless test; a false negative leaves a "
+                   "person with a serious disease undiagnosed.")
+    return ("Equal opportunity: a sick person must be as likely to be invited in either group, "
+            "because the error that does harm is the false negative.")
+
+
+#: Task 7b's rubric: the points a good argument makes (a person grades it).
+CRITERION_RUBRIC = (
+    "Names equal opportunity (equal true positive rates): a person who has the disease is as "
+    "likely to be invited whichever group they belong to.",
+    "Says why: the costly error is the false negative, a missed patient; a false positive costs "
+    "only a free, harmless test, so unequal false positive rates matter less (equalized odds "
+    "asks for more than the service needs).",
+    "Rejects demographic parity: the base rates differ, so inviting equal shares of each group "
+    "would miss sick people in the group where the disease is more common.",
+    "States the price: with different base rates, precision and false positive rates must "
+    "differ between the groups (Chouldechova's identity), so the model cannot also have equal "
+    "precision.",
+    "Says what the service does about it: reports the rates per group openly and monitors them "
+    "as prevalence changes.",
+)
+CRITERION_MODEL_ANSWER = (
+    "Equal opportunity: a person with the disease must be equally likely to be invited in either "
+    "group, because the harmful error is a missed patient and a false positive costs only a "
+    "harmless test. Demographic parity would miss sick people where the disease is more common. "
+    "The price is unequal precision and false positive rates, which the base rates force "
+    "(Chouldechova); report and monitor them.")
+
+check_criterion_argument = written_task(
+    "7b", "which criterion fits (argument)", rubric=CRITERION_RUBRIC,
+    model_answer=CRITERION_MODEL_ANSWER, min_words=60)
+check_criterion_argument.__doc__ = (
+    "Task 7's written argument, at least 60 words: confirmed written, shown with its rubric, "
+    "and sent for review (REVIEW); never graded by keywords.")
