@@ -1,32 +1,226 @@
-"""Checks for the latency chapter's exercises (exercises/03_latency.ipynb)."""
+"""Checks for the latency chapter's exercises (exercises/03_latency.ipynb).
+
+Each check lists its task's classic mistakes; the task's data give each of them an answer of its
+own, and the check names a mistake only when the answer is that mistake (tested one by one in
+tests/test_checks_latency.py). A check computes its expectations from its own data (module
+constants, or data it regenerates), never from objects the learner holds.
+"""
 
 from __future__ import annotations
 
 import functools
+import math
+from fractions import Fraction
+from types import MappingProxyType
 
 import numpy as np
 
-from mlsys.checks import (Fail, require_answer, require_bool, require_function, require_key_ideas,
-                          require_number, require_returned, require_text, task)
+from mlsys.checks import (Fail, close_at_precision, require_answer, require_bool, require_choice,
+                          require_function, require_number, require_own_code, require_returned,
+                          task, written_task)
 from mlsys.latency import (HUYEN_LATENCIES_MS, fanout_slow_probability, percentile,
                            simulate_hedged_requests)
 from mlsys.queueing import HUYEN_SERVICE, simulate_server
 
-#: Samples and percentiles the nearest-rank function is tried on: (values, q).
+# --- Tasks 1 and 2: the nearest rank ------------------------------------------------------------
+
+#: Samples and percentiles a nearest-rank function is tried on first: (values, q). Each classic
+#: mistake below gives a wrong answer on at least one of them, and no two mistakes the same answers.
 PERCENTILE_CASES = (
     (HUYEN_LATENCIES_MS, 90),
-    (HUYEN_LATENCIES_MS, 50),
+    (HUYEN_LATENCIES_MS, 95),    # rank 9.5 -> 10: `lower` and floor((n - 1) q / 100) give the 9th
+    (HUYEN_LATENCIES_MS, 91),    # rank 9.1 -> 10: a rounded rank, `nearest` give the 9th
+    (HUYEN_LATENCIES_MS, 4),     # rank 0.4 -> 1: a rounded rank is 0, index -1, the largest value
     (HUYEN_LATENCIES_MS, 100),
-    ((5, 1, 4, 2, 3, 9, 7), 25),
+    ((5, 1, 4, 2, 3, 9, 7, 10, 6, 8), 50),  # rank exactly 5: int(q n / 100) as an index gives 6
+    ((5, 1, 4, 2, 3, 9, 7), 25),  # rank 1.75 -> 2: one past the rank gives the 3rd
     (tuple(np.random.default_rng(3).lognormal(3, 1, 200).round(2)), 99),
     (tuple(np.random.default_rng(4).lognormal(3, 1, 1001).round(2)), 50),
 )
 
 
+def _position(values, q):
+    """(sorted values, 0-based position (n - 1) q / 100) for numpy-style definitions."""
+    ordered = sorted(values)
+    return ordered, (len(ordered) - 1) * q / 100
+
+
+def _linear(values, q):
+    ordered, h = _position(values, q)
+    low = math.floor(h)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (h - low) * (ordered[high] - ordered[low])
+
+
+#: The classic slips of a hand-written percentile, as a learner writes them (so some raise, e.g.
+#: at q = 100), and the hint each earns. A hint is given only to a function that answers like the
+#: mistake on every case of PERCENTILE_CASES.
+PERCENTILE_MISTAKES = {
+    "linear": (_linear,
+               "Your function interpolates between two sorted values, as numpy's default "
+               "(`linear`) does, so it can report a latency no request had. The nearest rank "
+               "never interpolates: sort, then take the value at rank ceil(q * n / 100)."),
+    "lower": (lambda v, q: sorted(v)[math.floor((len(v) - 1) * q / 100)],
+              "That is numpy's `lower`: index floor((n - 1) * q / 100) rounds the position down, "
+              "so the p95 of ten values is the 9th. The nearest rank is rank ceil(q * n / 100), "
+              "counted from 1."),
+    "higher": (lambda v, q: sorted(v)[math.ceil((len(v) - 1) * q / 100)],
+               "That is numpy's `higher`, index ceil((n - 1) * q / 100) (Huyen's p90): it is one "
+               "rank too high when q * n / 100 is a whole number, e.g. the p50 of ten values. "
+               "Use rank ceil(q * n / 100), counted from 1."),
+    "nearest": (lambda v, q: sorted(v)[round((len(v) - 1) * q / 100)],
+                "That is numpy's `nearest`: it rounds the position (n - 1) * q / 100 to the "
+                "closest index. The nearest rank always rounds the rank q * n / 100 up."),
+    "rounded rank": (lambda v, q: sorted(v)[math.floor(len(v) * q / 100 + 0.5) - 1],
+                     "You round the rank q * n / 100 to the closest whole number (9.1 -> 9). "
+                     "The nearest rank always rounds it up: ceil(q * n / 100)."),
+    "round() rank": (lambda v, q: sorted(v)[round(len(v) * q / 100) - 1],
+                     "You round the rank q * n / 100 with round() (9.1 -> 9, and halves to even). "
+                     "The nearest rank always rounds it up: math.ceil(q * n / 100)."),
+    "floor rank": (lambda v, q: sorted(v)[math.floor(len(v) * q / 100) - 1],
+                   "You round the rank q * n / 100 down (int() or floor). The nearest rank rounds "
+                   "it up: math.ceil(q * n / 100)."),
+    "int index": (lambda v, q: sorted(v)[int(len(v) * q / 100)],
+                  "Index int(q * n / 100) is right only when q * n / 100 has a fraction: when it is "
+                  "a whole number (the p50 of ten values is rank 5) you take the next value. Use "
+                  "index ceil(q * n / 100) - 1."),
+    "off by one": (lambda v, q: sorted(v)[math.ceil(len(v) * q / 100)],
+                   "Off by one: rank r (counting from 1) is index r - 1 in Python."),
+    "n + 1": (lambda v, q: sorted(v)[math.ceil((len(v) + 1) * q / 100) - 1],
+              "Rank ceil(q * (n + 1) / 100) is another definition (Weibull's positions). The "
+              "nearest rank uses n: ceil(q * n / 100)."),
+    "unsorted": (lambda v, q: v[math.ceil(len(v) * q / 100) - 1],
+                 "Did you sort the values first? Ranks count in sorted order."),
+    "mean": (lambda v, q: sum(v) / len(v),
+             "Your function returns the mean, whatever q is. A percentile is a value of the "
+             "sorted sample."),
+    "median": (lambda v, q: float(np.median(v)),
+               "Your function returns the median, whatever q is: use q to find the rank."),
+}
+
+#: What a task's "don't call np.percentile or the book's package" forbids.
+FORBIDDEN_PERCENTILES = frozenset({"percentile", "nanpercentile", "quantile", "nanquantile",
+                                   "percentiles", "compare_percentile_definitions", "mlsys"})
+
+N_FRESH_CASES = 12
+
+
+def _names_used(code) -> set:
+    """Global and attribute names a code object (and the code nested in it) uses."""
+    names = {part for name in code.co_names for part in name.split(".")}
+    for constant in code.co_consts:
+        if hasattr(constant, "co_names"):
+            names |= _names_used(constant)
+    return names
+
+
+def _forbidden_objects() -> dict:
+    from mlsys import latency
+    return {id(f): name for name, f in [
+        ("percentile", np.percentile), ("nanpercentile", np.nanpercentile),
+        ("quantile", np.quantile), ("nanquantile", np.nanquantile),
+        ("percentile", latency.percentile), ("percentiles", latency.percentiles),
+        ("compare_percentile_definitions", latency.compare_percentile_definitions)]}
+
+
+def _forbidden_in(function) -> set:
+    """Forbidden names `function` uses, under their own names or bound to other names."""
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return set()
+    used = _names_used(code)
+    found = set(FORBIDDEN_PERCENTILES & used)
+    bound = dict(getattr(function, "__globals__", {}))
+    for name, cell in zip(code.co_freevars, getattr(function, "__closure__", None) or ()):
+        try:
+            bound[name] = cell.cell_contents
+        except ValueError:  # an empty cell
+            continue
+    forbidden_objects = _forbidden_objects()
+    for name in used | set(code.co_freevars):
+        if name not in bound:
+            continue
+        value = bound[name]
+        if id(value) in forbidden_objects:
+            found.add(forbidden_objects[id(value)])
+        elif getattr(value, "__name__", "").split(".")[0] == "mlsys" and \
+                type(value).__name__ == "module":
+            found.add("mlsys")
+    return found
+
+
+def _answers(function, cases) -> tuple:
+    """What `function` returns on each case (None where it raises an Exception)."""
+    answers = []
+    for values, q in cases:
+        try:
+            answers.append(float(function(list(values), q)))
+        except Exception:
+            answers.append(None)
+    return tuple(answers)
+
+
+@functools.lru_cache(maxsize=1)
+def _mistake_answers() -> dict:
+    return {name: _answers(mistake, PERCENTILE_CASES)
+            for name, (mistake, _) in PERCENTILE_MISTAKES.items()}
+
+
+def _percentile_hint(function) -> str:
+    """The hint of the classic mistake `function` makes, if it answers exactly like one."""
+    answers = _answers(function, PERCENTILE_CASES)
+    for name, mistake in _mistake_answers().items():
+        if answers == mistake:
+            return PERCENTILE_MISTAKES[name][1]
+    return ("Sort the values, compute the rank ceil(q * n / 100), counting from 1, and return "
+            "the value at that rank.")
+
+
+def _float_rank_is_exact(values, q) -> bool:
+    """True when both ways of writing the rank in floating point give the exact rank."""
+    exact = math.ceil(Fraction(repr(q)) * len(values) / 100)
+    return math.ceil(q * len(values) / 100) == exact == math.ceil(q / 100 * len(values))
+
+
+def fresh_percentile_cases(n_cases=N_FRESH_CASES, rng=None) -> list:
+    """Samples and q's drawn at check time, so a function that memorises the examples fails.
+
+    Ranks are chosen where floating point gives the exact rank, so the textbook formula
+    ``ceil(q * n / 100)`` passes whichever way a learner writes it.
+    """
+    rng = np.random.default_rng() if rng is None else rng
+    cases = []
+    while len(cases) < n_cases:
+        n = int(rng.integers(3, 400))
+        q = float(rng.choice([rng.integers(1, 101), rng.integers(1, 200) / 2]))
+        q = int(q) if q.is_integer() else q  # a whole q as an int, as the examples give it
+        values = tuple(float(v) for v in rng.lognormal(3, 1, n).round(2))
+        if 0 < q <= 100 and _float_rank_is_exact(values, q):
+            cases.append((values, q))
+    return cases
+
+
 @task("1", "nearest-rank percentile")
 def check_nearest_rank_percentile(function):
-    """Try the learner's ``function(values, q)`` on several samples against the nearest rank."""
+    """Try the learner's ``function(values, q)`` against the nearest rank: first on
+    PERCENTILE_CASES (the placeholder fails there, before anything random is drawn), then on
+    `N_FRESH_CASES` samples drawn afresh.
+
+    Classic mistakes (PERCENTILE_MISTAKES, each with its own hint): numpy's `linear` default
+    (interpolation, by hand; calling np.percentile is refused), `lower` = index
+    floor((n - 1) q / 100), `higher`, `nearest`, a half-up or round() rounded rank, a rank
+    rounded down, index int(q n / 100), one past the rank, rank ceil((n + 1) q / 100), not
+    sorting, the mean and the median.
+    """
     require_function(function, "nearest_rank_percentile")
+    forbidden = _forbidden_in(function)
+    if forbidden:
+        require_own_code(function, "nearest_rank_percentile", forbidden)
+        # require_own_code claims nothing where it cannot parse the source (a lambda inside a
+        # longer expression, say); the compiled code still names what the function uses.
+        raise Fail(f"nearest_rank_percentile uses {', '.join(sorted(forbidden))}, which the task "
+                   "asks you not to use.", "Write that step yourself: the point of the task is "
+                   "to see how it works.")
     for values, q in PERCENTILE_CASES:
         expected = percentile(values, q)
         got = function(list(values), q)
@@ -34,73 +228,126 @@ def check_nearest_rank_percentile(function):
         got = require_number(got, f"the value returned for q = {q}")
         if got != expected:
             sample = f"{list(values)}" if len(values) <= 10 else f"a sample of {len(values)} values"
-            raise Fail(f"For {sample} and q = {q} you returned {got:g}; the nearest rank is "
+            raise Fail(f"For {sample} and q = {q:g} you returned {got:g}; the nearest rank is "
                        f"{expected:g}.", _percentile_hint(function))
-    return f"It matches the nearest rank on all {len(PERCENTILE_CASES)} test samples."
+    for values, q in fresh_percentile_cases():
+        expected = percentile(values, q)
+        got = require_number(function(list(values), q), "the value returned on a fresh sample")
+        if got != expected:
+            raise Fail(f"Your function passes the examples, but on a fresh sample of {len(values)} "
+                       f"values at q = {q:g} it returned {got:g}; the nearest rank is "
+                       f"{expected:g}.", "It must work on any sample and any 0 < q <= 100: does "
+                       "it depend on the examples' sizes or values?")
+    return (f"It matches the nearest rank on all {len(PERCENTILE_CASES)} examples and on "
+            f"{N_FRESH_CASES} samples drawn afresh.")
 
 
-# A sample on which the classic mistakes give four different answers (the nearest rank is 20).
-_DIAGNOSTIC_VALUES, _DIAGNOSTIC_Q = [50, 10, 40, 20, 30], 40
-_MISTAKES = {
-    26.0: ("That is numpy's default, which interpolates between neighbours. The nearest rank "
-           "never interpolates: sort, then take the value at rank ceil(q * n / 100)."),
-    30.0: "Off by one: rank r (counting from 1) is index r - 1 in Python.",
-    10.0: "Did you sort the values first? Ranks count in sorted order.",
-}
+#: numpy.percentile's methods (numpy >= 1.22), and what each does unlike the nearest rank.
+_INTERPOLATES = ("interpolates between two sorted values, so it can report a latency no request "
+                 "had; the nearest rank never interpolates.")
+NUMPY_METHOD_HINTS = MappingProxyType({
+    "inverted_cdf": None,
+    "averaged_inverted_cdf": ("`averaged_inverted_cdf` averages two neighbours when q * n / 100 is "
+                              "a whole number (the p50 of ten values), a latency no request had."),
+    "closest_observation": ("`closest_observation` rounds the rank q * n / 100 to the closest "
+                            "whole number (9.1 -> 9); the nearest rank always rounds it up."),
+    "interpolated_inverted_cdf": f"`interpolated_inverted_cdf` {_INTERPOLATES}",
+    "hazen": f"`hazen` {_INTERPOLATES}",
+    "weibull": f"`weibull` {_INTERPOLATES}",
+    "linear": f"`linear`, numpy's default, {_INTERPOLATES}",
+    "median_unbiased": f"`median_unbiased` {_INTERPOLATES}",
+    "normal_unbiased": f"`normal_unbiased` {_INTERPOLATES}",
+    "lower": ("`lower` takes the value just below position (n - 1) * q / 100: it rounds down, "
+              "so the p95 of ten values is the 9th. The nearest rank rounds the rank up."),
+    "higher": ("`higher` takes the value just above position (n - 1) * q / 100 (Huyen's p90): "
+               "one rank too high when q * n / 100 is a whole number, as for the p50 of ten "
+               "values."),
+    "nearest": ("`nearest` rounds the position (n - 1) * q / 100 to the closest index, which can "
+                "fall below the nearest rank (the p91 of ten values)."),
+    "midpoint": f"`midpoint` {_INTERPOLATES}",
+})
 
 
-def _percentile_hint(function) -> str:
-    try:
-        diagnosis = float(function(list(_DIAGNOSTIC_VALUES), _DIAGNOSTIC_Q))
-    except Exception:
-        diagnosis = None
-    return _MISTAKES.get(diagnosis, "Sort the values, compute the rank ceil(q * n / 100), "
-                                    "return the value at that rank.")
+def _case_name(values) -> str:
+    return "the chapter's ten latencies" if tuple(values) == HUYEN_LATENCIES_MS else (
+        f"{list(values)}" if len(values) <= 10 else f"a sample of {len(values)} values")
 
 
 @task("2", "numpy's name for the nearest rank")
 def check_numpy_method(method):
-    """The learner names numpy's `method=` that equals the nearest rank."""
+    """The learner names numpy's `method=` that equals the nearest rank: ``"inverted_cdf"``.
+
+    Classic mistakes, each told apart by a case of PERCENTILE_CASES and each with its hint:
+    `lower` and `nearest` (round the position down or to the closest), `higher` (Huyen's p90),
+    `closest_observation` (a rounded rank), `averaged_inverted_cdf` and the interpolating methods
+    (`linear`, the default, among them).
+    """
     require_answer(method, "numpy_method")
     if not isinstance(method, str):
-        raise Fail(f"numpy_method should be a string such as 'linear'; got {type(method).__name__}.")
-    try:
-        agrees = all(np.percentile(v, q, method=method) == percentile(v, q)
-                     for v, q in PERCENTILE_CASES)
-    except (ValueError, TypeError):
-        raise Fail(f"{method!r} is not one of numpy.percentile's methods.",
-                   "See the `method` parameter in numpy.percentile's documentation.") from None
-    if not agrees:
-        raise Fail(f"method={method!r} gives other values than the nearest rank on some samples.",
-                   "'nearest' rounds to the closest rank, which is not the same thing. Look for "
-                   "the method that inverts the empirical distribution function.")
-    return f"method={method!r} is the nearest rank (Hyndman & Fan's definition 1)."
+        raise Fail(f"numpy_method should be a method's name (a string such as 'linear'); got "
+                   f"{type(method).__name__} {method!r}.")
+    name = require_choice(method, list(NUMPY_METHOD_HINTS), "numpy_method")
+    for values, q in PERCENTILE_CASES:
+        theirs, ours = float(np.percentile(values, q, method=name)), percentile(values, q)
+        if theirs != ours:
+            raise Fail(f"method={name!r} gives {theirs:g} for {_case_name(values)} at q = {q:g}; "
+                       f"the nearest rank is {ours:g}.", NUMPY_METHOD_HINTS[name])
+    return f"method={name!r} is the nearest rank (Hyndman & Fan's definition 1)."
 
+
+# --- Task 3: a p99 SLO verdict ------------------------------------------------------------------
 
 def slo_sample() -> np.ndarray:
-    """The latency sample (ms) of task 3: a fast body and 2% of stalls."""
+    """The latency sample (ms) of task 3: a fast body and 2% of stalls, 1,060 requests.
+
+    1,060 makes the p99's rank 1,049.4 -> 1,050: a rank rounded down or to the closest, numpy's
+    `lower` and `nearest` all give the 1,049th value, another stall.
+    """
     rng = np.random.default_rng(7)
-    body_ms = rng.lognormal(np.log(80), 0.3, 980)
-    stalls_ms = rng.uniform(300, 900, 20)
+    body_ms = rng.lognormal(np.log(80), 0.3, 1_039)
+    stalls_ms = rng.uniform(300, 900, 21)
     return rng.permutation(np.concatenate([body_ms, stalls_ms])).round(1)
 
 
 SLO_MS = 250.0
 
 
+def _slo_mistakes(sample) -> dict:
+    """Task 3's classic wrong p99s, each with its hint."""
+    ordered = np.sort(sample)
+    return {
+        "That is the mean. The p99 is a percentile of the sample.": sample.mean(),
+        "That is the median (p50); the SLO is on the p99.": np.median(sample),
+        "That is numpy's interpolating default; the book's p99 is the nearest rank.":
+            np.percentile(sample, 99),
+        ("That is the value one rank below: the rank q * n / 100 = 1,049.4 rounded down or to "
+         "the closest (or numpy's `lower` / `nearest`). The nearest rank rounds it up, to 1,050."):
+            ordered[math.floor(0.99 * len(sample)) - 1],
+        "That is the p0.99: q is in percent here, 99, not the fraction 0.99.":
+            percentile(sample, 0.99),
+        "That looks like the p99 in seconds; the task asks for milliseconds.":
+            percentile(sample, 99) / 1_000,
+        "That is the p99.9; the SLO is on the p99.": percentile(sample, 99.9),
+    }
+
+
 @task("3", "p99 SLO verdict")
 def check_slo_verdict(p99_ms, slo_holds):
-    """The learner's nearest-rank p99 of `slo_sample()` and whether it meets the 250 ms SLO."""
+    """The learner's nearest-rank p99 (ms, to one decimal) of `slo_sample()` and whether it
+    meets the 250 ms SLO.
+
+    The sample is regenerated here, so an in-place edit of the learner's copy changes nothing.
+    Classic mistakes: the mean, the median, numpy's interpolating default, a rank rounded down
+    or to the closest (numpy's `lower`/`nearest`), q = 0.99, seconds, the p99.9, and a verdict
+    read from the mean (slo_holds = True).
+    """
     sample = slo_sample()
     expected_p99 = percentile(sample, 99)
     p99_ms = require_number(p99_ms, "p99_ms")
-    if p99_ms != expected_p99:
-        if np.isclose(p99_ms, sample.mean()):
-            hint = "That is the mean. The p99 is a percentile of the sample."
-        elif np.isclose(p99_ms, np.percentile(sample, 99)):
-            hint = "That is numpy's interpolating default; the book's p99 is the nearest rank."
-        else:
-            hint = "Use your nearest_rank_percentile from task 1 (or mlsys.latency.percentile)."
+    if not close_at_precision(p99_ms, expected_p99, 1):
+        hint = next((h for h, value in _slo_mistakes(sample).items()
+                     if close_at_precision(p99_ms, value, 1)),
+                    "Use your nearest_rank_percentile from task 1 on latencies_ms, with q = 99.")
         raise Fail(f"p99_ms is {p99_ms:g}; the nearest-rank p99 of the sample is not that.", hint)
     holds = require_bool(slo_holds, "slo_holds")
     if holds != (expected_p99 <= SLO_MS):
@@ -111,62 +358,112 @@ def check_slo_verdict(p99_ms, slo_holds):
             f"is only {sample.mean():.0f} ms.")
 
 
+# --- Task 4: the largest batch size within a p99 SLO ---------------------------------------------
+
 #: Task 4's server: Huyen's service line (7.5 + 0.25 b ms), 1,000 requests/s, a 100 ms wait.
-BATCHING_TASK = dict(arrival_rate_per_s=1_000, max_wait_ms=100.0, n_requests=20_000, seed=0,
-                     **HUYEN_SERVICE)
+BATCHING_TASK = MappingProxyType(dict(arrival_rate_per_s=1_000, max_wait_ms=100.0,
+                                      n_requests=20_000, seed=0, **HUYEN_SERVICE))
 BATCH_SIZES = (4, 8, 12, 16, 24, 32, 48, 64, 96, 128)
-BATCHING_SLO_MS = 60.0
+#: 45 ms, where each classic mistake gives its own size: the p99 allows 24, the p90 32, the
+#: p99.9 16, the mean and the median 48.
+BATCHING_SLO_MS = 45.0
 
 
-def _p99_by_batch_size() -> dict:
-    return {b: simulate_server(max_batch_size=b, **BATCHING_TASK).percentile_ms(99)
-            for b in BATCH_SIZES}
+@functools.lru_cache(maxsize=1)
+def _batching_stats() -> dict:
+    """{batch size: {statistic: ms}} of task 4's server, simulated here."""
+    stats = {}
+    for b in BATCH_SIZES:
+        run = simulate_server(max_batch_size=b, **BATCHING_TASK)
+        stats[b] = {"p99": run.percentile_ms(99), "p90": run.percentile_ms(90),
+                    "p99.9": run.percentile_ms(99.9), "mean": run.mean_latency_ms,
+                    "median": run.percentile_ms(50)}
+    return stats
+
+
+def _largest_within(statistic: str) -> int:
+    return max(b for b, s in _batching_stats().items() if s[statistic] <= BATCHING_SLO_MS)
 
 
 @task("4", "largest batch size within the SLO")
 def check_largest_batch(max_batch_size):
-    """The learner's largest max_batch_size whose simulated p99 is within 60 ms."""
+    """The learner's largest max_batch_size whose simulated p99 is within 45 ms.
+
+    Classic mistakes, each with its own answer and hint: the largest size by the mean or the
+    median (48), by the p90 (32), by the p99.9 (16), and a size within the SLO but not the
+    largest (e.g. the one with the lowest p99, 12).
+    """
     answer = require_number(max_batch_size, "best_batch_size")
-    p99_ms = _p99_by_batch_size()
-    within = [b for b, p99 in p99_ms.items() if p99 <= BATCHING_SLO_MS]
-    expected = max(within)
+    stats = _batching_stats()
+    expected = _largest_within("p99")
     if answer == expected:
-        return (f"max_batch_size = {expected}: p99 = {p99_ms[expected]:.1f} ms; the next size up "
-                f"breaks the {BATCHING_SLO_MS:g} ms SLO.")
-    if answer not in p99_ms:
-        raise Fail(f"{answer:g} is not one of the candidate sizes {BATCH_SIZES}.")
-    if answer in within:
-        raise Fail(f"{answer:g} keeps p99 within the SLO, but a larger size does too.",
-                   "The task asks for the largest size that still meets the SLO.")
-    runs = {b: simulate_server(max_batch_size=b, **BATCHING_TASK) for b in (answer,)}
-    mean_ms = runs[answer].mean_latency_ms
-    if mean_ms <= BATCHING_SLO_MS:
-        raise Fail(f"At {answer:g} the mean latency is {mean_ms:.1f} ms, but the p99 is "
-                   f"{p99_ms[answer]:.1f} ms.", "The SLO is on the p99, not the mean.")
-    raise Fail(f"At {answer:g} the p99 is {p99_ms[answer]:.1f} ms, over the SLO.",
-               "Simulate every candidate and keep those with percentile_ms(99) <= 60.")
+        return (f"max_batch_size = {expected}: p99 = {stats[expected]['p99']:.1f} ms; the next "
+                f"size up breaks the {BATCHING_SLO_MS:g} ms SLO.")
+    if answer not in stats:
+        raise Fail(f"{answer:g} is not one of the candidate sizes {BATCH_SIZES}.",
+                   "Choose one of checks.BATCH_SIZES.")
+    size = int(answer)
+    at = stats[size]
+    if size == _largest_within("mean") or size == _largest_within("median"):
+        raise Fail(f"At {size} the mean latency is {at['mean']:.1f} ms and the median "
+                   f"{at['median']:.1f} ms, but the p99 is {at['p99']:.1f} ms.",
+                   "The SLO is on the p99, not the mean or the median.")
+    if size == _largest_within("p90"):
+        raise Fail(f"At {size} the p90 is {at['p90']:.1f} ms, within the SLO, but the p99 is "
+                   f"{at['p99']:.1f} ms.", "The SLO is on the p99: percentile_ms(99), not 90.")
+    if at["p99"] <= BATCHING_SLO_MS:
+        hint = ("The SLO is on the p99, which allows a larger size than the p99.9 does "
+                "(percentile_ms(99), not 99.9)." if size == _largest_within("p99.9") else
+                "The task asks for the largest size that still meets the SLO.")
+        raise Fail(f"{size} keeps p99 within the SLO, but a larger size does too.", hint)
+    raise Fail(f"At {size} the p99 is {at['p99']:.1f} ms, over the SLO.",
+               f"Simulate every candidate and keep those with percentile_ms(99) <= "
+               f"{BATCHING_SLO_MS:g}.")
+
+
+# --- Task 5: fan-out ------------------------------------------------------------------------------
+
+#: Task 5: a request to 150 servers, each slow on 0.6% of requests.
+FANOUT_SERVERS, FANOUT_P_SLOW = 150, 0.006
 
 
 @task("5", "fan-out probability")
 def check_fanout(probability):
-    """The learner's chance that a request to 200 servers, each slow 0.5% of the time, is slow."""
-    answer = require_number(probability, "p_slow_request")
-    n_servers, p_slow = 200, 0.005
-    expected = fanout_slow_probability(n_servers, p_slow)
-    if abs(answer - expected) <= 5e-4:
-        return f"1 - (1 - {p_slow})^{n_servers} = {expected:.3f}."
-    if np.isclose(answer, n_servers * p_slow):
-        hint = ("N x p adds the chances as if slow servers never coincided; it double-counts and "
-                "can exceed 1. Compute the chance that all servers are fast, then its complement.")
-    elif np.isclose(answer, 1 - expected):
-        hint = "That is the chance that every server is fast; the question asks for the complement."
-    elif not 0 <= answer <= 1:
-        hint = "A probability lies between 0 and 1."
-    else:
-        hint = "Each server is fast with probability 1 - p, independently of the others."
-    raise Fail(f"p_slow_request is {answer:g}; that is not the chance of at least one slow server.",
-               hint)
+    """The learner's chance, to three decimals, that a request to 150 servers, each slow 0.6% of
+    the time, meets at least one slow server: 1 - (1 - p)^N = 0.595.
 
+    Classic mistakes, each with its own answer and hint: N x p (0.9), the complement (0.405), a
+    percent (59.5), p read as 0.6 (1.0), the Poisson approximation 1 - e^(-Np) (0.593), the
+    digits cut off instead of rounded (0.594).
+    """
+    answer = require_number(probability, "p_slow_request")
+    n, p = FANOUT_SERVERS, FANOUT_P_SLOW
+    expected = fanout_slow_probability(n, p)
+    if close_at_precision(answer, expected, 3):
+        return f"1 - (1 - {p})^{n} = {expected:.3f}."
+    mistakes = {
+        ("N x p adds the chances as if slow servers never coincided; it double-counts and can "
+         "exceed 1. Compute the chance that all servers are fast, then its complement."): n * p,
+        "That is the chance that every server is fast; the question asks for the complement.":
+            1 - expected,
+        "That is a percent; give the probability as a fraction between 0 and 1.": expected * 100,
+        "Each server is slow 0.6% of the time: p = 0.006, not 0.6.": 1 - (1 - p * 100) ** n,
+        ("That is the Poisson approximation 1 - e^(-N p); the task asks for the exact "
+         "probability."): 1 - math.exp(-n * p),
+    }
+    hint = next((h for h, value in mistakes.items() if close_at_precision(answer, value, 3)), None)
+    if hint is None:
+        if math.floor(expected * 1_000) / 1_000 == answer:
+            hint = "Close: round to three decimals rather than cutting the digits off."
+        elif not 0 <= answer <= 1:
+            hint = "A probability lies between 0 and 1."
+        else:
+            hint = "Each server is fast with probability 1 - p, independently of the others."
+    raise Fail(f"p_slow_request is {answer:g}; that is not the chance of at least one slow server "
+               "(to three decimals).", hint)
+
+
+# --- Task 6: hedging within a load budget --------------------------------------------------------
 
 #: Task 6: the percentiles after which a copy may be sent, and the extra load the servers can take.
 HEDGE_CANDIDATES = (50, 75, 90, 95, 98, 99)
@@ -175,16 +472,25 @@ LOAD_BUDGET = 0.03
 
 @functools.lru_cache(maxsize=1)
 def _hedging_runs() -> dict:
-    return {q: simulate_hedged_requests(hedge_after_q=q, seed=0) for q in HEDGE_CANDIDATES}
+    return MappingProxyType({q: simulate_hedged_requests(hedge_after_q=q, seed=0)
+                             for q in HEDGE_CANDIDATES})
 
 
 @task("6", "hedge within a load budget")
 def check_hedging(hedge_after_q, hedged_p99_ms):
     """The candidate percentile with the lowest hedged p99 among those whose extra load is at most
-    LOAD_BUDGET, and that p99 (ms), from ``simulate_hedged_requests(hedge_after_q=q, seed=0)``."""
+    LOAD_BUDGET, and that p99 (ms, to the nearest ms), from
+    ``simulate_hedged_requests(hedge_after_q=q, seed=0)``.
+
+    Classic mistakes: a candidate over the budget (the chapter's p95), the cheapest one (p99,
+    which cannot help the p99), q as a fraction (0.98); for the p99, the unhedged p99, the hedged
+    p99.9, the hedged median and the hedging threshold.
+    """
     q = require_number(hedge_after_q, "hedge_after_q")
     if q not in HEDGE_CANDIDATES:
-        raise Fail(f"hedge_after_q should be one of {HEDGE_CANDIDATES}; got {q:g}.")
+        hint = (f"q is in percent: {q * 100:g}, not {q:g}." if q * 100 in HEDGE_CANDIDATES else
+                "Choose one of checks.HEDGE_CANDIDATES.")
+        raise Fail(f"hedge_after_q should be one of {HEDGE_CANDIDATES}; got {q:g}.", hint)
     runs = _hedging_runs()
     within = {c: run for c, run in runs.items() if run.extra_load <= LOAD_BUDGET}
     best = min(within, key=lambda c: within[c].hedged_p99_ms)
@@ -202,32 +508,84 @@ def check_hedging(hedge_after_q, hedged_p99_ms):
         raise Fail(f"Hedging after the p{q:g} keeps the budget, but another candidate within it "
                    "gives a lower p99.", hint)
     answer = require_number(hedged_p99_ms, "hedged_p99_ms")
-    if abs(answer - chosen.hedged_p99_ms) > 0.5:
+    if not close_at_precision(answer, chosen.hedged_p99_ms, 0):
         mistakes = {"That is the p99 without hedging.": chosen.unhedged_p99_ms,
                     "That is the hedged p99.9; the task asks for the p99.": chosen.hedged_p999_ms,
+                    "That is the hedged median (p50); the task asks for the p99.":
+                        chosen.hedged_p50_ms,
                     "That is the hedging threshold, not the p99 it gives.": chosen.hedge_after_ms}
-        hint = next((h for h, value in mistakes.items() if abs(answer - value) <= 0.5),
+        hint = next((h for h, value in mistakes.items() if close_at_precision(answer, value, 0)),
                     "Read hedged_p99_ms of the run you chose (seed=0).")
         raise Fail(f"hedged_p99_ms is {answer:g}; the p99 with hedging after the p{q:g} is not "
                    "that.", hint)
     return (f"Hedging after the p{q:g} ({chosen.hedge_after_ms:.1f} ms) sends "
-            f"{chosen.extra_load:.0%} more requests and cuts the p99 from {chosen.unhedged_p99_ms:.0f} to "
-            f"{chosen.hedged_p99_ms:.0f} ms.")
+            f"{chosen.extra_load:.0%} more requests and cuts the p99 from "
+            f"{chosen.unhedged_p99_ms:.0f} to {chosen.hedged_p99_ms:.0f} ms.")
 
 
-KEY_IDEAS = {
-    "the tail (p99, percentile, tail)": ("p99", "percentile", "tail"),
-    "the mean hides it (mean, average)": ("mean", "average"),
-    "who is affected (user, customer)": ("user", "customer"),
-}
+# --- Task 7: which SLO (a decision, then a written argument) -------------------------------------
+
+#: Task 7a's choices, each with the task text's own words and other spellings a learner may use.
+SLO_CHOICES = MappingProxyType({
+    "p99 at most 200 ms": ("p99", "p99 <= 200 ms", "p99 ≤ 200 ms", "p99 latency at most 200 ms",
+                           "99th percentile", "the p99", "p99 slo", "p99 at most 200"),
+    "mean at most 100 ms": ("mean", "average", "mean <= 100 ms", "mean ≤ 100 ms",
+                            "mean latency at most 100 ms", "the mean", "mean slo"),
+    "p50 at most 100 ms": ("p50", "median", "p50 <= 100 ms", "p50 ≤ 100 ms",
+                           "median at most 100 ms", "the median", "p50 slo"),
+    "max at most 1,000 ms": ("max", "maximum", "max <= 1000 ms", "max ≤ 1,000 ms",
+                             "max at most 1000 ms", "the slowest request", "max slo"),
+})
 
 
-@task("7", "why a p99 SLO (open question)")
-def check_open_answer(text):
-    """A written argument of at least 60 words that touches the tail, the mean and the users."""
-    text = require_text(text, "answer_p99_slo", min_words=60)
-    require_key_ideas(
-        text, KEY_IDEAS,
-        "A convincing answer says what a mean SLO hides and who pays for it.")
-    return ("Your argument is long enough and touches the tail, the mean and the users. "
-            "Compare it with the model answer in the solution notebook.")
+@task("7a", "the SLO to propose")
+def check_slo_decision(decision):
+    """The learner's choice among SLO_CHOICES for the recommender: the p99 SLO.
+
+    Classic mistakes, each with its hint: the mean (task 3's sample meets it while its tail is
+    broken), the median (blind to the tail) and the max (one pathological request breaks it, and
+    the more requests, the surer).
+    """
+    choice = require_choice(decision, SLO_CHOICES, "decision")
+    sample = slo_sample()
+    if choice == "mean at most 100 ms":
+        raise Fail("A mean SLO would have called task 3's hour healthy: its mean is "
+                   f"{sample.mean():.0f} ms, while its p99 is {percentile(sample, 99):g} ms.",
+                   "The many fast requests pull the mean down; the slow ones fall on the heaviest "
+                   "users. Which SLO bounds what they wait?")
+    if choice == "p50 at most 100 ms":
+        raise Fail(f"The median says nothing about the slowest half: task 3's median is "
+                   f"{np.median(sample):.0f} ms whatever its stalls do.",
+                   "The users who matter most are in the tail. Which SLO looks at it?")
+    if choice == "max at most 1,000 ms":
+        raise Fail("One pathological request (Huyen's 3,000 ms among ten) breaks a max SLO, and "
+                   "the more requests an hour serves, the surer one of them is that slow.",
+                   "An objective should bound what nearly every request sees while staying "
+                   "stable from one hour to the next. Which one does that?")
+    return ("p99 at most 200 ms: at least 99% of requests within 200 ms, a bound on the tail "
+            "where the heaviest users are. Now argue it (task 7b).")
+
+
+SLO_ARGUMENT_RUBRIC = (
+    "Chooses the p99 SLO and says what it promises: at least 99% of requests within 200 ms, "
+    "with the percentile's definition (the nearest rank) and the sample it is read on stated.",
+    "Shows with a number that a mean can meet its target while the tail breaks (task 3: a mean "
+    "of 93 ms, a p99 of 684 ms).",
+    "Says who is in the tail: not random requests but the heaviest, most valuable users (long "
+    "histories mean more feature lookups), so a mean SLO lets their experience rot unnoticed.",
+    "Rejects the median (blind to the tail) and the max (one pathological request breaks it; "
+    "it measures sample size and luck, not the service).",
+    "Speaks to a product manager: what the SLO costs and protects (revenue from the heaviest "
+    "users; at fan-out, a component's p99 sets the request's median).",
+)
+
+SLO_ARGUMENT_MODEL = (
+    "Choose the p99 SLO. A mean under 100 ms can hide a broken tail: the sample of task 3 has "
+    "a mean of 93 ms and a p99 of 684 ms. The slowest requests come from the heaviest, most "
+    "valuable users, so a mean SLO lets their experience rot unnoticed; the median ignores them "
+    "altogether and a max is broken by one pathological request. A p99 SLO bounds what 99% of "
+    "requests see and makes the team fix the causes of slowness.")
+
+check_slo_argument = written_task("7b", "why that SLO (written argument)",
+                                  rubric=SLO_ARGUMENT_RUBRIC, model_answer=SLO_ARGUMENT_MODEL,
+                                  min_words=60)
