@@ -1,12 +1,16 @@
-"""The artifacts exercise's checks: right answers pass, wrong ones fail with a hint, never raise."""
+"""The artifacts exercise's checks: right answers pass in every form, each classic mistake fails
+with its own hint, and nothing a learner does makes a check raise."""
 
 import hashlib
 import math
+import sys
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from mlsys.artifacts import capacity_sweep, compute_dataset_hash, compute_slice_values
+from mlsys.checks import REVIEW
 from mlsys.checks import artifacts as checks
 
 WRONG_TYPES = [None, "text", [1, 2], float("nan"), math.inf, {"a": 1}]
@@ -16,29 +20,146 @@ def verdict(capsys):
     return capsys.readouterr().out
 
 
+@pytest.fixture(params=[1, 2, 3])
+def fresh(request, monkeypatch):
+    """Replay three draws of the fresh cases: a verdict must not depend on the draw."""
+    monkeypatch.setattr(checks, "FRESH_SEED", request.param)
+    return request.param
+
+
+# --- Task 1 -------------------------------------------------------------------------------
+
 def sorted_csv_hash(frame):
     header, *rows = frame.to_csv(index=False).splitlines()
     return hashlib.sha256("\n".join([header, *sorted(rows)]).encode()).hexdigest()
 
 
-def test_task1_accepts_sorted_hashes_and_explains_classic_mistakes(capsys):
-    assert checks.check_content_hash(sorted_csv_hash)
-    assert checks.check_content_hash(compute_dataset_hash)
+def sorted_values_hash(frame):
+    rows = frame.sort_values(list(frame.columns)).reset_index(drop=True)
+    return hashlib.sha256(rows.to_csv(index=False).encode()).hexdigest()
+
+
+def sorted_row_hashes(frame):
+    rows = np.sort(pd.util.hash_pandas_object(frame, index=False).to_numpy())
+    return hashlib.md5(rows.tobytes()).hexdigest()
+
+
+def column_sorted_hash(frame):
+    """The classic mistake: each column sorted on its own."""
+    text = "|".join(",".join(map(str, sorted(frame[column]))) for column in frame.columns)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def count_and_sum_hash(frame):
+    """The classic mistake: a fingerprint of counts and sums (rounded, so order cannot matter)."""
+    numbers = frame.select_dtypes("number").sum().round(6).tolist()
+    counts = [frame[column].value_counts().sort_index().to_dict() for column in frame.columns
+              if not pd.api.types.is_numeric_dtype(frame[column])]
+    return hashlib.sha256(str((len(frame), numbers, counts)).encode()).hexdigest()
+
+
+@pytest.mark.parametrize("correct", [sorted_csv_hash, sorted_values_hash, sorted_row_hashes])
+def test_task1_accepts_every_correct_hash(correct, fresh, capsys):
+    assert checks.check_content_hash(correct) is True
+    assert "PASS" in verdict(capsys)
+
+
+def test_task1_pass_message_quotes_no_drawn_case(monkeypatch, capsys):
+    messages = set()
+    for seed in (1, 2):
+        monkeypatch.setattr(checks, "FRESH_SEED", seed)
+        checks.check_content_hash(sorted_csv_hash)
+        messages.add(verdict(capsys))
+    assert len(messages) == 1
+
+
+def test_task1_fails_a_hash_of_each_column_sorted_on_its_own(fresh, capsys):
+    """The old check passed it: no case swapped values between rows."""
+    assert not checks.check_content_hash(column_sorted_hash)
+    assert "sort whole rows, not columns" in verdict(capsys)
+
+
+def test_task1_fails_a_count_and_sum_fingerprint(fresh, capsys):
+    """The old check passed it too."""
+    assert not checks.check_content_hash(count_and_sum_hash)
+    assert "counts and sums" in verdict(capsys)
+
+
+def test_task1_fails_a_hash_in_row_order(capsys):
     assert not checks.check_content_hash(lambda f: hashlib.sha256(f.to_csv().encode()).hexdigest())
     assert "Sort the rows" in verdict(capsys)
-    assert not checks.check_content_hash(
-        lambda f: str(sorted(set(f.to_csv(index=False).splitlines()))))
+
+
+def test_task1_fails_a_hash_of_the_set_of_rows(capsys):
+    assert not checks.check_content_hash(lambda f: hashlib.sha256(
+        str(sorted(set(f.to_csv(index=False).splitlines()))).encode()).hexdigest())
     assert "forgets duplicates" in verdict(capsys)
-    assert not checks.check_content_hash(lambda f: str(f.shape))
+
+
+def test_task1_fails_a_hash_of_the_shape(capsys):
+    assert not checks.check_content_hash(lambda f: hashlib.sha256(str(f.shape).encode()).hexdigest())
     assert "every value" in verdict(capsys)
+
+
+def test_task1_fails_a_hash_of_the_object(capsys):
+    assert not checks.check_content_hash(lambda f: hashlib.sha256(str(id(f)).encode()).hexdigest())
+    assert "not the object" in verdict(capsys)
+
+
+def test_task1_fails_what_is_not_a_hex_digest(capsys):
     assert not checks.check_content_hash(lambda f: hashlib.sha256(bytes(1)).digest())
     assert "should return a str" in verdict(capsys)
+    assert not checks.check_content_hash(lambda f: str(sorted(f.to_csv(index=False).splitlines())))
+    assert "not a hexadecimal digest" in verdict(capsys)
 
 
-@pytest.mark.parametrize("answer", WRONG_TYPES + [lambda f: None, lambda f: 1 / 0, lambda: 0])
+def test_task1_fails_a_hash_that_memorises_the_example(fresh, capsys):
+    """Right on the task's example tables, a hash of the shape on any other: fresh tables catch it."""
+    example = [frame for _, a, b, _ in checks._hash_cases() for frame in (a, b)]
+
+    def memorised(frame):
+        if any(frame.shape == known.shape and frame.equals(known) for known in example):
+            return sorted_csv_hash(frame)
+        return hashlib.sha256(str(frame.shape).encode()).hexdigest()
+
+    assert not checks.check_content_hash(memorised)
+    assert "fresh table drawn at check time" in verdict(capsys)
+
+
+def test_task1_enforces_dont_call_compute_dataset_hash(capsys):
+    """The old check passed both: the task's 'don't call' was not enforced."""
+    assert not checks.check_content_hash(compute_dataset_hash)
+    assert "asks you not to call" in verdict(capsys)
+    assert not checks.check_content_hash(lambda frame: compute_dataset_hash(frame))
+    assert "asks you not to use" in verdict(capsys)
+
+
+def test_task1_a_function_that_edits_its_table_in_place_still_passes(fresh):
+    def destructive(frame):
+        digest = sorted_csv_hash(frame)
+        frame.drop(columns=["income_k"], inplace=True)
+        return digest
+
+    assert checks.check_content_hash(destructive)
+
+
+@pytest.mark.parametrize("answer", WRONG_TYPES + [lambda f: None, lambda f: 1 / 0, lambda: 0,
+                                                  lambda f: sys.exit(1)])
 def test_task1_never_raises(answer, capsys):
     assert checks.check_content_hash(answer) is False
     assert "— FAIL" in verdict(capsys)
+
+
+def test_task1_sys_exit_is_a_fail_that_says_so(capsys):
+    assert checks.check_content_hash(lambda f: sys.exit(0)) is False
+    assert "SystemExit" in verdict(capsys)
+
+
+# --- Task 2 -------------------------------------------------------------------------------
+
+def income_rule(batch):
+    income_ok = batch["income_k"].between(0, 1_000).all()
+    return bool(income_ok and 35 <= batch["income_k"].mean() <= 65)
 
 
 def test_task2_bad_batch_is_caught_by_an_income_range_rule():
@@ -46,41 +167,131 @@ def test_task2_bad_batch_is_caught_by_an_income_range_rule():
     assert checks.bad_batch()["income_k"].max() > 1_000
 
 
-def test_task2_verdicts(capsys):
-    assert checks.check_data_test(lambda b: bool(b["income_k"].max() < 1_000))
+@pytest.mark.parametrize("rule", [income_rule, lambda b: bool(b["income_k"].max() < 1_000),
+                                  lambda b: bool(b["income_k"].median() < 100)
+                                  and bool(b["income_k"].mean() < 200)])
+def test_task2_accepts_rules_on_the_fault(rule, fresh, capsys):
+    assert checks.check_data_test(rule) is True
+
+
+def test_task2_fails_a_rule_that_memorises_the_bad_batch(fresh, capsys):
+    """The old check passed it: it met only last night's bad batch."""
+    bad = checks.bad_batch()
+    assert not checks.check_data_test(lambda b: not b.equals(bad))
+    assert "recognises that one batch, not its fault" in verdict(capsys)
+    assert not checks.check_data_test(
+        lambda b: not math.isclose(b["income_k"].sum(), bad["income_k"].sum()))
+    assert "recognises that one batch" in verdict(capsys)
+
+
+def test_task2_fails_a_rule_tuned_to_the_five_good_batches(fresh, capsys):
+    """The old check passed it: bounds at the five batches' exact minimum and maximum mean."""
+    means = [b["income_k"].mean() for b in checks.good_batches()]
+    assert not checks.check_data_test(
+        lambda b: bool(min(means) <= b["income_k"].mean() <= max(means)))
+    assert "tuned to those five" in verdict(capsys)
+
+
+def test_task2_fails_rules_too_loose_or_too_strict(capsys):
     assert not checks.check_data_test(lambda b: True)
+    assert "lets the bad batch through" in verdict(capsys)
+    assert not checks.check_data_test(lambda b: bool(b["income_k"].notna().all()))
     assert "lets the bad batch through" in verdict(capsys)
     assert not checks.check_data_test(lambda b: bool(b["income_k"].mean() < 50))
     assert "Too strict" in verdict(capsys)
+
+
+def test_task2_fails_a_column_of_bools(capsys):
     assert not checks.check_data_test(lambda b: b["income_k"] < 1_000)
     assert "True or False" in verdict(capsys)
-    for wrong in WRONG_TYPES + [lambda b: None, lambda b: b["no such column"]]:
-        assert checks.check_data_test(wrong) is False
 
 
-def test_task3_verdicts(capsys):
+def test_task2_a_rule_that_edits_its_batch_in_place_still_passes(fresh):
+    def destructive(batch):
+        verdict = income_rule(batch)
+        batch.drop(columns=["income_k"], inplace=True)
+        return verdict
+
+    assert checks.check_data_test(destructive)
+
+
+@pytest.mark.parametrize("answer", WRONG_TYPES + [lambda b: None, lambda b: b["no such column"],
+                                                  lambda b: sys.exit(2)])
+def test_task2_never_raises(answer, capsys):
+    assert checks.check_data_test(answer) is False
+    assert "— FAIL" in verdict(capsys)
+
+
+# --- Task 3 -------------------------------------------------------------------------------
+
+def task3_truth():
     values = compute_slice_values(*checks.valuation_data())
     worst = int(np.argmin(values.value))
-    source, gain = values.slices[worst], -100 * values.value[worst]
-    # The task's data make the classic mistake give another answer: a visible gain, within noise.
-    assert gain > 0.5 and not values.harmful[worst]
+    return values, worst, values.slices[worst], -100 * values.value[worst]
+
+
+def test_task3_data_give_each_mistake_its_own_answer():
+    values, worst, source, gain = task3_truth()
+    assert gain > 0.5 and not values.harmful[worst]  # a visible gain, within noise
     assert gain < 0.7 * 100 * values.noise_band[worst]
-    assert checks.check_harmful_slice(source, gain, False)
-    assert checks.check_harmful_slice(source, np.float64(round(gain, 2)), np.bool_(False))
+    assert values.slices[int(np.argmax(values.value))] != source
+    assert abs(100 * values.noise_band[worst] - gain) > 0.1
+
+
+@pytest.mark.parametrize("answer", [0.775, 0.77, 0.78, np.float64(0.78), np.array([0.77]),
+                                    pd.Series([0.78])])
+def test_task3_accepts_the_gain_in_every_rounding_to_two_decimals(answer, capsys):
+    """The old check's ±0.05 tolerance was not the stated precision; any rounding passes now."""
+    _, _, source, _ = task3_truth()
+    assert checks.check_harmful_slice(source, answer, False)
+    assert checks.check_harmful_slice(source.upper(), answer, np.bool_(False))
+
+
+@pytest.mark.parametrize("answer", [0.76, 0.79, 0.8, 0.7])
+def test_task3_fails_a_gain_off_at_two_decimals(answer, capsys):
+    _, _, source, _ = task3_truth()
+    assert not checks.check_harmful_slice(source, answer, False)
+    assert "not the gain" in verdict(capsys)
+
+
+def test_task3_classic_mistakes(capsys):
+    values, worst, source, gain = task3_truth()
     assert not checks.check_harmful_slice(source, gain, True)
     assert "within its noise band" in verdict(capsys)
     assert not checks.check_harmful_slice(source, -gain, False)
     assert "sign is wrong" in verdict(capsys)
     assert not checks.check_harmful_slice(source, gain / 100, False)
     assert "percentage points" in verdict(capsys)
-    assert not checks.check_harmful_slice("web", gain, False)
+    assert not checks.check_harmful_slice(source, 100 * values.noise_band[worst], False)
+    assert "noise band, not the gain" in verdict(capsys)
+    assert not checks.check_harmful_slice(source, 78.3, False)
+    assert "looks like an accuracy" in verdict(capsys)
+    assert not checks.check_harmful_slice(values.slices[int(np.argmax(values.value))], gain,
+                                          False)
+    assert "most valuable slice" in verdict(capsys)
+    assert not checks.check_harmful_slice("app", gain, False)
     assert "lowers accuracy" in verdict(capsys)
+    assert not checks.check_harmful_slice("partners", gain, False)
+    assert "not one of the choices" in verdict(capsys)
     assert not checks.check_harmful_slice(source, gain, "no")
     assert "True or False" in verdict(capsys)
+
+
+def test_task3_never_raises(capsys):
+    _, _, source, gain = task3_truth()
     for wrong in WRONG_TYPES:
         assert checks.check_harmful_slice(wrong, wrong, wrong) is False
         assert checks.check_harmful_slice(source, wrong, False) is False
         assert checks.check_harmful_slice(source, gain, wrong) is False
+
+
+def test_task3_private_copy_survives_an_edit_of_the_learners_data():
+    _, _, source, gain = task3_truth()
+    checks._slice_values.cache_clear()
+    train, validation = checks.valuation_data()
+    train.drop(columns=["income_k"], inplace=True)
+    validation["churned"] *= 0
+    assert checks.check_harmful_slice(source, gain, False)
 
 
 def test_task3_verdict_does_not_hang_on_the_bootstrap_seed():
@@ -90,91 +301,234 @@ def test_task3_verdict_does_not_hang_on_the_bootstrap_seed():
         assert not values.harmful.any()
 
 
-def test_task4_expected_answer_comes_from_the_sweep(capsys):
-    sweep = capacity_sweep()
+# --- Task 4 -------------------------------------------------------------------------------
+
+def task4_answer(sweep=None):
+    sweep = sweep or capacity_sweep()
     within = np.flatnonzero(sweep.accuracy >= sweep.accuracy.max() - 0.01)
     best = within[np.argmin(sweep.disk_kb[within])]
-    answer = (int(sweep.max_depth[best]), int(sweep.n_trees[best]))
-    assert checks.check_smallest_model(answer)
+    return int(sweep.max_depth[best]), int(sweep.n_trees[best])
+
+
+def pair(sweep, row):
+    return int(sweep.max_depth[row]), int(sweep.n_trees[row])
+
+
+@pytest.mark.parametrize("form", [tuple, list, np.array, pd.Series,
+                                  lambda p: (float(p[0]), np.int64(p[1]))])
+def test_task4_accepts_every_form_of_the_pair(form):
+    """The old check failed a list: it wanted a tuple."""
+    assert checks.check_smallest_model(form(task4_answer()))
+
+
+def test_task4_classic_mistakes_give_other_answers_and_their_hints(capsys):
+    sweep = capacity_sweep()
+    answer = task4_answer()
+    within = np.flatnonzero(sweep.accuracy >= sweep.accuracy.max() - 0.01)
     most_accurate = int(np.argmax(sweep.accuracy))
-    assert not checks.check_smallest_model((int(sweep.max_depth[most_accurate]),
-                                            int(sweep.n_trees[most_accurate])))
-    assert "most accurate" in verdict(capsys)
     fewest_trees = within[np.argmin(sweep.n_trees[within])]
-    assert fewest_trees != best  # the classic mistake gives another answer
-    assert not checks.check_smallest_model((int(sweep.max_depth[fewest_trees]),
-                                            int(sweep.n_trees[fewest_trees])))
+    relative = np.flatnonzero(sweep.accuracy >= 0.99 * sweep.accuracy.max())
+    relative = relative[np.argmin(sweep.disk_kb[relative])]
+    assert answer not in {pair(sweep, most_accurate), pair(sweep, fewest_trees),
+                          pair(sweep, relative)}
+    assert not checks.check_smallest_model(pair(sweep, most_accurate))
+    assert "most accurate" in verdict(capsys)
+    assert not checks.check_smallest_model(pair(sweep, fewest_trees))
     assert "Fewest trees" in verdict(capsys)
-    assert not checks.check_smallest_model((2, 1))
+    assert not checks.check_smallest_model(pair(sweep, relative))
+    assert "relative" in verdict(capsys)
+    assert not checks.check_smallest_model(pair(sweep, int(np.argmin(sweep.disk_kb))))
+    assert "1 point is 0.01" in verdict(capsys)
+    assert not checks.check_smallest_model((4, 1))
     assert "below the best" in verdict(capsys)
+    assert not checks.check_smallest_model(answer[::-1])
+    assert "other order" in verdict(capsys)
     assert not checks.check_smallest_model((3, 3))
     assert "not a forest of the sweep" in verdict(capsys)
-    for wrong in WRONG_TYPES + [(4,), (4, "32"), (4, float("nan"))]:
-        assert checks.check_smallest_model(wrong) is False
 
+
+def test_task4_private_copy_survives_an_edit_of_the_learners_sweep():
+    """The old check read capacity_sweep(), the cached object the learner also holds."""
+    answer = task4_answer()
+    sweep = capacity_sweep()
+    saved = sweep.accuracy.copy(), sweep.disk_kb.copy()
+    try:
+        accuracy, disk_kb = sweep.accuracy, sweep.disk_kb
+        accuracy *= 100  # an ordinary in-place edit of arrays the learner holds
+        disk_kb[:] = disk_kb[::-1].copy()
+        assert checks.check_smallest_model(answer)
+    finally:
+        sweep.accuracy[:], sweep.disk_kb[:] = saved
+
+
+@pytest.mark.parametrize("wrong", WRONG_TYPES + [(4,), (4, "32"), (4, float("nan")), {4, 32},
+                                                 (4, 32, 1)])
+def test_task4_never_raises(wrong, capsys):
+    assert checks.check_smallest_model(wrong) is False
+    assert "— FAIL" in verdict(capsys)
+
+
+# --- Task 5 -------------------------------------------------------------------------------
 
 def weights_gb(n_parameters, bits_per_parameter):
     return n_parameters * bits_per_parameter / 8 / 1e9
 
 
-def test_task5_memory_verdicts(capsys):
-    assert checks.check_weights_memory(weights_gb, "int8")
+@pytest.mark.parametrize("name", ["int8", "INT8", "Int-8", "8-bit integers", " int_8 "])
+def test_task5_accepts_every_spelling_of_the_format(name, fresh):
+    """The old check compared the exact key: "INT8" and "8-bit integers" failed."""
+    assert checks.check_weights_memory(weights_gb, name)
+
+
+def test_task5_accepts_every_form_of_the_number(fresh):
     assert checks.check_weights_memory(lambda n, bits: np.float64(n * bits / 8e9), "int8")
-    assert not checks.check_weights_memory(lambda n, bits: n * bits / 1e9, "int8")
-    assert "divide the bits by 8" in verdict(capsys)
-    assert not checks.check_weights_memory(lambda n, bits: n * bits / 8 / 2**30, "int8")
-    assert "GiB" in verdict(capsys)
-    assert not checks.check_weights_memory(lambda n, bits: n * bits / 8 / 1e6, "int8")
-    assert "MB" in verdict(capsys)
+    assert checks.check_weights_memory(lambda n, bits: np.array([n * bits / 8e9]), "int8")
+    assert checks.check_weights_memory(lambda n, bits: n * (bits // 8 if bits >= 8 else bits / 8)
+                                       / 1e9, "int8")
+
+
+@pytest.mark.parametrize("mistake, hint", [
+    (lambda n, bits: n * bits / 1e9, "divide the bits by 8"),
+    (lambda n, bits: n * bits / 8 / 2**30, "GiB"),
+    (lambda n, bits: n * bits / 8 / 1e6, "MB"),
+    (lambda n, bits: n * bits / 8, "That is bytes"),
+    (lambda n, bits: n * bits, "That is bits"),
+    (lambda n, bits: n * 4 / 1e9, "Bytes = parameters x bits per parameter / 8"),
+])
+def test_task5_function_mistakes(mistake, hint, capsys):
+    assert not checks.check_weights_memory(mistake, "int8")
+    assert hint in verdict(capsys)
+
+
+def test_task5_fails_a_function_that_knows_only_the_examples(fresh, capsys):
+    known = {(n, bits): weights_gb(n, bits) for n, bits in checks._MEMORY_CASES}
+    known[(2.7e9, 8)] = 2.7
+    assert not checks.check_weights_memory(lambda n, bits: known.get((n, bits), 1.0), "int8")
+    assert "returned 1" in verdict(capsys)
+
+
+def test_task5_choice_mistakes(capsys):
+    sizes = {name: weights_gb(2.7e9, bits) for name, bits in checks.FORMAT_BITS.items()}
+    assert sizes["float16"] > 3 >= sizes["int8"] > sizes["int4"]  # int4 fits too: a real choice
     assert not checks.check_weights_memory(weights_gb, "int4")
+    assert "widest format that fits" in verdict(capsys)
+    assert not checks.check_weights_memory(weights_gb, "4-bit integers")
     assert "widest format that fits" in verdict(capsys)
     assert not checks.check_weights_memory(weights_gb, "float16")
     assert "more than the 3 GB free" in verdict(capsys)
+    assert not checks.check_weights_memory(weights_gb, "float32")
+    assert "more than the 3 GB free" in verdict(capsys)
     assert not checks.check_weights_memory(weights_gb, "fp8")
-    assert "one of" in verdict(capsys)
-    sizes = {name: weights_gb(2.7e9, bits) for name, bits in checks.FORMAT_BITS.items()}
-    assert sizes["float16"] > 3 >= sizes["int8"] > sizes["int4"]  # int4 fits too: a real choice
+    assert "not one of the choices" in verdict(capsys)
+
+
+def test_task5_private_copy_survives_an_edit_of_the_formats_handed_out(monkeypatch):
+    monkeypatch.setitem(checks.FORMAT_BITS, "int8", 80)
+    monkeypatch.setitem(checks.DEVICE_TASK, "free_gb", 1.0)
+    assert checks.check_weights_memory(weights_gb, "int8")
 
 
 @pytest.mark.parametrize("answer", WRONG_TYPES + [lambda n, b: None, lambda n, b: 1 / 0,
-                                                  lambda: 0, lambda n, b: "14"])
+                                                  lambda: 0, lambda n, b: "14",
+                                                  lambda n, b: sys.exit(3)])
 def test_task5_never_raises(answer, capsys):
     assert checks.check_weights_memory(answer, "int8") is False
     assert checks.check_weights_memory(weights_gb, answer) is False
     assert "— FAIL" in verdict(capsys)
 
 
-GOOD_TEXT = ("Name each immutable partition by a content hash and each version by a manifest of "
-             "hashes, so no copy is made, and store the manifest hash in every model record for "
-             "lineage. " * 3)
+# --- Task 6 -------------------------------------------------------------------------------
+
 TO_STORE = ["day-17", "day-31", "day-32"]
 
 
-def test_task6_partitions_to_store(capsys):
-    assert checks.check_open_answer(TO_STORE, GOOD_TEXT)
-    assert checks.check_open_answer(tuple(reversed(TO_STORE)), GOOD_TEXT)
-    assert checks.check_open_answer(set(TO_STORE), GOOD_TEXT)
-    _, today = checks.manifests()
-    assert not checks.check_open_answer([name for name, _, _ in today.partitions], GOOD_TEXT)
+@pytest.mark.parametrize("form", [list, tuple, set, frozenset, np.array, pd.Series,
+                                  lambda names: list(reversed(names))])
+def test_task6a_accepts_every_form_of_the_names(form):
+    """The old check failed an array or a Series of the names."""
+    assert checks.check_versioning_decision(form(TO_STORE), "manifest hash")
+
+
+@pytest.mark.parametrize("key", ["manifest hash", "Manifest-Hash", "hash of the manifest",
+                                 "manifest_hash"])
+def test_task6a_accepts_every_spelling_of_the_key(key):
+    assert checks.check_versioning_decision(TO_STORE, key)
+
+
+def test_task6a_partition_mistakes(capsys):
+    old, today = checks.manifests()
+    assert not checks.check_versioning_decision([name for name, _, _ in today.partitions],
+                                                "manifest hash")
     assert "full copy" in verdict(capsys)
-    assert not checks.check_open_answer(["day-31", "day-32"], GOOD_TEXT)
+    assert not checks.check_versioning_decision(["day-31", "day-32"], "manifest hash")
     assert "content changed has a new hash" in verdict(capsys)
-    assert not checks.check_open_answer([*TO_STORE, "day-01"], GOOD_TEXT)
+    assert not checks.check_versioning_decision(["day-17"], "manifest hash")
+    assert "new days are not in the store" in verdict(capsys)
+    assert not checks.check_versioning_decision([*TO_STORE, "day-01"], "manifest hash")
     assert "no longer lists" in verdict(capsys)
-    assert not checks.check_open_answer(["day-02"], GOOD_TEXT)
+    hashes = {name: digest for name, _, digest in today.partitions}
+    assert not checks.check_versioning_decision([hashes[n] for n in TO_STORE], "manifest hash")
+    assert "partition hashes" in verdict(capsys)
+    assert not checks.check_versioning_decision(["day-02"], "manifest hash")
     assert "diff_manifests" in verdict(capsys)
-    assert not checks.check_open_answer("day-31", GOOD_TEXT)
-    assert "list of partition names" in verdict(capsys)
+    assert not checks.check_versioning_decision("day-31", "manifest hash")
+    assert "sequence of values" in verdict(capsys)
 
 
-def test_task6_open_answer(capsys):
-    good = ("Name each immutable partition by a content hash and each version by a manifest of "
-            "hashes, so no copy is made, and store the manifest hash in every model record for "
-            "lineage. " * 3)
-    assert checks.check_open_answer(TO_STORE, good)
-    assert not checks.check_open_answer(TO_STORE, "Use a hash of the data. " * 20)
-    assert "does not mention" in verdict(capsys)
-    assert not checks.check_open_answer(TO_STORE, "too short")
-    for wrong in WRONG_TYPES:
-        assert checks.check_open_answer(TO_STORE, wrong) is False
-        assert checks.check_open_answer(wrong, good) is False
+@pytest.mark.parametrize("key, hint", [("folder path", "names a place"),
+                                       ("snapshot date", "A date does not name content"),
+                                       ("row count", "kept every row count"),
+                                       ("the number of rows", "kept every row count")])
+def test_task6a_version_key_mistakes(key, hint, capsys):
+    assert not checks.check_versioning_decision(TO_STORE, key)
+    assert hint in verdict(capsys)
+
+
+def test_task6a_data_make_the_row_count_mistake_visible():
+    old, today = checks.manifests()
+    rows = {manifest: {name: n for name, n, _ in manifest.partitions} for manifest in (old, today)}
+    assert rows[old]["day-17"] == rows[today]["day-17"]  # same count, other content
+    assert dict(today.partitions and {n: d for n, _, d in today.partitions})["day-17"] != \
+        {n: d for n, _, d in old.partitions}["day-17"]
+
+
+def test_task6a_never_raises(capsys):
+    for wrong in WRONG_TYPES + [[["day-17"]], [1, 2]]:
+        assert checks.check_versioning_decision(wrong, "manifest hash") is False
+        assert checks.check_versioning_decision(TO_STORE, wrong) is False
+    assert "— FAIL" in verdict(capsys)
+
+
+GOOD_ARGUMENT = (
+    "I would store every daily partition once, immutable, under the hash of its rows, and name "
+    "a dataset version by a manifest that lists those hashes, itself hashed. A new version costs "
+    "only its new partitions and a few kilobytes. Each model record keeps the manifest hash, the "
+    "commit of the training code and its parameters, so a decision of last year leads back to "
+    "the exact rows, which stay as long as such a question may come.")
+
+
+def test_task6b_is_sent_for_review_with_the_rubric(capsys):
+    assert checks.check_versioning_argument(GOOD_ARGUMENT) == REVIEW
+    out = verdict(capsys)
+    assert "— REVIEW" in out and "Model answer, in short" in out
+    assert "manifest" in out and "model record" in out
+
+
+def test_task6b_no_keyword_grading(capsys):
+    """The old check passed an argument for the wrong position that used the keywords, and
+    failed a good one in other words; now neither is graded by a machine."""
+    wrong_position = ("Copy the full dataset for every model: no hash, no checksum, no digest, "
+                      "no snapshot, no manifest, no partition. Model lineage does not matter, "
+                      "nobody will reproduce anything, and storage is cheap enough for forty "
+                      "terabytes a model, so the simplest plan wins and the regulator can read "
+                      "the copies when it asks which rows trained which model last year.")
+    assert checks.check_versioning_argument(wrong_position) == REVIEW
+    assert checks.check_versioning_argument(GOOD_ARGUMENT) == REVIEW
+    assert not hasattr(checks, "require_key_ideas")
+    assert not hasattr(checks, "KEY_IDEAS")
+
+
+@pytest.mark.parametrize("text", [None, 42, "too short", "hash manifest lineage " * 30])
+def test_task6b_fails_what_is_not_an_argument(text, capsys):
+    assert checks.check_versioning_argument(text) is False
+    assert "— FAIL" in verdict(capsys)

@@ -1,48 +1,81 @@
-"""Checks for the exercises of the chapter on code, data and artifacts (07_ml_vs_software)."""
+"""Checks for the exercises of the chapter on code, data and artifacts (07_ml_vs_software).
+
+A check that takes the learner's function runs it on the task's own examples first, then on
+fresh cases drawn at check time (other rows, swapped values, other batches), so a function that
+memorises the examples fails. Verdicts never quote a drawn case when they pass, so the stored
+outputs of the notebooks stay the same from run to run. Every expectation comes from the
+check's own copy of the data, never from objects the learner holds.
+"""
 
 from __future__ import annotations
 
+import functools
 import math
+import re
 
 import numpy as np
 import pandas as pd
 
-from mlsys.artifacts import (capacity_sweep, compute_slice_values, diff_manifests,
-                             make_churn_data, make_manifest, pluralise)
-from mlsys.checks import (Fail, require_answer, require_function, require_key_ideas,
-                          require_bool, require_number, require_returned, require_text, task)
+from mlsys.artifacts import (capacity_sweep, compute_dataset_hash, compute_slice_values,
+                             diff_manifests, make_churn_data, make_manifest, pluralise)
+from mlsys.checks import (Fail, close_at_precision, require_answer, require_bool,
+                          require_choice, require_function, require_number, require_own_code,
+                          require_returned, require_sequence, task, written_task)
+
+#: Seed of the fresh cases drawn at check time; None draws new ones on every call. Tests set it
+#: to replay a draw; the verdicts of a correct answer never depend on it.
+FRESH_SEED = None
 
 
-def _hash_cases():
-    """Tables and the verdicts a content hash must give: (name, a, b, same content?)."""
-    data = make_churn_data(60, seed=11)
-    shuffled = data.sample(frac=1, random_state=3).reset_index(drop=True)
+def _fresh_rng() -> np.random.Generator:
+    return np.random.default_rng(FRESH_SEED)
+
+
+def _fresh_seed(rng) -> int:
+    return int(rng.integers(1_000, 2**31))
+
+
+# --- Task 1 -------------------------------------------------------------------------------
+
+def _swapped(data, column, rng):
+    """`data` with the values of `column` swapped between two rows that differ there.
+
+    Every column keeps its multiset of values, but the rows are no longer the same rows.
+    """
+    while True:
+        i, j = (int(k) for k in rng.choice(len(data), 2, replace=False))
+        if data[column].iloc[i] == data[column].iloc[j]:
+            continue
+        swapped = data.copy()
+        values = swapped[column].to_numpy().copy()
+        values[i], values[j] = values[j], values[i]
+        swapped[column] = values
+        if compute_dataset_hash(swapped) != compute_dataset_hash(data):  # other rows indeed
+            return swapped
+
+
+def _hash_cases(rng=None):
+    """Pairs of tables and the verdict a content hash must give: (name, a, b, same content?).
+
+    Without `rng`, the task's own example (60 rows, seed 11); with it, a fresh table of another
+    size and other values, drawn at check time.
+    """
+    if rng is None:
+        data, order, row = make_churn_data(60, seed=11), np.random.default_rng(3), 7
+    else:
+        data = make_churn_data(int(rng.integers(20, 120)), seed=_fresh_seed(rng))
+        order, row = rng, int(rng.integers(0, 20))
+    shuffled = data.iloc[order.permutation(len(data))].reset_index(drop=True)
     changed = data.copy()
-    changed.loc[7, "income_k"] = changed.loc[7, "income_k"] + 0.1
+    changed.loc[row, "income_k"] = changed.loc[row, "income_k"] + 0.1
     duplicated = pd.concat([data, data.iloc[[4]]], ignore_index=True)  # same set of rows
     return [("the same rows in another order", data, shuffled, True),
             ("a copy of the table", data, data.copy(), True),
             ("one income changed by 0.1", data, changed, False),
             ("a copy of row 4 appended", data, duplicated, False),
-            ("the first 59 rows only", data, data.iloc[:59], False)]
-
-
-@task("1", "content hash that ignores row order")
-def check_content_hash(function):
-    """The learner's ``function(frame) -> str`` gives equal hashes exactly for equal content."""
-    require_function(function, "content_hash")
-    for name, first, second, same in _hash_cases():
-        a, b = function(first), function(second)
-        for digest in (a, b):
-            require_returned(digest, "content_hash",
-                             "End the function with `return` and the hex digest.")
-        if not isinstance(a, str):
-            raise Fail(f"content_hash should return a str (a hex digest); got {type(a).__name__}.",
-                       "hashlib.sha256(data).hexdigest() gives a str.")
-        if (a == b) != same:
-            raise Fail(f"For {name}, your hashes are {'equal' if a == b else 'different'}; they "
-                       f"should be {'equal' if same else 'different'}.", _HASH_HINTS[name])
-    return f"Equal hashes exactly for equal content, on all {len(_hash_cases())} test pairs."
+            ("the last row left out", data, data.iloc[:-1], False),
+            ("two rows' incomes swapped", data, _swapped(data, "income_k", order), False),
+            ("two rows' plans swapped", data, _swapped(data, "plan", order), False)]
 
 
 _HASH_HINTS = {
@@ -52,48 +85,153 @@ _HASH_HINTS = {
     "a copy of the table": "Hash the content, not the object: id() and hash() of a table differ.",
     "one income changed by 0.1": "Hash every value of every row, not only the shape or columns.",
     "a copy of row 4 appended": ("A set of rows forgets duplicates. Sort the rows, "
-                                              "do not deduplicate them."),
-    "the first 59 rows only": "Every row must count: hash all of them.",
+                                 "do not deduplicate them."),
+    "the last row left out": "Every row must count: hash all of them.",
+    "two rows' incomes swapped": ("Every column still holds the same values, but two rows are no "
+                                  "longer the same rows. A hash of each column sorted on its "
+                                  "own, or of counts and sums, cannot see which values share a "
+                                  "row: sort whole rows, not columns."),
+    "two rows' plans swapped": ("Every column still holds the same values, but two rows are no "
+                                "longer the same rows. A hash of each column sorted on its own, "
+                                "or of counts and sums, cannot see which values share a row: "
+                                "sort whole rows, not columns."),
 }
+_HEX_DIGEST = re.compile(r"[0-9a-fA-F]{32,}")
 
+
+@task("1", "content hash that ignores row order")
+def check_content_hash(function):
+    """The learner's ``function(frame) -> str`` gives equal hashes exactly for equal content.
+
+    Classic mistakes, each caught by a case of its own: hashing the CSV with its index or in row
+    order (a shuffle changes it); hashing the set of rows (a duplicate row vanishes); hashing the
+    shape or the columns (a changed value goes unseen); hashing each column sorted on its own,
+    or a count-and-sum fingerprint (values swapped between two rows go unseen); id() or hash()
+    of the object (a copy differs); returning something other than a hex digest. The cases run
+    on the task's example, then on a fresh table drawn at check time, so a function tuned to
+    the example fails too. Each table is handed over as a copy: an in-place edit by the
+    learner's function cannot change the next case.
+    """
+    require_function(function, "content_hash")
+    if function is compute_dataset_hash:
+        raise Fail("content_hash is the book's compute_dataset_hash, which the task asks you not "
+                   "to call.", "Write the few lines yourself: sort the rows, then hash them.")
+    require_own_code(function, "content_hash", {"compute_dataset_hash"})
+    cases = _hash_cases()
+    example = True
+    for batch in (cases, None):
+        if batch is None:  # the example passed: now a table the learner has not seen
+            batch, example = _hash_cases(_fresh_rng()), False
+        wrong = []  # (name, equal?) of the pairs the hash gets wrong
+        for name, first, second, same in batch:
+            a, b = function(first.copy()), function(second.copy())
+            for digest in (a, b):
+                require_returned(digest, "content_hash",
+                                 "End the function with `return` and the hex digest.")
+                if not isinstance(digest, str):
+                    raise Fail(f"content_hash should return a str (a hex digest); got "
+                               f"{type(digest).__name__}.",
+                               "hashlib.sha256(data).hexdigest() gives a str.")
+                if not _HEX_DIGEST.fullmatch(digest):
+                    raise Fail(f"content_hash returned {digest[:40]!r}, which is not a "
+                               "hexadecimal digest.",
+                               "Return hashlib.sha256(text.encode()).hexdigest(): 64 hex digits.")
+            if (a == b) != same:
+                wrong.append((name, a == b))
+        if wrong:
+            # A hash of the object (id, hash()) differs for a copy, and for a shuffle too: name
+            # the copy, the case that says what the mistake is.
+            name, equal = next((w for w in wrong if w[0] == "a copy of the table"), wrong[0])
+            where = "the task's example" if example else "a fresh table drawn at check time"
+            raise Fail(f"For {name} ({where}), your hashes are "
+                       f"{'equal' if equal else 'different'}; they should be "
+                       f"{'different' if equal else 'equal'}.", _HASH_HINTS[name])
+    return (f"Equal hashes exactly for equal content, on all {len(cases)} test pairs of the "
+            "example and of a fresh table.")
+
+
+# --- Task 2 -------------------------------------------------------------------------------
 
 def good_batches():
     """Five good churn batches of 1,000 rows (seeds 20-24)."""
     return [make_churn_data(1_000, seed=seed) for seed in range(20, 25)]
 
 
-def bad_batch():
-    """A batch in which the partner source reports income in dollars, not thousands of dollars."""
-    batch = make_churn_data(1_000, seed=30)
+def _with_partner_in_dollars(batch):
+    """The fault of the bad batch: the partner source reports income in dollars, not thousands."""
     partner = batch["source"] == "partner"
     batch.loc[partner, "income_k"] = batch.loc[partner, "income_k"] * 1_000
     return batch
 
 
+def bad_batch():
+    """A batch in which the partner source reports income in dollars, not thousands of dollars."""
+    return _with_partner_in_dollars(make_churn_data(1_000, seed=30))
+
+
+#: How many fresh good and bad batches a data test meets at check time.
+FRESH_GOOD_BATCHES, FRESH_BAD_BATCHES = 40, 10
+
+
+def _verdict_of(function, batch):
+    verdict = function(batch.copy())
+    require_returned(verdict, "batch_is_good",
+                     "Return True for a good batch and False for a bad one.")
+    if type(verdict).__name__ not in ("bool", "bool_"):
+        raise Fail(f"batch_is_good should return True or False; got {type(verdict).__name__}.",
+                   "Reduce a column of checks to one bool, e.g. with `.all()`, then bool().")
+    return bool(verdict)
+
+
 @task("2", "a data test that stops the bad batch")
 def check_data_test(function):
-    """The learner's ``function(batch) -> bool`` passes every good batch and fails the bad one."""
+    """The learner's ``function(batch) -> bool`` passes good batches and fails bad ones.
+
+    Classic mistakes: a rule that lets everything through (no test at all, or one on a column
+    the fault does not touch); a rule too strict for good data (bounds a good night can cross);
+    a rule that returns a column of bools; a rule that memorises last night's batch (its length
+    and values, its exact mean) instead of the fault, which a fresh bad batch with the same
+    fault gets through; a rule tuned to the five good batches (bounds set at their exact minima
+    and maxima), which rejects fresh good batches. So after the task's six batches, the rule
+    meets 40 fresh good batches and 10 fresh batches with the same fault, drawn at check time.
+    """
     require_function(function, "batch_is_good")
     for number, batch in enumerate(good_batches(), start=1):
-        verdict = function(batch.copy())
-        require_returned(verdict, "batch_is_good",
-                         "Return True for a good batch and False for a bad one.")
-        if type(verdict).__name__ not in ("bool", "bool_"):
-            raise Fail(f"batch_is_good should return True or False; got "
-                       f"{type(verdict).__name__}.",
-                       "Reduce a column of checks to one bool, e.g. with `.all()`, then bool().")
-        if not verdict:
+        if not _verdict_of(function, batch):
             raise Fail(f"batch_is_good rejects good batch {number} of 5.",
                        "Too strict: a test that fails good data gets switched off. Base your "
                        "bounds on what good batches can contain, with some margin.")
-    if function(bad_batch()):
+    if _verdict_of(function, bad_batch()):
         raise Fail("batch_is_good lets the bad batch through.",
                    "Compare the income_k column of bad_batch() with a good batch: its range, "
                    "its mean.")
-    return "It passes all 5 good batches and stops the batch with incomes in dollars."
+    rng = _fresh_rng()
+    seeds = [_fresh_seed(rng) for _ in range(FRESH_GOOD_BATCHES + FRESH_BAD_BATCHES)]
+    rejected = sum(not _verdict_of(function, make_churn_data(1_000, seed=seed))
+                   for seed in seeds[:FRESH_GOOD_BATCHES])
+    if rejected:
+        raise Fail(f"batch_is_good passes the five good batches but rejects {rejected} of "
+                   f"{FRESH_GOOD_BATCHES} fresh good batches drawn at check time.",
+                   "Your rule is tuned to those five (bounds at their exact minimum or "
+                   "maximum?). Bound what any good night can contain, with a wide margin, "
+                   "and aim at the fault you found.")
+    missed = sum(_verdict_of(function, _with_partner_in_dollars(make_churn_data(1_000, seed=s)))
+                 for s in seeds[FRESH_GOOD_BATCHES:])
+    if missed:
+        raise Fail(f"batch_is_good stops last night's bad batch but lets {missed} of "
+                   f"{FRESH_BAD_BATCHES} fresh batches with the same fault through.",
+                   "Your rule recognises that one batch, not its fault. Test the property the "
+                   "fault breaks (the range or mean of income_k), not the batch's own values.")
+    return (f"It passes all 5 good batches and stops the batch with incomes in dollars, and "
+            f"holds on {FRESH_GOOD_BATCHES} fresh good and {FRESH_BAD_BATCHES} fresh bad "
+            "batches.")
 
+
+# --- Task 3 -------------------------------------------------------------------------------
 
 VALUATION_TASK = dict(n_rows=3_000, seed=7, partner_share=0.4, partner_label_noise=0.4)
+#: Decimals the task asks for the gain in points ("to two decimals").
+GAIN_DECIMALS = 2
 
 
 def valuation_data():
@@ -101,34 +239,54 @@ def valuation_data():
     return make_churn_data(**VALUATION_TASK), make_churn_data(4_000, seed=8)
 
 
+@functools.lru_cache(maxsize=1)
+def _slice_values():
+    """The check's own slice values, from its own copy of the data (the learner's is theirs)."""
+    return compute_slice_values(*valuation_data())
+
+
 @task("3", "the slice that looks harmful, and whether it is beyond the noise")
 def check_harmful_slice(candidate_source, accuracy_gain_points, drop_it):
-    """The source whose removal helps most, the accuracy it gains (points), and the decision."""
-    values = compute_slice_values(*valuation_data())
+    """The source whose removal helps most, the accuracy it gains (points), and the decision.
+
+    Classic mistakes: the most valuable slice instead of the most harmful (argmax for argmin);
+    the gain with its sign reversed (accuracy with every row minus without the slice); the gain
+    as a fraction, not points; the noise band, or the accuracy without the slice, given as the
+    gain; and dropping the slice because its gain is positive although it lies within the noise.
+    The gain is asked to two decimals; any rounding of the exact value to two decimals passes.
+    """
+    values = _slice_values()
     worst = int(np.argmin(values.value))
     expected_source = values.slices[worst]
-    expected_gain = -100 * values.value[worst]
-    band = 100 * values.noise_band[worst]
-    require_answer(candidate_source, "candidate_source")
-    if not isinstance(candidate_source, str):
-        raise Fail(f"candidate_source should be a source name (a str); got "
-                   f"{type(candidate_source).__name__}.")
-    if candidate_source != expected_source:
-        hint = ("Removing that slice lowers accuracy more than it raises it."
-                if candidate_source in values.slices else f"The sources are {values.slices}.")
-        raise Fail(f"Removing {candidate_source!r} does not raise validation accuracy the most.",
-                   hint)
+    expected_gain = -100 * float(values.value[worst])
+    band = 100 * float(values.noise_band[worst])
+    source = require_choice(candidate_source, values.slices, "candidate_source")
+    if source != expected_source:
+        if source == values.slices[int(np.argmax(values.value))]:
+            hint = ("That is the most valuable slice: removing it lowers accuracy the most. "
+                    "Look for the most negative value.")
+        else:
+            hint = "Removing that slice lowers accuracy more than it raises it."
+        raise Fail(f"Removing {source!r} does not raise validation accuracy the most.", hint)
     gain = require_number(accuracy_gain_points, "accuracy_gain_points")
-    if abs(gain + expected_gain) <= 0.05:
-        raise Fail(f"accuracy_gain_points is {gain:g}: the sign is wrong.",
-                   "The gain is accuracy without the slice minus accuracy with every row.")
-    if abs(gain - expected_gain / 100) <= 0.0005:
-        raise Fail(f"accuracy_gain_points is {gain:g}: that is a fraction.",
-                   "Give percentage points (multiply by 100).")
-    if abs(gain - expected_gain) > 0.05:
+    if not close_at_precision(gain, expected_gain, GAIN_DECIMALS):
+        if close_at_precision(-gain, expected_gain, GAIN_DECIMALS):
+            raise Fail(f"accuracy_gain_points is {gain:g}: the sign is wrong.",
+                       "The gain is accuracy without the slice minus accuracy with every row.")
+        if close_at_precision(100 * gain, expected_gain, GAIN_DECIMALS):
+            raise Fail(f"accuracy_gain_points is {gain:g}: that is a fraction.",
+                       "Give percentage points (multiply by 100).")
+        if close_at_precision(gain, band, GAIN_DECIMALS):
+            raise Fail(f"accuracy_gain_points is {gain:g}: that is the noise band, not the gain.",
+                       "The gain is -100 times the slice's value; its band is the noise around it.")
+        if gain > 20:
+            raise Fail(f"accuracy_gain_points is {gain:g}: that looks like an accuracy, not a "
+                       "gain.", "Give the difference: accuracy without the slice minus "
+                       "accuracy with every row, in points.")
         raise Fail(f"accuracy_gain_points is {gain:g}; that is not the gain from dropping "
-                   f"{expected_source!r}.", "Use compute_slice_values on valuation_data(), as "
-                   "in the chapter, and read the value of that slice.")
+                   f"{expected_source!r} (to {GAIN_DECIMALS} decimals).",
+                   "Use compute_slice_values on valuation_data(), as in the chapter, and read "
+                   "the value of that slice.")
     decision = require_bool(drop_it, "drop_it")
     beyond = bool(values.harmful[worst])
     if decision != beyond:
@@ -139,35 +297,55 @@ def check_harmful_slice(candidate_source, accuracy_gain_points, drop_it):
                 f"±{band:.2f}.")
         raise Fail(f"drop_it is {decision}, but the gain is "
                    f"{'beyond' if beyond else 'within'} the noise.", hint)
-    return (f"Dropping {expected_source!r} gains {expected_gain:.2f} points, "
+    return (f"Dropping {expected_source!r} gains {expected_gain:.3f} points, "
             f"{'beyond' if beyond else 'within'} its noise band of ±{band:.2f}: "
             f"{'drop it' if beyond else 'no evidence yet that those rows harm the model'}.")
 
 
+# --- Task 4 -------------------------------------------------------------------------------
+
 ACCURACY_BUDGET_POINTS = 1.0
 
 
-def _within_budget():
-    sweep = capacity_sweep()
-    keep = sweep.accuracy >= sweep.accuracy.max() - ACCURACY_BUDGET_POINTS / 100
+@functools.lru_cache(maxsize=1)
+def _private_sweep():
+    """The check's own sweep, computed afresh: `capacity_sweep()` is a cached object the learner
+    holds, and an in-place edit of its arrays (``sweep.accuracy *= 100``) would change it."""
+    return capacity_sweep.__wrapped__()
+
+
+def _within_budget(points=ACCURACY_BUDGET_POINTS):
+    sweep = _private_sweep()
+    keep = sweep.accuracy >= sweep.accuracy.max() - points / 100
     return sweep, keep
+
+
+def _smallest(sweep, keep):
+    candidates = np.flatnonzero(keep)
+    return int(candidates[np.argmin(sweep.disk_kb[candidates])])
 
 
 @task("4", "smallest model within the accuracy budget")
 def check_smallest_model(choice):
-    """The learner's (max_depth, n_trees): the smallest forest on disk within 1 point of the best."""
-    require_answer(choice, "smallest_forest")
-    if not isinstance(choice, tuple) or len(choice) != 2:
-        raise Fail(f"smallest_forest should be a tuple (max_depth, n_trees); got {choice!r}.")
-    depth, trees = (require_number(v, name) for v, name in zip(choice, ("max_depth", "n_trees")))
+    """The learner's (max_depth, n_trees): the smallest forest on disk within 1 point of the best.
+
+    Classic mistakes: the most accurate forest; the forest with the fewest trees (deep trees are
+    large); a budget of 1% of the best accuracy (relative), not 1 point; a budget of 1 in
+    accuracy as a fraction (every forest within it); a forest outside the budget; the pair in
+    the other order, (n_trees, max_depth). A list, tuple or array of the two numbers is accepted.
+    """
+    pair = require_sequence(choice, "smallest_forest", length=2)
+    depth, trees = (require_number(v, name) for v, name in zip(pair, ("max_depth", "n_trees")))
     sweep, keep = _within_budget()
-    candidates = np.flatnonzero(keep)
-    expected = candidates[np.argmin(sweep.disk_kb[candidates])]
+    expected = _smallest(sweep, keep)
     expected_pair = (int(sweep.max_depth[expected]), int(sweep.n_trees[expected]))
     try:
         row = sweep.row(depth, trees)
     except ValueError:
-        raise Fail(f"{choice} is not a forest of the sweep.",
+        if (trees, depth) == expected_pair:
+            raise Fail(f"{tuple(pair)} has the numbers in the other order.",
+                       "The task asks for (max_depth, n_trees): the depth first.") from None
+        raise Fail(f"{tuple(pair)} is not a forest of the sweep.",
                    "Pick max_depth from (2, 4, 8, 16) and n_trees from (1, 2, 4, ..., 64).") \
             from None
     if row == expected:
@@ -175,25 +353,47 @@ def check_smallest_model(choice):
                 f"{sweep.accuracy[row]:.1%} accurate in {sweep.disk_kb[row]:,.0f} kB, "
                 f"{sweep.disk_kb.max() / sweep.disk_kb[row]:.0f}x smaller than the largest.")
     if not keep[row]:
-        raise Fail(f"{choice} is {sweep.accuracy[row]:.1%} accurate, more than "
+        if row == int(np.argmin(sweep.disk_kb)):
+            hint = ("That is the smallest forest of all: a budget of 1 on accuracy as a "
+                    "fraction lets every forest in. 1 point is 0.01.")
+        else:
+            hint = "Keep only forests within the budget first, then take the smallest."
+        raise Fail(f"{tuple(pair)} is {sweep.accuracy[row]:.1%} accurate, more than "
                    f"{pluralise(ACCURACY_BUDGET_POINTS, 'point')} below the best "
-                   f"({sweep.accuracy.max():.1%}).",
-                   "Keep only forests within the budget first, then take the smallest.")
+                   f"({sweep.accuracy.max():.1%}).", hint)
+    relative = _smallest(sweep, sweep.accuracy >= 0.99 * sweep.accuracy.max())
+    fewest = np.flatnonzero(keep)[np.argmin(sweep.n_trees[keep])]
+    mistakes = []
     if row == int(np.argmax(sweep.accuracy)):
-        hint = "That is the most accurate forest; the task asks for the smallest within budget."
-    elif sweep.n_trees[row] <= sweep.n_trees[expected]:
-        hint = ("Fewest trees is not smallest: deep trees are large. Compare disk_kb, "
-                "not n_trees.")
-    else:
-        hint = "Among the forests within budget, take the one with the smallest disk_kb."
-    raise Fail(f"{choice} is within budget but {sweep.disk_kb[row]:,.0f} kB on disk; a smaller "
-               "one is too.", hint)
+        mistakes.append("that is the most accurate forest; the task asks for the smallest "
+                        "within budget")
+    if row == fewest:
+        mistakes.append("fewest trees is not smallest: deep trees are large, so compare "
+                        "disk_kb, not n_trees")
+    if row == relative:
+        mistakes.append("a budget of 1% of the best accuracy (relative) is not 1 point: keep "
+                        "accuracy >= best - 0.01")
+    hint = ("; or ".join(mistakes).capitalize() + "." if mistakes else
+            "Among the forests within budget, take the one with the smallest disk_kb.")
+    raise Fail(f"{tuple(pair)} is within budget but {sweep.disk_kb[row]:,.0f} kB on disk; a "
+               "smaller one is too.", hint)
 
 
-#: Bits per parameter of the number formats a model's weights can be stored in.
+# --- Task 5 -------------------------------------------------------------------------------
+
+#: Bits per parameter of the number formats a model's weights can be stored in (a copy is
+#: handed out; the check keeps its own).
 FORMAT_BITS = {"float32": 32, "float16": 16, "int8": 8, "int4": 4}
+_FORMAT_BITS = dict(FORMAT_BITS)
+_FORMAT_NAMES = {  # each format with the task text's own words and common spellings
+    "float32": ("fp32", "float 32", "32-bit float", "32-bit floats", "single precision", "32-bit"),
+    "float16": ("fp16", "float 16", "16-bit float", "16-bit floats", "half precision", "half", "16-bit"),
+    "int8": ("int 8", "8-bit integer", "8-bit integers", "8-bit int", "8 bits", "8-bit"),
+    "int4": ("int 4", "4-bit integer", "4-bit integers", "4-bit int", "4 bits", "4-bit"),
+}
 #: The device of task 5: a model of this many parameters, this much memory free for it (GB).
 DEVICE_TASK = {"n_parameters": 2.7e9, "free_gb": 3.0}
+_DEVICE_TASK = dict(DEVICE_TASK)
 _MEMORY_CASES = ((7e9, 16), (1.3e9, 32), (125e6, 8), (70e9, 4), (3, 32))
 
 
@@ -201,47 +401,63 @@ def _weights_gb(n_parameters, bits_per_parameter):
     return n_parameters * bits_per_parameter / 8 / 1e9
 
 
+def _fresh_memory_cases(rng, count=5):
+    """Parameter counts and formats the learner has not seen: from a thousand to 400 billion."""
+    return [(float(round(10 ** rng.uniform(3, 11.6))), int(rng.choice([2, 3, 4, 8, 16, 32])))
+            for _ in range(count)]
+
+
+def _memory_hint(got, expected):
+    for factor, hint in ((8, "That counts bits: a byte is 8 bits, so divide the bits by 8."),
+                         (1e9 / 2**30, "That is GiB (2**30 bytes); this book's GB is 10**9 "
+                                       "bytes."),
+                         (1e3, "That is MB: divide the bytes by 10**9 for GB."),
+                         (1e9, "That is bytes: divide them by 10**9 for GB."),
+                         (8e9, "That is bits: divide by 8 for bytes, then by 10**9 for GB.")):
+        if math.isclose(got, expected * factor, rel_tol=1e-6):
+            return hint
+    return "Bytes = parameters x bits per parameter / 8; GB = bytes / 10**9."
+
+
 @task("5", "memory of a model's weights")
 def check_weights_memory(function, chosen_format):
-    """The learner's ``weights_gb(n_parameters, bits_per_parameter)`` and the format chosen."""
+    """The learner's ``weights_gb(n_parameters, bits_per_parameter)`` and the format chosen.
+
+    Classic mistakes of the function: bits taken for bytes (8 times too large); GiB for GB;
+    MB, bytes or bits for GB; a function that only knows the task's example sizes (fresh
+    counts and formats are drawn at check time). Of the choice: a format that does not fit
+    (float16, float32), and the narrowest format (int4) where a more precise one fits. The
+    format may be spelt in any case or in the task's words ("8-bit integers").
+    """
     require_function(function, "weights_gb")
-    for n_parameters, bits in _MEMORY_CASES:
+    for n_parameters, bits in (*_MEMORY_CASES, *_fresh_memory_cases(_fresh_rng())):
         got = function(n_parameters, bits)
         require_returned(got, "weights_gb", "End the function with `return` and the size in GB.")
         got = require_number(got, f"weights_gb({n_parameters:g}, {bits})")
         expected = _weights_gb(n_parameters, bits)
-        if math.isclose(got, expected, rel_tol=1e-6):
-            continue
-        if math.isclose(got, expected * 8, rel_tol=1e-6):
-            hint = "That counts bits: a byte is 8 bits, so divide the bits by 8."
-        elif math.isclose(got, expected * 1e9 / 2**30, rel_tol=1e-6):
-            hint = "That is GiB (2**30 bytes); this book's GB is 10**9 bytes."
-        elif math.isclose(got, expected * 1e3, rel_tol=1e-6):
-            hint = "That is MB: divide the bytes by 10**9 for GB."
-        else:
-            hint = "Bytes = parameters x bits per parameter / 8; GB = bytes / 10**9."
-        raise Fail(f"weights_gb({n_parameters:g}, {bits}) returned {got:g}; expected "
-                   f"{expected:g} GB.", hint)
-    require_answer(chosen_format, "chosen_format")
-    if chosen_format not in FORMAT_BITS:
-        raise Fail(f"chosen_format should be one of {list(FORMAT_BITS)}; got {chosen_format!r}.")
-    sizes = {name: _weights_gb(DEVICE_TASK["n_parameters"], bits)
-             for name, bits in FORMAT_BITS.items()}
-    fitting = [name for name, size in sizes.items() if size <= DEVICE_TASK["free_gb"]]
-    expected_format = fitting[0]  # FORMAT_BITS runs from the widest format to the narrowest
-    size = sizes[chosen_format]
-    if chosen_format == expected_format:
-        return (f"weights_gb is right on {pluralise(len(_MEMORY_CASES), 'case')}, and "
-                f"{chosen_format} weights take {size:.2f} GB of the "
-                f"{DEVICE_TASK['free_gb']:g} GB free: the most precise format that fits.")
-    if size > DEVICE_TASK["free_gb"]:
-        raise Fail(f"In {chosen_format} the weights take {size:.2f} GB: more than the "
-                   f"{DEVICE_TASK['free_gb']:g} GB free.", "Use your weights_gb for each "
+        if not math.isclose(got, expected, rel_tol=1e-6):
+            raise Fail(f"weights_gb({n_parameters:g}, {bits}) returned {got:g}; expected "
+                       f"{expected:g} GB.", _memory_hint(got, expected))
+    chosen = require_choice(chosen_format, _FORMAT_NAMES, "chosen_format")
+    sizes = {name: _weights_gb(_DEVICE_TASK["n_parameters"], bits)
+             for name, bits in _FORMAT_BITS.items()}
+    fitting = [name for name, size in sizes.items() if size <= _DEVICE_TASK["free_gb"]]
+    expected_format = max(fitting, key=_FORMAT_BITS.get)
+    size = sizes[chosen]
+    if chosen == expected_format:
+        return (f"weights_gb is right on {pluralise(len(_MEMORY_CASES), 'case')} and on fresh "
+                f"ones, and {chosen} weights take {size:.2f} GB of the "
+                f"{_DEVICE_TASK['free_gb']:g} GB free: the most precise format that fits.")
+    if size > _DEVICE_TASK["free_gb"]:
+        raise Fail(f"In {chosen} the weights take {size:.2f} GB: more than the "
+                   f"{_DEVICE_TASK['free_gb']:g} GB free.", "Use your weights_gb for each "
                    "format and keep only those that fit.")
-    raise Fail(f"{chosen_format} fits ({size:.2f} GB), but a more precise format fits too.",
+    raise Fail(f"{chosen} fits ({size:.2f} GB), but a more precise format fits too.",
                "Fewer bits per weight cost accuracy: take the widest format that fits, not the "
                "narrowest.")
 
+
+# --- Task 6 -------------------------------------------------------------------------------
 
 def manifests():
     """The two versions of task 6: last month's and today's, as manifests of daily partitions.
@@ -258,35 +474,59 @@ def manifests():
     return make_manifest(days), make_manifest(today)
 
 
-KEY_IDEAS = {
-    "identify versions by content (hash, checksum, digest)": ("hash", "checksum", "digest"),
-    "avoid full copies (snapshot, immutable, append, partition, manifest, delta, reference)":
-        ("snapshot", "immutab", "append", "partition", "manifest", "delta", "reference",
-         "pointer"),
-    "tie data to models (model, lineage, reproduce)": ("model", "lineage", "reproduc"),
+#: What a model record can store to name the data it was trained on (task 6a), with the task
+#: text's own words as other spellings.
+VERSION_KEYS = {
+    "manifest hash": ("hash of the manifest", "the manifest's hash", "manifest's hash",
+                      "manifest digest", "manifest sha256", "version hash",
+                      "content hash of the manifest", "manifest.version"),
+    "folder path": ("path", "folder", "the folder's path", "dataset path", "path of the folder",
+                    "location"),
+    "snapshot date": ("date", "the date", "training date", "date of the snapshot"),
+    "row count": ("rows", "number of rows", "the number of rows", "count of rows"),
+}
+_VERSION_KEY_HINTS = {
+    "folder path": ("A path names a place, not content: day 17 was corrected under the same "
+                    "name, so the same path held two contents. Store what names the content."),
+    "snapshot date": ("A date does not name content: two versions can be made the same day, and "
+                      "day 17's correction changed data without changing any date."),
+    "row count": ("Day 17's correction changed labels and kept every row count: counts cannot "
+                  "tell two versions apart."),
 }
 
 
-@task("6", "versioning a large dataset (open question)")
-def check_open_answer(partitions_to_store, text):
-    """The partitions today's version adds to the store, then a written argument of 60+ words."""
+@functools.lru_cache(maxsize=1)
+def _manifest_diff():
     old, new = manifests()
-    diff = diff_manifests(old, new)
+    return old, new, diff_manifests(old, new)
+
+
+@task("6a", "versioning a large dataset: what to store and how to name it")
+def check_versioning_decision(partitions_to_store, version_key):
+    """The partitions today's version adds to the store, and what a model record stores.
+
+    Classic mistakes of the partitions: every partition of today's version (a full copy); only
+    the new days (a corrected day has a new hash and must be stored too); the dropped day (today
+    no longer lists it); only the changed day; the partitions' hashes instead of their names.
+    Of the name: the folder path, the date or the row count, none of which changes exactly when
+    the content does. Any list, tuple, set, array or Series of names is accepted, in any order.
+    """
+    old, new, diff = _manifest_diff()
     expected = set(diff["added"]) | set(diff["changed"])
-    require_answer(partitions_to_store, "partitions_to_store")
-    if isinstance(partitions_to_store, str) or not isinstance(
-            partitions_to_store, (list, tuple, set, frozenset)):
-        raise Fail(f"partitions_to_store should be a list of partition names; got "
-                   f"{type(partitions_to_store).__name__}.")
-    names = set(partitions_to_store)
+    names = set(require_sequence(partitions_to_store, "partitions_to_store", ordered=False))
     if names != expected:
         all_new = {name for name, _, _ in new.partitions}
-        if names == all_new:
+        hashes = {digest for manifest in (old, new) for _, _, digest in manifest.partitions}
+        if names and names <= hashes:
+            hint = "Those are partition hashes; give the partitions' names (e.g. 'day-31')."
+        elif names == all_new:
             hint = ("That stores every partition again: a full copy. Partitions whose hash "
                     "the store already holds cost nothing.")
         elif names == set(diff["added"]):
             hint = ("A partition whose content changed has a new hash: the store must keep it "
                     "too, beside the old one that last month's version still needs.")
+        elif names == set(diff["changed"]):
+            hint = "The new days are not in the store yet: they must be stored too."
         elif names & set(diff["removed"]):
             hint = "A partition today's version no longer lists needs no new storage."
         else:
@@ -294,12 +534,33 @@ def check_open_answer(partitions_to_store, text):
                     "new hashes must be stored.")
         raise Fail(f"partitions_to_store has {pluralise(len(names), 'partition')}; that is "
                    "not what today's version adds to the store.", hint)
-    text = require_text(text, "answer_versioning", min_words=60)
-    require_key_ideas(
-        text, KEY_IDEAS,
-        "A convincing answer says how a version is named, stored and linked to the "
-        "models trained on it.")
+    key = require_choice(version_key, VERSION_KEYS, "version_key")
+    if key != "manifest hash":
+        raise Fail(f"version_key is {key!r}, which does not change exactly when the data do.",
+                   _VERSION_KEY_HINTS[key])
     return (f"Today's version stores {pluralise(len(expected), 'new partition')} and a manifest "
-            f"of {new.size_bytes:,} bytes. Your argument is long enough and touches content "
-            "ids, storage without full copies and lineage. Compare it with the model answer in "
-            "the solution notebook.")
+            f"of {new.size_bytes:,} bytes, named by the manifest's hash: it changes exactly "
+            "when some partition's content does.")
+
+
+_VERSIONING_RUBRIC = [
+    "Partitions are immutable and named by a content hash; a correction or deletion is a new "
+    "partition (and a new version), never an overwrite.",
+    "A version is a small manifest listing its partitions' hashes, named by its own hash: no "
+    "copy of the 40 TB, only the new partitions and a manifest of kilobytes.",
+    "Every model record stores the manifest hash with the code version and the parameters, so "
+    "the data behind a decision a year ago can be found and the training set rebuilt.",
+    "Retention follows the question: partitions stay as long as a model trained on them may be "
+    "asked about (privacy deletions recorded as new versions).",
+    "Names the trade-off or a tool that does this (git-like content addressing, DVC, lakeFS, "
+    "Delta Lake or Iceberg snapshots).",
+]
+_VERSIONING_MODEL_ANSWER = (
+    "Store daily partitions once, immutable and named by content hash; a version is a manifest "
+    "of those hashes (about 15 kB for 200 partitions), named by its own hash; each model record "
+    "keeps that hash with the code version and parameters, so the regulator's question is a "
+    "lookup and the training set can be rebuilt.")
+
+check_versioning_argument = written_task(
+    "6b", "versioning a large dataset: your argument (open question)",
+    rubric=_VERSIONING_RUBRIC, model_answer=_VERSIONING_MODEL_ANSWER, min_words=60)
