@@ -84,6 +84,7 @@ def test_stored_outputs_show_every_check_failing_in_the_exercise_and_passing_in_
 
     solution = nbformat.read(solution_path, as_version=4)
     exercise = nbformat.read(exercise_path(solution_path), as_version=4)
-    assert verdicts(solution) and set(verdicts(solution)) == {"PASS"}
+    # A written argument's check passes as REVIEW: written, and waiting for a person to grade it.
+    assert "PASS" in verdicts(solution) and set(verdicts(solution)) <= {"PASS", "REVIEW"}
     assert len(verdicts(exercise)) == len(verdicts(solution))
     assert set(verdicts(exercise)) == {"FAIL"}
