@@ -1,13 +1,20 @@
-"""The chapter 1 exercise's checks: right answers pass, wrong ones fail with a hint, none raises."""
+"""The chapter 1 exercise's checks: right answers pass in every form, each classic mistake fails
+with its own hint, none raises, and none reads objects the learner holds."""
 
+import copy
+import inspect
 import math
+import sys
+import types
 
 import numpy as np
+import pandas as pd
 import pytest
 
+from mlsys.checks import REVIEW
 from mlsys.checks import when_to_use as checks
-from mlsys.when_to_use import (CostAssumptions, estimate_expected_accuracy,
-                               find_break_even_volume, simulate_drift)
+from mlsys.when_to_use import (MATCH_MARGIN, CostAssumptions, estimate_expected_accuracy,
+                               find_break_even_volume, simulate_drift, simulate_learning_curve)
 
 WRONG_TYPES = [None, "text", [1, 2], float("nan"), math.inf, {"a": 1}]
 RIGHT_CRITERIA = {"lottery": "pattern", "new_shop": "data", "other_hospital": "same_patterns",
@@ -18,6 +25,23 @@ def verdict(capsys):
     return capsys.readouterr().out
 
 
+def one_number_forms(value):
+    """The forms of one number a learner may hand in."""
+    return [value, float(value), np.float64(value), np.array([value]), [value],
+            pd.Series([value])]
+
+
+class Exits:
+    """An answer whose conversion to a number runs the learner's `sys.exit`."""
+
+    def __float__(self):
+        sys.exit(3)
+
+    __int__ = __index__ = __float__
+
+
+# --- Task 1 ----------------------------------------------------------------------------------
+
 def expected_break_even():
     return find_break_even_volume(CostAssumptions(
         cost_per_error_usd=0.40, rule_error_rate=0.15, model_error_rate=0.06,
@@ -25,32 +49,48 @@ def expected_break_even():
         model_cost_per_prediction_usd=0.001))
 
 
-# --- Task 1 ----------------------------------------------------------------------------------
-
 def test_task1_expected_answer_agrees_with_the_package():
     assert checks._break_even() == pytest.approx(expected_break_even())
     assert expected_break_even() > checks.ONE_MILLION  # the bool is not trivially True
 
 
-def test_task1_passes_the_right_answer_rounded_or_as_numpy(capsys):
-    volume = expected_break_even()
-    assert checks.check_break_even(volume, False)
-    assert checks.check_break_even(round(volume, -3), np.bool_(False))
-    assert checks.check_break_even(np.float64(volume), False)
+@pytest.mark.parametrize("volume", one_number_forms(expected_break_even())
+                         + [round(expected_break_even(), -3), 2_286_000, 2_285_500])
+def test_task1_passes_the_right_answer_in_every_form_to_the_nearest_thousand(volume, capsys):
+    assert checks.check_break_even(volume, np.bool_(False)) is True
     assert "PASS" in verdict(capsys)
 
 
+def test_task1_the_tolerance_is_the_stated_nearest_thousand(capsys):
+    # The old relative tolerance (0.5%, +-11,400) passed 2,295,000; the task now states the
+    # precision, so an answer rounded to the nearest ten thousand is not that answer.
+    assert not checks.check_break_even(2_295_000, False)
+    assert not checks.check_break_even(2_284_000, False)
+    assert "not where the two yearly costs cross" in verdict(capsys)
+
+
 @pytest.mark.parametrize("volume, words", [
-    ((90_000 - 10_000) / (0.40 * 0.09), "serving cost"),
+    ((90_000 - 10_000) / (0.40 * 0.09), "left out the serving cost"),
+    ((90_000 - 10_000) / (0.40 * 0.09 + 0.001), "added the serving cost"),
     (90_000 / (0.40 * 0.09 - 0.001), "rule's fixed cost"),
     ((90_000 - 10_000) / (0.40 * 0.06 - 0.001), "model's error rate alone"),
     ((90_000 - 10_000) / (0.40 * 0.15 - 0.001), "rule's error rate alone"),
     ((90_000 - 10_000) / (0.40 * 9 - 0.001), "percentages"),
+    ((90_000 - 10_000) / (0.09 - 0.001), "cost of an error"),
     (1_000_000, "not where the two yearly costs cross"),
 ])
-def test_task1_recognises_classic_mistakes(volume, words, capsys):
+def test_task1_names_each_classic_mistake(volume, words, capsys):
+    assert not math.isclose(volume, expected_break_even(), abs_tol=500)  # its own answer
     assert checks.check_break_even(volume, False) is False
     assert words in verdict(capsys)
+
+
+def test_task1_mistakes_are_told_apart():
+    values = [value for value, _ in checks._BREAK_EVEN_MISTAKES.values()]
+    for i, a in enumerate(values):
+        assert not math.isclose(a, expected_break_even(), rel_tol=5e-3)
+        for b in values[i + 1:]:
+            assert not math.isclose(a, b, rel_tol=1e-2)  # one hint per answer
 
 
 def test_task1_checks_the_verdict_at_one_million(capsys):
@@ -65,6 +105,11 @@ def test_task1_never_raises(answer, capsys):
     assert "— FAIL" in verdict(capsys)
 
 
+def test_task1_a_learners_sys_exit_is_a_fail(capsys):
+    assert checks.check_break_even(Exits(), False) is False
+    assert "SystemExit 3" in verdict(capsys)
+
+
 # --- Task 2 ----------------------------------------------------------------------------------
 
 def test_task2_passes_each_accepted_answer():
@@ -72,18 +117,46 @@ def test_task2_passes_each_accepted_answer():
         assert checks.check_failing_criteria({**RIGHT_CRITERIA, "vat": vat})
 
 
+@pytest.mark.parametrize("spelt", ["same_patterns", "Same patterns", "SAME-PATTERNS",
+                                   " same  patterns ", "Future data like past data",
+                                   "future data like past data"])
+def test_task2_accepts_a_criterion_by_its_key_or_label_in_any_spelling(spelt):
+    assert checks.check_failing_criteria({**RIGHT_CRITERIA, "other_hospital": spelt}) is True
+
+
+def test_task2_accepts_any_mapping():
+    assert checks.check_failing_criteria(types.MappingProxyType(dict(RIGHT_CRITERIA))) is True
+
+
 @pytest.mark.parametrize("proposal, wrong, words", [
     ("lottery", "data", "30 years of draws"),
+    ("lottery", "complex", "Is there one at all"),
+    ("lottery", "prediction", "a prediction"),
+    ("lottery", "same_patterns", "all equally random"),
     ("new_shop", "same_patterns", "past data"),
+    ("new_shop", "pattern", "Churn has patterns"),
+    ("new_shop", "complex", "hard to write down"),
     ("other_hospital", "data", "like them"),
+    ("other_hospital", "pattern", "What changes in the second"),
+    ("vat", "pattern", "a published one"),
+    ("vat", "data", "Does a calculation need"),
     ("new_shop", "scale", "'shines' criteria"),
+    ("vat", "Patterns that change", "'shines' criteria"),
     ("lottery", "unethical", "Read the proposal again"),
-    ("vat", "no_such_key", "not a criterion key"),
+    ("vat", "no_such_key", "not one of the choices"),
     ("vat", None, "still None"),
+    ("vat", 3, "(text)"),
 ])
-def test_task2_fails_wrong_criteria_with_a_hint(proposal, wrong, words, capsys):
+def test_task2_fails_each_classic_mistake_with_its_hint(proposal, wrong, words, capsys):
     assert checks.check_failing_criteria({**RIGHT_CRITERIA, proposal: wrong}) is False
     assert words in verdict(capsys)
+
+
+def test_task2_a_hint_names_its_mistake_only_for_that_answer(capsys):
+    # "30 years of draws" is the hint of lottery -> data, never of another wrong key.
+    for wrong in ("complex", "prediction", "same_patterns", "unethical"):
+        checks.check_failing_criteria({**RIGHT_CRITERIA, "lottery": wrong})
+        assert "30 years of draws" not in verdict(capsys)
 
 
 @pytest.mark.parametrize("answer", WRONG_TYPES + [{"lottery": "pattern"},
@@ -94,6 +167,30 @@ def test_task2_never_raises(answer, capsys):
     assert "— FAIL" in verdict(capsys)
 
 
+def test_task2_a_learners_sys_exit_is_a_fail(capsys):
+    class ExitingDict(dict):
+        def items(self):
+            sys.exit(3)
+
+    assert checks.check_failing_criteria(ExitingDict(RIGHT_CRITERIA)) is False
+    assert "SystemExit 3" in verdict(capsys)
+
+
+def test_task2_keeps_its_own_copy_of_the_proposals():
+    saved = copy.deepcopy((checks.PROPOSALS, checks.ACCEPTED))
+    try:
+        checks.PROPOSALS.pop("vat")  # what a learner exploring the printed dict may do
+        checks.PROPOSALS["extra"] = "another proposal"
+        checks.ACCEPTED["lottery"].add("data")
+        assert checks.check_failing_criteria(RIGHT_CRITERIA) is True
+        assert checks.check_failing_criteria({**RIGHT_CRITERIA, "lottery": "data"}) is False
+    finally:
+        checks.PROPOSALS.clear()
+        checks.PROPOSALS.update(saved[0])
+        checks.ACCEPTED.clear()
+        checks.ACCEPTED.update(saved[1])
+
+
 def test_task2_accepted_keys_are_criteria():
     for accepted in checks.ACCEPTED.values():
         assert accepted <= set(checks.CRITERION_KEYS)
@@ -101,33 +198,112 @@ def test_task2_accepted_keys_are_criteria():
 
 # --- Task 3 ----------------------------------------------------------------------------------
 
+def task_curve():
+    task = checks.DATA_TASK
+    return simulate_learning_curve(task["complexity"], label_noise=task["label_noise"],
+                                   repeats=task["repeats"], seed=task["seed"])
+
+
+def first(beats, sizes):
+    return int(sizes[np.argmax(beats)]) if np.any(beats) else None
+
+
+def expected_size():
+    curve = task_curve()
+    return first(curve.mean_model_accuracy - curve.rule_accuracy > MATCH_MARGIN,
+                 curve.train_sizes)
+
+
 def test_task3_expected_answer_comes_from_the_learning_curve(capsys):
-    curve = checks._data_task_curve()
-    gaps = curve.mean_model_accuracy - curve.rule_accuracy
-    expected = int(curve.train_sizes[np.argmax(gaps > checks.MATCH_MARGIN)])
+    expected = expected_size()
+    assert expected == 1000  # the size the model answer is written for
     assert expected > checks.AVAILABLE_EXAMPLES  # so ship_model is False, not trivially True
-    assert checks.check_enough_data(expected, False)
-    assert checks.check_enough_data(np.int64(expected), np.bool_(False))
+    for form in one_number_forms(expected) + [np.int64(expected)]:
+        assert checks.check_enough_data(form, np.bool_(False)) is True
     assert not checks.check_enough_data(expected, True)
     assert "keep the rule" in verdict(capsys)
 
 
-def test_task3_explains_too_small_and_too_large_sizes(capsys):
-    sizes = list(checks._data_task_curve().train_sizes)
-    expected = checks._data_task_curve().smallest_size_beating_rule()
-    smaller, larger = sizes[sizes.index(expected) - 1], sizes[sizes.index(expected) + 1]
-    assert not checks.check_enough_data(smaller, False)
-    assert "not enough" in verdict(capsys)
-    assert not checks.check_enough_data(larger, False)
+def test_task3_ignoring_the_margin_gives_another_answer_to_both_parts(capsys):
+    # The defect this data fixes: on the old task (complexity 4, 10% noise, seed 0) the first
+    # size ahead of the rule at all was the same 500 as the first ahead by the margin, so
+    # 500 passed whether or not the learner used the margin, and the hint could never fire.
+    old = simulate_learning_curve(4, label_noise=0.1, repeats=5, seed=0)
+    assert old.smallest_size_beating_rule(0) == old.smallest_size_beating_rule() == 500
+    curve = task_curve()
+    without_margin = first(curve.mean_model_accuracy - curve.rule_accuracy > 0,
+                           curve.train_sizes)
+    assert without_margin == 500 != expected_size()
+    # ... and it would ship: 700 examples are enough without the margin, not with it.
+    assert without_margin <= checks.AVAILABLE_EXAMPLES < expected_size()
+    assert checks.check_enough_data(without_margin, True) is False
+    assert "not with 0" in verdict(capsys)
+
+
+def test_task3_the_best_repeat_is_named(capsys):
+    curve = task_curve()
+    best = first(curve.model_accuracy.max(axis=1) - curve.rule_accuracy > MATCH_MARGIN,
+                 curve.train_sizes)
+    assert best != expected_size()
+    assert checks.check_enough_data(best, False) is False
+    assert "not the best of them" in verdict(capsys)
+
+
+def test_task3_the_first_repeat_alone_is_named(capsys):
+    curve = task_curve()
+    one = first(curve.model_accuracy[:, 0] - curve.rule_accuracy > MATCH_MARGIN,
+                curve.train_sizes)
+    assert one == 2000 != expected_size()
+    assert checks.check_enough_data(one, False) is False
+    out = verdict(capsys)
+    assert "first repeat alone" in out and "not with 0" not in out
+
+
+def test_task3_a_margin_in_percent_is_named(capsys):
+    curve = task_curve()
+    gaps = curve.mean_model_accuracy - curve.rule_accuracy
+    percent = int(curve.train_sizes[np.argmax(gaps > 2)])  # what the learner's code returns
+    assert percent == 10
+    assert checks.check_enough_data(percent, False) is False
+    assert "a fraction" in verdict(capsys)
+
+
+def test_task3_the_position_instead_of_the_size_is_named(capsys):
+    curve = task_curve()
+    position = int(np.argmax(curve.mean_model_accuracy - curve.rule_accuracy > MATCH_MARGIN))
+    assert position == 6
+    assert checks.check_enough_data(position, False) is False
+    assert "position of the size" in verdict(capsys)
+
+
+def test_task3_explains_other_sizes_without_naming_a_mistake(capsys):
+    assert not checks.check_enough_data(200, False)
+    out = verdict(capsys)
+    assert "not more than 2 points ahead" in out
+    assert "not with 0" not in out and "best of them" not in out and "fraction" not in out
+    assert not checks.check_enough_data(5000, False)
     assert "smaller training set" in verdict(capsys)
     assert not checks.check_enough_data(333, False)
     assert "not one of the simulated sizes" in verdict(capsys)
 
 
+def test_task3_a_learners_edit_of_their_curve_changes_nothing():
+    curve = simulate_learning_curve(3, label_noise=0.15, repeats=5, seed=10)
+    curve.model_accuracy[:] *= 100  # an ordinary in-place edit of the learner's own arrays
+    curve.train_sizes[:] = 1
+    assert checks.check_enough_data(1000, False) is True
+
+
 @pytest.mark.parametrize("answer", WRONG_TYPES)
 def test_task3_never_raises(answer, capsys):
     assert checks.check_enough_data(answer, False) is False
+    assert checks.check_enough_data(1000, answer) is False
     assert "— FAIL" in verdict(capsys)
+
+
+def test_task3_a_learners_sys_exit_is_a_fail(capsys):
+    assert checks.check_enough_data(Exits(), False) is False
+    assert "SystemExit 3" in verdict(capsys)
 
 
 # --- Task 4 ----------------------------------------------------------------------------------
@@ -145,16 +321,13 @@ def test_task4_expected_answer_comes_from_the_expected_accuracy(capsys):
     assert best == 4  # the key the model answer and the hints are written for
     longer = checks.RETRAIN_CANDIDATES[checks.RETRAIN_CANDIDATES.index(best) + 1]
     assert worst[longer] < 0.90  # the task is not trivial: the next interval fails
-    assert checks.check_retraining_interval(best)
-    assert checks.check_retraining_interval(np.int64(best))
-    assert checks.check_retraining_interval(4.0)
+    for form in one_number_forms(best) + [np.int64(best)]:
+        assert checks.check_retraining_interval(form) is True
     assert "90.7%" in verdict(capsys)
-    assert not checks.check_retraining_interval(1)
-    assert "longest" in verdict(capsys)
 
 
 def test_task4_key_is_robust_to_the_seed():
-    # The keyed answer is not the luck of seed 0: the expected accuracy gives it on other seeds.
+    # The keyed answer is not the luck of seed 2: the expected accuracy gives it on other seeds.
     for seed in (0, 1, 3):
         worst = {every: estimate_expected_accuracy(1.0, every, seed=seed).min()
                  for every in (4, 8)}
@@ -165,9 +338,24 @@ def test_task4_recognises_choosing_by_the_mean(capsys):
     worst, mean = expected_worst_and_mean()
     by_mean = max(every for every, value in mean.items() if value >= 0.9)
     by_worst = max(every for every, value in worst.items() if value >= 0.9)
-    assert by_mean > by_worst  # the classic mistake gives another answer
+    assert by_mean == 13 > by_worst  # the classic mistake gives another answer
     assert not checks.check_retraining_interval(by_mean)
     assert "not the mean" in verdict(capsys)
+
+
+def test_task4_the_first_interval_that_misses_is_not_told_about_the_mean(capsys):
+    # Every 8 weeks averages above 90% too, but the mean picks 13: the old check told 8 to use
+    # the minimum, not the mean, a mistake it had not made.
+    _, mean = expected_worst_and_mean()
+    assert mean[8] >= 0.90
+    assert not checks.check_retraining_interval(8)
+    out = verdict(capsys)
+    assert "first candidate that misses" in out and "not the mean" not in out
+
+
+def test_task4_recognises_the_shortest_and_the_far_too_long(capsys):
+    assert not checks.check_retraining_interval(1)
+    assert "Every week meets the target, but a longer interval does too" in verdict(capsys)
     assert not checks.check_retraining_interval(26)
     assert "under 90%" in verdict(capsys)
     assert not checks.check_retraining_interval(3)
@@ -190,21 +378,158 @@ def test_task4_recognises_reading_the_lowest_measured_week(capsys):
     assert "sampling noise" in verdict(capsys)
 
 
+def test_task4_a_learners_edit_of_their_arrays_changes_nothing():
+    checks._drift_task_expected.cache_clear()
+    weeks = estimate_expected_accuracy(1.0, 4, seed=checks.DRIFT_TASK_SEED)
+    weeks *= 100  # edits the learner's array before the check has computed its own
+    assert checks.check_retraining_interval(4) is True
+    again = estimate_expected_accuracy(1.0, 8, seed=checks.DRIFT_TASK_SEED)
+    again -= 1  # and after
+    assert checks.check_retraining_interval(4) is True
+
+
 @pytest.mark.parametrize("answer", WRONG_TYPES)
 def test_task4_never_raises(answer, capsys):
     assert checks.check_retraining_interval(answer) is False
     assert "— FAIL" in verdict(capsys)
 
 
-# --- Task 5 ----------------------------------------------------------------------------------
+def test_task4_a_learners_sys_exit_is_a_fail(capsys):
+    assert checks.check_retraining_interval(Exits()) is False
+    assert "SystemExit 3" in verdict(capsys)
 
-def test_task5_open_answer(capsys):
-    good = ("Compare the model with the rules as a baseline; at 50 million payments the cost "
-            "is shared, and fraud patterns change, so retraining matters. " * 3)
-    assert checks.check_open_answer(good)
-    assert not checks.check_open_answer("A model is better than rules for fraud. " * 10)
+
+# --- Task 5a: the decision -------------------------------------------------------------------
+
+def yearly_costs(error="error_over_year", fixed=True, errors=True):
+    """Each option's yearly cost, computed here from the task's table."""
+    table = {"keep the rules": (300_000, 0.0, 0.010, 0.010),
+             "model trained once": (350_000, 0.0002, 0.005, 0.012),
+             "model retrained quarterly": (500_000, 0.0002, 0.005, 0.007),
+             "model retrained weekly": (1_300_000, 0.0002, 0.005, 0.005)}
+    volume = 50_000_000
+    column = {"error_at_launch": 2, "error_over_year": 3}[error]
+    return {option: row[0] * fixed + row[1] * volume + 4.0 * row[column] * volume * errors
+            for option, row in table.items()}
+
+
+def cheapest(costs):
+    return min(costs, key=costs.get)
+
+
+def test_task5a_the_table_and_the_check_agree():
+    costs = yearly_costs()
+    for option, cost in costs.items():
+        assert checks.fraud_yearly_cost_usd(option) == pytest.approx(cost)
+    assert cheapest(costs) == "model retrained quarterly"
+
+
+@pytest.mark.parametrize("spelt", ["model retrained quarterly", "Model retrained quarterly",
+                                   "model-retrained-quarterly", "MODEL_RETRAINED_QUARTERLY",
+                                   "quarterly", "model retrained every quarter",
+                                   np.str_("model retrained quarterly")])
+def test_task5a_passes_the_decision_in_any_spelling(spelt, capsys):
+    assert checks.check_fraud_decision(spelt) is True
+    assert "$1.91 million" in verdict(capsys)
+
+
+@pytest.mark.parametrize("mistake, costs, words", [
+    ("the error at launch", yearly_costs(error="error_at_launch"), "fraud drifts"),
+    ("the fewest errors (no fixed costs)", yearly_costs(fixed=False), "fewest errors"),
+    ("the lowest fixed cost (no cost of errors)", yearly_costs(errors=False),
+     "cost least to keep"),
+])
+def test_task5a_each_classic_mistake_picks_another_option_and_is_named(mistake, costs, words,
+                                                                       capsys):
+    picked = cheapest(costs)
+    assert picked != "model retrained quarterly", mistake
+    assert checks.check_fraud_decision(picked) is False
     out = verdict(capsys)
-    assert "does not mention" in out and "cost and volume" in out
-    assert not checks.check_open_answer("too short")
-    for wrong in WRONG_TYPES:
-        assert checks.check_open_answer(wrong) is False
+    assert words in out
+    others = {"fraud drifts", "fewest errors", "cost least to keep"} - {words}
+    assert not any(other in out for other in others)  # only its own mistake is named
+
+
+def test_task5a_the_three_mistakes_pick_three_different_options():
+    picks = {cheapest(yearly_costs(error="error_at_launch")), cheapest(yearly_costs(fixed=False)),
+             cheapest(yearly_costs(errors=False))}
+    assert len(picks) == 3 and "model retrained quarterly" not in picks
+
+
+@pytest.mark.parametrize("answer, words", [(None, "still None"), ("a model", "not one of"),
+                                           (3, "(text)"), (["quarterly"], "(text)")])
+def test_task5a_fails_what_is_not_an_option(answer, words, capsys):
+    assert checks.check_fraud_decision(answer) is False
+    assert words in verdict(capsys)
+
+
+def test_task5a_keeps_its_own_copy_of_the_options():
+    saved = copy.deepcopy(checks.FRAUD_OPTIONS)
+    try:
+        checks.FRAUD_OPTIONS["keep the rules"]["fixed_usd"] = 0  # a learner's what-if
+        checks.FRAUD_OPTIONS.pop("model retrained weekly")
+        assert checks.check_fraud_decision("model retrained quarterly") is True
+        assert checks.check_fraud_decision("keep the rules") is False
+    finally:
+        checks.FRAUD_OPTIONS.clear()
+        checks.FRAUD_OPTIONS.update(saved)
+
+
+@pytest.mark.parametrize("answer", WRONG_TYPES)
+def test_task5a_never_raises(answer, capsys):
+    assert checks.check_fraud_decision(answer) is False
+    assert "— FAIL" in verdict(capsys)
+
+
+# --- Task 5b: the written argument -----------------------------------------------------------
+
+MODEL_ARGUMENT = (
+    "Replace the rules with a model retrained every quarter, and keep the rules as a fallback "
+    "and as the baseline it must keep beating. Fraud scoring is repetitive, runs at scale and "
+    "its patterns change as fraudsters adapt, which is why a model trained once loses to the "
+    "rules over a year. Before committing I would measure both error rates on recent labelled "
+    "payments, the cost of a missed fraud and of a false alarm, and how fast the error grows.")
+
+
+def test_task5b_a_written_argument_is_sent_for_review_with_the_rubric(capsys):
+    assert checks.check_fraud_argument(MODEL_ARGUMENT) == REVIEW
+    out = verdict(capsys)
+    assert "— REVIEW" in out and "Model answer, in short" in out
+    for point in checks.FRAUD_RUBRIC:
+        assert point in out
+
+
+def test_task5b_is_never_passed_by_keywords(capsys):
+    # The old check passed this (every keyword, 60 words, the wrong position); now nothing
+    # passes: a person grades every written argument.
+    soup = ("Keep the rules: cost, volume, scale, break-even, drift, change, adapt, retrain, "
+            "baseline, rule. " * 6)
+    assert checks.check_fraud_argument(soup) is not True
+    wrong_side = ("Keep the forty rules and never build a model: analysts know fraud better "
+                  "than any algorithm, and a model is a black box that the bank's customers "
+                  "would not accept. The rules are rewritten every quarter anyway, so there is "
+                  "nothing to gain from machine learning here, whatever it would cost or save "
+                  "at fifty million payments a year, today or later.")
+    assert checks.check_fraud_argument(wrong_side) == REVIEW
+    assert "— PASS" not in verdict(capsys)
+
+
+@pytest.mark.parametrize("answer, words", [
+    (None, "still None"), (3, "should be text"), ("Too short to be an argument.", "words"),
+    ("fraud model cost " * 30, "repeats the same few words"),
+])
+def test_task5b_fails_an_argument_that_is_not_written(answer, words, capsys):
+    assert checks.check_fraud_argument(answer) is False
+    assert words in verdict(capsys)
+
+
+def test_no_check_grades_by_keywords():
+    assert "require_key_ideas" not in inspect.getsource(checks)
+
+
+def test_the_tasks_are_numbered_as_the_exercise_and_the_syllabus_cite_them():
+    tasks = [getattr(checks, name).task for name in (
+        "check_break_even", "check_failing_criteria", "check_enough_data",
+        "check_retraining_interval", "check_fraud_decision", "check_fraud_argument")]
+    assert [number for number, _ in tasks] == ["1", "2", "3", "4", "5a", "5b"]
+    assert checks.check_fraud_argument.review is True
