@@ -508,6 +508,7 @@ def test_task5_the_real_name_and_wrong_types_fail(capsys):
         assert checks.check_leaking_feature(wrong) is False
 
 
+@pytest.mark.filterwarnings("ignore:The inplace keyword")
 def test_task5_a_correct_answer_passes_after_the_learner_drops_the_column(capsys):
     X, group, approved = checks.leak_data()
     X.drop(columns=[checks.LEAKING_COLUMN], inplace=True)
