@@ -1,11 +1,16 @@
-"""The research-vs-production exercise's checks: right answers pass, wrong ones fail with a hint,
-nothing raises, and no check depends on the machine's speed."""
+"""The research-vs-production exercise's checks: right answers pass in every correct form, each
+classic mistake fails with its own hint, nothing raises or escapes, no check reads an object the
+learner holds, and no check depends on the machine's speed."""
 
+import inspect
 import math
+import sys
 
 import numpy as np
+import pandas as pd
 import pytest
 
+from mlsys.checks import REVIEW
 from mlsys.checks import production as checks
 from mlsys.production import PURCHASE_RATE, make_catalogue, trace_frontier
 
@@ -16,6 +21,19 @@ def verdict(capsys):
     return capsys.readouterr().out
 
 
+class Exits:
+    """An answer whose conversion to a number or a list calls sys.exit (learner code)."""
+
+    def __float__(self):
+        sys.exit(1)
+
+    def __iter__(self):
+        sys.exit(1)
+
+    def __len__(self):
+        sys.exit(1)
+
+
 # --- Task 1 ----------------------------------------------------------------------------------
 
 def warmup():
@@ -24,65 +42,122 @@ def warmup():
     return probability, value
 
 
+RIGHT_PAGE = [1, 2, 3]
+
+
 def page_metrics(page):
     probability, value = warmup()
     page = list(page)
     return probability[page].sum(), (probability * value)[page].sum()
 
 
-def test_task1_data_makes_every_classic_mistake_give_another_page():
+def test_task1_data_give_every_classic_mistake_its_own_page():
     probability, value = warmup()
-    pages = {
-        "revenue": checks._top(probability * value),
-        "value per click": checks._top(value),
-        "price": checks._top(checks.WARMUP_PRICE_USD),
-        "engagement": checks._top(probability),
-        "no ad value": checks._top(probability * PURCHASE_RATE * np.array(checks.WARMUP_PRICE_USD)),
-    }
-    assert pages["revenue"] == {2, 3, 4}
-    others = [page for name, page in pages.items() if name != "revenue"]
-    assert all(page != pages["revenue"] for page in others)
+    assert checks._top(probability * value) == set(RIGHT_PAGE)
+    pages = checks.warmup_mistaken_pages()
+    assert set(pages) == set(checks._PAGE_HINTS)
+    everything = [set(RIGHT_PAGE)] + list(pages.values())
+    # Before, ranking without the purchase rate and without the ad value gave the same page, so
+    # the "sponsor's payment" hint also fired for the first mistake.
+    assert len({frozenset(page) for page in everything}) == len(everything)
+    # No knife edge: the third and fourth items are well apart in the right ranking.
+    ranked = np.sort(probability * value)[::-1]
+    assert ranked[2] - ranked[3] > 0.05
 
 
-def test_task1_passes_the_right_page_in_any_order_and_type(capsys):
-    clicks, revenue = page_metrics([2, 3, 4])
-    assert clicks == pytest.approx(0.12) and revenue == pytest.approx(0.98)
-    assert checks.check_revenue_page([2, 3, 4], clicks, revenue)
-    assert checks.check_revenue_page(np.array([4, 2, 3]), np.float64(clicks), revenue)
-    assert checks.check_revenue_page((3, 4, 2), 0.12, 0.98)
+@pytest.mark.parametrize("page", [RIGHT_PAGE, (3, 1, 2), np.array([2, 3, 1]), pd.Series([1, 2, 3]),
+                                  {1, 2, 3}, pd.Index([3, 2, 1]), [1.0, 2.0, 3.0]])
+def test_task1_passes_the_right_page_in_every_form(page, capsys):
+    clicks, revenue = page_metrics(RIGHT_PAGE)
+    assert checks.check_revenue_page(page, clicks, revenue) is True
     assert "— PASS" in verdict(capsys)
 
 
-@pytest.mark.parametrize("page, hint", [
-    ([5, 2, 4], "per click"),        # ranked by revenue per click or by price
-    ([0, 1, 2], "engagement"),       # ranked by click probability
-    ([2, 4, 1], "sponsor"),          # forgot the ad value
-    ([0, 1, 5], "Revenue per click = 0.1"),
-])
-def test_task1_explains_classic_ranking_mistakes(page, hint, capsys):
-    assert not checks.check_revenue_page(page, *page_metrics(page))
+def test_task1_passes_metrics_unrounded_or_to_three_decimals_in_any_numeric_form():
+    clicks, revenue = page_metrics(RIGHT_PAGE)
+    assert clicks == pytest.approx(0.24) and revenue == pytest.approx(1.224)
+    assert checks.check_revenue_page(RIGHT_PAGE, 0.240, 1.224)
+    assert checks.check_revenue_page(RIGHT_PAGE, np.float64(clicks), np.array([revenue]))
+    assert checks.check_revenue_page(RIGHT_PAGE, pd.Series([clicks]), pd.Series([revenue]))
+    assert not checks.check_revenue_page(RIGHT_PAGE, clicks, 1.22)  # two decimals: not asked
+
+
+@pytest.mark.parametrize("mistake", sorted(checks._PAGE_HINTS))
+def test_task1_names_each_ranking_mistake_only_for_its_page(mistake, capsys):
+    page = checks.warmup_mistaken_pages()[mistake]
+    assert checks.check_revenue_page(sorted(page), *page_metrics(sorted(page))) is False
+    text = verdict(capsys)
+    assert checks._PAGE_HINTS[mistake] in text
+    assert all(hint not in text for name, hint in checks._PAGE_HINTS.items() if name != mistake)
+
+
+def test_task1_other_wrong_pages_get_the_general_hint(capsys):
+    assert not checks.check_revenue_page([0, 3, 5], 0.195, 0.29)
+    assert "Revenue per click = 0.1" in verdict(capsys)
+
+
+def clicks_mistakes():
+    probability, _ = warmup()
+    return {"at least one": (1 - np.prod(1 - probability[RIGHT_PAGE]), "at least one click"),
+            "mean": (probability[RIGHT_PAGE].mean(), "average per item"),
+            "count": (3, "counts the items")}
+
+
+@pytest.mark.parametrize("mistake", ["at least one", "mean", "count"])
+def test_task1_names_each_clicks_mistake(mistake, capsys):
+    value, hint = clicks_mistakes()[mistake]
+    _, revenue = page_metrics(RIGHT_PAGE)
+    assert not checks.check_revenue_page(RIGHT_PAGE, value, revenue)
     assert hint in verdict(capsys)
 
 
-def test_task1_explains_wrong_metrics(capsys):
+def revenue_mistakes():
     probability, value = warmup()
-    assert not checks.check_revenue_page([2, 3, 4], 3, 0.98)
-    assert "sum of the shown items' click probabilities" in verdict(capsys)
-    assert not checks.check_revenue_page([2, 3, 4], 0.12, value[[2, 3, 4]].sum())
-    assert "weight each by its click probability" in verdict(capsys)
+    price, ad = np.array(checks.WARMUP_PRICE_USD), np.array(checks.WARMUP_AD_VALUE_USD)
+    right = (probability * value)[RIGHT_PAGE].sum()
+    return {"per click": (value[RIGHT_PAGE].sum(), "weight each by its click probability"),
+            "no ad value": ((probability * PURCHASE_RATE * price)[RIGHT_PAGE].sum(),
+                            "sponsors' payments"),
+            "whole price": ((probability * (price + ad))[RIGHT_PAGE].sum(), "whole price"),
+            "mean": (right / 3, "average per item"),
+            "cents": (100 * right, "cents")}
+
+
+@pytest.mark.parametrize("mistake", ["per click", "no ad value", "whole price", "mean", "cents"])
+def test_task1_names_each_revenue_mistake(mistake, capsys):
+    value, hint = revenue_mistakes()[mistake]
+    clicks, right = page_metrics(RIGHT_PAGE)
+    assert abs(value - right) > 0.01  # the data tell the mistake apart at three decimals
+    assert not checks.check_revenue_page(RIGHT_PAGE, clicks, value)
+    assert hint in verdict(capsys)
+
+
+def test_task1_still_passes_after_the_learner_edits_the_handed_out_arrays():
+    probability = np.array(checks.WARMUP_CLICK_PROBABILITY)  # as the exercise hands them out
+    price_usd = np.array(checks.WARMUP_PRICE_USD)
+    clicks, revenue = page_metrics(RIGHT_PAGE)
+    probability *= 100
+    price_usd[:] = 0
+    assert checks.check_revenue_page(RIGHT_PAGE, clicks, revenue)
 
 
 @pytest.mark.parametrize("page", WRONG_TYPES + [[2, 3], [2, 3, 3], [2, 3, 9], [2.5, 3, 4],
-                                               [True, 3, 4], {2, 3, 4}, "234", 7])
+                                               [True, 3, 4], "234", 7, [[1, 2, 3]]])
 def test_task1_never_raises_on_a_bad_page(page, capsys):
-    assert checks.check_revenue_page(page, 0.12, 0.98) is False
+    assert checks.check_revenue_page(page, 0.24, 1.224) is False
     assert "— FAIL" in verdict(capsys)
 
 
 @pytest.mark.parametrize("wrong", WRONG_TYPES)
 def test_task1_never_raises_on_bad_metrics(wrong):
-    assert checks.check_revenue_page([2, 3, 4], wrong, 0.98) is False
-    assert checks.check_revenue_page([2, 3, 4], 0.12, wrong) is False
+    assert checks.check_revenue_page(RIGHT_PAGE, wrong, 1.224) is False
+    assert checks.check_revenue_page(RIGHT_PAGE, 0.24, wrong) is False
+
+
+def test_task1_an_answer_that_calls_sys_exit_is_a_fail(capsys):
+    assert checks.check_revenue_page(Exits(), 0.24, 1.224) is False
+    assert checks.check_revenue_page(RIGHT_PAGE, Exits(), 1.224) is False
+    assert "SystemExit" in verdict(capsys)
 
 
 # --- Task 2 ----------------------------------------------------------------------------------
@@ -92,35 +167,86 @@ def frontier():
     return trace_frontier(shop, shop.click_probability)
 
 
-def test_task2_target_is_met_by_a_weight_well_inside_the_grid():
+@pytest.fixture(scope="module")
+def sales():
     f = frontier()
     gain = f.revenue_usd / f.revenue_usd[0] - 1
     first = int(np.argmax(gain >= checks.REVENUE_TARGET))
+    return f, gain, first, 1 - f.clicks[first] / f.clicks[0]
+
+
+def test_task2_target_is_met_by_a_weight_well_inside_the_grid(sales):
+    f, gain, first, lost = sales
     assert 0 < first < len(f.weights) - 1
     # Not a knife edge: the weight before misses the target clearly, this one meets it clearly.
     assert gain[first - 1] < checks.REVENUE_TARGET - 0.01
     assert gain[first] > checks.REVENUE_TARGET + 0.01
+    # The share lost is not on a rounding boundary at the three decimals the task asks for.
+    assert abs((1000 * lost) % 1 - 0.5) > 0.2
 
 
-def test_task2_passes_the_right_answer_and_explains_mistakes(capsys):
-    f = frontier()
-    gain = f.revenue_usd / f.revenue_usd[0] - 1
-    first = int(np.argmax(gain >= checks.REVENUE_TARGET))
-    lost = 1 - f.clicks[first] / f.clicks[0]
+def test_task2_passes_the_right_answer_in_every_form(sales):
+    f, _, first, lost = sales
     assert checks.check_sales_weight(f.weights[first], lost)
-    assert checks.check_sales_weight(float(f.weights[first]), round(lost, 4))
+    assert checks.check_sales_weight(float(f.weights[first]), round(lost, 3))
+    assert checks.check_sales_weight(np.array([f.weights[first]]), pd.Series([lost]))
+
+
+def test_task2_still_passes_after_the_learner_edits_shop_and_frontier(sales):
+    f, _, first, lost = sales
+    shop = make_catalogue(**checks.FRONTIER_SHOP)  # the exercise's objects, edited in place
+    learner_frontier = trace_frontier(shop, shop.click_probability)
+    shop.click_probability[:] = 0
+    learner_frontier.revenue_usd[:] *= 100
+    assert checks.check_sales_weight(f.weights[first], lost)
+
+
+def test_task2_explains_wrong_weights(sales, capsys):
+    f, _, first, lost = sales
     assert not checks.check_sales_weight(f.weights[first + 2], lost)
     assert "smaller weight does too" in verdict(capsys)
     assert not checks.check_sales_weight(f.weights[first - 1], lost)
     assert "short of" in verdict(capsys)
+    absolute = int(np.argmax(f.revenue_usd - f.revenue_usd[0] >= checks.REVENUE_TARGET))
+    assert absolute != first  # +25 cents instead of +25%: another weight
+    assert not checks.check_sales_weight(f.weights[absolute], lost)
+    assert "short of" in verdict(capsys)
     assert not checks.check_sales_weight(0.42, lost)
     assert "not one of the grid's weights" in verdict(capsys)
-    assert not checks.check_sales_weight(f.weights[first], 100 * lost)
-    assert "percentage" in verdict(capsys)
-    assert not checks.check_sales_weight(f.weights[first], 1 - lost)
-    assert "kept" in verdict(capsys)
-    assert not checks.check_sales_weight(f.weights[first], gain[first])
-    assert "revenue gained" in verdict(capsys)
+
+
+def test_task2_names_the_grid_position_given_for_the_weight(sales, capsys):
+    f, _, first, lost = sales
+    assert not checks.check_sales_weight(first, lost)
+    assert "position in the grid" in verdict(capsys)
+    assert not checks.check_sales_weight(first + 1, lost)
+    assert "position in the grid" not in verdict(capsys)
+
+
+def share_mistakes(sales):
+    f, gain, first, lost = sales
+    return {"percentage": (100 * lost, "percentage"),
+            "kept": (1 - lost, "kept"),
+            "gain": (gain[first], "revenue gained"),
+            "count": (f.clicks[0] - f.clicks[first], "number of clicks lost"),
+            "denominator": (f.clicks[0] / f.clicks[first] - 1, "clicks at your weight")}
+
+
+@pytest.mark.parametrize("mistake", ["percentage", "kept", "gain", "count", "denominator"])
+def test_task2_names_each_clicks_lost_mistake(mistake, sales, capsys):
+    f, _, first, lost = sales
+    value, hint = share_mistakes(sales)[mistake]
+    for answer in (value, round(value, 3)):
+        assert not checks.check_sales_weight(f.weights[first], answer)
+        assert hint in verdict(capsys)
+
+
+def test_task2_wrong_denominator_is_told_apart_at_three_decimals(sales):
+    # Before, the check asked for no precision and gave this mistake the generic hint; the data
+    # keep it apart from the right share at the three decimals the task now asks for.
+    _, _, _, lost = sales
+    wrong = share_mistakes(sales)["denominator"][0]
+    assert round(wrong, 3) != round(lost, 3) and abs(wrong - lost) > 5e-4
 
 
 @pytest.mark.parametrize("wrong", WRONG_TYPES)
@@ -129,41 +255,49 @@ def test_task2_never_raises(wrong):
     assert checks.check_sales_weight(0.45, wrong) is False
 
 
+def test_task2_an_answer_that_calls_sys_exit_is_a_fail():
+    assert checks.check_sales_weight(Exits(), 0.029) is False
+
+
 # --- Task 3 ----------------------------------------------------------------------------------
 
-def test_task3_reference_table_is_consistent_and_the_budget_separates_p50_from_p99():
+def test_task3_reference_table_is_consistent_and_each_mistake_gives_another_size():
     table = checks._ensembles()
     assert sorted(table) == [row[0] for row in checks.REFERENCE_ENSEMBLES]
     assert all(row["p50_ms"] <= row["p99_ms"] for row in table.values())
-    by_p99 = max(n for n, row in table.items() if row["p99_ms"] <= checks.P99_BUDGET_MS)
-    by_p50 = max(n for n, row in table.items() if row["p50_ms"] <= checks.P99_BUDGET_MS)
-    assert by_p50 > by_p99  # reading the budget as a median gives another, wrong answer
-    assert by_p99 < max(table)  # the budget rules out the largest forest
+    best = checks._most_accurate(table, "p99_ms")
+    by_p50 = checks._most_accurate(table, "p50_ms")
+    position = sorted(table).index(best)
+    sizes = {best, by_p50, max(table), min(table), position}
+    assert len(sizes) == 5  # the p50 reading, the largest, the fastest and the position all differ
+    assert position in table  # the position is itself a size, so the hint must tell it apart
 
 
-def expected_size():
-    table = checks._ensembles()
-    within = {n: row for n, row in table.items() if row["p99_ms"] <= checks.P99_BUDGET_MS}
-    return max(within, key=lambda n: (within[n]["accuracy"], -n))
-
-
-def test_task3_passes_the_most_accurate_forest_within_budget(capsys):
-    best = expected_size()
-    assert checks.check_ensemble_choice(best)
-    assert checks.check_ensemble_choice(np.int64(best))
-    assert checks.check_ensemble_choice(float(best))
+def test_task3_passes_the_most_accurate_forest_within_budget_in_every_form(capsys):
+    best = checks._most_accurate(checks._ensembles(), "p99_ms")
+    for answer in (best, np.int64(best), float(best), np.array([best]), pd.Series([best])):
+        assert checks.check_ensemble_choice(answer) is True
     assert "— PASS" in verdict(capsys)
 
 
-def test_task3_explains_classic_mistakes(capsys):
+def test_task3_explains_each_classic_mistake(capsys):
     table = checks._ensembles()
-    by_p50 = max(n for n, row in table.items() if row["p50_ms"] <= checks.P99_BUDGET_MS)
-    assert not checks.check_ensemble_choice(by_p50)
+    best = checks._most_accurate(table, "p99_ms")
+    assert not checks.check_ensemble_choice(checks._most_accurate(table, "p50_ms"))
     assert "budget is on the p99" in verdict(capsys)
     assert not checks.check_ensemble_choice(max(table))
-    assert "over the" in verdict(capsys)
+    text = verdict(capsys)
+    assert "over the" in text and "budget is on the p99" not in text
     assert not checks.check_ensemble_choice(min(table))
-    assert "1 tree fits the budget, but" in verdict(capsys)  # "1 tree", never "1 trees"
+    text = verdict(capsys)
+    assert "1 tree fits the budget, but" in text  # "1 tree", never "1 trees"
+    assert "position" not in text
+    assert not checks.check_ensemble_choice(sorted(table).index(best))
+    assert "row's position" in verdict(capsys)
+    row = next(r for r in checks.REFERENCE_ENSEMBLES if r[0] == best)
+    for whole_row in (row, list(row), np.array(row)):
+        assert not checks.check_ensemble_choice(whole_row)
+        assert "whole row" in verdict(capsys)
     assert not checks.check_ensemble_choice(5)
     assert "not one of the measured sizes" in verdict(capsys)
 
@@ -173,35 +307,89 @@ def test_task3_never_raises(wrong):
     assert checks.check_ensemble_choice(wrong) is False
 
 
+def test_task3_an_answer_that_calls_sys_exit_is_a_fail():
+    assert checks.check_ensemble_choice(Exits()) is False
+
+
 # --- Task 4 ----------------------------------------------------------------------------------
 
 COSTS = checks.REFERENCE_COSTS_MS
 KNN, LINEAR = COSTS["nearest neighbours"], COSTS["logistic regression"]
+EXACT = (LINEAR["fit_ms"] - KNN["fit_ms"]) / (KNN["predict_ms"] - LINEAR["predict_ms"])
 
 
-def test_task4_accepts_the_break_even_rounded_either_way(capsys):
-    exact = (LINEAR["fit_ms"] - KNN["fit_ms"]) / (KNN["predict_ms"] - LINEAR["predict_ms"])
-    assert checks._break_even() == pytest.approx(exact)
-    assert 10 < exact < 100  # one request at a time, the crossing comes after tens
-    for answer in (exact, math.floor(exact), math.ceil(exact)):
-        assert checks.check_break_even(answer)
+def test_task4_accepts_the_break_even_unrounded_or_rounded_either_way(capsys):
+    assert checks._break_even() == pytest.approx(EXACT)
+    assert 10 < EXACT < 100  # one request at a time, the crossing comes after tens
+    for answer in (EXACT, math.floor(EXACT), math.ceil(EXACT), round(EXACT, 1),
+                   np.array([EXACT]), pd.Series([math.ceil(EXACT)])):
+        assert checks.check_break_even(answer) is True
     text = verdict(capsys)
     assert "— PASS" in text
     # As the chapter's figure: production is far above the single-request break-even, and
     # research, scoring in batches, moves the break-even further out.
-    assert f"About {exact:.0f} predictions per training, one request at a time" in text
+    assert f"About {EXACT:.0f} predictions per training, one request at a time" in text
     assert "in batches" in text and "further out" in text
+    for answer in (math.floor(EXACT) - 1, math.ceil(EXACT) + 1):
+        assert checks.check_break_even(answer) is False
 
 
-@pytest.mark.parametrize("answer, hint", [
-    (LINEAR["fit_ms"] / KNN["predict_ms"], "own fit time"),
-    (LINEAR["fit_ms"] / KNN["fit_ms"], "training times only"),
-    (KNN["predict_ms"] / LINEAR["predict_ms"], "prediction times only"),
-    ((LINEAR["fit_ms"] - KNN["fit_ms"]) / KNN["predict_ms"], "difference"),
-    (1_000_000, "Solve")])
-def test_task4_explains_classic_mistakes(answer, hint, capsys):
-    assert not checks.check_break_even(answer)
-    assert hint in verdict(capsys)
+def test_task4_still_passes_after_the_learner_edits_the_costs_it_was_handed(capsys):
+    # The exercise hands out `costs = checks.REFERENCE_COSTS_MS`. Before, the check read that
+    # same dict, so converting it to seconds in place made the right answer fail.
+    saved = {name: dict(row) for name, row in COSTS.items()}
+    try:
+        costs = checks.REFERENCE_COSTS_MS
+        costs["nearest neighbours"]["predict_ms"] *= 1000  # to microseconds, in place
+        costs["logistic regression"]["fit_ms"] /= 1000  # to seconds, in place
+        assert checks.check_break_even(EXACT) is True
+        assert f"About {EXACT:.0f} predictions" in verdict(capsys)
+    finally:
+        for name, row in saved.items():
+            COSTS[name].clear()
+            COSTS[name].update(row)
+
+
+HINTS = {
+    "knn fit left out": (LINEAR["fit_ms"] / KNN["predict_ms"], "own fit time"),
+    "fit times only": (LINEAR["fit_ms"] / KNN["fit_ms"], "training times only"),
+    "predict times only": (KNN["predict_ms"] / LINEAR["predict_ms"], "prediction times only"),
+    "one model only": (LINEAR["fit_ms"] / LINEAR["predict_ms"], "Both models' costs"),
+    "knn predict for the gap": ((LINEAR["fit_ms"] - KNN["fit_ms"]) / KNN["predict_ms"],
+                                "*difference* of the two prediction times"),
+    "linear predict for the gap": ((LINEAR["fit_ms"] - KNN["fit_ms"]) / LINEAR["predict_ms"],
+                                   "*difference* of the two prediction times"),
+    "fit times added": ((LINEAR["fit_ms"] + KNN["fit_ms"])
+                        / (KNN["predict_ms"] - LINEAR["predict_ms"]), "added the two fit times"),
+    "predict times added": ((LINEAR["fit_ms"] - KNN["fit_ms"])
+                            / (KNN["predict_ms"] + LINEAR["predict_ms"]),
+                            "added the two prediction times"),
+    "opposite orders": (-EXACT, "negative count"),
+    "upside down": (1 / EXACT, "upside down"),
+}
+
+
+def test_task4_every_classic_mistake_gives_another_answer():
+    values = [value for value, _ in HINTS.values()]
+    assert sorted(values) == pytest.approx(sorted(checks.break_even_mistakes()))
+    for value in values:
+        assert not (math.floor(EXACT) - 1 <= value <= math.ceil(EXACT) + 1)
+
+
+@pytest.mark.parametrize("mistake", sorted(HINTS))
+def test_task4_names_each_classic_mistake_unrounded_or_rounded(mistake, capsys):
+    value, hint = HINTS[mistake]
+    answers = [value] + ([math.floor(value), math.ceil(value)] if abs(value) > 1 else [])
+    for answer in answers:
+        assert not checks.check_break_even(answer)
+        text = verdict(capsys)
+        assert hint in text
+        assert "Solve fit_knn" not in text
+
+
+def test_task4_the_equation_hint(capsys):
+    assert not checks.check_break_even(1_000_000)
+    assert "Solve fit_knn" in verdict(capsys)
 
 
 @pytest.mark.parametrize("wrong", WRONG_TYPES)
@@ -209,14 +397,69 @@ def test_task4_never_raises(wrong):
     assert checks.check_break_even(wrong) is False
 
 
-# --- Task 5 ----------------------------------------------------------------------------------
+def test_task4_an_answer_that_calls_sys_exit_is_a_fail():
+    assert checks.check_break_even(Exits()) is False
 
-def test_task5_open_answer(capsys):
-    good = ("The blend adds latency at the p99 and twelve models to retrain; stakeholders care "
-            "about revenue, the data will shift, and nobody can explain its decisions. " * 3)
-    assert checks.check_open_answer(good)
-    assert not checks.check_open_answer("Accuracy is higher, so ship it today. " * 12)
-    assert "does not mention" in verdict(capsys)
-    assert not checks.check_open_answer("too short")
-    for wrong in WRONG_TYPES:
-        assert checks.check_open_answer(wrong) is False
+
+# --- Task 5a: the decision ---------------------------------------------------------------------
+
+RIGHT_DECISION = "A/B test the two-model blend"
+
+
+def test_task5a_the_rules_leave_one_decision_and_each_rule_bites():
+    current, blend, small = checks.SHIP_CANDIDATES
+    assert blend[1] == 12 and blend[3] == 5 * current[3]  # as the task says: 12 models, 5x p99
+    assert blend[2] - current[2] == pytest.approx(0.8)
+    assert blend[3] > checks.PAGE_P99_BUDGET_MS  # rule 1 rules out the benchmark blend
+    assert small[3] <= checks.PAGE_P99_BUDGET_MS
+    assert small[2] - current[2] >= checks.MIN_GAIN_POINTS + 0.05  # rule 3, not a knife edge
+    assert set(checks._DECISION_HINTS) | {RIGHT_DECISION} == set(checks.SHIP_DECISIONS)
+
+
+@pytest.mark.parametrize("spelling", [RIGHT_DECISION, "a/b test the two-model blend",
+                                      "AB test the two model blend", "A/B_test the two-model blend",
+                                      " test the two-model blend online ",
+                                      np.array([RIGHT_DECISION])[0]])
+def test_task5a_passes_the_decision_in_any_spelling(spelling, capsys):
+    assert checks.check_ship_decision(spelling) is True
+    assert "— PASS" in verdict(capsys)
+
+
+@pytest.mark.parametrize("choice", sorted(checks._DECISION_HINTS))
+def test_task5a_names_each_wrong_decision_only_for_it(choice, capsys):
+    assert checks.check_ship_decision(choice) is False
+    text = verdict(capsys)
+    assert checks._DECISION_HINTS[choice] in text
+    assert all(hint not in text for name, hint in checks._DECISION_HINTS.items() if name != choice)
+
+
+@pytest.mark.parametrize("wrong", WRONG_TYPES + ["ship", "two-model blend", 1])
+def test_task5a_never_raises(wrong, capsys):
+    assert checks.check_ship_decision(wrong) is False
+    assert "— FAIL" in verdict(capsys)
+
+
+# --- Task 5b: the written argument -------------------------------------------------------------
+
+def test_task5b_a_written_argument_is_reviewed_with_its_rubric(capsys):
+    assert checks.check_ship_argument(checks.SHIP_MODEL_ANSWER) == REVIEW
+    text = verdict(capsys)
+    assert "— REVIEW" in text
+    assert all(point in text for point in checks.SHIP_RUBRIC)
+
+
+def test_task5b_no_keyword_grades_the_argument():
+    # An argument in other words, for another position, is reviewed too: a person grades it.
+    other = ("I would ship it next week. The leaderboard is public, the team that built it is "
+             "strong, and our users deserve the best model we can find. If pages get slower we "
+             "can buy more servers, and a small gain in accuracy, repeated over millions of "
+             "visits, adds up to real money for the company over a year of traffic.")
+    assert checks.check_ship_argument(other) == REVIEW
+    source = inspect.getsource(checks)
+    assert "require_key_ideas" not in source and "KEY_IDEAS" not in source
+
+
+@pytest.mark.parametrize("wrong", WRONG_TYPES + ["too short", "latency fairness drift " * 30])
+def test_task5b_fails_an_unwritten_short_or_repeated_argument(wrong, capsys):
+    assert checks.check_ship_argument(wrong) is False
+    assert "— FAIL" in verdict(capsys)
