@@ -176,7 +176,11 @@ def test_compare_glass_and_black_box_orders_models_as_the_chapter_says():
     assert result.bayes_accuracy > result.boosted_accuracy - 0.01
     test = make_patient_data(4_000, seed=1)
     assert result.boosted_model.score(test.X[list(FEATURES)], test.y) == result.boosted_accuracy
-    assert compare_glass_and_black_box() is result  # cached
+    again = compare_glass_and_black_box()  # cached, but each caller gets a copy of its own
+    assert again is not result and again.tree_accuracy.tolist() == result.tree_accuracy.tolist()
+    accuracy = result.tree_accuracy
+    accuracy *= 100  # an in-place edit by one caller changes no other caller's result
+    assert compare_glass_and_black_box().tree_accuracy.tolist() == again.tree_accuracy.tolist()
 
 
 @pytest.mark.parametrize("kwargs, error, match", [

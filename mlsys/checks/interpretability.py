@@ -1,7 +1,13 @@
-"""Checks for the interpretability chapter's exercises (exercises/06_interpretability.ipynb)."""
+"""Checks for the interpretability chapter's exercises (exercises/06_interpretability.ipynb).
+
+Every check computes what it expects from its own private data (regenerated or deep-copied here),
+never from objects the exercise hands the learner, and tries a learner's function on fresh
+samples of patients drawn when the check runs, as well as on the fixed cases.
+"""
 
 from __future__ import annotations
 
+import copy
 import functools
 from dataclasses import dataclass, field
 
@@ -9,26 +15,44 @@ import numpy as np
 import pandas as pd
 from sklearn.datasets import make_classification
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.inspection import permutation_importance
+from sklearn.metrics import recall_score
 from sklearn.tree import DecisionTreeClassifier
 
-from mlsys.checks import (Fail, require_answer, require_function, require_key_ideas,
-                          require_number, require_returned, require_text, task)
-from sklearn.metrics import recall_score
-
+from mlsys.checks import (Fail, close_at_precision, require_answer, require_choice,
+                          require_function, require_number, require_own_code, require_returned,
+                          require_sequence, task, written_task)
 from mlsys.interpretability import (FEATURES, compare_glass_and_black_box, compute_accuracy_drop,
                                     format_count, make_patient_data, make_shortcut)
+
+#: Fresh samples of patients a learner's function is also tried on, drawn when the check runs.
+N_FRESH = 3
+
+
+def _fresh_rng() -> np.random.Generator:
+    """An unseeded generator: the fresh cases differ at every run, so none can be memorised."""
+    return np.random.default_rng()
+
+
+def _fresh_patients(rng, low=150, high=900) -> tuple:
+    """A new sample of the chapter's patients, of a random size, genuine features only."""
+    patients = make_patient_data(int(rng.integers(low, high)), seed=int(rng.integers(2**31)))
+    return patients.X[list(FEATURES)], patients.y
+
 
 # ---------------------------------------------------------------------------------------------
 # Task 1: one repeat of permutation importance, by hand
 # ---------------------------------------------------------------------------------------------
 
-#: (feature, seed) pairs the learner's function is tried on.
+#: (feature, seed) pairs the learner's function is tried on, before the fresh cases.
 DROP_CASES = (("age_years", 0), ("systolic_bp_mmhg", 1), ("postcode_digit", 2), ("smoker", 7))
+#: What task 1 asks the learner not to call: the point is to write the shuffle.
+DROP_FORBIDDEN = ("permutation_importance", "compute_accuracy_drop")
 
 
 @functools.lru_cache(maxsize=1)
 def drop_task():
-    """The fitted tree and held-out patients of task 1: ``(model, X, y)``."""
+    """The fitted tree and held-out patients of task 1: ``(model, X, y)`` (the check's own)."""
     train = make_patient_data(1_000, seed=5)
     held_out = make_patient_data(600, seed=6)
     X_train, X = train.X[list(FEATURES)], held_out.X[list(FEATURES)]
@@ -36,54 +60,98 @@ def drop_task():
     return model, X, held_out.y
 
 
-def _drop_hint(got, expected, shuffled_accuracy) -> str:
-    if np.isclose(got, -expected):
-        return "The sign is reversed: importance is baseline accuracy minus shuffled accuracy."
-    if np.isclose(got, shuffled_accuracy):
-        return ("That is the accuracy with the column shuffled; the importance is how much "
-                "accuracy *drops*: baseline minus shuffled.")
-    if np.isclose(got, 0):
-        return ("A drop of 0 means the shuffle changed nothing the model saw. Shuffle only the "
-                "values of one column (not whole rows, and not y).")
-    return ("Permute the rows of one column with np.random.default_rng(seed).permutation(len(X)), "
-            "score the model on a copy of X with that column replaced, subtract from the baseline.")
+def drop_mistakes(model, X, y, feature, seed) -> dict:
+    """What each classic mistake of task 1 returns on one case: {mistake: value}.
+
+    - ``shuffled accuracy``: the accuracy after the shuffle, not the drop;
+    - ``reversed sign``: shuffled minus baseline;
+    - ``whole rows``: the whole frame permuted (every column, in the same order), not one column;
+    - ``labels shuffled``: y permuted instead of the column;
+    - ``no shuffle``: a shuffled Series assigned back by index label (pandas aligns it, so the
+      column is unchanged): a drop of 0;
+    - ``percent``: the drop in percentage points.
+    """
+    order = np.random.default_rng(seed).permutation(len(X))
+    baseline = model.score(X, y)
+    drop = compute_accuracy_drop(model, X, y, feature, seed=seed)
+    return {"shuffled accuracy": baseline - drop, "reversed sign": -drop,
+            "whole rows": baseline - model.score(X.iloc[order], y),
+            "labels shuffled": baseline - model.score(X, np.asarray(y)[order]),
+            "no shuffle": 0.0, "percent": 100 * drop}
+
+
+DROP_HINTS = {
+    "shuffled accuracy": "That is the accuracy with the column shuffled; the importance is how "
+                         "much accuracy *drops*: baseline minus shuffled.",
+    "reversed sign": "The sign is reversed: importance is baseline accuracy minus shuffled "
+                     "accuracy.",
+    "whole rows": "You permuted whole rows (every column in the same order), which breaks every "
+                  "feature's link to the label at once. Shuffle only the column `feature`.",
+    "labels shuffled": "You shuffled the labels y, not the feature: permute the values of the "
+                       "column `feature` and keep y as it is.",
+    "no shuffle": "A drop of 0 means the model saw the column unshuffled. Assigning a shuffled "
+                  "Series puts its values back in place by index label: assign "
+                  "`X[feature].to_numpy()[order]`.",
+    "percent": "Give the drop as a fraction of 1, as model.score gives accuracy (0.05, not 5).",
+}
 
 
 @task("1", "accuracy drop by hand")
 def check_accuracy_drop(function):
-    """Try the learner's ``function(model, X, y, feature, seed)`` against the reference."""
+    """Try the learner's ``function(model, X, y, feature, seed)`` against the reference, on the
+    task's cases and on `N_FRESH` fresh samples of patients (random size, feature and seed)."""
     require_function(function, "accuracy_drop")
+    require_own_code(function, "accuracy_drop", DROP_FORBIDDEN)
     model, X, y = drop_task()
-    for feature, seed in DROP_CASES:
-        X_given = X.copy()
-        got = function(model, X_given, y.copy(), feature, seed)
+
+    def cases():  # the task's cases first: a placeholder fails before any fresh case is drawn
+        for feature, seed in DROP_CASES:
+            yield X, y, feature, seed, False
+        rng = _fresh_rng()
+        for _ in range(N_FRESH):
+            X_fresh, y_fresh = _fresh_patients(rng)
+            yield (X_fresh, y_fresh, str(rng.choice(FEATURES)), int(rng.integers(10**6)), True)
+
+    for X_case, y_case, feature, seed, fresh in cases():
+        X_given = X_case.copy()
+        got = function(model, X_given, y_case.copy(), feature, seed)
         require_returned(got, "accuracy_drop")
-        if not X_given.equals(X):
+        if not X_given.equals(X_case):
             raise Fail("accuracy_drop changed the X it was given.",
                        "Shuffle a copy (X.copy()), so that the caller's data stay intact.")
         got = require_number(got, f"the drop returned for {feature!r}")
-        expected = compute_accuracy_drop(model, X, y, feature, seed=seed)
+        expected = compute_accuracy_drop(model, X_case, y_case, feature, seed=seed)
         if abs(got - expected) > 1e-9:
-            shuffled = model.score(X, y) - expected
-            raise Fail(f"For feature {feature!r} and seed {seed} you returned {got:.4f}; the "
-                       f"accuracy drop is {expected:.4f}.", _drop_hint(got, expected, shuffled))
-    return (f"It matches on all {format_count(len(DROP_CASES), 'case')}, including "
-            "postcode_digit, which the tree never uses (drop 0).")
+            where = (f"on a fresh sample of {len(X_case)} patients" if fresh
+                     else "on the task's held-out patients")
+            mistakes = drop_mistakes(model, X_case, y_case, feature, seed)
+            named = [m for m, value in mistakes.items()
+                     if abs(got - value) <= 1e-9 and abs(value - expected) > 1e-9]
+            hint = DROP_HINTS[named[0]] if named else (
+                "Permute the rows of one column with np.random.default_rng(seed)"
+                ".permutation(len(X)), score the model on a copy of X with that column replaced, "
+                "and subtract from the accuracy on X itself.")
+            raise Fail(f"For feature {feature!r} and seed {seed} {where} you returned {got:.4f}; "
+                       f"the accuracy drop is {expected:.4f}.", hint)
+    return (f"It matches on all {format_count(len(DROP_CASES), 'case')} of the task, including "
+            "postcode_digit, which the tree never uses (drop 0), and on "
+            f"{format_count(N_FRESH, 'fresh sample')} of patients.")
 
 
 # ---------------------------------------------------------------------------------------------
 # Task 2: partial dependence by hand, and what it shows
 # ---------------------------------------------------------------------------------------------
 
-#: (feature, value) pairs the learner's function is tried on.
+#: (feature, value) pairs the learner's function is tried on, before the fresh cases.
 PD_CASES = (("age_years", 30.0), ("age_years", 70.0), ("systolic_bp_mmhg", 150.0),
             ("smoker", 1), ("exercise_h_per_week", 0.0))
 BP_GRID = tuple(range(100, 201, 5))  # mmHg
+#: What task 2 asks the learner not to call.
+PD_FORBIDDEN = ("partial_dependence", "PartialDependenceDisplay")
 
 
 @functools.lru_cache(maxsize=1)
-def pd_task():
-    """Task 2's boosted model and 300 held-out patients: ``(model, X)``."""
+def _pd_task():
     train = make_patient_data(2_000, seed=11)
     held_out = make_patient_data(300, seed=12)
     model = HistGradientBoostingClassifier(random_state=0)
@@ -91,93 +159,207 @@ def pd_task():
     return model, held_out.X[list(FEATURES)]
 
 
+def pd_task():
+    """Task 2's boosted model and 300 held-out patients: ``(model, X)``, a copy of your own
+    (the check keeps its own, so editing these changes nothing it expects)."""
+    return copy.deepcopy(_pd_task())
+
+
 def _mean_prediction(model, X, feature, value) -> float:
     return float(model.predict_proba(X.assign(**{feature: value}))[:, 1].mean())
 
 
+def pd_mistakes(model, X, feature, value) -> dict:
+    """What each classic mistake of `mean_prediction` returns on one case: {mistake: value}.
+
+    - ``labels``: the share predicted positive (``predict``), not the mean probability;
+    - ``negative class``: ``predict_proba(...)[:, 0]``;
+    - ``feature unset``: the mean prediction on X as it is (the value never set);
+    - ``average patient``: the prediction for the average patient with the feature set, not the
+      average prediction over the patients.
+    """
+    setted = X.assign(**{feature: value})
+    average_patient = X.mean().to_frame().T.assign(**{feature: value})
+    return {"labels": float(model.predict(setted).mean()),
+            "negative class": float(model.predict_proba(setted)[:, 0].mean()),
+            "feature unset": float(model.predict_proba(X)[:, 1].mean()),
+            "average patient": float(model.predict_proba(average_patient[X.columns])[0, 1])}
+
+
+PD_HINTS = {
+    "labels": "That is the share predicted positive (predict); average the probability of the "
+              "positive class, predict_proba(...)[:, 1].",
+    "negative class": "That is the mean probability of *no* condition (column 0); the condition "
+                      "is the positive class, predict_proba(...)[:, 1].",
+    "feature unset": "Your result does not depend on `value`: set the column `feature` to "
+                     "`value` for every patient before predicting.",
+    "average patient": "That is the prediction for the average patient. Partial dependence "
+                       "averages the predictions over all the patients, each with the feature set "
+                       "to the value.",
+}
+
+
 def _bp_curve() -> np.ndarray:
-    model, X = pd_task()
+    model, X = _pd_task()
     return np.array([_mean_prediction(model, X, "systolic_bp_mmhg", v) for v in BP_GRID])
+
+
+def bp_step_mistakes() -> dict:
+    """The classic mistakes of `bp_step_mmhg`: {value: hint}.
+
+    The grid value before the jump (``argmax(diff)`` without the + 1), and the grid value where
+    the curve is highest (``argmax`` of the curve instead of its rises)."""
+    curve = _bp_curve()
+    step = BP_GRID[int(np.argmax(np.diff(curve))) + 1]
+    return {step - 5: "That is the value before the jump; the task asks for the value the curve "
+                      "has risen to (np.argmax(np.diff(curve)) + 1 is its position).",
+            BP_GRID[int(np.argmax(curve))]: "That is where the curve is highest; the task asks "
+                                            "where it rises most from the value before it "
+                                            "(np.diff)."}
 
 
 @task("2", "partial dependence by hand")
 def check_partial_dependence(function, bp_step_mmhg):
     """The learner's ``function(model, X, feature, value)`` (mean predicted probability with the
-    feature set to value) and the BP_GRID value at which the blood-pressure curve rises most."""
+    feature set to value), tried on the task's cases and on fresh samples of patients, and the
+    BP_GRID value at which the blood-pressure curve rises most."""
     require_function(function, "mean_prediction")
-    model, X = pd_task()
-    for feature, value in PD_CASES:
-        X_given = X.copy()
-        got = function(model, X_given, feature, value)
+    require_own_code(function, "mean_prediction", PD_FORBIDDEN)
+    model, X = _pd_task()
+
+    def cases():  # the task's cases first: a placeholder fails before any fresh case is drawn
+        for feature, value in PD_CASES:
+            yield X, feature, value, False
+        rng = _fresh_rng()
+        for _ in range(N_FRESH):
+            X_fresh, _ = _fresh_patients(rng)
+            feature = str(rng.choice(FEATURES))
+            yield X_fresh, feature, float(rng.choice(X_fresh[feature].to_numpy())), True
+
+    for X_case, feature, value, fresh in cases():
+        X_given = X_case.copy()
+        got = function(copy.deepcopy(model), X_given, feature, value)
         require_returned(got, "mean_prediction")
-        if not X_given.equals(X):
+        if not X_given.equals(X_case):
             raise Fail("mean_prediction changed the X it was given.",
                        "Set the feature on a copy: X.assign(**{feature: value}) or X.copy().")
         got = require_number(got, "the mean you returned")
-        expected = _mean_prediction(model, X, feature, value)
+        expected = _mean_prediction(model, X_case, feature, value)
         if not np.isclose(got, expected, rtol=0, atol=1e-9):
-            labels = float(model.predict(X.assign(**{feature: value})).mean())
-            hint = ("That is the share predicted positive (predict); average the probability of "
-                    "the positive class, predict_proba(...)[:, 1]." if np.isclose(got, labels)
-                    else "Set the feature to the value for every patient, then average "
-                    "model.predict_proba(...)[:, 1] over all of them.")
-            raise Fail(f"With {feature} = {value:g}: {got:.4f}, expected {expected:.4f}.", hint)
+            where = f" on a fresh sample of {len(X_case)} patients" if fresh else ""
+            named = [m for m, wrong in pd_mistakes(model, X_case, feature, value).items()
+                     if abs(got - wrong) <= 1e-9 and abs(wrong - expected) > 1e-9]
+            hint = PD_HINTS[named[0]] if named else (
+                "Set the feature to the value for every patient, then average "
+                "model.predict_proba(...)[:, 1] over all of them.")
+            raise Fail(f"With {feature} = {value:g}{where}: {got:.4f}, expected {expected:.4f}.",
+                       hint)
     step = require_number(bp_step_mmhg, "bp_step_mmhg")
     curve = _bp_curve()
-    rises = np.diff(curve)
-    expected = BP_GRID[int(np.argmax(rises)) + 1]
+    expected = BP_GRID[int(np.argmax(np.diff(curve))) + 1]
     if step != expected:
-        hint = (f"{step:g} is the value before the jump; the task asks for the value the curve "
-                "has risen to." if step + 5 == expected else
-                "Compute the mean prediction at every value of checks.BP_GRID, then np.diff, and "
-                "take the grid value just after the largest rise.")
+        mistakes = bp_step_mistakes()
+        if step in mistakes:
+            hint = mistakes[step]
+        elif step not in BP_GRID:
+            hint = (f"{step:g} is not a value of checks.BP_GRID (100 to 200 by 5): compute your "
+                    "mean_prediction at every value of that grid, not on another grid.")
+        else:
+            hint = ("Compute the mean prediction at every value of checks.BP_GRID, then np.diff, "
+                    "and take the grid value just after the largest rise.")
         raise Fail(f"bp_step_mmhg is {step:g}; the curve does not rise most there.", hint)
     before, after = curve[BP_GRID.index(expected) - 1], curve[BP_GRID.index(expected)]
-    return (f"The mean prediction jumps from {before:.2f} at {expected - 5} mmHg to {after:.2f} at "
-            f"{expected} mmHg, nearly flat on either side: the model learned the step in risk over "
-            "145 mmHg that the data were generated with.")
+    return (f"It matches on all {format_count(len(PD_CASES), 'case')} of the task and on "
+            f"{format_count(N_FRESH, 'fresh sample')} of patients. The mean prediction jumps "
+            f"from {before:.2f} at {expected - 5} mmHg to {after:.2f} at {expected} mmHg, nearly "
+            "flat on either side: the model learned the step in risk over 145 mmHg that the data "
+            "were generated with.")
 
 
 # ---------------------------------------------------------------------------------------------
 # Task 3: the smallest tree that is good enough
 # ---------------------------------------------------------------------------------------------
 
-DEPTH_SEED = 3
-TOLERANCE = 0.05  # a tree may be at most 5 percentage points less accurate than the boosted model
+DEPTH_SEED = 1
+TOLERANCE = 0.03  # a tree may be at most 3 percentage points less accurate than the boosted model
+
+
+def _smallest(result, good) -> int | None:
+    depths = result.depths[good]
+    return int(depths.min()) if len(depths) else None
 
 
 def smallest_good_depth() -> int:
     """The answer of task 3, from `compare_glass_and_black_box(seed=DEPTH_SEED)`."""
     result = compare_glass_and_black_box(seed=DEPTH_SEED)
-    good = result.depths[result.tree_accuracy >= result.boosted_accuracy - TOLERANCE]
-    return int(good.min())
+    return _smallest(result, result.tree_accuracy >= result.boosted_accuracy - TOLERANCE)
 
 
-@task("3", "smallest tree within 5 points")
+def depth_mistakes() -> dict:
+    """The classic mistakes of task 3 and the depth each gives: {mistake: depth}.
+
+    - ``most accurate``: the most accurate tree, not the smallest good enough;
+    - ``relative``: within 3% *of* the boosted accuracy (``0.97 * boosted``), not 3 points;
+    - ``points as 3``: ``boosted - 3`` instead of ``- 0.03``: every tree qualifies;
+    - ``position``: ``np.argmax(good)``, a position from 0, not a depth;
+    - ``rules``: the number of leaves of the right tree, not its depth;
+    - ``chapter seed``: the chapter's patients (seed 0) instead of ``seed=1``.
+    """
+    result = compare_glass_and_black_box(seed=DEPTH_SEED)
+    good = result.tree_accuracy >= result.boosted_accuracy - TOLERANCE
+    expected = _smallest(result, good)
+    chapter = compare_glass_and_black_box(seed=0)
+    return {
+        "most accurate": int(result.depths[np.argmax(result.tree_accuracy)]),
+        "relative": _smallest(result, result.tree_accuracy >= (1 - TOLERANCE)
+                              * result.boosted_accuracy),
+        "points as 3": _smallest(result, result.tree_accuracy >= result.boosted_accuracy - 3),
+        "position": int(np.argmax(good)),
+        "rules": int(result.tree_leaves[expected - 1]),
+        "chapter seed": _smallest(chapter, chapter.tree_accuracy
+                                  >= chapter.boosted_accuracy - TOLERANCE),
+    }
+
+
+DEPTH_HINTS = {
+    "most accurate": "That is the most accurate tree, but a smaller one is good enough: the task "
+                     "asks for the smallest depth within 3 points, the one with the fewest rules "
+                     "to read.",
+    "relative": "You took 3% *of* the boosted accuracy (0.97 × boosted); 3 percentage points is "
+                "boosted_accuracy - 0.03.",
+    "points as 3": "Accuracies are fractions: 3 points is 0.03, not 3 (with 3 every tree "
+                   "qualifies).",
+    "position": "That looks like a position from 0 (np.argmax), not a depth: depths start at 1; "
+                "read result.depths at that position.",
+    "rules": "That is the number of rules (leaves) of the right tree, not its max_depth.",
+    "chapter seed": "That is the answer for the chapter's patients (seed 0); the task uses "
+                    "compare_glass_and_black_box(seed=1).",
+}
+
+
+@task("3", "smallest tree within 3 points")
 def check_smallest_depth(depth):
     """The learner's smallest max_depth within TOLERANCE of the boosted model's accuracy."""
     answer = require_number(depth, "smallest_depth")
-    result = compare_glass_and_black_box(seed=DEPTH_SEED)
+    result = compare_glass_and_black_box(seed=DEPTH_SEED)  # a private copy: not the learner's
     expected = smallest_good_depth()
     if answer == expected:
         index = expected - 1
         return (f"Depth {expected}: {format_count(result.tree_leaves[index], 'rule')}, "
                 f"{result.tree_accuracy[index]:.1%} against the boosted model's "
                 f"{result.boosted_accuracy:.1%}.")
+    named = [m for m, wrong in depth_mistakes().items() if wrong == answer and wrong != expected]
     if answer not in result.depths:
-        raise Fail(f"{answer:g} is not one of the depths compared, 1 to 10.")
+        raise Fail(f"smallest_depth is {answer:g}, not one of the depths compared, 1 to 10.",
+                   DEPTH_HINTS[named[0]] if named else None)
     accuracy = result.tree_accuracy[int(answer) - 1]
-    if answer == result.depths[np.argmax(result.tree_accuracy)]:
-        raise Fail(f"Depth {answer:g} is the most accurate tree, but a smaller one is good "
-                   "enough.", "The task asks for the smallest depth within 5 points, the one "
-                   "with the fewest rules to read.")
     if accuracy >= result.boosted_accuracy - TOLERANCE:
-        raise Fail(f"Depth {answer:g} is within 5 points, but a smaller depth is too.",
+        raise Fail(f"Depth {answer:g} is within 3 points, but a smaller depth is too.",
+                   DEPTH_HINTS[named[0]] if named else
                    "Look for the smallest depth that qualifies.")
-    raise Fail(f"Depth {answer:g} reaches {accuracy:.1%}, more than 5 points below the boosted "
-               f"model's {result.boosted_accuracy:.1%}.",
-               "Compare each tree_accuracy with boosted_accuracy - 0.05 (accuracies are "
-               "fractions: 5 points is 0.05).")
+    raise Fail(f"Depth {answer:g} reaches {accuracy:.1%}, more than 3 points below the boosted "
+               f"model's {result.boosted_accuracy:.1%}.", DEPTH_HINTS[named[0]] if named else
+               "Compare each tree_accuracy with boosted_accuracy - 0.03.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -190,7 +372,7 @@ EXERCISE_LEAK = 0.85
 
 @dataclass(frozen=True, eq=False)
 class ExerciseData:
-    """Training, validation and production data of tasks 3 and 4 (features x0 to x8)."""
+    """Training, validation and production data of tasks 4 and 5 (features x0 to x8)."""
 
     X_train: pd.DataFrame = field(repr=False)
     y_train: np.ndarray = field(repr=False)
@@ -208,12 +390,7 @@ def _split(X, y, leak, seed):
 
 
 @functools.lru_cache(maxsize=1)
-def make_exercise_data() -> ExerciseData:
-    """Eight anonymous features from `make_classification` plus a leak in column x5.
-
-    The leak marks 85% of the positives of training and validation data with a 1 and every
-    other row with a 0; in production it is 0 for every row, as a referral is before anyone
-    has been referred."""
+def _exercise_data() -> ExerciseData:
     X, y = make_classification(n_samples=6_000, n_features=8, n_informative=4, n_redundant=2,
                                flip_y=0.05, class_sep=0.8, random_state=11)
     parts = [(X[i::3], y[i::3]) for i in range(3)]
@@ -223,11 +400,117 @@ def make_exercise_data() -> ExerciseData:
     return ExerciseData(*train, *validation, *production)
 
 
+def make_exercise_data() -> ExerciseData:
+    """Eight anonymous features from `make_classification` plus a leak in column x5.
+
+    The leak marks 85% of the positives of training and validation data with a 1 and every
+    other row with a 0; in production it is 0 for every row, as a referral is before anyone
+    has been referred. Each call returns a copy of your own: the checks keep theirs."""
+    return copy.deepcopy(_exercise_data())
+
+
 @functools.lru_cache(maxsize=1)
-def _production_scores() -> tuple:
-    data = make_exercise_data()
+def _leak_model() -> HistGradientBoostingClassifier:
+    data = _exercise_data()
+    return HistGradientBoostingClassifier(random_state=0).fit(data.X_train, data.y_train)
+
+
+@functools.lru_cache(maxsize=1)
+def _importances() -> dict:
+    """Mean permutation importance of every column of the model with the leak, on each part."""
+    data, model = _exercise_data(), _leak_model()
+    parts = dict(validation=(data.X_validation, data.y_validation),
+                 training=(data.X_train, data.y_train),
+                 production=(data.X_production, data.y_production))
+    return {part: pd.Series(permutation_importance(model, X, y, n_repeats=5, random_state=0)
+                            .importances_mean, index=X.columns)
+            for part, (X, y) in parts.items()}
+
+
+def _ranking(importance: pd.Series) -> tuple:
+    return tuple(importance.sort_values(ascending=False, kind="stable").index)
+
+
+def _name(value, what: str) -> str:
+    """A column name given as text, a one-element sequence of text, or fail."""
+    if not isinstance(value, str) and hasattr(value, "__len__") and len(value) == 1 and \
+            not hasattr(value, "keys"):
+        value = (value.tolist() if hasattr(value, "tolist") else list(value))[0]
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        raise Fail(f"{what} is the number {value}; give the column's name, such as 'x0'.",
+                   f"A position counts from 0: X_train.columns[{value}] is its name.")
+    if not isinstance(value, str):
+        raise Fail(f"{what} should be a column name such as 'x0'; got "
+                   f"{type(value).__name__} {value!r}.",
+                   "Column names are strings: X_train.columns lists them.")
+    columns = list(_exercise_data().X_train.columns)
+    return require_choice(value, columns, what)
+
+
+@task("4", "find the leaking feature")
+def check_leaking_feature(top_three, leak_importance, leaking_feature):
+    """The three most important columns on validation data (most important first), the mean
+    importance of the leak there (to two decimals), and the name of the leaking column.
+
+    Classic mistakes: the ranking in ascending order (or the three least important), the
+    importance measured on the training data (same ranking, a larger importance) or on the
+    production data (where the leak is 0 for everyone, so shuffling it changes nothing), the
+    importance in percent, the accuracy after shuffling instead of the drop."""
+    require_answer(top_three, "top_three")
+    items = require_sequence(top_three, "top_three", length=3)
+    names = tuple(_name(item, f"top_three[{i}]") for i, item in enumerate(items))
+    importances = _importances()
+    expected = _ranking(importances["validation"])[:3]
+    if names != expected:
+        full = _ranking(importances["validation"])
+        if names == expected[::-1]:
+            hint = "The order is reversed: most important first (sort in descending order)."
+        elif set(names) == set(full[-3:]):
+            hint = "Those are the three least important; sort in descending order."
+        elif names == _ranking(importances["production"])[:3]:
+            hint = ("That is the ranking on the production data, where the leak is 0 for every "
+                    "row: shuffling a constant changes nothing. Rank on the validation data.")
+        else:
+            hint = ("Sort the columns by importances_mean, largest first, and take the first "
+                    "three names.")
+        raise Fail(f"top_three is {list(names)}; that is not the ranking on the validation "
+                   "data.", hint)
+    got = require_number(leak_importance, "leak_importance")
+    exact = float(importances["validation"][LEAKING_COLUMN])
+    if not close_at_precision(got, exact, 2):
+        baseline = float(_leak_model().score(_exercise_data().X_validation,
+                                             _exercise_data().y_validation))
+        wrong = {"training": (importances["training"][LEAKING_COLUMN],
+                              "That is the importance on the training data, which the model has "
+                              "seen; measure it on the validation data."),
+                 "production": (importances["production"][LEAKING_COLUMN],
+                                "That is the importance on the production data, where the leak "
+                                "is 0 for every row; measure it on the validation data."),
+                 "percent": (100 * exact, "Give the importance as a fraction of 1, as accuracy "
+                                          "is (0.27, not 27)."),
+                 "shuffled": (baseline - exact, "That is the accuracy with the leak shuffled; "
+                                                "the importance is the drop.")}
+        named = [hint for value, hint in wrong.values()
+                 if close_at_precision(got, value, 2) and not close_at_precision(value, exact, 2)]
+        raise Fail(f"leak_importance is {got:.3f}; that is not the leak's mean importance on the "
+                   "validation data.", named[0] if named else
+                   "Read importances_mean at the leaking column's position (to two decimals).")
+    name = _name(leaking_feature, "leaking_feature")
+    if name != LEAKING_COLUMN:
+        raise Fail(f"{name!r} is a genuine feature: the model uses it, but it keeps its value in "
+                   "production.", "The leak towers over all the others in importance, and is 0 "
+                   "for every row in production.")
+    runner_up = expected[1]
+    return (f"{LEAKING_COLUMN} dominates the importance on validation data ({exact:.2f}, "
+            f"against {importances['validation'][runner_up]:.2f} for {runner_up}, the next) and "
+            "is 0 for every row in production: a leak.")
+
+
+@functools.lru_cache(maxsize=1)
+def _production_scores() -> dict:
+    data = _exercise_data()
     honest_columns = [c for c in data.X_train.columns if c != LEAKING_COLUMN]
-    with_leak = HistGradientBoostingClassifier(random_state=0).fit(data.X_train, data.y_train)
+    with_leak = _leak_model()
     without = HistGradientBoostingClassifier(random_state=0)
     without.fit(data.X_train[honest_columns], data.y_train)
     X_honest = data.X_production[honest_columns]
@@ -235,6 +518,10 @@ def _production_scores() -> tuple:
         validation=float(with_leak.score(data.X_validation, data.y_validation)),
         with_leak=float(with_leak.score(data.X_production, data.y_production)),
         without=float(without.score(X_honest, data.y_production)),
+        training_with_leak=float(with_leak.score(data.X_train, data.y_train)),
+        validation_without=float(without.score(data.X_validation[honest_columns],
+                                               data.y_validation)),
+        training_without=float(without.score(data.X_train[honest_columns], data.y_train)),
         recall_validation=float(recall_score(data.y_validation,
                                              with_leak.predict(data.X_validation))),
         recall_with_leak=float(recall_score(data.y_production,
@@ -249,50 +536,50 @@ def _production_accuracies() -> tuple:
     return scores["validation"], scores["with_leak"], scores["without"]
 
 
-@task("4", "find the leaking feature")
-def check_leaking_feature(name):
-    """The learner names the column that leaks the label."""
-    require_answer(name, "leaking_feature")
-    columns = list(make_exercise_data().X_train.columns)
-    if not isinstance(name, str):
-        raise Fail(f"leaking_feature should be a column name such as 'x0'; got "
-                   f"{type(name).__name__} {name!r}.",
-                   "Column names are strings: X_train.columns lists them.")
-    if name == LEAKING_COLUMN:
-        return (f"{LEAKING_COLUMN} dominates the importance on validation data and is 0 for "
-                "every row in production: a leak.")
-    if name not in columns:
-        raise Fail(f"{name!r} is not a column of the data; the columns are {columns}.")
-    raise Fail(f"{name!r} is a genuine feature: the model uses it, but it keeps its value in "
-               "production.", "Rank the features by permutation importance on the validation "
-               "data; the leak towers over all the others.")
-
-
 @task("5", "what the leak costs in production")
 def check_production_accuracy(accuracy_with_leak, accuracy_without_leak):
-    """Production accuracy of the model trained with all columns, and without the leak."""
+    """Production accuracy of the model trained with all columns, and without the leak, each to
+    two decimals.
+
+    Classic mistakes: the validation (or training) accuracy instead of production's, the two
+    models swapped, a percentage instead of a fraction, the model without the leak scored on the
+    validation or training data."""
+    scores = _production_scores()
     validation, with_leak, without = _production_accuracies()
     got_with = require_number(accuracy_with_leak, "production_accuracy_with_leak")
     got_without = require_number(accuracy_without_leak, "production_accuracy_without_leak")
     if got_with > 1 or got_without > 1:
         raise Fail("An accuracy is a fraction between 0 and 1.",
                    "model.score returns 0.85, not 85.")
-    if abs(got_with - with_leak) > 0.005:
-        if abs(got_with - validation) <= 0.005:
-            hint = ("That is the accuracy on the validation data, which share the leak. "
-                    "Score the model on X_production, y_production.")
-        elif abs(got_with - without) <= 0.005:
-            hint = "That is the model without the leak; the first number is the model with it."
-        else:
-            hint = ("Fit HistGradientBoostingClassifier(random_state=0) on all columns of "
-                    "X_train, then score it on X_production.")
+
+    def named(got, exact, mistakes, fallback):
+        for value, hint in mistakes:
+            if close_at_precision(got, value, 2) and not close_at_precision(value, exact, 2):
+                return hint
+        return fallback
+
+    if not close_at_precision(got_with, with_leak, 2):
+        hint = named(got_with, with_leak, [
+            (validation, "That is the accuracy on the validation data, which share the leak. "
+                         "Score the model on X_production, y_production."),
+            (scores["training_with_leak"], "That is the accuracy on the training data; score "
+                                           "the model on X_production, y_production."),
+            (without, "That is the model without the leak; the first number is the model with "
+                      "it.")],
+            "Fit HistGradientBoostingClassifier(random_state=0) on all columns of X_train, then "
+            "score it on X_production.")
         raise Fail(f"production_accuracy_with_leak is {got_with:.3f}; that is not the "
                    "production accuracy of the model trained on all columns.", hint)
-    if abs(got_without - without) > 0.005:
+    if not close_at_precision(got_without, without, 2):
+        hint = named(got_without, without, [
+            (scores["validation_without"], "That is the model without the leak scored on the "
+                                           "validation data; score it on production."),
+            (scores["training_without"], "That is the model without the leak scored on its "
+                                         "training data; score it on production.")],
+            "Drop the leaking column from X_train and from X_production, refit "
+            "HistGradientBoostingClassifier(random_state=0), score on production.")
         raise Fail(f"production_accuracy_without_leak is {got_without:.3f}; that is not it.",
-                   "Drop the leaking column from X_train and from X_production, refit "
-                   "HistGradientBoostingClassifier(random_state=0), score on production.")
-    scores = _production_scores()
+                   hint)
     return (f"Validation promised {validation:.1%}; production gives {with_leak:.1%} with the "
             f"leak and {without:.1%} without it. The accuracy hides most of the damage: the "
             f"model with the leak finds {scores['recall_with_leak']:.0%} of the positives in "
@@ -301,27 +588,80 @@ def check_production_accuracy(accuracy_with_leak, accuracy_without_leak):
 
 
 # ---------------------------------------------------------------------------------------------
-# Task 6: the black-box surgeon
+# Task 6: the black-box surgeon: the board's decision (6a) and your argument (6b)
 # ---------------------------------------------------------------------------------------------
 
-KEY_IDEAS = {
-    "where the score was measured (population, production, test, distribution, shift)":
-        ("population", "production", "test", "distribution", "shift", "patients like"),
-    "what the model relies on (shortcut, leak, spurious, wrong reason, relies)":
-        ("shortcut", "leak", "spurious", "wrong reason", "relies", "rely"),
-    "how to check it (explanation, interpret, importance, audit, check, verify)":
-        ("explan", "interpret", "importance", "audit", "check", "verif"),
+#: The decisions the board can take, with the task text's own words as other spellings.
+DECISIONS = {
+    "deploy now": ("deploy", "deploy it", "deploy it now", "yes"),
+    "trial first": ("trial", "shadow trial", "shadow mode", "trial it first",
+                    "prospective trial", "pilot", "pilot first"),
+    "reject": ("do not deploy", "don't deploy", "dont deploy", "no", "refuse"),
 }
+#: The reasons a learner may give, as codes, with the task text's words as other spellings.
+REASONS = {
+    "higher score": ("score", "90 beats 80", "better score"),
+    "cannot explain": ("no explanation", "black box", "unexplainable"),
+    "unverified here": ("unverified", "not verified here", "measured elsewhere",
+                        "other patients", "may not transfer"),
+}
+DECISION = ("trial first", "unverified here")
 
 
-@task("6", "the black-box surgeon (open question)")
-def check_open_answer(text):
-    """A written argument of at least 60 words that touches population, reliance and checking."""
-    text = require_text(text, "answer_surgeon", min_words=60)
-    require_key_ideas(
-        text, KEY_IDEAS,
-        "A convincing answer says on whom the 90% was measured, what could make it "
-        "false, and how you would find out.")
-    return ("Your argument is long enough and touches where the score was measured, what the "
-            "model relies on and how to check it. Compare it with the model answer in the "
-            "solution notebook.")
+@task("6a", "deploy the black-box surgeon? (decision)")
+def check_surgeon_decision(decision, reason):
+    """The board's decision and its reason code: trial it first, because the 90% is unverified
+    on the hospital's own patients.
+
+    Classic mistakes: deploy now because 90 beats 80 (a score measured elsewhere, which task 5
+    showed can collapse in production); reject because it cannot explain (a black box can still
+    be audited with importance and partial dependence, and measured in a trial); the right
+    decision for a reason that does not support it."""
+    chosen = require_choice(decision, DECISIONS, "decision")
+    why = require_choice(reason, REASONS, "reason")
+    if chosen == "deploy now":
+        scores = _production_scores()
+        raise Fail("Deploying now trusts a 90% measured on someone else's patients.",
+                   f"Task 5 showed a validation score of {scores['validation']:.0%} that fell "
+                   f"to {scores['with_leak']:.0%} in production: a score transfers only to "
+                   "patients like those it was measured on.")
+    if chosen == "reject":
+        raise Fail("Rejecting it outright gives up a surgeon that may cure 10 more patients in "
+                   "100, on the ground of explanation alone.",
+                   "A black box can be audited without reading it (permutation importance, "
+                   "partial dependence) and measured on your own patients before anyone relies "
+                   "on it.")
+    if why != "unverified here":
+        hint = ("A higher score is the claim to be tested, not the reason to test it."
+                if why == "higher score" else
+                "If it could not be trusted because it cannot explain, no trial would help; "
+                "a trial answers whether the 90% holds on your patients.")
+        raise Fail(f"A trial first, yes; but {why!r} is not why.", hint)
+    return ("A trial first, because the 90% is unverified here: run it beside the surgeons on "
+            "your own patients, audit what it relies on, and deploy only if the advantage holds.")
+
+
+RUBRIC = (
+    "Asks where the 90% was measured: on which patients, how recorded, and whether ours are like "
+    "them (a score transfers only to the population it was measured on).",
+    "Names what could make it false: a shortcut or leak in the inputs (like the chapter's "
+    "referral, or task 4's leak) inflates validation scores and collapses in production.",
+    "Says how to check the model without reading it: permutation importance and partial "
+    "dependence on our data, and whether what it relies on makes medical sense.",
+    "Proposes a prospective or shadow trial on our own patients, with the bar for deploying set "
+    "in advance, and monitoring (with a clinician auditing failures) after it.",
+    "Weighs what explanation is for beyond the score: trust, finding bias, debugging errors and "
+    "accountability when it fails.",
+)
+MODEL_ANSWER = (
+    "The 90% is a score on some test population; it transfers only if our patients are like "
+    "those and recorded the same way. An input that carries the outcome through the way data "
+    "were collected (the chapter's referral) gives a high validation score that collapses in "
+    "production. Permutation importance and partial dependence let doctors check what the model "
+    "relies on; a shadow trial on our own patients tells whether the advantage holds before "
+    "anyone relies on it."
+)
+
+check_surgeon_argument = written_task(
+    "6b", "the black-box surgeon (your argument)", rubric=RUBRIC, model_answer=MODEL_ANSWER,
+    min_words=60)
