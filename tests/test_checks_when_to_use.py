@@ -523,6 +523,14 @@ def test_task5b_fails_an_argument_that_is_not_written(answer, words, capsys):
     assert words in verdict(capsys)
 
 
+def test_task5b_a_learners_sys_exit_in_a_str_subclass_is_not_run():
+    class Exiting(str):
+        def split(self, *args):
+            sys.exit(3)
+
+    assert checks.check_fraud_argument(Exiting(MODEL_ARGUMENT)) == REVIEW
+
+
 def test_no_check_grades_by_keywords():
     assert "require_key_ideas" not in inspect.getsource(checks)
 

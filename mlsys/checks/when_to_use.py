@@ -466,6 +466,22 @@ FRAUD_MODEL_ANSWER = (
     "avoids. Before deciding, measure both error rates on recent labelled payments, the cost "
     "of each kind of error, and how fast the error grows between retrainings.")
 
-check_fraud_argument = written_task(
+_check_argument = written_task(
     "5b", "rules or a model for fraud: your argument", rubric=FRAUD_RUBRIC,
     model_answer=FRAUD_MODEL_ANSWER, min_words=60)
+
+
+def check_fraud_argument(argument):
+    """The learner's written argument: confirmed written, then sent for review with the rubric.
+
+    A subclass of str is read as the plain text it holds, so no method a learner overrides
+    (``split`` calling ``sys.exit``, say) runs inside the shared `written_task` check, which
+    catches only its own failures.
+    """
+    if isinstance(argument, str):
+        argument = str.__str__(argument)  # the text itself, as a plain str
+    return _check_argument(argument)
+
+
+check_fraud_argument.task = _check_argument.task
+check_fraud_argument.review = True
