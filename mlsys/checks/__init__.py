@@ -161,6 +161,8 @@ def require_own_code(function, name: str, forbidden) -> None:
     each name as a function or attribute, called or not, so ``np.percentile(...)``,
     ``from numpy import percentile`` inside the body and ``f = np.percentile`` are all caught.
     Where the source cannot be read (a built-in, say), nothing is claimed and the check goes on.
+    A lambda's source is its whole line, so a lambda written inside the check call is read with
+    the call: keep names of that line (``checks``) out of `forbidden`.
     """
     forbidden = set(forbidden)
     try:
