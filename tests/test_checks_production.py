@@ -261,54 +261,78 @@ def test_task2_an_answer_that_calls_sys_exit_is_a_fail():
 
 # --- Task 3 ----------------------------------------------------------------------------------
 
+TABLE = checks._ensembles()
+BEST = checks._most_accurate(TABLE, "p99_ms", checks.P99_BUDGET_MS)
+TIGHT = checks._most_accurate(TABLE, "p99_ms", checks.TIGHT_P99_BUDGET_MS)
+
+
 def test_task3_reference_table_is_consistent_and_each_mistake_gives_another_size():
-    table = checks._ensembles()
-    assert sorted(table) == [row[0] for row in checks.REFERENCE_ENSEMBLES]
-    assert all(row["p50_ms"] <= row["p99_ms"] for row in table.values())
-    best = checks._most_accurate(table, "p99_ms")
-    by_p50 = checks._most_accurate(table, "p50_ms")
-    position = sorted(table).index(best)
-    sizes = {best, by_p50, max(table), min(table), position}
-    assert len(sizes) == 5  # the p50 reading, the largest, the fastest and the position all differ
-    assert position in table  # the position is itself a size, so the hint must tell it apart
+    assert sorted(TABLE) == [row[0] for row in checks.REFERENCE_ENSEMBLES]
+    assert all(row["p50_ms"] <= row["p99_ms"] for row in TABLE.values())
+    assert (BEST, TIGHT) == (16, 1)
+    for budget, best in ((checks.P99_BUDGET_MS, BEST), (checks.TIGHT_P99_BUDGET_MS, TIGHT)):
+        by_p50 = checks._most_accurate(TABLE, "p50_ms", budget)
+        position = sorted(TABLE).index(best)
+        assert len({best, by_p50, max(TABLE), position}) == 4
+        # No knife edge: every size's p99 is at least 0.1 ms from the budget.
+        assert all(abs(row["p99_ms"] - budget) >= 0.1 for row in TABLE.values())
+    # The fastest forest is wrong at 3 ms; the largest forest that fits is wrong at 1.2 ms,
+    # where it was right by luck at 3 ms alone (before, the check let that reasoning through).
+    assert min(TABLE) != BEST
+    assert checks._largest_within(TABLE, checks.P99_BUDGET_MS) == BEST
+    assert checks._largest_within(TABLE, checks.TIGHT_P99_BUDGET_MS) != TIGHT
+    assert sorted(TABLE).index(BEST) in TABLE  # the position is itself a size: a hint tells it
 
 
-def test_task3_passes_the_most_accurate_forest_within_budget_in_every_form(capsys):
-    best = checks._most_accurate(checks._ensembles(), "p99_ms")
-    for answer in (best, np.int64(best), float(best), np.array([best]), pd.Series([best])):
-        assert checks.check_ensemble_choice(answer) is True
+@pytest.mark.parametrize("form", [int, np.int64, float, lambda n: np.array([n]),
+                                  lambda n: pd.Series([n])])
+def test_task3_passes_the_most_accurate_forests_within_budget_in_every_form(form, capsys):
+    assert checks.check_ensemble_choice(form(BEST), form(TIGHT)) is True
     assert "— PASS" in verdict(capsys)
 
 
-def test_task3_explains_each_classic_mistake(capsys):
-    table = checks._ensembles()
-    best = checks._most_accurate(table, "p99_ms")
-    assert not checks.check_ensemble_choice(checks._most_accurate(table, "p50_ms"))
-    assert "budget is on the p99" in verdict(capsys)
-    assert not checks.check_ensemble_choice(max(table))
+@pytest.mark.parametrize("n_trees, n_trees_tight, hint", [
+    (checks._most_accurate(TABLE, "p50_ms", checks.P99_BUDGET_MS), TIGHT, "budget is on the p99"),
+    (BEST, checks._most_accurate(TABLE, "p50_ms", checks.TIGHT_P99_BUDGET_MS),
+     "budget is on the p99"),
+    (max(TABLE), TIGHT, "The budget is a limit"),
+    (min(TABLE), TIGHT, "fastest forest"),
+    (BEST, 2, "largest forest within the budget"),
+    (sorted(TABLE).index(BEST), TIGHT, "row's position"),
+    (BEST, sorted(TABLE).index(TIGHT), "row's position"),
+    (5, TIGHT, "not one of the measured sizes"),
+])
+def test_task3_names_each_classic_mistake(n_trees, n_trees_tight, hint, capsys):
+    assert checks.check_ensemble_choice(n_trees, n_trees_tight) is False
     text = verdict(capsys)
-    assert "over the" in text and "budget is on the p99" not in text
-    assert not checks.check_ensemble_choice(min(table))
-    text = verdict(capsys)
-    assert "1 tree fits the budget, but" in text  # "1 tree", never "1 trees"
-    assert "position" not in text
-    assert not checks.check_ensemble_choice(sorted(table).index(best))
-    assert "row's position" in verdict(capsys)
-    row = next(r for r in checks.REFERENCE_ENSEMBLES if r[0] == best)
+    assert hint in text
+    others = ["budget is on the p99", "The budget is a limit", "fastest forest",
+              "largest forest within the budget", "row's position"]
+    assert all(other not in text for other in others if other != hint)
+
+
+def test_task3_the_whole_row_is_told_apart(capsys):
+    row = next(r for r in checks.REFERENCE_ENSEMBLES if r[0] == BEST)
     for whole_row in (row, list(row), np.array(row)):
-        assert not checks.check_ensemble_choice(whole_row)
+        assert not checks.check_ensemble_choice(whole_row, TIGHT)
         assert "whole row" in verdict(capsys)
-    assert not checks.check_ensemble_choice(5)
-    assert "not one of the measured sizes" in verdict(capsys)
+
+
+def test_task3_says_1_tree_never_1_trees(capsys):
+    assert not checks.check_ensemble_choice(1, TIGHT)
+    assert "1 tree fits the budget, but" in verdict(capsys)
+    assert checks.check_ensemble_choice(BEST, 1)
+    assert "1 tree:" in verdict(capsys)
 
 
 @pytest.mark.parametrize("wrong", WRONG_TYPES)
 def test_task3_never_raises(wrong):
-    assert checks.check_ensemble_choice(wrong) is False
+    assert checks.check_ensemble_choice(wrong, TIGHT) is False
+    assert checks.check_ensemble_choice(BEST, wrong) is False
 
 
 def test_task3_an_answer_that_calls_sys_exit_is_a_fail():
-    assert checks.check_ensemble_choice(Exits()) is False
+    assert checks.check_ensemble_choice(Exits(), TIGHT) is False
 
 
 # --- Task 4 ----------------------------------------------------------------------------------
