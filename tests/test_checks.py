@@ -208,3 +208,16 @@ def test_require_own_code_finds_a_forbidden_function_however_it_is_reached():
     for learner in (called, aliased, imported):
         with pytest.raises(Fail, match="which the task asks you not to use"):
             require_own_code(learner, "median_of", ["percentile", "median", "quantile"])
+
+
+def test_a_written_argument_that_misbehaves_fails_instead_of_escaping(capsys):
+    import sys
+
+    class Exits(str):
+        def split(self, *args):
+            sys.exit(1)
+
+    check = written_task("5b", "your argument", rubric=["a point"], model_answer="An answer.",
+                         min_words=3)
+    assert check(Exits("a long enough argument here")) is False
+    assert "— FAIL" in capsys.readouterr().out

@@ -36,6 +36,10 @@ VERDICT_PATTERN = re.compile(r"^Task (?P<task>\S+) · (?P<title>.+) — (?P<resu
 REVIEW = "REVIEW"
 
 
+class Reviewed(str):
+    """What a check returns for an answer a person grades: its message, and the verdict REVIEW."""
+
+
 class Fail(Exception):
     """Raised inside a check to stop it with a message and a hint for the learner."""
 
@@ -84,8 +88,9 @@ class _KernelInterrupt:
 def task(number: str, title: str):
     """Turn a function that raises `Fail` (or passes and returns a message) into a check.
 
-    The decorated check prints a verdict and returns True/False; an unexpected error inside it
-    (for example the learner's function crashing) becomes a FAIL that quotes the error.
+    The decorated check prints a verdict and returns True/False (``REVIEW`` when the function
+    returns a `Reviewed` message); an unexpected error inside it (for example the learner's
+    function crashing, or calling ``sys.exit``) becomes a FAIL that quotes the error.
     """
 
     def decorate(check):
@@ -110,6 +115,8 @@ def task(number: str, title: str):
                     return report(number, title, False,
                                   f"Checking your answer raised {type(error).__name__}: {error}",
                                   "Run your code on a small example and read the error message.")
+            if isinstance(message, Reviewed):
+                return report(number, title, REVIEW, str(message))
             return report(number, title, True, message or "Correct.")
 
         run.task = (number, title)
@@ -317,22 +324,19 @@ def written_task(number: str, title: str, *, rubric, model_answer: str, min_word
     if not isinstance(model_answer, str) or not model_answer.strip():
         raise ValueError("model_answer must be the model answer's key sentences (text)")
 
+    @task(number, title)
     def check(text):
-        with _KernelInterrupt():
-            try:
-                require_text(text, "your argument", min_words=min_words)
-                words = [w.strip(".,;:!?()\"'").lower() for w in text.split()]
-                if len(set(words)) < 0.5 * len(words):
-                    raise Fail("Your argument repeats the same few words; write it as sentences.",
-                               "Say what you decide and why, in your own words.")
-            except Fail as failure:
-                return report(number, title, False, failure.message, failure.hint)
-        lines = [f"Written ({len(text.split())} words). A person grades it; compare it with "
+        require_text(text, "your argument", min_words=min_words)
+        text = str.__str__(text)  # the text itself, whatever str subclass it came in
+        words = [w.strip(".,;:!?()\"'").lower() for w in text.split()]
+        if len(set(words)) < 0.5 * len(words):
+            raise Fail("Your argument repeats the same few words; write it as sentences.",
+                       "Say what you decide and why, in your own words.")
+        lines = [f"Written ({len(words)} words). A person grades it; compare it with "
                  "the points a good answer makes:"]
         lines += [f"  - {point}" for point in rubric]
         lines.append(f"Model answer, in short: {model_answer.strip()}")
-        return report(number, title, REVIEW, "\n  ".join(lines))
+        return Reviewed("\n  ".join(lines))
 
-    check.task = (number, title)
     check.review = True
     return check
