@@ -149,6 +149,10 @@ def mean_prediction(model, X, feature, value):
     return model.predict_proba(X.assign(**{feature: value}))[:, 1].mean()
 
 
+CURVE = checks._bp_curve()
+RISE = float(CURVE[10] - CURVE[9])  # 145 -> 150 mmHg
+
+
 def test_task2_reference_is_scikit_learns_partial_dependence():
     model, X = checks.pd_task()
     result = partial_dependence(model, X, ["systolic_bp_mmhg"], method="brute",
@@ -161,7 +165,7 @@ def test_task2_reference_is_scikit_learns_partial_dependence():
 
 @pytest.mark.parametrize("step", [150, 150.0, np.int64(150), np.array([150]), pd.Series([150])])
 def test_task2_passes_every_form_of_the_step(step, capsys):
-    assert checks.check_partial_dependence(mean_prediction, step)
+    assert checks.check_partial_dependence(mean_prediction, step, RISE)
     assert "145 mmHg" in verdict(capsys)
 
 
@@ -183,7 +187,7 @@ def test_task2_data_give_each_mistake_another_answer():
     (lambda m, X, f, v: m.predict_proba(X.mean().to_frame().T.assign(**{f: v}))[0, 1],
      "prediction for the average patient")])
 def test_task2_each_classic_mistake_fails_with_its_own_hint(mistake, words, capsys):
-    assert not checks.check_partial_dependence(mistake, 150)
+    assert not checks.check_partial_dependence(mistake, 150, RISE)
     out = hint_of(capsys)
     assert words in out
     assert sum(h.split(";")[0].split(".")[0] in out for h in checks.PD_HINTS.values()) == 1
@@ -194,15 +198,36 @@ def test_task2_each_classic_mistake_fails_with_its_own_hint(mistake, words, caps
                                          (148.5, "not a value of checks.BP_GRID"),
                                          (120, "np.diff")])
 def test_task2_each_step_mistake_fails_with_its_own_hint(step, words, capsys):
-    assert not checks.check_partial_dependence(mean_prediction, step)
+    assert not checks.check_partial_dependence(mean_prediction, step, RISE)
     assert words in hint_of(capsys)
+
+
+@pytest.mark.parametrize("rise", [RISE, round(RISE, 2), np.float64(RISE), np.array([RISE])])
+def test_task2_passes_the_rise_to_two_decimals_in_every_form(rise, capsys):
+    assert checks.check_partial_dependence(mean_prediction, 150, rise)
+    assert np.argmax(np.diff(CURVE)) == 9 and RISE > 0.2
+
+
+def test_task2_data_give_each_rise_mistake_another_answer():
+    for name, wrong in checks.bp_rise_mistakes().items():
+        assert not checks.close_at_precision(wrong, RISE, 2), name
+    assert set(checks.bp_rise_mistakes()) == set(checks.BP_RISE_HINTS)
+
+
+@pytest.mark.parametrize("mistake", list(checks.BP_RISE_HINTS))
+def test_task2_each_rise_mistake_fails_with_its_own_hint(mistake, capsys):
+    assert not checks.check_partial_dependence(mean_prediction, 150,
+                                               checks.bp_rise_mistakes()[mistake])
+    out = hint_of(capsys)
+    assert checks.BP_RISE_HINTS[mistake] in out
+    assert sum(hint in out for hint in checks.BP_RISE_HINTS.values()) == 1
 
 
 def test_task2_fails_a_function_that_memorises_the_tasks_cases(capsys):
     """The old check tried only PD_CASES on one frame: this lookup table passed it."""
     model, X = checks.pd_task()
     table = {(f, v): mean_prediction(model, X, f, v) for f, v in checks.PD_CASES}
-    assert not checks.check_partial_dependence(lambda m, X, f, v: table.get((f, v), 0.5), 150)
+    assert not checks.check_partial_dependence(lambda m, X, f, v: table.get((f, v), 0.5), 150, RISE)
     assert "fresh sample" in hint_of(capsys)
 
 
@@ -210,7 +235,7 @@ def test_task2_enforces_dont_call_partial_dependence(capsys):
     def with_sklearn(model, X, feature, value):
         return partial_dependence(model, X, [feature], method="brute",
                                   custom_values={feature: np.array([value])})["average"][0][0]
-    assert not checks.check_partial_dependence(with_sklearn, 150)
+    assert not checks.check_partial_dependence(with_sklearn, 150, RISE)
     assert "partial_dependence, which the task asks you not to use" in hint_of(capsys)
 
 
@@ -219,15 +244,16 @@ def test_task2_other_failures(capsys):
         X[feature] = value
         return model.predict_proba(X)[:, 1].mean()
 
-    assert not checks.check_partial_dependence(overwrites_X, 150)
+    assert not checks.check_partial_dependence(overwrites_X, 150, RISE)
     assert "changed the X" in verdict(capsys)
-    assert not checks.check_partial_dependence(lambda m, X, f, v: None, 150)
+    assert not checks.check_partial_dependence(lambda m, X, f, v: None, 150, RISE)
     assert "returned None" in verdict(capsys)
-    assert not checks.check_partial_dependence(lambda m, X, f, v: sys.exit(), 150)
+    assert not checks.check_partial_dependence(lambda m, X, f, v: sys.exit(), 150, RISE)
     assert "SystemExit" in verdict(capsys)
     for wrong in WRONG_TYPES:
-        assert checks.check_partial_dependence(wrong, 150) is False
-        assert checks.check_partial_dependence(mean_prediction, wrong) is False
+        assert checks.check_partial_dependence(wrong, 150, RISE) is False
+        assert checks.check_partial_dependence(mean_prediction, wrong, RISE) is False
+        assert checks.check_partial_dependence(mean_prediction, 150, wrong) is False
 
 
 @pytest.mark.filterwarnings("ignore:The inplace keyword")
@@ -236,7 +262,7 @@ def test_task2_keeps_its_own_copy_of_the_model_and_patients(capsys):
     model, patients = checks.pd_task()
     patients.drop(columns="smoker", inplace=True)
     patients["age_years"] *= 100
-    assert checks.check_partial_dependence(mean_prediction, 150)
+    assert checks.check_partial_dependence(mean_prediction, 150, RISE)
     assert checks.pd_task()[1].shape[1] == len(checks.FEATURES)
 
 

@@ -218,11 +218,39 @@ def bp_step_mistakes() -> dict:
                                             "(np.diff)."}
 
 
+def bp_rise_mistakes() -> dict:
+    """The classic mistakes of `bp_rise` and their values: {mistake: value}.
+
+    - ``percent``: the rise in percentage points (33 for 0.33);
+    - ``level after``: the curve's value after the jump, not the rise;
+    - ``level before``: its value before the jump;
+    - ``reversed sign``: before minus after.
+
+    (The curve's range, highest minus lowest point, is 0.38 here like the level before the jump,
+    so it is not told apart; the fallback hint covers it.)
+    """
+    curve = _bp_curve()
+    i = int(np.argmax(np.diff(curve))) + 1
+    rise = float(curve[i] - curve[i - 1])
+    return {"percent": 100 * rise, "level after": float(curve[i]),
+            "level before": float(curve[i - 1]), "reversed sign": -rise}
+
+
+BP_RISE_HINTS = {
+    "percent": "Give the rise as a probability (0.25, not 25 percentage points).",
+    "level after": "That is the curve's value after the jump; the rise is after minus before.",
+    "level before": "That is the curve's value before the jump; the rise is after minus before.",
+    "reversed sign": "The sign is reversed: the rise is the value after the jump minus the value "
+                     "before it.",
+}
+
+
 @task("2", "partial dependence by hand")
-def check_partial_dependence(function, bp_step_mmhg):
+def check_partial_dependence(function, bp_step_mmhg, bp_rise):
     """The learner's ``function(model, X, feature, value)`` (mean predicted probability with the
-    feature set to value), tried on the task's cases and on fresh samples of patients, and the
-    BP_GRID value at which the blood-pressure curve rises most."""
+    feature set to value), tried on the task's cases and on fresh samples of patients; the
+    BP_GRID value at which the blood-pressure curve rises most, and that rise (to two decimals).
+    """
     require_function(function, "mean_prediction")
     require_own_code(function, "mean_prediction", PD_FORBIDDEN)
     model, X = _pd_task()
@@ -269,6 +297,15 @@ def check_partial_dependence(function, bp_step_mmhg):
                     "and take the grid value just after the largest rise.")
         raise Fail(f"bp_step_mmhg is {step:g}; the curve does not rise most there.", hint)
     before, after = curve[BP_GRID.index(expected) - 1], curve[BP_GRID.index(expected)]
+    rise = require_number(bp_rise, "bp_rise")
+    if not close_at_precision(rise, after - before, 2):
+        named = [m for m, wrong in bp_rise_mistakes().items()
+                 if close_at_precision(rise, wrong, 2)
+                 and not close_at_precision(wrong, after - before, 2)]
+        raise Fail(f"bp_rise is {rise:g}; that is not how much the curve rises at {expected} "
+                   "mmHg.", BP_RISE_HINTS[named[0]] if named else
+                   "Subtract the mean prediction at the grid value before the jump from the one "
+                   "at the jump.")
     return (f"It matches on all {format_count(len(PD_CASES), 'case')} of the task and on "
             f"{format_count(N_FRESH, 'fresh sample')} of patients. The mean prediction jumps "
             f"from {before:.2f} at {expected - 5} mmHg to {after:.2f} at {expected} mmHg, nearly "
