@@ -155,38 +155,59 @@ def test_task1_turns_a_learners_sys_exit_into_a_fail(capsys):
 
 # --- Task 2 ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("spelt", ["inverted_cdf", "Inverted-CDF", " inverted cdf "])
-def test_task2_accepts_inverted_cdf_in_any_spelling(spelt):
-    assert checks.check_numpy_method(spelt) is True
+@pytest.mark.parametrize("spelt", ["weibull", "Weibull", " WEIBULL ", "type 6", "Hyndman-Fan 6"])
+def test_task2_accepts_the_dashboards_method_in_any_spelling(spelt):
+    assert checks.check_dashboard_method(spelt) is True
 
 
-NUMPY_MISTAKES = {"lower": "rounds down", "higher": "Huyen's p90", "nearest": "to the closest index",
-                  "closest_observation": "9.1 -> 9", "averaged_inverted_cdf": "averages two",
-                  "linear": "numpy's default", "midpoint": "interpolates",
-                  "hazen": "interpolates", "weibull": "interpolates",
-                  "median_unbiased": "interpolates", "normal_unbiased": "interpolates",
-                  "interpolated_inverted_cdf": "interpolates"}
+def test_task2_exactly_one_numpy_method_reproduces_the_dashboard():
+    reported = {q: round(float(np.percentile(checks.DASHBOARD_LATENCIES_MS, q, method=m)), 1)
+                for m in checks.NUMPY_METHODS for q in (50, 75, 90)}
+    matching = [m for m in checks.NUMPY_METHODS
+                if all(round(float(np.percentile(checks.DASHBOARD_LATENCIES_MS, q, method=m)), 1)
+                       == checks.DASHBOARD_PERCENTILES_MS[q] for q in (50, 75, 90))]
+    assert matching == ["weibull"] and reported
+    assert dict(checks.DASHBOARD_PERCENTILES_MS) == {50: 42.5, 75: 45.8, 90: 502.0}
 
 
-@pytest.mark.parametrize("method", NUMPY_MISTAKES)
-def test_task2_fails_every_other_numpy_method_with_its_hint(method, capsys):
-    # `lower` agreed with the nearest rank on every old case, so the old check passed it (the bug).
-    assert checks.check_numpy_method(method) is False
-    assert NUMPY_MISTAKES[method] in verdict(capsys)
+def test_task2_answer_is_not_printed_in_the_chapter():
+    # The old task 2 asked for `inverted_cdf`, which the chapter names; this one transfers.
+    import nbformat
+    from pathlib import Path
+    chapter = nbformat.read(Path(__file__).parents[1] / "chapters/03_latency.ipynb", as_version=4)
+    assert not any("weibull" in cell.source.lower() for cell in chapter.cells)
 
 
-def test_task2_knows_every_method_numpy_has():
-    import inspect
-    documented = set(np.percentile.__doc__.split("method :", 1)[1].split("keepdims", 1)[0]
-                     .replace("'", " ").split())
-    assert set(checks.NUMPY_METHOD_HINTS) <= documented
-    assert inspect.signature(np.percentile).parameters["method"].default == "linear"
+@pytest.mark.parametrize("method", [m for m in checks.NUMPY_METHODS if m != "weibull"])
+def test_task2_fails_every_other_numpy_method_naming_the_number_it_misses(method, capsys):
+    assert checks.check_dashboard_method(method) is False
+    out = verdict(capsys)
+    assert f"method={method!r} gives p" in out and "the dashboard shows" in out
+
+
+@pytest.mark.parametrize("method, hint", [("linear", "numpy's default is not every tool's"),
+                                          ("Inverted-CDF", "The dashboard is not the book"),
+                                          ("hazen", "reproduces the p50, not all three"),
+                                          ("lower", "Try every method")])
+def test_task2_classic_mistakes_get_their_own_hints(method, hint, capsys):
+    assert checks.check_dashboard_method(method) is False
+    out = verdict(capsys)
+    assert hint in out
+    others = {"numpy's default is not every tool's", "The dashboard is not the book",
+              "reproduces the p50, not all three"} - {hint}
+    assert not any(other in out for other in others)
 
 
 def test_task2_never_raises(capsys):
-    for wrong in ["no-such-method", 3, None, ["inverted_cdf"]]:
-        assert checks.check_numpy_method(wrong) is False
+    for wrong in ["no-such-method", 3, None, ["weibull"]] + WRONG_TYPES:
+        assert checks.check_dashboard_method(wrong) is False
     assert "— FAIL" in verdict(capsys)
+
+
+def test_task2_pass_message_compares_with_the_nearest_rank(capsys):
+    assert checks.check_dashboard_method("weibull")
+    assert f"the nearest rank says {percentile(checks.DASHBOARD_LATENCIES_MS, 90):g} ms" in \
+        verdict(capsys)
 
 
 # --- Task 3 ---------------------------------------------------------------------------------

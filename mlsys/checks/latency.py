@@ -242,57 +242,70 @@ def check_nearest_rank_percentile(function):
             f"{N_FRESH_CASES} samples drawn afresh.")
 
 
-#: numpy.percentile's methods (numpy >= 1.22), and what each does unlike the nearest rank.
-_INTERPOLATES = ("interpolates between two sorted values, so it can report a latency no request "
-                 "had; the nearest rank never interpolates.")
-NUMPY_METHOD_HINTS = MappingProxyType({
-    "inverted_cdf": None,
-    "averaged_inverted_cdf": ("`averaged_inverted_cdf` averages two neighbours when q * n / 100 is "
-                              "a whole number (the p50 of ten values), a latency no request had."),
-    "closest_observation": ("`closest_observation` rounds the rank q * n / 100 to the closest "
-                            "whole number (9.1 -> 9); the nearest rank always rounds it up."),
-    "interpolated_inverted_cdf": f"`interpolated_inverted_cdf` {_INTERPOLATES}",
-    "hazen": f"`hazen` {_INTERPOLATES}",
-    "weibull": f"`weibull` {_INTERPOLATES}",
-    "linear": f"`linear`, numpy's default, {_INTERPOLATES}",
-    "median_unbiased": f"`median_unbiased` {_INTERPOLATES}",
-    "normal_unbiased": f"`normal_unbiased` {_INTERPOLATES}",
-    "lower": ("`lower` takes the value just below position (n - 1) * q / 100: it rounds down, "
-              "so the p95 of ten values is the 9th. The nearest rank rounds the rank up."),
-    "higher": ("`higher` takes the value just above position (n - 1) * q / 100 (Huyen's p90): "
-               "one rank too high when q * n / 100 is a whole number, as for the p50 of ten "
-               "values."),
-    "nearest": ("`nearest` rounds the position (n - 1) * q / 100 to the closest index, which can "
-                "fall below the nearest rank (the p91 of ten values)."),
-    "midpoint": f"`midpoint` {_INTERPOLATES}",
-})
+#: numpy.percentile's methods (numpy >= 1.22), Hyndman & Fan's nine definitions first.
+NUMPY_METHODS = ("inverted_cdf", "averaged_inverted_cdf", "closest_observation",
+                 "interpolated_inverted_cdf", "hazen", "weibull", "linear", "median_unbiased",
+                 "normal_unbiased", "lower", "higher", "nearest", "midpoint")
+
+#: Task 2: twelve latencies (ms) and what a monitoring dashboard reports for them (0.1 ms).
+DASHBOARD_LATENCIES_MS = (41, 38, 45, 40, 39, 250, 43, 44, 37, 42, 610, 46)
+DASHBOARD_METHOD = "weibull"  # Hyndman & Fan's definition 6, SPSS's and Minitab's
+DASHBOARD_PERCENTILES_MS = MappingProxyType(
+    {q: round(float(np.percentile(DASHBOARD_LATENCIES_MS, q, method=DASHBOARD_METHOD)), 1)
+     for q in (50, 75, 90)})
+
+#: Other spellings of a method's name a learner may use (Hyndman & Fan's numbers).
+_METHOD_SPELLINGS = {
+    "inverted_cdf": ("nearest rank", "hyndman fan 1", "type 1", "definition 1"),
+    "averaged_inverted_cdf": ("hyndman fan 2", "type 2", "definition 2"),
+    "closest_observation": ("hyndman fan 3", "type 3", "definition 3"),
+    "interpolated_inverted_cdf": ("hyndman fan 4", "type 4", "definition 4"),
+    "hazen": ("hyndman fan 5", "type 5", "definition 5"),
+    "weibull": ("hyndman fan 6", "type 6", "definition 6"),
+    "linear": ("hyndman fan 7", "type 7", "definition 7", "numpy's default", "default"),
+    "median_unbiased": ("hyndman fan 8", "type 8", "definition 8"),
+    "normal_unbiased": ("hyndman fan 9", "type 9", "definition 9"),
+}
 
 
-def _case_name(values) -> str:
-    return "the chapter's ten latencies" if tuple(values) == HUYEN_LATENCIES_MS else (
-        f"{list(values)}" if len(values) <= 10 else f"a sample of {len(values)} values")
+def _dashboard_percentiles(method) -> dict:
+    return {q: round(float(np.percentile(DASHBOARD_LATENCIES_MS, q, method=method)), 1)
+            for q in DASHBOARD_PERCENTILES_MS}
 
 
-@task("2", "numpy's name for the nearest rank")
-def check_numpy_method(method):
-    """The learner names numpy's `method=` that equals the nearest rank: ``"inverted_cdf"``.
+@task("2", "the definition behind a dashboard")
+def check_dashboard_method(method):
+    """The learner names the numpy method that reproduces the dashboard's three percentiles.
 
-    Classic mistakes, each told apart by a case of PERCENTILE_CASES and each with its hint:
-    `lower` and `nearest` (round the position down or to the closest), `higher` (Huyen's p90),
-    `closest_observation` (a rounded rank), `averaged_inverted_cdf` and the interpolating methods
-    (`linear`, the default, among them).
+    Exactly one of NUMPY_METHODS does (tested). Classic mistakes: numpy's default `linear`, the
+    book's nearest rank `inverted_cdf`, and a method chosen on one percentile only (several give
+    the dashboard's p50, or its p75); each wrong method is told which reported number it misses.
     """
-    require_answer(method, "numpy_method")
+    require_answer(method, "dashboard_method")
     if not isinstance(method, str):
-        raise Fail(f"numpy_method should be a method's name (a string such as 'linear'); got "
-                   f"{type(method).__name__} {method!r}.")
-    name = require_choice(method, list(NUMPY_METHOD_HINTS), "numpy_method")
-    for values, q in PERCENTILE_CASES:
-        theirs, ours = float(np.percentile(values, q, method=name)), percentile(values, q)
-        if theirs != ours:
-            raise Fail(f"method={name!r} gives {theirs:g} for {_case_name(values)} at q = {q:g}; "
-                       f"the nearest rank is {ours:g}.", NUMPY_METHOD_HINTS[name])
-    return f"method={name!r} is the nearest rank (Hyndman & Fan's definition 1)."
+        raise Fail(f"dashboard_method should be a method's name (a string such as 'linear'); "
+                   f"got {type(method).__name__} {method!r}.")
+    options = {name: _METHOD_SPELLINGS.get(name, ()) for name in NUMPY_METHODS}
+    name = require_choice(method, options, "dashboard_method")
+    theirs = _dashboard_percentiles(name)
+    missed = [q for q in DASHBOARD_PERCENTILES_MS if theirs[q] != DASHBOARD_PERCENTILES_MS[q]]
+    if missed:
+        q = missed[0]
+        matched = [f"p{m}" for m in DASHBOARD_PERCENTILES_MS if m not in missed]
+        hint = {"linear": "numpy's default is not every tool's default.",
+                "inverted_cdf": ("The dashboard is not the book: its p50, 42.5 ms, is a latency "
+                                 "no request had, so its definition interpolates."),
+                }.get(name, "Try every method on all three percentiles: only one reproduces "
+                            "them all.")
+        if matched and name not in ("linear", "inverted_cdf"):
+            hint = (f"method={name!r} reproduces the {' and '.join(matched)}, not all three. "
+                    + hint)
+        raise Fail(f"method={name!r} gives p{q} = {theirs[q]:g} ms for these latencies; the "
+                   f"dashboard shows {DASHBOARD_PERCENTILES_MS[q]:g} ms.", hint)
+    nearest = percentile(DASHBOARD_LATENCIES_MS, 90)
+    return (f"method={name!r} (Hyndman & Fan's definition 6) reproduces the dashboard. Its p90 "
+            f"of {DASHBOARD_PERCENTILES_MS[90]:g} ms is a latency no request had; the nearest "
+            f"rank says {nearest:g} ms.")
 
 
 # --- Task 3: a p99 SLO verdict ------------------------------------------------------------------
