@@ -353,6 +353,14 @@ def test_task4_passes_every_form_of_the_ranking(top, capsys):
     assert "x5 dominates" in verdict(capsys)
 
 
+def test_task4_passes_the_top_of_a_sorted_series_of_importances(capsys):
+    importances = checks._importances()["validation"]
+    top = importances.sort_values(ascending=False)[:3]  # values are numbers, names the index
+    assert checks.check_leaking_feature(top, top.iloc[0], top.index[0])
+    assert not checks.check_leaking_feature(importances.sort_values()[-3:], top.iloc[0], "x5")
+    assert "order is reversed" in hint_of(capsys)
+
+
 @pytest.mark.parametrize("importance, name", [
     (round(float(checks._importances()["validation"]["x5"]), 2), "x5"),
     (np.array([checks._importances()["validation"]["x5"]]), pd.Index(["x5"])),

@@ -494,6 +494,9 @@ def check_leaking_feature(top_three, leak_importance, leaking_feature):
     production data (where the leak is 0 for everyone, so shuffling it changes nothing), the
     importance in percent, the accuracy after shuffling instead of the drop."""
     require_answer(top_three, "top_three")
+    if isinstance(top_three, pd.Series) and not pd.api.types.is_string_dtype(top_three) \
+            and top_three.index.map(lambda name: isinstance(name, str)).all():
+        top_three = top_three.index  # the importances, sorted and indexed by column name
     items = require_sequence(top_three, "top_three", length=3)
     names = tuple(_name(item, f"top_three[{i}]") for i, item in enumerate(items))
     importances = _importances()
