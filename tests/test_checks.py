@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from mlsys.checks import (REVIEW, VERDICT_PATTERN, Fail, close_at_precision, report, require_bool,
-                          require_choice, require_function, require_key_ideas, require_number,
+                          require_choice, require_function, require_number,
                           require_returned, require_sequence, require_text, task, written_task)
 
 
@@ -76,14 +76,6 @@ def test_require_text_counts_words():
         require_text("too short", min_words=3)
     with pytest.raises(Fail, match="still None"):
         require_text(None)
-
-
-def test_require_key_ideas_names_each_missing_idea():
-    ideas = {"the tail (p99, tail)": ("p99", "tail"), "the users (user)": ("user",)}
-    assert require_key_ideas("The P99 hurts every user.", ideas, "hint") == "The P99 hurts every user."
-    with pytest.raises(Fail, match=r"does not mention the users \(user\)") as failure:
-        require_key_ideas("The tail is long.", ideas, "Say who pays.")
-    assert failure.value.hint == "Say who pays."
 
 
 def test_a_learners_sys_exit_or_keyboard_interrupt_is_a_fail_not_an_escape(capsys):

@@ -222,19 +222,6 @@ def require_bool(value, name: str = "your answer") -> bool:
     return bool(value)
 
 
-def require_key_ideas(text: str, key_ideas: dict, hint: str) -> str:
-    """Return `text` if it mentions every idea of `key_ideas`, else fail naming the missing ones.
-
-    `key_ideas` maps an idea, as the learner will read it, to the words that show it (lower case).
-    A keyword test cannot judge an argument; it catches an answer that forgot a whole idea.
-    """
-    lowered = text.lower()
-    missing = [idea for idea, words in key_ideas.items() if not any(w in lowered for w in words)]
-    if missing:
-        raise Fail("Your argument does not mention " + "; ".join(missing) + ".", hint)
-    return text
-
-
 def require_text(value, name: str = "your answer", min_words: int = 25) -> str:
     """Return `value` if it is a written answer of at least `min_words` words, else fail."""
     require_answer(value, name)
