@@ -151,7 +151,9 @@ def results_json(report, *, seconds: float | None = None) -> dict:
         tests.append(test)
     lines = [f"{report.passed} of {report.automatic} automatic tasks passed."]
     if report.review:
-        lines.append(f"{len(report.review)} written answer(s) will be graded by your instructor.")
+        count = len(report.review)
+        lines.append(f"{count} written answer{'' if count == 1 else 's'} will be graded by your "
+                     "instructor.")
     lines += [f"Problem: {problem}" for problem in report.problems]
     result = {"score": report.passed, "output": "\n".join(lines), "tests": tests,
               "stdout_visibility": "hidden", "visibility": "visible"}

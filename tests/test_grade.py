@@ -186,6 +186,14 @@ def book_exercise():
     return nbformat.read(ROOT / "exercises" / PAIR, as_version=4)
 
 
+def solution_results() -> dict:
+    """Each task's verdict in the book's solution: PASS, or REVIEW for a written argument."""
+    from mlsys.checks import VERDICT_PATTERN
+    solution = nbformat.read(ROOT / "solutions" / PAIR, as_version=4)
+    return {m["task"]: m["result"] for cell in solution.cells for output in cell.get("outputs", [])
+            for line in output.get("text", "").splitlines() if (m := VERDICT_PATTERN.match(line))}
+
+
 def forged(tmp_path, cells_after_imports=(), cells_at_end=(), files=None):
     """The book's unsolved exercise 03 with forging cells added, in a student's folder."""
     notebook = book_exercise()
@@ -432,13 +440,17 @@ def test_a_class_of_the_books_exercise_is_graded_against_the_books_own_copy(tmp_
     assert main([str(tmp_path / "class"), "--jobs", "2", "--csv",
                  str(tmp_path / "grades.csv")]) == 1
     tasks = book_exercise().metadata["mlsys"]["tasks"]
+    solved = solution_results()
+    written = [t["task"] for t in tasks if solved[t["task"]] == "REVIEW"]
+    assert written and set(solved.values()) == {"PASS", "REVIEW"}
     rows = read_csv(tmp_path / "grades.csv")
     assert [(r["student"], r["notebook"], r["task"], r["title"], r["result"]) for r in rows] == [
-        (student, PAIR, t["task"], t["title"], result)
-        for student, result in (("alice", "PASS"), ("bob", "FAIL")) for t in tasks]
+        (student, PAIR, t["task"], t["title"], solved[t["task"]] if student == "alice" else "FAIL")
+        for student in ("alice", "bob") for t in tasks]
     assert all(r["message"] for r in rows)
     out = capsys.readouterr().out
-    assert re.search(rf"alice +{PAIR} +{len(tasks)} / {len(tasks)} +-", out)
+    automatic = len(tasks) - len(written)
+    assert re.search(rf"alice +{PAIR} +{automatic} / {automatic} +-; review {written[0]}", out)
     assert "1 of 2 notebooks passed every automatic task" in out
 
 
