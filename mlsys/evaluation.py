@@ -60,7 +60,7 @@ class Reference:
     """What the grader takes from the trusted copy of an exercise."""
 
     path: str
-    tasks: list  # [{"task": "1", "title": "..."}] from its metadata
+    tasks: list  # [{"task": "1", "title": "...", "kind": "auto" or "review"}] from its metadata
     calls: list  # [CheckCall]
     imports: list  # [(alias, module, attribute or None)] binding trusted names, in order
 
@@ -182,7 +182,8 @@ def load_reference(path, *, trusted_names=(TRUSTED_PACKAGE,)) -> Reference:
         raise ValueError(f"reference must be an existing .ipynb file; got {str(path)!r}")
     notebook = nbformat.read(path, as_version=4)
     calls, imports = reference_calls(notebook, trusted_names=trusted_names)
-    tasks = [{"task": str(t["task"]), "title": str(t["title"])}
+    tasks = [{"task": str(t["task"]), "title": str(t["title"]),
+              "kind": "review" if t.get("kind") == "review" else "auto"}
              for t in notebook.metadata.get("mlsys", {}).get("tasks", [])]
     return Reference(str(path), tasks, calls, imports)
 

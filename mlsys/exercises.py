@@ -63,14 +63,19 @@ def solution_lines(source: str) -> list[str]:
 
 
 def tasks_passed(solution) -> list[dict]:
-    """Return the tasks whose verdicts appear in a solution's stored outputs, in order."""
+    """Return the tasks whose verdicts appear in a solution's stored outputs, in order.
+
+    A task is ``auto`` (its check grades it) or ``review`` (a written argument whose check, in
+    the solution, answers REVIEW: a person grades it).
+    """
     tasks = []
     for cell in solution.cells:
         for output in cell.get("outputs", []):
             for line in output.get("text", "").splitlines():
                 match = VERDICT_PATTERN.match(line)
                 if match:
-                    tasks.append({"task": match["task"], "title": match["title"]})
+                    tasks.append({"task": match["task"], "title": match["title"],
+                                  "kind": "review" if match["result"] == "REVIEW" else "auto"})
     return tasks
 
 

@@ -46,6 +46,13 @@ class TaskResult:
     title: str
     result: str  # one of RESULTS
     message: str
+    kind: str = ""  # "auto": the checks grade it; "review": a written answer a person grades
+
+    def __post_init__(self):
+        if not self.kind:  # unsaid: a REVIEW verdict says it is a written answer
+            object.__setattr__(self, "kind", "review" if self.result == "REVIEW" else "auto")
+        if self.kind not in ("auto", "review"):
+            raise ValueError(f"kind must be 'auto' or 'review', got {self.kind!r}")
 
 
 @dataclass(frozen=True)
@@ -63,8 +70,8 @@ class Report:
 
     @property
     def automatic(self) -> int:
-        """Tasks graded by the checks (all but REVIEW): the notebook's automatic maximum."""
-        return sum(t.result != "REVIEW" for t in self.tasks)
+        """Tasks graded by the checks (not written answers): the notebook's automatic maximum."""
+        return sum(t.kind == "auto" for t in self.tasks)
 
     @property
     def review(self) -> list[TaskResult]:
@@ -144,7 +151,10 @@ def grade_notebook(path, *, timeout_s: float = 300, reference=None, check_path=(
                                        trusted_names=tuple(evaluation.trusted_roots(folders)))
     outcome = evaluation.evaluate(path, loaded, timeout_s=timeout_s, time_limit_s=time_limit_s,
                                   memory_mb=memory_mb, sandbox=sandbox, check_path=folders)
-    tasks = [TaskResult(t.task, t.title, t.result, t.message) for t in outcome.tasks]
+    kinds = {t["task"]: t.get("kind", "auto") for t in loaded.tasks}  # from the trusted copy
+    tasks = [TaskResult(t.task, t.title, t.result, t.message,
+                        "review" if t.result == "REVIEW" else kinds.get(t.task, "auto"))
+             for t in outcome.tasks]
     return Report(str(path), tasks, list(outcome.problems), str(reference_path), outcome.seconds)
 
 
@@ -305,9 +315,8 @@ def write_csv(submissions: list[Submission], path) -> Path:
         writer.writerow(CSV_COLUMNS)
         for s in submissions:
             for t in s.report.tasks:
-                review = t.result == "REVIEW"
-                writer.writerow((s.student, s.notebook, t.task, t.title,
-                                 "review" if review else "auto", t.result,
+                review = t.kind == "review"
+                writer.writerow((s.student, s.notebook, t.task, t.title, t.kind, t.result,
                                  "" if review else int(t.result == "PASS"),
                                  "" if review else 1, t.message))
             if not s.report.tasks:

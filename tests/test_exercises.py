@@ -39,12 +39,18 @@ def test_solution_only_cells_are_dropped_and_tasks_recorded():
         nbformat.v4.new_code_cell("### BEGIN SOLUTION\nanswer = 1\n### END SOLUTION", outputs=[
             nbformat.v4.new_output("stream", name="stdout",
                                    text="Task 1 · warm-up — PASS\n  ✅ Correct.\n")]),
+        nbformat.v4.new_code_cell("### BEGIN SOLUTION\nargument = '...'\n### END SOLUTION",
+                                  outputs=[nbformat.v4.new_output(
+                                      "stream", name="stdout",
+                                      text="Task 2b · your argument — REVIEW\n  📝 Written.\n")]),
     ]
     exercise = make_exercise(solution, "99_demo.ipynb")
-    assert len(exercise.cells) == 1 and exercise.cells[0].outputs == []
+    assert len(exercise.cells) == 2 and all(cell.outputs == [] for cell in exercise.cells)
+    tasks = [{"task": "1", "title": "warm-up", "kind": "auto"},
+             {"task": "2b", "title": "your argument", "kind": "review"}]
     assert exercise.metadata["mlsys"] == {"generated_from": "solutions/99_demo.ipynb",
-                                          "tasks": [{"task": "1", "title": "warm-up"}]}
-    assert tasks_passed(solution) == [{"task": "1", "title": "warm-up"}]
+                                          "tasks": tasks}
+    assert tasks_passed(solution) == tasks
 
 
 def test_there_are_solutions_to_check():

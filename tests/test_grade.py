@@ -448,9 +448,14 @@ def test_a_class_of_the_books_exercise_is_graded_against_the_books_own_copy(tmp_
         (student, PAIR, t["task"], t["title"], solved[t["task"]] if student == "alice" else "FAIL")
         for student in ("alice", "bob") for t in tasks]
     assert all(r["message"] for r in rows)
+    # A written answer is the person's to grade whether or not it was written: the automatic
+    # maximum is the same for every student.
+    assert all((r["kind"] == "review") == (r["task"] in written) for r in rows)
+    assert {r["max_points"] for r in rows if r["kind"] == "review"} == {""}
     out = capsys.readouterr().out
     automatic = len(tasks) - len(written)
     assert re.search(rf"alice +{PAIR} +{automatic} / {automatic} +-; review {written[0]}", out)
+    assert re.search(rf"bob +{PAIR} +0 / {automatic} ", out)
     assert "1 of 2 notebooks passed every automatic task" in out
 
 

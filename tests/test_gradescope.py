@@ -90,7 +90,8 @@ def test_a_forged_submission_scores_nothing_on_gradescope(bundle, tmp_path):
     forged.cells.append(nbformat.v4.new_code_cell("\n".join(lines)))
     results = run_autograder(bundle, tmp_path, {"my upload.ipynb": forged})  # renamed: found
     assert results["score"] == 0
-    assert all(t["status"] == "failed" for t in results["tests"])
+    assert all(t["status"] == "failed" if t["max_score"] else t["score"] == 0
+               for t in results["tests"])
     assert "printed PASS" in results["output"]
 
 
@@ -107,11 +108,13 @@ def test_a_submission_without_a_notebook_gets_results_that_say_so(bundle, tmp_pa
 
 def test_review_items_are_tests_of_no_points():
     report = Report("x", [TaskResult("1", "a", "PASS", "ok"), TaskResult("2", "b", "NOT RUN", "m"),
-                          TaskResult("3", "c", "REVIEW", "rubric")], ["cell 2 raised X"])
+                          TaskResult("3", "c", "REVIEW", "rubric"),
+                          TaskResult("4", "d", "FAIL", "still None", kind="review")],
+                    ["cell 2 raised X"])
     data = gradescope.results_json(report, seconds=2.4)
     assert data["score"] == 1 and data["execution_time"] == 2
     assert [(t["score"], t["max_score"], t.get("status")) for t in data["tests"]] == [
-        (1, 1, "passed"), (0, 1, "failed"), (0, 0, None)]
+        (1, 1, "passed"), (0, 1, "failed"), (0, 0, None), (0, 0, None)]  # unwritten: a person's
     assert "graded by your instructor" in data["tests"][2]["name"]
     assert "Problem: cell 2 raised X" in data["output"]
 
