@@ -14,7 +14,6 @@ gives the chapter on that difference its data and its tools:
 - `compute_slice_values`, `paired_standard_error`, `plot_slice_values`: leave-one-slice-out data
   valuation with a bootstrap noise band;
 - `compute_capacity_sweep`, `plot_capacity`: accuracy against size of random forests;
-- `pluralise`: "1 tree", "8 trees" in printed text and figure titles.
 """
 
 from __future__ import annotations
@@ -36,7 +35,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from mlsys._validate import check_choice, check_number
-from mlsys.style import FIGSIZE, PALETTE, decorate
+from mlsys.style import FIGSIZE, PALETTE, decorate, format_count
 
 #: Subscription plans and data sources of the churn tables.
 PLANS = ("free", "basic", "pro")
@@ -364,31 +363,6 @@ def diff_manifests(old, new) -> dict:
                                       if after[n] == before[n]))}
 
 
-def pluralise(count, noun, plural=None) -> str:
-    """Return ``"<count> <noun>"`` with the noun in the plural unless the count is 1.
-
-    Parameters
-    ----------
-    count : int
-        How many.
-    noun : str
-        The singular noun, e.g. ``"tree"``.
-    plural : str, optional
-        The plural when it is not the noun plus ``"s"``.
-
-    Examples
-    --------
-    >>> pluralise(1, "tree"), pluralise(64, "tree"), pluralise(2, "entry", "entries")
-    ('1 tree', '64 trees', '2 entries')
-    """
-    count = check_number("count", count, low=0, integer=True)
-    if not isinstance(noun, str) or not noun:
-        raise TypeError(f"noun must be a non-empty str; got {noun!r}")
-    if plural is not None and (not isinstance(plural, str) or not plural):
-        raise TypeError(f"plural must be a non-empty str or None; got {plural!r}")
-    return f"{count} {noun if count == 1 else plural or noun + 's'}"
-
-
 # ---------------------------------------------------------------------------------------------
 # Data tests
 # ---------------------------------------------------------------------------------------------
@@ -446,7 +420,7 @@ def _test(rule, n_failing, n_rows, found) -> DataTestResult:
     if n_failing == 0:
         return DataTestResult(rule, True, 0, f"{rule}: ok")
     return DataTestResult(rule, False, int(n_failing),
-                          f"{rule}: failed on {n_failing} of {pluralise(n_rows, 'row')} ({found})")
+                          f"{rule}: failed on {n_failing:,} of {format_count(n_rows, 'row')} ({found})")
 
 
 def run_data_tests(frame, spec) -> tuple:
@@ -519,7 +493,7 @@ class DataValidationError(ValueError):
 
     def __init__(self, failures):
         self.failures = tuple(failures)
-        lines = [f"batch rejected: {pluralise(len(self.failures), 'data test')} failed"]
+        lines = [f"batch rejected: {format_count(len(self.failures), 'data test')} failed"]
         lines += [f"  - {failure.message}" for failure in self.failures]
         super().__init__("\n".join(lines))
 
@@ -982,7 +956,7 @@ def plot_capacity(max_depth=8, n_trees=8, budget_kb=100.0) -> Figure:
     ax.set_xscale("log")
     ax.set_xlim(sweep.disk_kb.min() / 1.5, sweep.disk_kb.max() * 1.5)
     fits = "fits" if size_kb <= budget_kb else "does NOT fit"
-    title = (f"{pluralise(n_trees, 'tree')} of depth {max_depth}: {accuracy:.1%} accurate, "
+    title = (f"{format_count(n_trees, 'tree')} of depth {max_depth}: {accuracy:.1%} accurate, "
              f"{size_kb:,.0f} kB "
              f"on disk, {fits} in {budget_kb:g} kB")
     decorate(ax, xlabel="model size on disk (kB, log scale)", ylabel="test accuracy (%)",

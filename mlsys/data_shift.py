@@ -34,7 +34,7 @@ from sklearn.preprocessing import FunctionTransformer, RobustScaler, StandardSca
 from threadpoolctl import threadpool_limits
 
 from mlsys._validate import check_choice, check_number, check_samples
-from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate
+from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate, format_count
 
 #: The three ways production data breaks a clean dataset, in `simulate_messy_data`.
 CORRUPTIONS = ("missing", "noise", "outliers")
@@ -69,32 +69,6 @@ def _check_rate(name, value) -> float:
 def _accuracy(model, X, y) -> float:
     # model.score(X, y) without its input checks, which cost more than the small models here.
     return float(np.mean(model.predict(X) == y))
-
-
-def count_noun(count, noun, plural=None) -> str:
-    """Return `count` and `noun` in agreement: ``'1 retrain'``, ``'5 retrains'``, ``'2,000 rows'``.
-
-    Parameters
-    ----------
-    count : int
-        How many, ``>= 0``; printed with thousands separators.
-    noun : str
-        The singular noun.
-    plural : str or None, default None
-        The plural, when it is not `noun` + "s".
-
-    Examples
-    --------
-    >>> count_noun(1, "retrain"), count_noun(0, "retrain"), count_noun(1_000, "row")
-    ('1 retrain', '0 retrains', '1,000 rows')
-    >>> count_noun(2, "window is", plural="windows are")
-    '2 windows are'
-    """
-    count = check_number("count", count, low=0, integer=True)
-    for name, word in (("noun", noun), ("plural", plural)):
-        if word is not None and (not isinstance(word, str) or not word.strip()):
-            raise TypeError(f"{name} must be a non-empty string; got {word!r}")
-    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
 def _new_figure(ncols=1):
@@ -1169,7 +1143,7 @@ def plot_detection(shift_sd, window_size, *, seed=0) -> Figure:
     right.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     chosen = (curve[DETECTION_SHIFTS.index(shift_sd)] if shift_sd in DETECTION_SHIFTS else
               simulate_alarm_rates(shift_sd, window_size, n_trials=100, seed=seed))
-    title = (f"{count_noun(window_size, 'row')}, shift {shift_sd:g} sd:\n"
+    title = (f"{format_count(window_size, 'row')}, shift {shift_sd:g} sd:\n"
              f"KS fires {chosen.ks:.0%}, PSI > 0.25 {chosen.psi_major:.0%}")
     decorate(right, xlabel="true shift of the mean (sd)", ylabel="windows that raise an alarm",
              title=title)
@@ -1326,7 +1300,7 @@ def plot_retraining(schedule, *, seed=0) -> Figure:
     ax.text(config.jump_period + 0.5, 0.97, "sudden change", fontsize=9, va="top")
     ax.set_ylim(0.4, 1.0)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    title = (f"{schedule}: {count_noun(result.n_retrains, 'retrain')}, mean accuracy "
+    title = (f"{schedule}: {format_count(result.n_retrains, 'retrain')}, mean accuracy "
              f"{result.mean_accuracy:.1%}")
     decorate(ax, xlabel="period (labelled batch of 300 rows)", ylabel="accuracy in the period",
              title=title)

@@ -26,7 +26,7 @@ from matplotlib.figure import Figure
 from sklearn.linear_model import LogisticRegression
 
 from mlsys._validate import check_choice, check_number, check_samples
-from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate
+from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate, format_count
 
 #: The two groups, in the order every table and figure uses.
 GROUPS = ("A", "B")
@@ -212,38 +212,6 @@ def compute_selection_rates(history, new, feature_sets) -> pd.DataFrame:
         table[name] = [approve[new.group == g].mean() for g in GROUPS]
     table["repaid"] = [new.repaid[new.group == g].mean() for g in GROUPS]
     return pd.DataFrame(table, index=list(GROUPS))
-
-
-def format_count(count, noun, plural=None) -> str:
-    """Return `count` and `noun`, the noun in the plural unless the count is 1: "1 point".
-
-    Parameters
-    ----------
-    count : int
-        A whole number (of points, applicants, cases...).
-    noun : str
-        The singular noun.
-    plural : str, optional
-        The plural when it is not `noun` + "s".
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> format_count(1, "point"), format_count(17, "point"), format_count(0, "applicant")
-    ('1 point', '17 points', '0 applicants')
-    >>> format_count(1_200, "candidate")
-    '1,200 candidates'
-    """
-    count = check_number("count", count, integer=True)
-    if not isinstance(noun, str) or not noun:
-        raise TypeError(f"noun must be a non-empty str; got {noun!r}")
-    if plural is not None and (not isinstance(plural, str) or not plural):
-        raise TypeError(f"plural must be a non-empty str or None; got {plural!r}")
-    word = noun if abs(count) == 1 else (plural or noun + "s")
-    return f"{count:,} {word}"
 
 
 def describe_approval_gap(gap) -> str:

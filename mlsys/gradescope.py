@@ -27,7 +27,6 @@ import json
 import os
 import shutil
 import stat
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -53,7 +52,6 @@ if [ ${{#packages[@]}} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${{packages[@]}}"
 fi
 python3 - <<'PY'
-import sys
 if sys.version_info < (3, 11):
     sys.exit("The book needs Python 3.11 or later: choose an Ubuntu 24.04 base image.")
 PY

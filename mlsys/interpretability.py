@@ -33,7 +33,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
 from mlsys._validate import check_number, check_samples
-from mlsys.style import FIGSIZE, PALETTE, decorate
+from mlsys.style import FIGSIZE, PALETTE, decorate, format_count
 
 #: The genuine features, in column order, with their units in the name.
 FEATURES = ("age_years", "systolic_bp_mmhg", "bmi_kg_m2", "smoker", "exercise_h_per_week",
@@ -50,36 +50,6 @@ def _rng(seed) -> np.random.Generator:
 
 def _check_leak(leak) -> float:
     return check_number("leak", leak, low=0, high=1, unit="probability")
-
-
-def format_count(count, noun, plural=None) -> str:
-    """Return `count` and `noun` as a reader says them: "1 tree", "3,100 leaves".
-
-    Parameters
-    ----------
-    count : int
-        How many, ``>= 0``; printed with thousands separators.
-    noun : str
-        The singular noun.
-    plural : str, optional
-        The plural when it is not `noun` + "s" ("leaves" for "leaf").
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> format_count(1, "tree"), format_count(3_100, "leaf", "leaves"), format_count(0, "rule")
-    ('1 tree', '3,100 leaves', '0 rules')
-    """
-    count = check_number("count", count, low=0, integer=True)
-    if not isinstance(noun, str) or not noun:
-        raise TypeError(f"noun must be a non-empty str; got {noun!r}")
-    if plural is not None and (not isinstance(plural, str) or not plural):
-        raise TypeError(f"plural must be a non-empty str or None; got {plural!r}")
-    word = noun if count == 1 else (plural or noun + "s")
-    return f"{count:,} {word}"
 
 
 def _check_columns(X) -> pd.DataFrame:

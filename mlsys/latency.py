@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter, PercentFormatter
 
 from mlsys._validate import check_number, check_samples
-from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate
+from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate, format_count
 
 #: Huyen's ten request latencies (DMLS ch.1): mean 390 ms, median 100 ms.
 HUYEN_LATENCIES_MS = (100, 102, 100, 100, 99, 104, 110, 90, 3000, 95)
@@ -322,39 +322,6 @@ def summarize_batches(timings) -> BatchSummary:
     median_ms = np.array(median_ms)
     batch_sizes = np.array(batch_sizes)
     return BatchSummary(batch_sizes, median_ms, batch_sizes / (median_ms / 1000))
-
-
-def format_count(count, singular, plural=None) -> str:
-    """Return `count` followed by its noun in the right number, for titles and printed text.
-
-    Parameters
-    ----------
-    count : int
-        How many, ``>= 0``; printed with thousands separators.
-    singular : str
-        The noun for one, e.g. ``"request"``.
-    plural : str, optional
-        The noun for any other count; `singular` + ``"s"`` if omitted.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> format_count(1, "tree"), format_count(0, "tree"), format_count(20_000, "request")
-    ('1 tree', '0 trees', '20,000 requests')
-    >>> format_count(2, "query", "queries")
-    '2 queries'
-    """
-    count = check_number("count", count, low=0, integer=True)
-    for name, noun in (("singular", singular), ("plural", plural)):
-        if noun is not None and (not isinstance(noun, str) or not noun.strip()):
-            raise TypeError(f"{name} must be a non-empty str such as 'request'; got {noun!r}")
-    if singular is None:
-        raise TypeError("singular must be a non-empty str such as 'request'; got None")
-    noun = singular if count == 1 else (plural if plural is not None else singular + "s")
-    return f"{count:,} {noun}"
 
 
 def _format_ms(value_ms: float) -> str:

@@ -31,7 +31,7 @@ from sklearn.linear_model import LogisticRegression
 
 from mlsys._validate import check_number
 from mlsys.latency import percentiles, time_single_predictions_ms
-from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate
+from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate, format_count
 
 #: Share of clicks that end in a purchase: a click on an item is worth this x its price in sales.
 PURCHASE_RATE = 0.1
@@ -55,16 +55,6 @@ FRONTIER_WEIGHTS = tuple(i / 20 for i in range(21))
 
 def _rng(seed) -> np.random.Generator:
     return np.random.default_rng(check_number("seed", seed, low=0, integer=True))
-
-
-def _count(number, noun, plural=None) -> str:
-    """`number` and `noun`, the noun plural unless the number shows as 1: "1 tree", "2 trees".
-
-    Whole numbers are written with thousands separators; others are rounded to whole numbers
-    first, so that the noun agrees with the number the reader sees ("1 prediction" for 1.2).
-    """
-    shown = f"{round(number):,}"
-    return f"{shown} {noun if shown == '1' else plural or noun + 's'}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -698,11 +688,11 @@ def plot_frontier(weight, n_candidates, *, frontiers, policies=None) -> Figure:
 
     fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
     ax.plot(reference.clicks, reference.revenue_usd, color=PALETTE["blue"],
-            linestyle=LINESTYLES[0], label=f"weights 0 to 1, {_count(everything, 'item')} scored")
+            linestyle=LINESTYLES[0], label=f"weights 0 to 1, {format_count(everything, 'item')} scored")
     if n_candidates != everything:
         ax.plot(chosen.clicks, chosen.revenue_usd, color=PALETTE["orange"],
                 linestyle=LINESTYLES[1],
-                label=f"weights 0 to 1, {_count(n_candidates, 'item')} scored")
+                label=f"weights 0 to 1, {format_count(n_candidates, 'item')} scored")
     for (name, metrics), (marker, colour) in zip(policies.items(), POLICY_MARKERS):
         ax.plot([metrics.clicks], [metrics.revenue_usd], marker, ms=8, color=PALETTE[colour],
                 linestyle="none", label=name)
@@ -710,8 +700,8 @@ def plot_frontier(weight, n_candidates, *, frontiers, policies=None) -> Figure:
             color=PALETTE["purple"], linestyle="none", label=f"weight {weight:g}")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"${value:,.0f}"))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
-    scored = f"all {_count(everything, 'item')}" if n_candidates == everything else \
-        _count(n_candidates, "item")
+    scored = f"all {format_count(everything, 'item')}" if n_candidates == everything else \
+        format_count(n_candidates, "item")
     title = (f"weight {weight:g}, {scored} scored: clicks "
              f"{_format_change(clicks / reference.clicks[base] - 1)}, revenue "
              f"{_format_change(revenue / reference.revenue_usd[base] - 1)}\n"
@@ -883,14 +873,14 @@ def plot_ensemble_tradeoff(n_trees, *, table) -> Figure:
               linestyle=LINESTYLES[0], label="test accuracy")
     left.plot([n_trees], [100 * table.accuracy[at]], "o", ms=14, markerfacecolor="none",
               markeredgewidth=2.5, color=PALETTE["purple"], linestyle="none",
-              label=f"{_count(n_trees, 'tree')}: {table.accuracy[at]:.1%}")
+              label=f"{format_count(n_trees, 'tree')}: {table.accuracy[at]:.1%}")
     right.plot(sizes, table.p50_ms, "s", color=PALETTE["green"], linestyle=LINESTYLES[1],
                label="p50")
     right.plot(sizes, table.p99_ms, "^", color=PALETTE["vermillion"], linestyle=LINESTYLES[2],
                label="p99")
     right.plot([n_trees], [table.p99_ms[at]], "o", ms=14, markerfacecolor="none",
                markeredgewidth=2.5, color=PALETTE["purple"], linestyle="none",
-               label=f"{_count(n_trees, 'tree')}: size {table.size_kb[at]:,.0f} kB")
+               label=f"{format_count(n_trees, 'tree')}: size {table.size_kb[at]:,.0f} kB")
     left.yaxis.set_major_formatter(PercentFormatter(100))
     decorate(left, xlabel="trees in the forest", ylabel="test accuracy",
              title="Accuracy saturates", legend=True)
@@ -898,9 +888,9 @@ def plot_ensemble_tradeoff(n_trees, *, table) -> Figure:
              title="Latency keeps growing", legend=True)
     right.set_ylim(bottom=0)
     if at == 0:
-        headline = f"{_count(n_trees, 'tree')}: the smallest ensemble measured"
+        headline = f"{format_count(n_trees, 'tree')}: the smallest ensemble measured"
     else:
-        headline = (f"{sizes[before]} → {_count(n_trees, 'tree')}: accuracy "
+        headline = (f"{sizes[before]} → {format_count(n_trees, 'tree')}: accuracy "
                     f"{100 * (table.accuracy[at] - table.accuracy[before]):+.1f} points, "
                     f"p99 latency ×{table.p99_ms[at] / table.p99_ms[before]:.2f}, "
                     f"size ×{table.size_kb[at] / table.size_kb[before]:.1f}")
@@ -1043,19 +1033,19 @@ def plot_compute_cost(fit_ms, predict_ms, *, batch_predict_ms=None, research_pre
     title = f"{first} and {second}: one is cheaper at every number of predictions"
     if crossing is not None:
         ax.axvline(crossing, color=PALETTE["black"], linestyle=":", lw=1.5)
-        title = (f"Below {_count(crossing, 'prediction')} per training, {cheap_first} costs "
+        title = (f"Below {format_count(crossing, 'prediction')} per training, {cheap_first} costs "
                  f"less;\nabove, {cheap_then} does")
     if batch_predict_ms is not None:
         in_batches, batch_first, batch_then = _crossing(fit_ms, batch_predict_ms, first, second)
         if in_batches is not None:
             ax.axvline(in_batches, color=PALETTE["black"], linestyle="-.", lw=1.5)
         if crossing is not None and in_batches is not None and batch_first == cheap_first:
-            title = (f"Below {_count(crossing, 'prediction')} per training one at a time, or "
+            title = (f"Below {format_count(crossing, 'prediction')} per training one at a time, or "
                      f"{round(in_batches):,} in batches,\n{cheap_first} costs less; above, "
                      f"{cheap_then} does")
         elif in_batches is not None:
             title += (f"\nin batches, {batch_first} costs less below "
-                      f"{_count(in_batches, 'prediction')}")
+                      f"{format_count(in_batches, 'prediction')}")
     research_label = "research:\nscore a\nvalidation set" + \
         ("" if batch_predict_ms is None else "\nin batches")
     for where, label in [(research_predictions, research_label),

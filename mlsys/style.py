@@ -63,3 +63,37 @@ def decorate(ax, *, xlabel: str, ylabel: str, title: str | None = None, legend: 
     if legend:
         ax.legend()
     return ax
+
+
+def format_count(count, noun: str, plural: str | None = None) -> str:
+    """Return `count` with its noun in the right number, for titles, labels and messages.
+
+    The count is shown as a whole number with thousands separators, and the noun agrees with
+    the number the reader sees: ``1.2`` predictions read "1 prediction".
+
+    Parameters
+    ----------
+    count : int or float
+        How many (a finite number; a fraction is rounded to the nearest whole number).
+    noun : str
+        The noun for one, e.g. ``"tree"``.
+    plural : str, optional
+        The noun for any other count, when it is not `noun` + ``"s"`` (``"leaves"``).
+
+    Examples
+    --------
+    >>> format_count(1, "tree"), format_count(0, "tree"), format_count(20_000, "request")
+    ('1 tree', '0 trees', '20,000 requests')
+    >>> format_count(3_100, "leaf", "leaves"), format_count(1.2, "prediction")
+    ('3,100 leaves', '1 prediction')
+    """
+    from mlsys._validate import check_number
+
+    count = check_number("count", count)
+    for name, word in (("noun", noun), ("plural", plural)):
+        if word is not None and (not isinstance(word, str) or not word.strip()):
+            raise TypeError(f"{name} must be a non-empty string; got {word!r}")
+    if noun is None:
+        raise TypeError("noun must be a non-empty string; got None")
+    shown = f"{round(count):,}"
+    return f"{shown} {noun if shown in ('1', '-1') else plural or noun + 's'}"

@@ -45,7 +45,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.tree import DecisionTreeClassifier
 
 from mlsys._validate import check_number
-from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate
+from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate, format_count
 
 #: Highest pattern complexity: the boundary's amplitude is 0.15 x complexity, so it stays inside
 #: the [-1, 1] square.
@@ -95,12 +95,6 @@ def _check_complexity(complexity) -> float:
 def _check_noise(label_noise) -> float:
     return check_number("label_noise", label_noise, low=0, high=0.5, high_open=True,
                         unit="fraction of labels flipped")
-
-
-def _counted(count, singular, plural=None) -> str:
-    """``"1 point"``, ``"2 points"``, ``"1,000 examples"``: a count with its noun agreed."""
-    word = singular if count == 1 else (plural or singular + "s")
-    return f"{count:,} {word}" if isinstance(count, int) else f"{count:g} {word}"
 
 
 def compute_accuracy_interval(accuracy, n_examples) -> float:
@@ -881,7 +875,7 @@ def _percent_axis(axis) -> None:
 
 def _points(gap) -> str:
     # A gap in accuracy as whole percentage points: "1 point", "12 points".
-    return _counted(int(round(100 * gap)), "point")
+    return format_count(int(round(100 * gap)), "point")
 
 
 def _describe(rule_accuracy, model_accuracy) -> str:
@@ -917,7 +911,7 @@ def _draw_map(ax, comparison) -> None:
             label="model (shaded where it says 1)")
     ax.set(xlim=(-1, 1), ylim=(-1, 1), aspect="equal")
     shown = "" if comparison.n_train <= 200 else " (200 shown)"
-    ax.set_title(f"{_counted(comparison.n_train, 'training example')}{shown}", loc="left",
+    ax.set_title(f"{format_count(comparison.n_train, 'training example')}{shown}", loc="left",
                  fontsize=10)
     decorate(ax, xlabel="feature 1", ylabel="feature 2")
 
@@ -974,7 +968,7 @@ def plot_rule_vs_model(complexity, n_train, *, label_noise=LABEL_NOISE, seed=0) 
     ax_curve.plot(levels, rule_curve, "s", color=PALETTE["orange"], linestyle=LINESTYLES[1])
     ax_curve.set(ylim=(0.45, 1.0), xticks=levels)
     _percent_axis(ax_curve.yaxis)
-    ax_curve.set_title(f"accuracy on new data ({_counted(comparison.n_train, 'example')})",
+    ax_curve.set_title(f"accuracy on new data ({format_count(comparison.n_train, 'example')})",
                        loc="left", fontsize=10)
     decorate(ax_curve, xlabel="complexity of the pattern", ylabel="right on new data")
     fig.legend(*ax_map.get_legend_handles_labels(), loc="outside lower center", ncols=5,
@@ -1016,7 +1010,7 @@ def plot_learning_curve(complexity, label_noise=LABEL_NOISE, *, train_sizes=TRAI
     sizes = curve.train_sizes
     ax.fill_between(sizes, curve.model_accuracy.min(axis=1), curve.model_accuracy.max(axis=1),
                     color=PALETTE["sky"], alpha=0.3,
-                    label=f"model, range of {_counted(repeats, 'repeat')}")
+                    label=f"model, range of {format_count(repeats, 'repeat')}")
     ax.plot(sizes, curve.mean_model_accuracy, "o", color=PALETTE["blue"],
             linestyle=LINESTYLES[0], label="model, mean")
     ax.axhline(curve.rule_accuracy, color=PALETTE["orange"], linestyle=LINESTYLES[1],
@@ -1029,8 +1023,8 @@ def plot_learning_curve(complexity, label_noise=LABEL_NOISE, *, train_sizes=TRAI
         title = head + "the model never beats the rule"
     else:
         ax.axvline(crossing, color=PALETTE["vermillion"], linestyle=LINESTYLES[2], lw=1.5,
-                   label=f"beats the rule from {_counted(crossing, 'example')}")
-        title = head + f"the model wins from {_counted(crossing, 'example')}"
+                   label=f"beats the rule from {format_count(crossing, 'example')}")
+        title = head + f"the model wins from {format_count(crossing, 'example')}"
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
     _no_minor_ticks(ax)
@@ -1043,7 +1037,7 @@ def plot_learning_curve(complexity, label_noise=LABEL_NOISE, *, train_sizes=TRAI
 
 
 def _every_weeks(n) -> str:
-    return "every week" if n == 1 else f"every {_counted(n, 'week')}"
+    return "every week" if n == 1 else f"every {format_count(n, 'week')}"
 
 
 def plot_drift(drift_deg_per_week, retrain_every_weeks, *, target=0.90, **kwargs) -> Figure:
@@ -1081,7 +1075,7 @@ def plot_drift(drift_deg_per_week, retrain_every_weeks, *, target=0.90, **kwargs
     fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
     every = _every_weeks(run.retrain_every_weeks)
     lines = [(run.retrained_accuracy,
-              f"model retrained {every} ({_counted(run.n_retrains, 'time')})", "blue", 0),
+              f"model retrained {every} ({format_count(run.n_retrains, 'time')})", "blue", 0),
              (run.frozen_accuracy, "model frozen at launch", "vermillion", 2),
              (run.rule_accuracy, "rule written at launch", "orange", 1)]
     for accuracy, label, colour, style in lines:

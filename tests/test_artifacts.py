@@ -29,7 +29,6 @@ from mlsys.artifacts import (  # noqa: E402
     paired_standard_error,
     plot_capacity,
     plot_slice_values,
-    pluralise,
     require_valid_batch,
     run_data_tests,
     slice_verdict,
@@ -297,17 +296,6 @@ def test_plot_slice_values_states_the_verdict_beyond_the_noise():
 
 
 # --- Printed text ----------------------------------------------------------------------------
-
-def test_pluralise_says_1_tree_and_2_trees():
-    assert [pluralise(n, "tree") for n in (0, 1, 2)] == ["0 trees", "1 tree", "2 trees"]
-    assert pluralise(1, "entry", "entries") == "1 entry"
-    assert pluralise(3, "entry", "entries") == "3 entries"
-    assert pluralise(1.0, "point") == "1 point"
-    for args, match in [((-1, "tree"), "count"), ((1.5, "tree"), "count"), ((1, ""), "noun"),
-                        ((2, "tree", 3), "plural")]:
-        with pytest.raises((TypeError, ValueError), match=match):
-            pluralise(*args)
-
 
 def test_a_single_failed_data_test_is_one_test(data):
     with pytest.raises(DataValidationError, match="^batch rejected: 1 data test failed\n"):

@@ -340,21 +340,6 @@ def test_plots_accept_values_between_grid_points_for_live_explorers():
 
 # --- Counting words --------------------------------------------------------------------------
 
-def test_count_noun_agrees_with_its_count():
-    assert ds.count_noun(1, "retrain") == "1 retrain"
-    assert ds.count_noun(0, "retrain") == "0 retrains"
-    assert ds.count_noun(2_000, "row") == "2,000 rows"
-    assert ds.count_noun(1, "window is", plural="windows are") == "1 window is"
-    assert ds.count_noun(3, "window is", plural="windows are") == "3 windows are"
-
-
-@pytest.mark.parametrize("args, name", [((-1, "row"), "count"), ((1.5, "row"), "count"),
-                                        ((2, ""), "noun"), ((2, "row", 3), "plural")])
-def test_count_noun_rejects_bad_input(args, name):
-    with pytest.raises((TypeError, ValueError), match=name):
-        ds.count_noun(*args)
-
-
 def test_figure_titles_say_1_retrain_and_1_row_in_the_singular():
     one = ds.simulate_retraining("periodic", every=59)
     assert one.n_retrains == 1

@@ -24,7 +24,6 @@ from mlsys.fairness import (  # noqa: E402
     compute_group_rates,
     compute_selection_rates,
     describe_approval_gap,
-    format_count,
     make_applicants,
     make_design_matrix,
     make_scored_applicants,
@@ -346,24 +345,6 @@ def test_no_free_lunch_title_says_yet_only_when_the_false_positive_rates_differ(
     # Income gap 0: base rates 54% and 53%, FPRs 0.29 and 0.26, within TOLERANCE of each other.
     assert "\nand false positive rates" in plot_no_free_lunch(0.0).get_suptitle()
     assert "\nyet false positive rates" in plot_no_free_lunch(0.5).get_suptitle()
-
-
-@pytest.mark.parametrize("count, noun, plural, expected", [
-    (1, "point", None, "1 point"), (0, "point", None, "0 points"), (2, "point", None, "2 points"),
-    (-1, "point", None, "-1 point"), (4_000, "applicant", None, "4,000 applicants"),
-    (3, "person", "people", "3 people"), (1, "person", "people", "1 person"),
-])
-def test_format_count_pluralises_every_count_but_one(count, noun, plural, expected):
-    assert format_count(count, noun, plural) == expected
-
-
-@pytest.mark.parametrize("args, error, match", [
-    ((1.5, "point"), TypeError, "count"), ((1, ""), TypeError, "noun"),
-    ((2, "person", ""), TypeError, "plural"), ((None, "point"), TypeError, "count"),
-])
-def test_format_count_rejects_bad_input(args, error, match):
-    with pytest.raises(error, match=match):
-        format_count(*args)
 
 
 @pytest.mark.parametrize("gap, expected", [

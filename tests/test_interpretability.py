@@ -19,7 +19,6 @@ from mlsys.interpretability import (  # noqa: E402
     compute_accuracy_drop,
     compute_true_partial_dependence,
     compute_true_risk,
-    format_count,
     make_patient_data,
     make_shortcut,
     plot_importances,
@@ -109,29 +108,6 @@ def test_make_shortcut_rejects_bad_input():
         make_shortcut([0, 1], leak=-0.1)
     with pytest.raises(TypeError, match="y"):
         make_shortcut("01", leak=0.5)
-
-
-@pytest.mark.parametrize("count, noun, plural, text", [
-    (0, "rule", None, "0 rules"),
-    (1, "tree", None, "1 tree"),
-    (2, "tree", None, "2 trees"),
-    (1, "leaf", "leaves", "1 leaf"),
-    (3_100, "leaf", "leaves", "3,100 leaves"),
-    (np.int64(1), "case", None, "1 case"),
-])
-def test_format_count_pluralises_only_when_the_count_is_not_one(count, noun, plural, text):
-    assert format_count(count, noun, plural) == text
-
-
-@pytest.mark.parametrize("kwargs, error, match", [
-    (dict(count=-1, noun="tree"), ValueError, "count"),
-    (dict(count=1.5, noun="tree"), TypeError, "count"),
-    (dict(count=2, noun=""), TypeError, "noun"),
-    (dict(count=2, noun="leaf", plural=3), TypeError, "plural"),
-])
-def test_format_count_rejects_bad_input(kwargs, error, match):
-    with pytest.raises(error, match=match):
-        format_count(**kwargs)
 
 
 def test_compute_true_risk_rejects_bad_input():

@@ -15,7 +15,6 @@ from mlsys.latency import (  # noqa: E402
     HUYEN_LATENCIES_MS,
     compare_percentile_definitions,
     fanout_slow_probability,
-    format_count,
     percentile,
     percentiles,
     plot_fanout,
@@ -112,24 +111,6 @@ def test_percentiles_rejects_bad_qs():
 def test_compare_percentile_definitions_rejects_bad_q():
     with pytest.raises(ValueError, match="q must"):
         compare_percentile_definitions(HUYEN_LATENCIES_MS, 101)
-
-
-@pytest.mark.parametrize("count, singular, plural, text", [
-    (1, "tree", None, "1 tree"), (0, "tree", None, "0 trees"), (2, "tree", None, "2 trees"),
-    (20_000, "request", None, "20,000 requests"), (1, "query", "queries", "1 query"),
-    (3, "query", "queries", "3 queries"), (np.int64(1), "server", None, "1 server"),
-    (1.0, "point", None, "1 point")])
-def test_format_count_pluralises(count, singular, plural, text):
-    assert format_count(count, singular, plural) == text
-
-
-@pytest.mark.parametrize("args, error, name", [
-    ((-1, "tree"), ValueError, "count"), ((1.5, "tree"), TypeError, "count"),
-    (("1", "tree"), TypeError, "count"), ((1, ""), TypeError, "singular"),
-    ((1, None), TypeError, "singular"), ((2, "query", 5), TypeError, "plural")])
-def test_format_count_rejects_bad_arguments(args, error, name):
-    with pytest.raises(error, match=name):
-        format_count(*args)
 
 
 def test_plot_fanout_legend_says_1_request_not_1_requests():
@@ -359,7 +340,6 @@ def test_hedging_rejects_bad_arguments():
         simulate_hedged_requests(1000, stall_ms=(500, 100))
     with pytest.raises(TypeError, match="stall_ms"):
         simulate_hedged_requests(1000, stall_ms=100)
-
 
 
 @pytest.mark.parametrize("call", [

@@ -433,16 +433,6 @@ def test_plot_ensemble_tradeoff_writes_one_tree_in_the_singular():
     assert "2 trees: 90.0%" in labels
 
 
-def test_count_agrees_the_noun_with_the_number_shown():
-    assert production._count(1, "tree") == "1 tree"
-    assert production._count(2, "tree") == "2 trees"
-    assert production._count(0, "item") == "0 items"
-    assert production._count(5_000, "item") == "5,000 items"
-    assert production._count(1.2, "prediction") == "1 prediction"
-    assert production._count(1.6, "prediction") == "2 predictions"
-    assert production._count(3, "query", "queries") == "3 queries"
-
-
 def test_plot_ensemble_tradeoff_rejects_bad_arguments():
     with pytest.raises(ValueError, match="n_trees"):
         plot_ensemble_tradeoff(3, table=example_table())

@@ -17,10 +17,11 @@ import numpy as np
 import pandas as pd
 
 from mlsys.artifacts import (capacity_sweep, compute_dataset_hash, compute_slice_values,
-                             diff_manifests, make_churn_data, make_manifest, pluralise)
-from mlsys.checks import (Fail, close_at_precision, require_answer, require_bool,
+                             diff_manifests, make_churn_data, make_manifest)
+from mlsys.checks import (Fail, close_at_precision, require_bool,
                           require_choice, require_function, require_number, require_own_code,
                           require_returned, require_sequence, task, written_task)
+from mlsys.style import format_count
 
 #: Seed of the fresh cases drawn at check time; None draws new ones on every call. Tests set it
 #: to replay a draw; the verdicts of a correct answer never depend on it.
@@ -349,7 +350,7 @@ def check_smallest_model(choice):
                    "Pick max_depth from (2, 4, 8, 16) and n_trees from (1, 2, 4, ..., 64).") \
             from None
     if row == expected:
-        return (f"{pluralise(expected_pair[1], 'tree')} of depth {expected_pair[0]}: "
+        return (f"{format_count(expected_pair[1], 'tree')} of depth {expected_pair[0]}: "
                 f"{sweep.accuracy[row]:.1%} accurate in {sweep.disk_kb[row]:,.0f} kB, "
                 f"{sweep.disk_kb.max() / sweep.disk_kb[row]:.0f}x smaller than the largest.")
     if not keep[row]:
@@ -359,7 +360,7 @@ def check_smallest_model(choice):
         else:
             hint = "Keep only forests within the budget first, then take the smallest."
         raise Fail(f"{tuple(pair)} is {sweep.accuracy[row]:.1%} accurate, more than "
-                   f"{pluralise(ACCURACY_BUDGET_POINTS, 'point')} below the best "
+                   f"{format_count(ACCURACY_BUDGET_POINTS, 'point')} below the best "
                    f"({sweep.accuracy.max():.1%}).", hint)
     relative = _smallest(sweep, sweep.accuracy >= 0.99 * sweep.accuracy.max())
     fewest = np.flatnonzero(keep)[np.argmin(sweep.n_trees[keep])]
@@ -445,7 +446,7 @@ def check_weights_memory(function, chosen_format):
     expected_format = max(fitting, key=_FORMAT_BITS.get)
     size = sizes[chosen]
     if chosen == expected_format:
-        return (f"weights_gb is right on {pluralise(len(_MEMORY_CASES), 'case')} and on fresh "
+        return (f"weights_gb is right on {format_count(len(_MEMORY_CASES), 'case')} and on fresh "
                 f"ones, and {chosen} weights take {size:.2f} GB of the "
                 f"{_DEVICE_TASK['free_gb']:g} GB free: the most precise format that fits.")
     if size > _DEVICE_TASK["free_gb"]:
@@ -532,13 +533,13 @@ def check_versioning_decision(partitions_to_store, version_key):
         else:
             hint = ("Compare the hashes of the two manifests (diff_manifests): new names and "
                     "new hashes must be stored.")
-        raise Fail(f"partitions_to_store has {pluralise(len(names), 'partition')}; that is "
+        raise Fail(f"partitions_to_store has {format_count(len(names), 'partition')}; that is "
                    "not what today's version adds to the store.", hint)
     key = require_choice(version_key, VERSION_KEYS, "version_key")
     if key != "manifest hash":
         raise Fail(f"version_key is {key!r}, which does not change exactly when the data do.",
                    _VERSION_KEY_HINTS[key])
-    return (f"Today's version stores {pluralise(len(expected), 'new partition')} and a manifest "
+    return (f"Today's version stores {format_count(len(expected), 'new partition')} and a manifest "
             f"of {new.size_bytes:,} bytes, named by the manifest's hash: it changes exactly "
             "when some partition's content does.")
 

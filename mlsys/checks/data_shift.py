@@ -24,13 +24,13 @@ from mlsys.data_shift import (
     _psi,
     compute_ecdf_gaps,
     compute_ks_statistic,
-    count_noun,
     expected_measured_accuracy,
     make_imbalanced_data,
     psi_from_proportions,
     sample_world,
     simulate_retraining,
 )
+from mlsys.style import format_count
 
 
 def _is(answer: float, value: float, decimals: int) -> bool:
@@ -520,7 +520,7 @@ def check_shift_kinds(kinds):
                                "Compare three things with the reference: the features' "
                                "distribution (KS), the positive rate, and the reference "
                                "model's accuracy.").format(name=name)
-        raise Fail(f"{count_noun(len(wrong), 'window')} of {len(_WINDOW_KINDS)} misread, "
+        raise Fail(f"{format_count(len(wrong), 'window')} of {len(_WINDOW_KINDS)} misread, "
                    f"{name!r} among them.", hint)
     return "All four windows read right: " + ", ".join(
         f"{n} {read[n]}" for n in sorted(read)) + "."
@@ -562,10 +562,10 @@ def check_retraining_choice(best_candidate):
     best = max(within, key=lambda n: within[n].mean_accuracy)
     chosen = results[chosen_name]
     if chosen_name == best:
-        return (f"{best}: {count_noun(chosen.n_retrains, 'retrain')}, mean accuracy "
+        return (f"{best}: {format_count(chosen.n_retrains, 'retrain')}, mean accuracy "
                 f"{chosen.mean_accuracy:.1%}, the best within the budget.")
     if chosen_name not in within:
-        raise Fail(f"{chosen_name!r} retrains {count_noun(chosen.n_retrains, 'time')}, over "
+        raise Fail(f"{chosen_name!r} retrains {format_count(chosen.n_retrains, 'time')}, over "
                    f"the budget of {_BUDGET}.",
                    "Drop the candidates that break the budget first.")
     strict = {n: r for n, r in within.items() if r.n_retrains < _BUDGET}

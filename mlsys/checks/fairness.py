@@ -23,10 +23,10 @@ from mlsys.fairness import (
     choose_thresholds,
     compute_chouldechova_fpr,
     compute_group_rates,
-    format_count,
     make_applicants,
     make_scored_candidates,
 )
+from mlsys.style import format_count
 
 RATE_NAMES = ("selection_rate", "tpr", "fpr", "ppv")
 

@@ -23,7 +23,8 @@ from mlsys.checks import (Fail, close_at_precision, require_answer, require_choi
                           require_function, require_number, require_own_code, require_returned,
                           require_sequence, task, written_task)
 from mlsys.interpretability import (FEATURES, compare_glass_and_black_box, compute_accuracy_drop,
-                                    format_count, make_patient_data, make_shortcut)
+                                    make_patient_data, make_shortcut)
+from mlsys.style import format_count
 
 #: Fresh samples of patients a learner's function is also tried on, drawn when the check runs.
 N_FRESH = 3

@@ -17,7 +17,8 @@ import numpy as np
 
 from mlsys.checks import (Fail, close_at_precision, require_answer, require_choice,
                           require_number, require_sequence, task, written_task)
-from mlsys.production import PURCHASE_RATE, _count, make_catalogue, trace_frontier
+from mlsys.production import PURCHASE_RATE, make_catalogue, trace_frontier
+from mlsys.style import format_count
 
 # ---------------------------------------------------------------------------------------------
 # Task 1: one user's page ranked for revenue
@@ -304,7 +305,7 @@ def _judge_ensemble(n_trees, name, budget_ms) -> int:
             hint = "Its p50 is within budget, but the budget is on the p99."
         else:
             hint = f"The budget is a limit: keep only sizes whose p99_ms <= {budget_ms:g} ms."
-        raise Fail(f"{where}: {_count(answer, 'tree')} {'has' if answer == 1 else 'have'} a p99 "
+        raise Fail(f"{where}: {format_count(answer, 'tree')} {'has' if answer == 1 else 'have'} a p99 "
                    f"of {table[answer]['p99_ms']:g} ms, over the budget.", hint)
     if answer == sorted(table).index(best):
         hint = "That is the row's position in the table (counting from 0), not its number of trees."
@@ -312,12 +313,12 @@ def _judge_ensemble(n_trees, name, budget_ms) -> int:
         hint = "That is the fastest forest; the budget allows a more accurate one."
     elif answer == _largest_within(table, budget_ms):
         hint = (f"That is the largest forest within the budget, but more trees are not always "
-                f"more accurate: {_count(best, 'tree')} {'scores' if best == 1 else 'score'} "
-                f"{table[best]['accuracy']:.1%}, {_count(answer, 'tree')} "
+                f"more accurate: {format_count(best, 'tree')} {'scores' if best == 1 else 'score'} "
+                f"{table[best]['accuracy']:.1%}, {format_count(answer, 'tree')} "
                 f"{table[answer]['accuracy']:.1%}. Pick by the measured accuracy.")
     else:
         hint = "Among the sizes within the budget, pick the highest accuracy."
-    raise Fail(f"{where}: {_count(answer, 'tree')} {'fits' if answer == 1 else 'fit'} the "
+    raise Fail(f"{where}: {format_count(answer, 'tree')} {'fits' if answer == 1 else 'fit'} the "
                "budget, but another size within it is more accurate.", hint)
 
 
@@ -335,11 +336,11 @@ def check_ensemble_choice(n_trees, n_trees_tight):
     tight = _judge_ensemble(n_trees_tight, "n_trees_tight", TIGHT_P99_BUDGET_MS)
     table = _ensembles()
     row, largest = table[best], table[max(table)]
-    return (f"{_count(best, 'tree')}: {row['accuracy']:.1%} accurate, p99 "
-            f"{row['p99_ms']:g} ms; {_count(max(table), 'tree')} would add "
+    return (f"{format_count(best, 'tree')}: {row['accuracy']:.1%} accurate, p99 "
+            f"{row['p99_ms']:g} ms; {format_count(max(table), 'tree')} would add "
             f"{100 * (largest['accuracy'] - row['accuracy']):.1f} points for "
             f"{largest['p99_ms'] / row['p99_ms']:.1f}x the p99. Under "
-            f"{TIGHT_P99_BUDGET_MS:g} ms, {_count(tight, 'tree')}: the larger forest that fits is "
+            f"{TIGHT_P99_BUDGET_MS:g} ms, {format_count(tight, 'tree')}: the larger forest that fits is "
             "less accurate.")
 
 
