@@ -239,6 +239,21 @@ def test_a_notebook_that_replaces_the_checks_gets_no_points(tmp_path):
     assert any("replaced mlsys.checks.report" in problem for problem in report.problems)
 
 
+def test_a_function_that_hard_codes_the_examples_shown_gets_no_point(tmp_path):
+    memorise = textwrap.dedent("""
+        from mlsys.latency import percentile as _worked_out_beforehand
+        _answers = {(tuple(values), q): _worked_out_beforehand(values, q)
+                    for values, q in checks.PERCENTILE_CASES}
+
+        def nearest_rank_percentile(values, q):
+            return _answers.get((tuple(values), q), 0.0)
+        """)
+    report = grade_notebook(forged(tmp_path, cells_at_end=[memorise]))
+    first = report.tasks[0]
+    assert (first.task, first.result) == ("1", "FAIL"), format_report(report)
+    assert "drawn" in first.message or "fresh" in first.message, first.message
+
+
 def test_a_notebook_that_hands_the_grader_fake_checks_through_importlib_gets_no_points(
         tmp_path):
     patch = textwrap.dedent("""
