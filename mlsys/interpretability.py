@@ -581,3 +581,284 @@ def plot_shortcut(leak, *, seed=0) -> Figure:
                  f"production gets {result.production_accuracy:.0%};\n{recall}; "
                  f"top feature: {top}", fontsize=11, fontweight="bold", x=0.02, ha="left")
     return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Explaining one decision: a counterfactual
+# ---------------------------------------------------------------------------------------------
+
+#: Features a patient cannot change; a counterfactual holds them fixed.
+IMMUTABLE = ("age_years", "postcode_digit")
+#: What a patient could change, and the candidate changes searched (in each feature's unit):
+#: lower the blood pressure, move the body-mass index either way, quit smoking, exercise more,
+#: lower the cholesterol.
+ACTIONABLE_CHANGES = {
+    "systolic_bp_mmhg": tuple(range(0, -45, -5)),
+    "bmi_kg_m2": tuple(float(v) for v in range(-6, 7)),
+    "smoker": (0.0, -1.0),
+    "exercise_h_per_week": tuple(float(v) for v in range(0, 7)),
+    "cholesterol_mmol_l": (0.0, -0.5, -1.0, -1.5, -2.0),
+}
+#: One step of effort per feature: a change's cost is its number of steps, summed over features.
+STEP = {"systolic_bp_mmhg": 5.0, "bmi_kg_m2": 1.0, "smoker": 1.0, "exercise_h_per_week": 1.0,
+        "cholesterol_mmol_l": 0.5}
+#: Plausible range of each actionable feature; candidates outside it are not searched.
+_BOUNDS = {"systolic_bp_mmhg": (90, 250), "bmi_kg_m2": (18.5, 60), "smoker": (0, 1),
+           "exercise_h_per_week": (0, 40), "cholesterol_mmol_l": (2.5, 12)}
+
+
+@dataclass(frozen=True, eq=False)
+class Counterfactual:
+    """The smallest change of actionable features that flips a model's decision for one patient.
+
+    ``changes`` maps each changed feature to its change (new value minus old); ``cost`` is the
+    number of steps of `STEP` it takes. ``alternatives`` lists every flipping candidate of the
+    same, minimal cost (one row each, the changes as columns): there is often more than one.
+    """
+
+    patient: pd.Series = field(repr=False)          # the patient's features
+    counterfactual: pd.Series = field(repr=False)   # the same patient after the changes
+    changes: dict                                   # feature -> change, only changed features
+    cost: float                                     # steps of effort, summed
+    decision_before: int
+    decision_after: int
+    probability_before: float                       # the model's predicted probability of 1
+    probability_after: float
+    n_candidates: int                               # candidates searched
+    n_flipping: int                                 # of them, how many flip the decision
+    alternatives: pd.DataFrame = field(repr=False)  # every flipping candidate of minimal cost
+
+
+def _check_changes(changes) -> dict:
+    if changes is None:
+        return dict(ACTIONABLE_CHANGES)
+    if not isinstance(changes, dict) or not changes:
+        raise TypeError("changes must be a non-empty dict mapping actionable features to "
+                        f"candidate changes; got {changes!r}")
+    checked = {}
+    for name, deltas in changes.items():
+        if name in IMMUTABLE:
+            raise ValueError(f"changes must not change the immutable feature {name!r}")
+        if name not in ACTIONABLE_CHANGES:
+            raise ValueError(f"changes: {name!r} is not one of the actionable features "
+                             f"{tuple(ACTIONABLE_CHANGES)}")
+        deltas = tuple(float(check_number(f"changes[{name!r}]", d)) for d in deltas)
+        if 0.0 not in deltas:
+            deltas = (0.0, *deltas)  # leaving a feature as it is is always a candidate
+        checked[name] = deltas
+    return checked
+
+
+def find_counterfactual(model, patient, *, changes=None) -> Counterfactual | None:
+    """Search the smallest change of actionable features that flips `model`'s decision.
+
+    Every combination of the candidate changes is tried (the immutable features of `IMMUTABLE`
+    never change; values outside a plausible range are skipped); the model's ``predict`` decides
+    which flip the decision. The winner has the fewest steps of effort (`STEP`), then the fewest
+    changed features, then the predicted probability furthest past one half. It explains the
+    model, not the world: a change that flips the model's decision need not change the risk.
+
+    Parameters
+    ----------
+    model : fitted classifier
+        Has ``predict`` and ``predict_proba`` and was fitted on the columns of `FEATURES`.
+    patient : pandas.Series or one-row pandas.DataFrame
+        The patient's features (at least those of `FEATURES`).
+    changes : dict, optional
+        Actionable feature -> candidate changes in its unit (default `ACTIONABLE_CHANGES`);
+        a change of 0 is always added. Pass fewer features to ask, say, what blood pressure
+        alone would take.
+
+    Returns
+    -------
+    Counterfactual or None
+        None when no candidate flips the decision.
+
+    Examples
+    --------
+    >>> model = HistGradientBoostingClassifier(random_state=0)
+    >>> data = make_patient_data(4_000, seed=0)
+    >>> _ = model.fit(data.X[list(FEATURES)], data.y)
+    >>> patient = make_patient_data(4_000, seed=1).X[list(FEATURES)].loc[4]
+    >>> result = find_counterfactual(model, patient)
+    >>> result.decision_before, result.decision_after, result.changes, result.cost
+    (1, 0, {'systolic_bp_mmhg': -5.0}, 1.0)
+    """
+    if isinstance(model, type) or not (hasattr(model, "predict")
+                                       and hasattr(model, "predict_proba")):
+        raise TypeError(f"model must be a fitted classifier with predict and predict_proba; "
+                        f"got {type(model).__name__}")
+    if isinstance(patient, pd.DataFrame):
+        if len(patient) != 1:
+            raise ValueError(f"patient must be one row; got {len(patient)} rows")
+        patient = patient.iloc[0]
+    if not isinstance(patient, pd.Series):
+        raise TypeError(f"patient must be a pandas Series (one row of X); "
+                        f"got {type(patient).__name__}")
+    patient = _check_columns(patient.to_frame().T)[list(FEATURES)].iloc[0].astype(float)
+    changes = _check_changes(changes)
+    names = list(changes)
+    deltas = np.array(np.meshgrid(*[changes[n] for n in names], indexing="ij")).reshape(
+        len(names), -1).T
+    new_values = patient[names].to_numpy() + deltas
+    low = np.array([_BOUNDS[n][0] for n in names])
+    high = np.array([_BOUNDS[n][1] for n in names])
+    unchanged = deltas == 0  # an unchanged feature is never out of range
+    plausible = ((unchanged | ((new_values >= low) & (new_values <= high))).all(axis=1))
+    deltas, new_values = deltas[plausible], new_values[plausible]
+    candidates = pd.DataFrame(np.repeat(patient.to_numpy()[None, :], len(deltas), axis=0),
+                              columns=list(FEATURES))
+    candidates[names] = new_values
+    decision_before = int(model.predict(patient.to_frame().T)[0])
+    probability_before = float(model.predict_proba(patient.to_frame().T)[0, 1])
+    decisions = model.predict(candidates)
+    probabilities = model.predict_proba(candidates)[:, 1]
+    steps = np.abs(deltas) / np.array([STEP[n] for n in names])
+    cost = steps.sum(axis=1).round(9)
+    flips = np.flatnonzero(decisions != decision_before)
+    if flips.size == 0:
+        return None
+    margin = probabilities[flips] if decision_before == 1 else -probabilities[flips]
+    order = np.lexsort((margin, (deltas[flips] != 0).sum(axis=1), cost[flips]))
+    best = flips[order[0]]
+    tied = flips[cost[flips] == cost[best]]
+    alternatives = pd.DataFrame(deltas[tied], columns=names)
+    alternatives = alternatives.loc[:, (alternatives != 0).any()]
+    alternatives["probability"] = probabilities[tied]
+    return Counterfactual(
+        patient, candidates.iloc[best].rename(patient.name),
+        {n: float(d) for n, d in zip(names, deltas[best]) if d != 0}, float(cost[best]),
+        decision_before, int(decisions[best]), probability_before, float(probabilities[best]),
+        len(candidates), int(flips.size), alternatives.reset_index(drop=True))
+
+
+@functools.lru_cache(maxsize=4)
+def _chapter_model(seed):
+    train = make_patient_data(4_000, seed=seed)
+    model = HistGradientBoostingClassifier(random_state=0)
+    return model.fit(train.X[list(FEATURES)], train.y)
+
+
+@functools.lru_cache(maxsize=4)
+def _flagged(seed, n_patients=12):
+    test = make_patient_data(4_000, seed=seed + 1).X[list(FEATURES)]
+    flagged = np.flatnonzero(_chapter_model(seed).predict(test) == 1)[:n_patients]
+    return test.iloc[flagged]
+
+
+def flagged_patients(n_patients=12, *, seed=0) -> pd.DataFrame:
+    """Return the first test patients that the chapter's boosted model flags at risk.
+
+    The model is a ``HistGradientBoostingClassifier(random_state=0)`` fitted on 4,000 patients
+    of `seed` (the chapter's section 3 model for ``seed=0``); the patients are those of
+    ``seed + 1``, in order, keeping their row numbers as the index.
+
+    Parameters
+    ----------
+    n_patients : int, default 12
+        How many, ``1 <= n_patients <= 50``.
+    seed : int, default 0
+        Seed of the training patients.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The patients' features (a copy).
+
+    Examples
+    --------
+    >>> flagged_patients(3).index.tolist()
+    [1, 3, 4]
+    """
+    n_patients = check_number("n_patients", n_patients, low=1, high=50, integer=True)
+    seed = check_number("seed", seed, low=0, integer=True)
+    return _flagged(seed, 50).iloc[:n_patients].copy()
+
+
+def plot_counterfactual(patient, *, seed=0) -> Figure:
+    """Plot one flagged patient's counterfactual: what would have to change for a "no".
+
+    Parameters
+    ----------
+    patient : int
+        Which of `flagged_patients` (``0 <= patient < 50``).
+    seed : int, default 0
+        Seed of the model's training patients, as in `flagged_patients`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: each feature's value before (circle) and after (arrow) the smallest flipping change,
+        in steps of effort from the patient's value, immutable features marked fixed. Right: the
+        model's predicted probability before and after, against its threshold of one half.
+
+    Examples
+    --------
+    >>> fig = plot_counterfactual(0)
+    >>> print(fig.get_suptitle())
+    Patient 0 (age 82): flagged at 100%; the model says no (46%) after
+    blood pressure -10 mmHg, quit smoking, exercise +5 h/week, cholesterol -1 mmol/L
+    10 steps of effort; 2 counterfactuals of that cost
+    """
+    patient = check_number("patient", patient, low=0, high=49, integer=True)
+    row = flagged_patients(50, seed=seed).iloc[patient]
+    result = find_counterfactual(_chapter_model(seed), row)
+    fig, (left, right) = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained",
+                                      width_ratios=(1.9, 1))
+    rows = np.arange(len(FEATURES))[::-1]
+    labels = []
+    for y, name in zip(rows, FEATURES):
+        value = row[name]
+        if name in IMMUTABLE:
+            label = f"{name} = {value:g} (fixed)"
+            left.plot(0, y, "o", color=PALETTE["black"], alpha=0.4)
+        else:
+            delta = result.changes.get(name, 0.0) if result else 0.0
+            steps = delta / STEP[name]
+            left.plot(0, y, "o", color=PALETTE["blue"])
+            if delta:
+                left.annotate("", (steps, y), (0, y), arrowprops=dict(
+                    arrowstyle="->", color=PALETTE["vermillion"], lw=2))
+                label = f"{name} = {value:g} → {value + delta:g}"
+            else:
+                label = f"{name} = {value:g}"
+        labels.append(label)
+    left.set_yticks(rows, labels, fontsize=8)
+    left.set_xlim(-9, 7)
+    left.set_ylim(-0.6, len(FEATURES) - 0.1)
+    left.axvline(0, color=PALETTE["black"], lw=0.5)
+    decorate(left, xlabel="change, in steps of effort", ylabel="",
+             title="what would have to change")
+    after = result.probability_after if result else np.nan
+    bars = right.bar([0, 1], [result.probability_before if result else np.nan, after]
+                     if result else [0, 0], color=[PALETTE["orange"], PALETTE["blue"]])
+    right.bar_label(bars, labels=[f"{v:.0%}" for v in bars.datavalues], padding=2, fontsize=8)
+    right.axhline(0.5, color=PALETTE["black"], linestyle=":")
+    right.set_xticks([0, 1], ["now", "after"], fontsize=9)
+    right.set_ylim(0, 1.1)
+    decorate(right, xlabel="", ylabel="predicted probability", title="the model")
+    age = f"Patient {patient} (age {row['age_years']:g})"
+    if result is None:
+        title = f"{age}: no change searched makes the model say no"
+    else:
+        title = (f"{age}: flagged at {result.probability_before:.0%}; the model says no "
+                 f"({result.probability_after:.0%}) after\n{_describe(result.changes)}\n"
+                 f"{format_count(round(result.cost), 'step')} of effort; "
+                 f"{format_count(len(result.alternatives), 'counterfactual')} of that cost")
+    fig.suptitle(title, fontsize=9.5, fontweight="bold", x=0.02, ha="left")
+    return fig
+
+
+_VERBS = {"systolic_bp_mmhg": ("blood pressure {:+g} mmHg", 1),
+          "bmi_kg_m2": ("body-mass index {:+g}", 1),
+          "smoker": ("quit smoking", None),
+          "exercise_h_per_week": ("exercise {:+g} h/week", 1),
+          "cholesterol_mmol_l": ("cholesterol {:+g} mmol/L", 1)}
+
+
+def _describe(changes) -> str:
+    parts = []
+    for name, delta in changes.items():
+        text, sign = _VERBS[name]
+        parts.append(text if sign is None else text.format(delta))
+    return ", ".join(parts)

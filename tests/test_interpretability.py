@@ -258,3 +258,159 @@ def test_plot_shortcut_title_names_the_top_feature_and_the_recall():
     assert legend == ["accuracy", "recall"]
     # Without a leak, production recall is what validation promised, and the title says so.
     assert "recall holds" in plot_shortcut(0.0).get_suptitle()
+
+
+# --- Counterfactuals ---------------------------------------------------------------------------
+
+from itertools import product  # noqa: E402
+
+from mlsys.interpretability import (  # noqa: E402
+    ACTIONABLE_CHANGES,
+    IMMUTABLE,
+    STEP,
+    find_counterfactual,
+    flagged_patients,
+    plot_counterfactual,
+)
+
+
+class ScoreModel:
+    """A model we can solve by hand: flags a patient when a linear score passes 4."""
+
+    def _score(self, X):
+        return ((X["systolic_bp_mmhg"] - 120) / 5 + 3 * X["smoker"]
+                - X["exercise_h_per_week"]).to_numpy()
+
+    def predict(self, X):
+        return (self._score(X) > 4).astype(int)
+
+    def predict_proba(self, X):
+        p = 1 / (1 + np.exp(-(self._score(X) - 4)))
+        return np.column_stack([1 - p, p])
+
+
+class AlwaysYes(ScoreModel):
+    def predict(self, X):
+        return np.ones(len(X), dtype=int)
+
+
+def _patient(**values):
+    base = dict(age_years=70.0, systolic_bp_mmhg=150.0, bmi_kg_m2=27.0, smoker=1.0,
+                exercise_h_per_week=0.0, cholesterol_mmol_l=5.2, postcode_digit=3.0)
+    base.update(values)
+    return pd.Series(base)
+
+
+@pytest.fixture(scope="module")
+def chapter_model():
+    train = make_patient_data(4_000, seed=0)
+    return HistGradientBoostingClassifier(random_state=0).fit(train.X[list(FEATURES)], train.y)
+
+
+def test_counterfactual_of_a_model_solved_by_hand():
+    # Score (150 - 120) / 5 + 3 - 0 = 9 must fall to 4. Each step of blood pressure (5 mmHg) or
+    # exercise (1 h/week) buys one point, quitting buys three for one step: the cheapest way is
+    # to quit and take two more steps, 3 steps in all.
+    result = find_counterfactual(ScoreModel(), _patient())
+    assert result.decision_before == 1 and result.decision_after == 0
+    assert result.cost == 3.0  # quit (1 step) + 2 steps: 9 - 3 - 2 = 4, not > 4
+    assert result.changes["smoker"] == -1.0
+    # Ties: quitting plus any two steps of blood pressure or exercise: (2,0), (1,1), (0,2).
+    assert len(result.alternatives) == 3
+    assert (result.alternatives["smoker"] == -1.0).all()
+
+
+def test_counterfactual_flips_the_decision_and_keeps_immutable_features(chapter_model):
+    patients = flagged_patients(12)
+    found = 0
+    for _, patient in patients.iterrows():
+        result = find_counterfactual(chapter_model, patient)
+        if result is None:
+            continue
+        found += 1
+        before = chapter_model.predict(patient.to_frame().T)[0]
+        after = chapter_model.predict(result.counterfactual.to_frame().T)[0]
+        assert before == 1 and after == 0 == result.decision_after
+        for name in IMMUTABLE:
+            assert result.counterfactual[name] == patient[name]
+        assert set(result.changes) <= set(ACTIONABLE_CHANGES)
+        changed = result.counterfactual[list(FEATURES)] - patient[list(FEATURES)]
+        assert {n for n in FEATURES if changed[n] != 0} == set(result.changes)
+        assert result.probability_after < 0.5 < result.probability_before
+        # Every alternative of the same cost flips the decision too.
+        for _, row in result.alternatives.iterrows():
+            candidate = patient.copy()
+            for name in row.index.drop("probability"):
+                candidate[name] += row[name]
+            assert chapter_model.predict(candidate.to_frame().T)[0] == 0
+    assert found >= 8
+
+
+def test_counterfactual_is_minimal_among_the_candidates(chapter_model):
+    # An independent brute force over a smaller grid: no cheaper candidate flips the decision.
+    changes = {"systolic_bp_mmhg": (0, -5, -10, -15, -20), "exercise_h_per_week": (0, 1, 2, 3),
+               "cholesterol_mmol_l": (0, -0.5, -1.0)}
+    checked = 0
+    for _, patient in flagged_patients(12).iterrows():
+        result = find_counterfactual(chapter_model, patient, changes=changes)
+        rows, costs = [], []
+        for deltas in product(*changes.values()):
+            candidate = patient.copy()
+            for name, delta in zip(changes, deltas):
+                candidate[name] += delta
+            rows.append(candidate)
+            costs.append(sum(abs(d) / STEP[n] for n, d in zip(changes, deltas)))
+        flips = chapter_model.predict(pd.DataFrame(rows)[list(FEATURES)]) == 0
+        costs = np.array(costs)
+        if result is None:
+            assert not flips.any()
+            continue
+        checked += 1
+        assert np.isclose(result.cost, costs[flips].min())
+        assert np.isclose(result.cost, sum(abs(d) / STEP[n] for n, d in result.changes.items()))
+        assert len(result.alternatives) == int(np.isclose(costs[flips], result.cost).sum())
+    assert checked >= 6
+
+
+def test_counterfactual_none_when_nothing_flips_and_restricted_changes():
+    assert find_counterfactual(AlwaysYes(), _patient()) is None
+    # Blood pressure alone: 9 - 5 = 4 needs 5 steps, 25 mmHg.
+    result = find_counterfactual(ScoreModel(), _patient(), changes={"systolic_bp_mmhg":
+                                                                    range(0, -45, -5)})
+    assert result.changes == {"systolic_bp_mmhg": -25.0} and result.cost == 5.0
+    # A non-smoker cannot quit: the candidate is out of range and skipped.
+    result = find_counterfactual(ScoreModel(), _patient(smoker=0.0, systolic_bp_mmhg=160.0))
+    assert "smoker" not in result.changes and result.cost == 4.0
+    # A one-row DataFrame is accepted like a Series.
+    assert find_counterfactual(ScoreModel(), _patient().to_frame().T).cost == 3.0
+
+
+def test_find_counterfactual_rejects_bad_input():
+    with pytest.raises(ValueError, match="age_years"):
+        find_counterfactual(ScoreModel(), _patient(), changes={"age_years": (-10,)})
+    with pytest.raises(ValueError, match="height"):
+        find_counterfactual(ScoreModel(), _patient(), changes={"height": (1,)})
+    with pytest.raises(TypeError, match="changes"):
+        find_counterfactual(ScoreModel(), _patient(), changes={})
+    with pytest.raises(TypeError, match="model"):
+        find_counterfactual(DecisionTreeClassifier, _patient())
+    with pytest.raises(TypeError, match="patient"):
+        find_counterfactual(ScoreModel(), [70, 150])
+    with pytest.raises(ValueError, match="patient"):
+        find_counterfactual(ScoreModel(), pd.DataFrame([_patient(), _patient()]))
+    with pytest.raises(ValueError, match="missing"):
+        find_counterfactual(ScoreModel(), _patient().drop("smoker"))
+
+
+def test_flagged_patients_and_plot_counterfactual(chapter_model):
+    patients = flagged_patients(5)
+    assert (chapter_model.predict(patients) == 1).all() and len(patients) == 5
+    assert patients.index.is_monotonic_increasing
+    fig = plot_counterfactual(2)
+    assert fig.get_suptitle().startswith("Patient 2 (age 40): flagged at")
+    assert len(fig.axes) == 2
+    assert "no change searched" in plot_counterfactual(1).get_suptitle()
+    with pytest.raises(ValueError, match="patient"):
+        plot_counterfactual(50)
+    with pytest.raises(ValueError, match="n_patients"):
+        flagged_patients(0)
