@@ -1059,3 +1059,258 @@ def plot_compute_cost(fit_ms, predict_ms, *, batch_predict_ms=None, research_pre
              ylabel="compute per training (s, log scale)", title=title)
     ax.legend(loc="upper left", fontsize=8)
     return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Where a project's time and value go
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ProjectAssumptions:
+    """The stated assumptions of `project_outcome`, in weeks. Change them and re-run.
+
+    horizon_weeks : the time the project is judged over (a year).
+    learning_weeks : the model reaches 1 - 1/e (63%) of the best achievable lift after this much
+        model development, 86% after twice as long (diminishing returns).
+    deploy_weeks : building what any model needs to serve by hand (data pipeline, serving,
+        integration with the product), whatever the model.
+    automation_weeks : the extra work of monitoring and automatic retraining.
+    drift_half_life_weeks : without retraining, the model's lift halves every this many weeks as
+        the data shift; with automatic retraining it stays whole.
+    """
+
+    horizon_weeks: float = 52.0
+    learning_weeks: float = 4.0
+    deploy_weeks: float = 6.0
+    automation_weeks: float = 4.0
+    drift_half_life_weeks: float = 10.0
+
+    def __post_init__(self):
+        for name in ("horizon_weeks", "learning_weeks", "drift_half_life_weeks"):
+            check_number(name, getattr(self, name), low=0, low_open=True, unit="weeks")
+        for name in ("deploy_weeks", "automation_weeks"):
+            check_number(name, getattr(self, name), low=0, unit="weeks")
+
+
+@dataclass(frozen=True)
+class ProjectOutcome:
+    """What a plan delivers, as shares of the ideal (the best model, fresh, every week).
+
+    `value + lost_to_delay + lost_to_model + lost_to_drift == 1`.
+    """
+
+    dev_weeks: float        # weeks of model development
+    launch_week: float      # when the model starts serving
+    value: float            # share of the ideal delivered
+    lost_to_delay: float    # the weeks before launch, with no model serving
+    lost_to_model: float    # the lift the unfinished model misses while it serves
+    lost_to_drift: float    # the lift a model that is never retrained loses as data shift
+
+
+def project_outcome(dev_weeks, *, automate, assumptions=ProjectAssumptions()) -> ProjectOutcome:
+    """The value a project plan delivers over the horizon, and where the rest is lost.
+
+    The team develops the model for `dev_weeks`, then deploys it (`deploy_weeks`, plus
+    `automation_weeks` if `automate`); the model serves from then to the end of the horizon.
+    Its lift is the share 1 - exp(-dev_weeks / learning_weeks) of the best achievable; without
+    automation it decays with half-life `drift_half_life_weeks` (continuous time).
+
+    Parameters
+    ----------
+    dev_weeks : float
+        Weeks of model development, at least 0.
+    automate : bool
+        Whether deployment includes monitoring and automatic retraining.
+    assumptions : ProjectAssumptions
+        The model's stated assumptions.
+
+    Returns
+    -------
+    ProjectOutcome
+
+    Examples
+    --------
+    >>> late = project_outcome(60, automate=True)
+    >>> late.value, late.lost_to_delay
+    (0.0, 1.0)
+    >>> plan = project_outcome(8, automate=True)
+    >>> round(plan.value + plan.lost_to_delay + plan.lost_to_model + plan.lost_to_drift, 9)
+    1.0
+    """
+    dev_weeks = check_number("dev_weeks", dev_weeks, low=0, unit="weeks")
+    if not isinstance(automate, (bool, np.bool_)):
+        raise TypeError(f"automate must be True or False, got {automate!r}")
+    if not isinstance(assumptions, ProjectAssumptions):
+        raise TypeError("assumptions must be a ProjectAssumptions, got "
+                        f"{type(assumptions).__name__}")
+    a = assumptions
+    launch = dev_weeks + a.deploy_weeks + (a.automation_weeks if automate else 0.0)
+    serving = max(0.0, a.horizon_weeks - launch)
+    quality = 1.0 - np.exp(-dev_weeks / a.learning_weeks)
+    if automate:
+        fresh_weeks = serving
+    else:
+        decay = np.log(2) / a.drift_half_life_weeks
+        fresh_weeks = (1.0 - np.exp(-decay * serving)) / decay
+    horizon = a.horizon_weeks
+    return ProjectOutcome(
+        dev_weeks=dev_weeks, launch_week=float(launch),
+        value=float(quality * fresh_weeks / horizon),
+        lost_to_delay=float(min(launch, horizon) / horizon),
+        lost_to_model=float((1.0 - quality) * serving / horizon),
+        lost_to_drift=float(quality * (serving - fresh_weeks) / horizon))
+
+
+def best_dev_weeks(*, automate, assumptions=ProjectAssumptions(), step_weeks=0.5) -> float:
+    """The development time (on a grid of `step_weeks`) that maximises `project_outcome`'s value.
+
+    Examples
+    --------
+    >>> best_dev_weeks(automate=True)
+    9.0
+    """
+    step_weeks = check_number("step_weeks", step_weeks, low=0, low_open=True, unit="weeks")
+    if not isinstance(assumptions, ProjectAssumptions):
+        raise TypeError("assumptions must be a ProjectAssumptions, got "
+                        f"{type(assumptions).__name__}")
+    grid = np.arange(0.0, assumptions.horizon_weeks + step_weeks / 2, step_weeks)
+    values = [project_outcome(m, automate=automate, assumptions=assumptions).value
+              for m in grid]
+    return float(grid[int(np.argmax(values))])
+
+
+def plot_project_plans(plans, *, assumptions=ProjectAssumptions()) -> Figure:
+    """Stacked bars: each plan's delivered value and its three losses, as shares of the ideal.
+
+    Parameters
+    ----------
+    plans : mapping of str to (dev_weeks, automate)
+        The plans to compare, by name.
+    """
+    if not isinstance(plans, Mapping) or not plans:
+        raise ValueError("plans must be a non-empty mapping of name to (dev_weeks, automate)")
+    outcomes = {name: project_outcome(dev, automate=auto, assumptions=assumptions)
+                for name, (dev, auto) in plans.items()}
+    parts = [("value", "value delivered", "green", ""),
+             ("lost_to_delay", "lost: not yet serving", "vermillion", "//"),
+             ("lost_to_model", "lost: unfinished model", "orange", ".."),
+             ("lost_to_drift", "lost: stale model", "sky", "\\\\")]
+    fig, ax = plt.subplots(figsize=(FIGSIZE[0], 3.6))
+    names = list(outcomes)
+    left = np.zeros(len(names))
+    for field_name, label, colour, hatch in parts:
+        share = np.array([getattr(outcomes[n], field_name) for n in names])
+        ax.barh(names, share, left=left, color=PALETTE[colour], hatch=hatch,
+                edgecolor=PALETTE["black"], lw=0.5, label=label)
+        left += share
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    best = max(names, key=lambda n: outcomes[n].value)
+    ratio = outcomes[best].value / max(min(o.value for o in outcomes.values()), 1e-12)
+    decorate(ax, xlabel="share of the ideal year (best model, fresh, every week)", ylabel="plan",
+             title=f"'{best}' delivers {ratio:.1f} times\nthe value of the weakest plan")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2, fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Is 0.1% more throughput or 0.1% more accuracy worth more?
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ServingEconomics:
+    """The stated assumptions about one system's money, per request.
+
+    requests_per_day : traffic.
+    revenue_per_request_usd : what a request brings at today's accuracy.
+    revenue_change_per_point : the fraction by which revenue grows per accuracy point
+        (0.005: each point, e.g. 90% to 91%, adds 0.5% to revenue); an online experiment
+        measures it, an offline metric cannot.
+    serving_cost_per_request_usd : compute to answer one request.
+    """
+
+    requests_per_day: float
+    revenue_per_request_usd: float
+    revenue_change_per_point: float
+    serving_cost_per_request_usd: float
+
+    def __post_init__(self):
+        check_number("requests_per_day", self.requests_per_day, low=0, low_open=True,
+                     unit="requests/day")
+        check_number("revenue_per_request_usd", self.revenue_per_request_usd, low=0, unit="USD")
+        check_number("revenue_change_per_point", self.revenue_change_per_point, low=0, high=1)
+        check_number("serving_cost_per_request_usd", self.serving_cost_per_request_usd, low=0,
+                     unit="USD")
+
+
+@dataclass(frozen=True)
+class GainValues:
+    """What each improvement is worth over the period, USD."""
+
+    throughput_usd: float   # serving cost saved: the same traffic on fewer machines
+    accuracy_usd: float     # revenue gained
+
+
+def value_of_gains(economics, *, throughput_gain=0.001, accuracy_gain_points=0.1,
+                   days=365) -> GainValues:
+    """Value, over `days`, of a relative throughput gain and of an accuracy gain in points.
+
+    More throughput per machine serves the same traffic on 1 / (1 + throughput_gain) of the
+    machines: it saves that share of the serving cost (it earns nothing more unless the system
+    was short of capacity). More accuracy moves revenue by `revenue_change_per_point` per point.
+
+    Parameters
+    ----------
+    economics : ServingEconomics
+    throughput_gain : float
+        Relative gain in requests per second per machine (0.001 is 0.1%).
+    accuracy_gain_points : float
+        Gain in accuracy, in percentage points (0.1: from 90.0% to 90.1%).
+    days : float
+        The period, in days.
+
+    Examples
+    --------
+    >>> system = ServingEconomics(1_000_000, 0.01, 0.005, 0.001)
+    >>> gains = value_of_gains(system, days=1)
+    >>> round(gains.throughput_usd, 3), round(gains.accuracy_usd, 3)
+    (0.999, 5.0)
+    """
+    if not isinstance(economics, ServingEconomics):
+        raise TypeError(f"economics must be a ServingEconomics, got {type(economics).__name__}")
+    throughput_gain = check_number("throughput_gain", throughput_gain, low=0)
+    accuracy_gain_points = check_number("accuracy_gain_points", accuracy_gain_points, low=0,
+                                        high=100)
+    days = check_number("days", days, low=0, low_open=True, unit="days")
+    requests = economics.requests_per_day * days
+    saved_share = 1.0 - 1.0 / (1.0 + throughput_gain)
+    return GainValues(
+        throughput_usd=float(requests * economics.serving_cost_per_request_usd * saved_share),
+        accuracy_usd=float(requests * economics.revenue_per_request_usd
+                           * economics.revenue_change_per_point * accuracy_gain_points))
+
+
+def break_even_change_per_point(economics, *, throughput_gain=0.001,
+                                accuracy_gain_points=0.1) -> float:
+    """The revenue change per accuracy point at which both gains are worth the same.
+
+    Above it the accuracy gain is worth more; it does not depend on traffic or period.
+
+    Examples
+    --------
+    >>> system = ServingEconomics(1_000_000, 0.01, 0.005, 0.001)
+    >>> round(break_even_change_per_point(system), 6)
+    0.000999
+    """
+    if not isinstance(economics, ServingEconomics):
+        raise TypeError(f"economics must be a ServingEconomics, got {type(economics).__name__}")
+    if economics.revenue_per_request_usd == 0:
+        raise ValueError("economics.revenue_per_request_usd must be above 0 for accuracy to be "
+                         "worth anything")
+    throughput_gain = check_number("throughput_gain", throughput_gain, low=0)
+    accuracy_gain_points = check_number("accuracy_gain_points", accuracy_gain_points, low=0,
+                                        low_open=True, high=100)
+    saved_share = 1.0 - 1.0 / (1.0 + throughput_gain)
+    return float(economics.serving_cost_per_request_usd * saved_share
+                 / (economics.revenue_per_request_usd * accuracy_gain_points))

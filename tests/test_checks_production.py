@@ -487,3 +487,51 @@ def test_task5b_no_keyword_grades_the_argument():
 def test_task5b_fails_an_unwritten_short_or_repeated_argument(wrong, capsys):
     assert checks.check_ship_argument(wrong) is False
     assert "— FAIL" in verdict(capsys)
+
+
+# --- Task 6: throughput or accuracy -------------------------------------------------------------
+
+def exact_gains():
+    throughput, accuracy, _, _ = checks._caption_values()
+    return throughput, accuracy
+
+
+@pytest.mark.parametrize("throughput", [2917.08, 2920, np.float64(2917.1), pd.Series([2917.0])])
+def test_task6_passes_either_form_of_the_saving(throughput, capsys):
+    assert checks.check_gain_values(throughput, 1460, "Throughput") is True
+    assert "PASS" in verdict(capsys)
+
+
+def test_task6_data_give_each_mistake_its_own_value():
+    throughput, accuracy = exact_gains()
+    values = {k: v for k, (v, _) in checks.gain_mistakes().items()}
+    for (name, _), value in values.items():
+        exact = throughput if name == "throughput_usd" else accuracy
+        assert abs(value - exact) > 10 * checks.GAIN_TOLERANCE_USD
+    assert throughput > accuracy
+
+
+@pytest.mark.parametrize("mistake", list(checks.gain_mistakes()))
+def test_task6_names_each_mistake_only_for_it(mistake, capsys):
+    throughput, accuracy = exact_gains()
+    value, hint = checks.gain_mistakes()[mistake]
+    answers = {"throughput_usd": throughput, "accuracy_usd": accuracy}
+    answers[mistake[0]] = value
+    assert checks.check_gain_values(answers["throughput_usd"], answers["accuracy_usd"],
+                                    "throughput") is False
+    out = verdict(capsys)
+    assert hint[:40] in out
+    others = [h for k, (_, h) in checks.gain_mistakes().items() if k != mistake and h != hint]
+    assert not any(h[:40] in out for h in others)
+
+
+def test_task6_fails_the_shops_verdict(capsys):
+    throughput, accuracy = exact_gains()
+    assert checks.check_gain_values(throughput, accuracy, "accuracy") is False
+    assert "your own numbers" in verdict(capsys)
+
+
+@pytest.mark.parametrize("wrong", WRONG_TYPES + [Exits()])
+def test_task6_never_raises(wrong, capsys):
+    assert checks.check_gain_values(wrong, wrong, wrong) is False
+    assert "FAIL" in verdict(capsys)

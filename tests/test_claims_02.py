@@ -24,6 +24,8 @@ from threadpoolctl import threadpool_limits
 from mlsys.checks import production as checks
 from mlsys.latency import percentile, summarize_batches, time_batch_predictions_ms, \
     time_single_predictions_ms
+from mlsys.production import (ProjectAssumptions, ServingEconomics, best_dev_weeks,
+                              break_even_change_per_point, project_outcome, value_of_gains)
 from mlsys.production import (FRONTIER_WEIGHTS, PURCHASE_RATE, Catalogue, Frontier,
                               evaluate_pages, fit_click_model, log_impressions,
                               make_catalogue, measure_ensembles,
@@ -239,6 +241,42 @@ def stored_costs():
             for m in (n / 2, 2 * n)]
 
 
+
+# --- Throughput or accuracy, and where a project's time goes -----------------------------------
+
+ASSISTANT = ServingEconomics(1_000_000, 0.003, 0.002, 0.002)
+
+
+def shop_gains(seed):
+    """The chapter's shop economics: revenue per page from the engagement policy of shop `seed`."""
+    page_usd = shop_study(seed)["engagement"][1] / 1_000
+    return value_of_gains(ServingEconomics(1_000_000, page_usd, 0.005, 0.00002))
+
+
+def shop_tie(seed):
+    page_usd = shop_study(seed)["engagement"][1] / 1_000
+    return break_even_change_per_point(ServingEconomics(1_000_000, page_usd, 0.005, 0.00002))
+
+
+PLANS = {"perfected": (30, False), "by hand": (9, False), "retrained": (9, True)}
+
+
+def plans():
+    return {name: project_outcome(dev, automate=auto) for name, (dev, auto) in PLANS.items()}
+
+
+def sensitivity():
+    """(best development weeks, its value / the 30-week plan's) for the chapter's nine cases."""
+    rows = []
+    for learning in (2, 4, 8):
+        for half_life in (5, 10, 20):
+            a = ProjectAssumptions(learning_weeks=learning, drift_half_life_weeks=half_life)
+            best = best_dev_weeks(automate=True, assumptions=a)
+            rows.append((best, project_outcome(best, automate=True, assumptions=a).value
+                         / project_outcome(30, automate=False, assumptions=a).value))
+    return rows
+
+
 CLAIMS = [
     # --- Section 1: the shop and the four policies ---------------------------------------------
     Claim("sponsored-fifth", CHAPTER,
@@ -407,6 +445,68 @@ CLAIMS = [
     Claim("batch-of-1000-takes-50-ms", CHAPTER,
           words="a batch of 1,000 images at 20,000 images/s takes 50 ms in all",
           derive=lambda: 1_000 / 20_000 * 1_000, holds=lambda ms: ms == 50),
+
+    # --- Throughput or accuracy ----------------------------------------------------------------
+    Claim("shop-accuracy-350k", CHAPTER,
+          words="the tenth of a point is worth about $350,000 a year and the\nthroughput gain $7",
+          derive=shop_gains,
+          holds=lambda g: 340_000 <= g.accuracy_usd < 360_000 and round(g.throughput_usd) == 7,
+          robust=lambda g: g.accuracy_usd > 10_000 * g.throughput_usd, seed=0),
+    Claim("shop-serving-hundred-thousandth", CHAPTER,
+          words="serving a page costs a hundred-thousandth of what it earns",
+          derive=lambda seed: 0.00002 / (shop_study(seed)["engagement"][1] / 1_000),
+          holds=lambda share: 0.5e-5 <= share <= 2e-5, seed=0),
+    Claim("shop-tie-ten-millionth", CHAPTER,
+          words="the tie is near one ten-millionth per point",
+          derive=shop_tie, holds=lambda tie: 0.5e-7 <= tie <= 2e-7, seed=0),
+    Claim("assistant-throughput-three-times", CHAPTER,
+          words="the throughput gain is worth more than three times the accuracy gain",
+          derive=lambda: value_of_gains(ASSISTANT),
+          holds=lambda g: g.throughput_usd > 3 * g.accuracy_usd),
+    Claim("assistant-two-thirds", CHAPTER,
+          words="each request costs two-thirds of what it brings in",
+          derive=lambda: ASSISTANT.serving_cost_per_request_usd
+          / ASSISTANT.revenue_per_request_usd, holds=lambda r: abs(r - 2 / 3) < 1e-9),
+    Claim("assistant-tie-067", CHAPTER, words="Accuracy would win only above 0.67% of\nrevenue per point",
+          derive=lambda: break_even_change_per_point(ASSISTANT),
+          holds=lambda tie: round(100 * tie, 2) == 0.67),
+
+    # --- Where a project's time goes -----------------------------------------------------------
+    Claim("learning-63-86", CHAPTER,
+          words="the model reaches 63% of the best achievable lift after 4 weeks of development "
+                "and 86% after 8",
+          derive=lambda: [1 - project_outcome(m, automate=True).lost_to_model
+                          * 52 / (52 - m - 10) for m in (4, 8)],
+          holds=lambda q: round(q[0], 2) == 0.63 and round(q[1], 2) == 0.86),
+    Claim("perfected-19pc", CHAPTER,
+          words="The perfected model is 99.9% of the best possible, and delivers 19% of the\nyear: "
+                "it launches in week 36",
+          derive=plans,
+          holds=lambda p: p["perfected"].launch_week == 36 and round(p["perfected"].value, 2)
+          == 0.19 and 1 - np.exp(-30 / 4) >= 0.999),
+    Claim("retrained-57pc-three-times", CHAPTER,
+          words="The 9-week plan with retraining\ndelivers 57%, three times as much",
+          derive=plans,
+          holds=lambda p: round(p["retrained"].value, 2) == 0.57
+          and 2.9 <= p["retrained"].value / p["perfected"].value < 3.2),
+    Claim("retrained-losses", CHAPTER,
+          words="the unfinished model costs it\n7% of the year, the delay 37%",
+          derive=plans,
+          holds=lambda p: round(p["retrained"].lost_to_model, 2) == 0.07
+          and round(p["retrained"].lost_to_delay, 2) == 0.37),
+    Claim("by-hand-earlier-stale-most", CHAPTER,
+          words="Between the two plans by hand, stopping earlier helps, and the\nstale model then "
+                "costs the most",
+          derive=plans,
+          holds=lambda p: p["by hand"].value > p["perfected"].value
+          and p["by hand"].lost_to_drift > max(p["by hand"].lost_to_delay,
+                                                p["by hand"].lost_to_model)),
+    Claim("sensitivity-12-5-weeks-1-9", CHAPTER,
+          words="In all nine, the best plan spends at most 12.5 weeks, under a quarter of the "
+                "year, on the model,\nand delivers at least 1.9 times what the 30-week plan does",
+          derive=sensitivity,
+          holds=lambda rows: len(rows) == 9 and max(b for b, _ in rows) == 12.5 < 52 / 4
+          and min(r for _, r in rows) >= 1.9 - 0.05 and round(min(r for _, r in rows), 1) >= 1.9),
 
     # --- The solution --------------------------------------------------------------------------
     Claim("sales-target", SOLUTION, words="at least **25% more revenue**",

@@ -552,3 +552,99 @@ def test_dataclasses_are_plain_records():
     assert PageMetrics(1.0, 2.0) == PageMetrics(1.0, 2.0)
     assert isinstance(trace_frontier(make_catalogue(3, 20), make_catalogue(3, 20).click_probability,
                                      weights=[0]), Frontier)
+
+
+# --- Where a project's time goes, and throughput or accuracy ---------------------------------
+
+def test_project_outcome_parts_sum_to_one_and_match_closed_forms():
+    from mlsys.production import project_outcome
+    plan = project_outcome(8, automate=True)
+    assert plan.launch_week == 18
+    assert math.isclose(plan.value, (1 - math.exp(-2)) * 34 / 52)
+    by_hand = project_outcome(8, automate=False)
+    fresh = (1 - 2 ** (-38 / 10)) * 10 / math.log(2)
+    assert math.isclose(by_hand.value, (1 - math.exp(-2)) * fresh / 52)
+    for o in (plan, by_hand, project_outcome(60, automate=False)):
+        total = o.value + o.lost_to_delay + o.lost_to_model + o.lost_to_drift
+        assert math.isclose(total, 1.0)
+
+
+def test_project_outcome_never_retrained_is_worse_for_the_same_launch():
+    from mlsys.production import ProjectAssumptions, project_outcome
+    same = ProjectAssumptions(automation_weeks=0)
+    assert project_outcome(8, automate=False, assumptions=same).value < \
+        project_outcome(8, automate=True, assumptions=same).value
+
+
+def test_best_dev_weeks_is_the_grid_maximum():
+    from mlsys.production import best_dev_weeks, project_outcome
+    best = best_dev_weeks(automate=True)
+    assert best == 9.0
+    values = [project_outcome(m / 2, automate=True).value for m in range(105)]
+    assert project_outcome(best, automate=True).value == max(values)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(dev_weeks=-1, automate=True), "dev_weeks"),
+    (dict(dev_weeks=4, automate="yes"), "automate"),
+    (dict(dev_weeks=4, automate=True, assumptions={}), "assumptions"),
+])
+def test_project_outcome_names_a_bad_argument(kwargs, name):
+    from mlsys.production import project_outcome
+    with pytest.raises((TypeError, ValueError), match=name):
+        project_outcome(**kwargs)
+
+
+@pytest.mark.parametrize("field_name", ["horizon_weeks", "learning_weeks", "deploy_weeks",
+                                        "automation_weeks", "drift_half_life_weeks"])
+def test_project_assumptions_name_a_bad_field(field_name):
+    from mlsys.production import ProjectAssumptions
+    with pytest.raises(ValueError, match=field_name):
+        ProjectAssumptions(**{field_name: -1})
+
+
+def test_plot_project_plans_draws_one_bar_per_part_and_plan():
+    from mlsys.production import plot_project_plans
+    fig = plot_project_plans({"a": (30, False), "b": (9, True)})
+    assert len(fig.axes[0].patches) == 8
+    assert "'b' delivers" in fig.axes[0].get_title("left")
+    plt.close(fig)
+    with pytest.raises(ValueError, match="plans"):
+        plot_project_plans({})
+
+
+def test_value_of_gains_closed_forms_and_break_even():
+    from mlsys.production import ServingEconomics, break_even_change_per_point, value_of_gains
+    system = ServingEconomics(2_000_000, 0.01, 0.002, 0.004)
+    gains = value_of_gains(system)
+    assert math.isclose(gains.throughput_usd, 2e6 * 365 * 0.004 * (1 - 1 / 1.001))
+    assert math.isclose(gains.accuracy_usd, 2e6 * 365 * 0.01 * 0.002 * 0.1)
+    tie = break_even_change_per_point(system)
+    at_tie = value_of_gains(ServingEconomics(2_000_000, 0.01, tie, 0.004))
+    assert math.isclose(at_tie.accuracy_usd, at_tie.throughput_usd)
+    assert value_of_gains(system, days=1).accuracy_usd * 365 == pytest.approx(gains.accuracy_usd)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(throughput_gain=-0.1), "throughput_gain"),
+    (dict(accuracy_gain_points=101), "accuracy_gain_points"),
+    (dict(days=0), "days"),
+])
+def test_value_of_gains_names_a_bad_argument(kwargs, name):
+    from mlsys.production import ServingEconomics, value_of_gains
+    with pytest.raises(ValueError, match=name):
+        value_of_gains(ServingEconomics(1, 1, 0.01, 1), **kwargs)
+    with pytest.raises(TypeError, match="economics"):
+        value_of_gains({"requests_per_day": 1})
+
+
+@pytest.mark.parametrize("field_name", ["requests_per_day", "revenue_per_request_usd",
+                                        "revenue_change_per_point",
+                                        "serving_cost_per_request_usd"])
+def test_serving_economics_names_a_bad_field(field_name):
+    from mlsys.production import ServingEconomics
+    values = dict(requests_per_day=1, revenue_per_request_usd=1, revenue_change_per_point=0.01,
+                  serving_cost_per_request_usd=1)
+    values[field_name] = -1
+    with pytest.raises(ValueError, match=field_name):
+        ServingEconomics(**values)

@@ -17,7 +17,8 @@ import numpy as np
 
 from mlsys.checks import (Fail, close_at_precision, require_answer, require_choice,
                           require_number, require_sequence, task, written_task)
-from mlsys.production import PURCHASE_RATE, make_catalogue, trace_frontier
+from mlsys.production import (PURCHASE_RATE, ServingEconomics, make_catalogue, trace_frontier,
+                              value_of_gains)
 from mlsys.style import format_count
 
 # ---------------------------------------------------------------------------------------------
@@ -517,3 +518,96 @@ check_ship_argument = written_task(
     model_answer=SHIP_MODEL_ANSWER, min_words=60)
 check_ship_argument.__doc__ = """The memo arguing the decision of task 5a: at least 60 words,
 then REVIEW with the rubric (`SHIP_RUBRIC`) and the model answer in short."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Task 6: is 0.1% more throughput or 0.1 point more accuracy worth more?
+# ---------------------------------------------------------------------------------------------
+
+#: The captioning service of task 6, as (assumption, value) pairs (a tuple: not editable).
+CAPTION_ECONOMICS = (("requests_per_day", 2_000_000), ("revenue_per_request_usd", 0.01),
+                     ("revenue_change_per_point", 0.002), ("serving_cost_per_request_usd", 0.004))
+#: The gains the task prices, over a year.
+CAPTION_THROUGHPUT_GAIN, CAPTION_ACCURACY_POINTS, CAPTION_DAYS = 0.001, 0.1, 365
+#: An answer within this many dollars of the exact value passes: the saving written as
+#: cost x 0.001 (instead of cost x (1 - 1/1.001)) is $2.92 off, and passes.
+GAIN_TOLERANCE_USD = 5.0
+GAIN_CHOICES = ("throughput", "accuracy")
+
+
+def _caption_values():
+    """(throughput_usd, accuracy_usd, yearly revenue, yearly serving cost) from a private copy."""
+    economics = ServingEconomics(**dict(CAPTION_ECONOMICS))
+    gains = value_of_gains(economics, throughput_gain=CAPTION_THROUGHPUT_GAIN,
+                           accuracy_gain_points=CAPTION_ACCURACY_POINTS, days=CAPTION_DAYS)
+    requests = economics.requests_per_day * CAPTION_DAYS
+    return (gains.throughput_usd, gains.accuracy_usd,
+            requests * economics.revenue_per_request_usd,
+            requests * economics.serving_cost_per_request_usd)
+
+
+def gain_mistakes() -> dict:
+    """{(answer, classic mistake): (the value it gives, its hint)} for task 6."""
+    throughput, accuracy, revenue, cost = _caption_values()
+    change = dict(CAPTION_ECONOMICS)["revenue_change_per_point"]
+    return {
+        ("throughput_usd", "a day"): (throughput / CAPTION_DAYS,
+            "That is one day's saving: the task asks for a year (365 days)."),
+        ("throughput_usd", "on revenue"): (revenue * CAPTION_THROUGHPUT_GAIN,
+            "More throughput does not bring more requests: it serves the same traffic on fewer "
+            "machines, so it saves 0.1% of the serving cost, not of the revenue."),
+        ("throughput_usd", "0.1 as a fraction"): (cost * 0.1,
+            "0.1% is 0.001 as a fraction, not 0.1."),
+        ("accuracy_usd", "a day"): (accuracy / CAPTION_DAYS,
+            "That is one day's gain: the task asks for a year (365 days)."),
+        ("accuracy_usd", "no mapping"): (revenue * CAPTION_ACCURACY_POINTS / 100,
+            "Revenue does not grow in proportion to accuracy: each point moves it by "
+            "revenue_change_per_point (0.2%), so 0.1 point moves it by 0.1 x 0.2%."),
+        ("accuracy_usd", "percent as a fraction"): (revenue * change * 100
+                                                    * CAPTION_ACCURACY_POINTS,
+            "revenue_change_per_point is already a fraction (0.002 is 0.2%): do not divide "
+            "or multiply it by 100 again."),
+        ("accuracy_usd", "points as a fraction"): (revenue * change * CAPTION_ACCURACY_POINTS
+                                                   / 100,
+            "The change is per percentage point, and the gain is 0.1 point: multiply by 0.1, "
+            "not by 0.001."),
+    }
+
+
+def _judge_gain(value, name, exact):
+    if abs(value - exact) <= GAIN_TOLERANCE_USD:
+        return
+    for (answer, _), (mistaken, hint) in gain_mistakes().items():
+        # within 0.2% too: the mistake made with either form of the saving, 0.001 or 1 - 1/1.001
+        if answer == name and abs(value - mistaken) <= max(GAIN_TOLERANCE_USD,
+                                                           0.002 * abs(mistaken)):
+            raise Fail(f"{name} = {value:,.2f} is not the yearly value.", hint)
+    raise Fail(f"{name} = {value:,.2f} is not the yearly value.",
+               "Count a year of requests, then: throughput saves serving cost x (1 - 1/1.001); "
+               "accuracy earns revenue x revenue_change_per_point x 0.1.")
+
+
+@task("6", "throughput or accuracy: which gain is worth more")
+def check_gain_values(throughput_usd, accuracy_usd, worth_more):
+    """The yearly value of 0.1% more throughput and of 0.1 point more accuracy for the captioning
+    service, to within $5, and which is worth more (throughput).
+
+    Classic mistakes, each its own value and hint: a day instead of a year; the throughput gain
+    applied to revenue instead of serving cost; 0.1% read as 0.1; revenue taken as proportional
+    to accuracy (no mapping); the change per point multiplied by 100 again; 0.1 point read as
+    0.001; and choosing accuracy, the shop's verdict, where serving is dear.
+    """
+    exact_throughput, exact_accuracy, _, _ = _caption_values()
+    throughput_usd = require_number(throughput_usd, "throughput_usd")
+    accuracy_usd = require_number(accuracy_usd, "accuracy_usd")
+    choice = require_choice(worth_more, GAIN_CHOICES, "worth_more")
+    _judge_gain(throughput_usd, "throughput_usd", exact_throughput)
+    _judge_gain(accuracy_usd, "accuracy_usd", exact_accuracy)
+    expected = "throughput" if exact_throughput > exact_accuracy else "accuracy"
+    if choice != expected:
+        raise Fail(f"worth_more = {choice!r}, but your own numbers say otherwise.",
+                   "Compare the two yearly values you computed: serving a caption costs 40% of "
+                   "what it earns, so a sliver of the serving bill outweighs a sliver of "
+                   "accuracy here.")
+    return (f"{expected} is worth more: ${exact_throughput:,.0f} against "
+            f"${exact_accuracy:,.0f} a year.")
