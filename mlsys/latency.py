@@ -795,3 +795,127 @@ def simulate_hedged_requests(n_requests=100_000, *, hedge_after_q=95, seed=0, fa
                          unhedged_p[50], unhedged_p[99], unhedged_p[99.9],
                          hedged_p[50], hedged_p[99], hedged_p[99.9],
                          first_ms, hedged_ms)
+
+
+# ---------------------------------------------------------------------------------------------
+# Where the clock starts: the network leg between the user and the server
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class ClientLatencies:
+    """Per request, the server-side latency, the network leg around it, and their sum.
+
+    ``server_ms`` is what the server's own clock sees (from the request's arrival to its answer
+    leaving). ``network_ms`` is the time on the wire, before and after; ``retransmits`` counts
+    the lost exchanges that had to be sent again. ``client_ms`` is what the user waits:
+    from the moment the request is sent to the moment the response is received.
+    """
+
+    server_ms: np.ndarray = field(repr=False)
+    network_ms: np.ndarray = field(repr=False)
+    retransmits: np.ndarray = field(repr=False)
+    round_trips: int
+    rtt_median_ms: float
+    loss_probability: float
+    rto_ms: float
+
+    @property
+    def client_ms(self) -> np.ndarray:
+        """Per request, the client-side latency: server-side latency plus the network leg."""
+        return self.server_ms + self.network_ms
+
+    @property
+    def retransmit_share(self) -> float:
+        """Fraction of requests with at least one retransmission (invisible to the server)."""
+        return float(np.mean(self.retransmits > 0))
+
+
+def retransmit_share(round_trips, loss_probability) -> float:
+    """Return the chance that a request of `round_trips` exchanges loses at least one.
+
+    Each exchange is lost independently with probability p: ``1 - (1 - p) ** round_trips``, the
+    fan-out formula with round trips in place of servers.
+
+    Parameters
+    ----------
+    round_trips : int
+        Exchanges between client and server per request, ``>= 1``.
+    loss_probability : float
+        Probability that one exchange is lost, ``0 <= p < 1``.
+
+    Returns
+    -------
+    float
+        A probability between 0 and 1.
+
+    Examples
+    --------
+    >>> round(retransmit_share(2, 0.01), 4)
+    0.0199
+    """
+    round_trips = check_number("round_trips", round_trips, low=1, integer=True)
+    loss_probability = check_number("loss_probability", loss_probability, low=0, high=1,
+                                    high_open=True, unit="probability")
+    return 1 - (1 - loss_probability) ** round_trips
+
+
+def add_network_leg(server_ms, *, round_trips=2, rtt_median_ms=15.0, rtt_sigma=0.4,
+                    loss_probability=0.01, rto_ms=200.0, seed=0) -> ClientLatencies:
+    """Add a simulated network leg to server-side latencies, as the user's clock sees them.
+
+    Each request makes `round_trips` exchanges with the server (on a warm connection, one to send
+    the request and receive the answer; a fresh connection adds the TCP handshake and the TLS
+    handshake). Each exchange takes a round-trip time (RTT) drawn from a lognormal distribution
+    with median `rtt_median_ms` and log-standard deviation `rtt_sigma`, a heavy right tail. Each
+    exchange is lost with probability `loss_probability`; the sender then waits a retransmission
+    timeout before sending again, `rto_ms` for the first loss and double for each further loss of
+    the same exchange (TCP's exponential backoff, RFC 6298), so k losses in a row cost
+    ``rto_ms * (2**k - 1)`` before the exchange gets through.
+
+    The network leg is independent of the server-side latency: the server's clock sees none of it.
+
+    Parameters
+    ----------
+    server_ms : sequence of float
+        Server-side latency of each request, ms (at least one, all finite, ``>= 0``).
+    round_trips : int, default 2
+        Exchanges per request, ``>= 1``.
+    rtt_median_ms : float, default 15.0
+        Median round-trip time, ms, ``> 0``.
+    rtt_sigma : float, default 0.4
+        Log-standard deviation of the round-trip time, ``>= 0``.
+    loss_probability : float, default 0.01
+        Probability that one exchange is lost, ``0 <= p < 1``.
+    rto_ms : float, default 200.0
+        Retransmission timeout after a first loss, ms, ``> 0``.
+    seed : int, default 0
+        Seed of the random generator.
+
+    Returns
+    -------
+    ClientLatencies
+        ``server_ms``, ``network_ms``, ``retransmits`` per request and their sum ``client_ms``.
+
+    Examples
+    --------
+    >>> legs = add_network_leg(np.full(10_000, 30.0), loss_probability=0.0)
+    >>> bool((legs.client_ms > legs.server_ms).all()), legs.retransmit_share
+    (True, 0.0)
+    """
+    server_ms = check_samples("server_ms", server_ms)
+    if server_ms.min() < 0:
+        raise ValueError(f"server_ms must be latencies >= 0 ms; got a minimum of {server_ms.min()}")
+    round_trips = check_number("round_trips", round_trips, low=1, integer=True)
+    rtt_median_ms = check_number("rtt_median_ms", rtt_median_ms, low=0, low_open=True, unit="ms")
+    rtt_sigma = check_number("rtt_sigma", rtt_sigma, low=0)
+    loss_probability = check_number("loss_probability", loss_probability, low=0, high=1,
+                                    high_open=True, unit="probability")
+    rto_ms = check_number("rto_ms", rto_ms, low=0, low_open=True, unit="ms")
+    rng = _rng(seed)
+    shape = (server_ms.size, round_trips)
+    rtt_ms = rng.lognormal(np.log(rtt_median_ms), rtt_sigma, shape)
+    # Losses before an exchange gets through: geometric, P(k) = p^k (1 - p).
+    losses = rng.geometric(1 - loss_probability, shape) - 1
+    network_ms = (rtt_ms + rto_ms * (2.0 ** losses - 1)).sum(axis=1)
+    return ClientLatencies(server_ms.copy(), network_ms, losses.sum(axis=1), round_trips,
+                           rtt_median_ms, loss_probability, rto_ms)

@@ -19,7 +19,8 @@ import ledger
 from ledger import ROOT, Claim
 from mlsys.checks import latency as checks
 from mlsys.latency import (HUYEN_LATENCIES_MS, compare_percentile_definitions,
-                           fanout_slow_probability, percentile, percentiles,
+                           add_network_leg, fanout_slow_probability, percentile, percentiles,
+                           retransmit_share,
                            simulate_fanout, simulate_hedged_requests, simulate_user_latencies,
                            tail_share, time_single_predictions_ms)
 from mlsys.queueing import (HUYEN_SERVICE, batch_capacity_per_s, fit_batch_service,
@@ -150,6 +151,26 @@ def hedging_verdict(seed):
     h = hedged(seed)
     return (round(h.extra_load, 2), h.hedged_p99_ms <= h.unhedged_p99_ms / 10,
             abs(h.hedged_p50_ms / h.unhedged_p50_ms - 1) <= 0.01)
+
+
+# --- Section 6: where the clock starts ---------------------------------------------------------
+
+NETWORK_DEFAULTS = add_network_leg.__kwdefaults__
+
+
+@lru_cache(maxsize=None)
+def server_side(seed):
+    return simulate_server(1_000, n_requests=20_000, max_batch_size=16, max_wait_ms=10,
+                           seed=seed, **HUYEN_SERVICE).latency_ms
+
+
+@lru_cache(maxsize=None)
+def client_side(seed, loss):
+    legs = add_network_leg(server_side(seed), loss_probability=loss, seed=seed)
+    return dict(p50=percentile(legs.client_ms, 50), p99=percentile(legs.client_ms, 99),
+                p999=percentile(legs.client_ms, 99.9), share=legs.retransmit_share,
+                network_p99=percentile(legs.network_ms, 99),
+                server_unchanged=bool(np.array_equal(legs.server_ms, server_side(seed))))
 
 
 #: numpy.percentile's methods: Hyndman & Fan's nine and four of numpy's own.
@@ -324,6 +345,67 @@ CLAIMS = [
                 "median is untouched",
           derive=hedging_verdict, holds=lambda v: v == (0.05, True, True), seed=0),
 
+    # Section 6
+    Claim("network-leg-parameters", CHAPTER,
+          words="each drawn from a lognormal distribution with a median of\n15 ms",
+          derive=lambda: (NETWORK_DEFAULTS["round_trips"], NETWORK_DEFAULTS["rtt_median_ms"],
+                          NETWORK_DEFAULTS["rto_ms"]),
+          holds=lambda d: d == (2, 15.0, 200.0)),
+    Claim("server-keeps-up-at-16", CHAPTER, words="which kept\nup comfortably",
+          derive=lambda seed: percentile(server_side(seed), 99), holds=lambda p99: p99 < 50,
+          seed=0),
+    Claim("server-p99-23", CHAPTER, words="the server's own p99 is about 23 ms",
+          derive=lambda seed: percentile(server_side(seed), 99),
+          holds=lambda p99: round(p99) == 23, robust=lambda p99: 21 <= p99 <= 25, seed=0),
+    Claim("server-line-unchanged", CHAPTER,
+          words="The server's line does not depend on the network at all",
+          derive=lambda seed: [client_side(seed, loss)["server_unchanged"]
+                               for loss in (0, 0.001, 0.003, 0.01)],
+          holds=all, seed=0),
+    Claim("network-triples-median", CHAPTER,
+          words="the\nnetwork already triples the median (about 16 ms on the server, 48 ms at the "
+                "client)",
+          derive=lambda seed: (percentile(server_side(seed), 50), client_side(seed, 0)["p50"]),
+          holds=lambda m: round(m[0]) == 16 and round(m[1]) == 48,
+          robust=lambda m: 2.7 <= m[1] / m[0] <= 3.3, seed=0),
+    Claim("no-loss-p99-78", CHAPTER,
+          words="the\nclient's p99 is about 78 ms: the SLO still holds",
+          derive=lambda seed: client_side(seed, 0)["p99"],
+          holds=lambda p99: round(p99) == 78, robust=lambda p99: 72 <= p99 <= 85, seed=0),
+    Claim("one-percent-loss-250", CHAPTER,
+          words="At 1% loss the users' p99 jumps to about 250 ms and the same SLO fails by a "
+                "factor of two and a\nhalf",
+          derive=lambda seed: client_side(seed, 0.01)["p99"],
+          holds=lambda p99: 240 <= p99 <= 260, robust=lambda p99: 230 <= p99 <= 270, seed=0),
+    Claim("two-exchanges-about-2-percent", CHAPTER, words="which at *p* = 1% is about 2%",
+          derive=lambda seed: (retransmit_share(2, 0.01), client_side(seed, 0.01)["share"]),
+          holds=lambda s: round(s[0], 2) == 0.02 and 0.017 <= s[1] <= 0.023, seed=0),
+    Claim("p99-above-200-once-share-passes-1", CHAPTER,
+          words="Once\nmore than 1% of requests wait for a timeout, the p99 is one of them and "
+                "lands above 200 ms",
+          derive=lambda seed: [(client_side(seed, loss)["share"], client_side(seed, loss)["p99"])
+                               for loss in (0.001, 0.003, 0.01, 0.02)],
+          holds=lambda rows: all((share > 0.01) == (p99 > 200) for share, p99 in rows
+                                 if abs(share - 0.01) > 0.002),
+          seed=0),
+    Claim("point-three-percent-loss", CHAPTER,
+          words="At\n0.3% loss about 0.6% of requests retransmit, and the p99 escapes them while "
+                "the p99.9 does not",
+          derive=lambda seed: client_side(seed, 0.003),
+          holds=lambda r: 0.005 <= r["share"] <= 0.007 and r["p99"] < 100 and r["p999"] > 200,
+          seed=0),
+    Claim("percentiles-do-not-add", CHAPTER,
+          words="the server's p99 plus the network's p99 is about 84 ms, but the client's p99 is\n"
+                "about 78 ms",
+          derive=lambda seed: (percentile(server_side(seed), 99) + client_side(seed, 0)["network_p99"],
+                               client_side(seed, 0)["p99"]),
+          holds=lambda r: round(r[0]) == 84 and round(r[1]) == 78,
+          robust=lambda r: r[1] < r[0], seed=0),
+    Claim("two-percent-waited-200", CHAPTER,
+          words="at 1% loss, here 2% of requests waited for a 200 ms timeout",
+          derive=lambda seed: client_side(seed, 0.01)["share"],
+          holds=lambda share: round(share, 2) == 0.02, seed=0),
+
     # Self-check
     Claim("self-check-mean-median", CHAPTER,
           words="Ten latencies have a mean of 390 ms and a median of 100 ms",
@@ -343,6 +425,10 @@ CLAIMS = [
           derive=lambda: batch_capacity_per_s(16), holds=lambda c: round(c) == 1_391),
     Claim("self-check-fanout-50", CHAPTER, words="1 − 0.98⁵⁰ ≈ 0.636: about 64%",
           derive=lambda: fanout_slow_probability(50, 0.02), holds=lambda p: round(p, 3) == 0.636),
+
+    Claim("self-check-three-exchanges", CHAPTER,
+          words="A request meets a loss with probability 1 − 0.995³ ≈ 1.5%, more\nthan the 1%",
+          derive=lambda: retransmit_share(3, 0.005), holds=lambda p: round(p, 3) == 0.015),
 
     # The solution notebook
     Claim("solution-huyen-line", SOLUTION, words="A batch of *b* requests takes Huyen's 7.5 + "

@@ -351,3 +351,81 @@ def test_hedging_rejects_bad_arguments():
 def test_seeds_must_be_non_negative_integers(call):
     with pytest.raises((TypeError, ValueError), match="seed"):
         call()
+
+
+# --- The network leg: client-side against server-side latency --------------------------------
+
+def test_network_leg_without_loss_adds_round_trips_to_every_request():
+    server_ms = np.full(20_000, 30.0)
+    legs = latency.add_network_leg(server_ms, round_trips=2, rtt_median_ms=15.0, rtt_sigma=0.4,
+                                   loss_probability=0.0, seed=0)
+    assert np.array_equal(legs.server_ms, server_ms)
+    assert np.allclose(legs.client_ms, server_ms + legs.network_ms)
+    assert legs.retransmit_share == 0 and (legs.retransmits == 0).all()
+    # The sum of two independent lognormal round trips of median 15 ms: its median lies between
+    # 2 x 15 ms (both at their median) and the sum of their means.
+    mean_rtt_ms = 15.0 * math.exp(0.4 ** 2 / 2)
+    assert 30.0 < np.median(legs.network_ms) < 2 * mean_rtt_ms
+
+
+def test_network_leg_retransmit_share_follows_the_fanout_formula():
+    legs = latency.add_network_leg(np.zeros(200_000), round_trips=3, loss_probability=0.02,
+                                   seed=1)
+    expected = latency.retransmit_share(3, 0.02)
+    assert math.isclose(expected, 1 - 0.98 ** 3)
+    standard_error = math.sqrt(expected * (1 - expected) / 200_000)
+    assert abs(legs.retransmit_share - expected) < 4 * standard_error
+
+
+def test_network_leg_backoff_doubles_the_timeout():
+    # With a near-constant round trip, a request's network time is 2 RTT plus 200 ms x (2^k - 1)
+    # per exchange lost k times in a row: only these values can occur.
+    legs = latency.add_network_leg(np.zeros(100_000), round_trips=1, rtt_median_ms=10.0,
+                                   rtt_sigma=0.0, loss_probability=0.3, rto_ms=200.0, seed=2)
+    waits_ms = legs.network_ms - 10.0
+    expected_ms = 200.0 * (2.0 ** legs.retransmits - 1)
+    assert np.allclose(waits_ms, expected_ms)
+    # Geometric losses: P(k >= 2) = p^2.
+    assert abs(np.mean(legs.retransmits >= 2) - 0.09) < 0.005
+
+
+def test_network_leg_moves_the_client_p99_not_the_server_p99():
+    rng = np.random.default_rng(3)
+    server_ms = rng.lognormal(np.log(16), 0.2, 20_000)
+    quiet = latency.add_network_leg(server_ms, loss_probability=0.0, seed=3)
+    lossy = latency.add_network_leg(server_ms, loss_probability=0.01, seed=3)
+    assert percentile(quiet.server_ms, 99) == percentile(lossy.server_ms, 99)
+    assert percentile(quiet.client_ms, 99) < 100 < 200 < percentile(lossy.client_ms, 99)
+
+
+def test_network_leg_is_seeded():
+    server_ms = np.full(1_000, 5.0)
+    first = latency.add_network_leg(server_ms, seed=4)
+    assert np.array_equal(first.network_ms, latency.add_network_leg(server_ms, seed=4).network_ms)
+    assert not np.array_equal(first.network_ms,
+                              latency.add_network_leg(server_ms, seed=5).network_ms)
+
+
+@pytest.mark.parametrize("kwargs, error, name", [
+    (dict(server_ms=[]), ValueError, "server_ms"),
+    (dict(server_ms=[-1.0]), ValueError, "server_ms"),
+    (dict(round_trips=0), ValueError, "round_trips"),
+    (dict(round_trips=1.5), TypeError, "round_trips"),
+    (dict(rtt_median_ms=0), ValueError, "rtt_median_ms"),
+    (dict(rtt_sigma=-0.1), ValueError, "rtt_sigma"),
+    (dict(loss_probability=1.0), ValueError, "loss_probability"),
+    (dict(loss_probability=-0.1), ValueError, "loss_probability"),
+    (dict(rto_ms=0), ValueError, "rto_ms"),
+    (dict(seed=-1), ValueError, "seed"),
+])
+def test_network_leg_rejects_bad_arguments(kwargs, error, name):
+    arguments = dict(server_ms=[10.0, 20.0]) | kwargs
+    with pytest.raises(error, match=name):
+        latency.add_network_leg(arguments.pop("server_ms"), **arguments)
+
+
+@pytest.mark.parametrize("round_trips, loss_probability, name", [
+    (0, 0.01, "round_trips"), (2, 1.0, "loss_probability"), (2, -0.5, "loss_probability")])
+def test_retransmit_share_rejects_bad_arguments(round_trips, loss_probability, name):
+    with pytest.raises(ValueError, match=name):
+        latency.retransmit_share(round_trips, loss_probability)
