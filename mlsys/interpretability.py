@@ -829,17 +829,18 @@ def plot_counterfactual(patient, *, seed=0) -> Figure:
     left.axvline(0, color=PALETTE["black"], lw=0.5)
     decorate(left, xlabel="change, in steps of effort", ylabel="",
              title="what would have to change")
-    after = result.probability_after if result else np.nan
-    bars = right.bar([0, 1], [result.probability_before if result else np.nan, after]
-                     if result else [0, 0], color=[PALETTE["orange"], PALETTE["blue"]])
-    right.bar_label(bars, labels=[f"{v:.0%}" for v in bars.datavalues], padding=2, fontsize=8)
+    now = float(_chapter_model(seed).predict_proba(row.to_frame().T)[0, 1])
+    after = result.probability_after if result else 0.0
+    bars = right.bar([0, 1], [now, after], color=[PALETTE["orange"], PALETTE["blue"]])
+    right.bar_label(bars, labels=[f"{now:.0%}", f"{after:.0%}" if result else "none found"],
+                    padding=2, fontsize=8)
     right.axhline(0.5, color=PALETTE["black"], linestyle=":")
     right.set_xticks([0, 1], ["now", "after"], fontsize=9)
     right.set_ylim(0, 1.1)
     decorate(right, xlabel="", ylabel="predicted probability", title="the model")
     age = f"Patient {patient} (age {row['age_years']:g})"
     if result is None:
-        title = f"{age}: no change searched makes the model say no"
+        title = f"{age}: flagged at {now:.0%}; no change searched makes the model say no"
     else:
         title = (f"{age}: flagged at {result.probability_before:.0%}; the model says no "
                  f"({result.probability_after:.0%}) after\n{_describe(result.changes)}\n"

@@ -27,6 +27,8 @@ from sklearn.tree import DecisionTreeClassifier
 import ledger
 from ledger import Claim
 from mlsys.checks import interpretability as checks
+from mlsys.interpretability import (ACTIONABLE_CHANGES, IMMUTABLE, find_counterfactual,
+                                    flagged_patients)
 from mlsys.interpretability import (FEATURES, SHORTCUT, compare_glass_and_black_box,
                                     compute_true_partial_dependence, compute_true_risk,
                                     make_patient_data, simulate_shortcut)
@@ -204,6 +206,37 @@ def at_40_percent(seed):
     no_leak, leak = shortcut(0.0, seed), shortcut(0.4, seed)
     return dict(accuracy_change=no_leak.production_accuracy - leak.production_accuracy,
                 recall_gap=leak.validation_recall - leak.production_recall)
+
+
+# --- Section 6: counterfactuals ----------------------------------------------------------------
+
+N_FLAGGED = 30  # section 6's summary: the first 30 test patients the boosted model flags
+
+
+@lru_cache(maxsize=None)
+def counterfactuals(seed):
+    """Section 6's summary on sample `seed`: the first 30 flagged test patients of section 3's
+    boosted model, and the counterfactual of each (None where the search finds none)."""
+    model, X_test, _ = boosted(seed)
+    flagged = X_test[model.predict(X_test) == 1].iloc[:N_FLAGGED]
+    return flagged, [find_counterfactual(model, row) for _, row in flagged.iterrows()]
+
+
+def counterfactual_summary(seed):
+    flagged, results = counterfactuals(seed)
+    found = [r for r in results if r is not None]
+    return dict(
+        found=len(found),
+        ages_without=[float(a) for a, r in zip(flagged["age_years"], results) if r is None],
+        several=sum(len(r.alternatives) > 1 for r in found),
+        median_cost=float(np.median([r.cost for r in found])),
+        still_at_risk=sum(compute_true_risk(r.counterfactual.to_frame().T)[0] > 0.5
+                          for r in found))
+
+
+def patient_4():
+    model, X_test, _ = boosted(0)
+    return find_counterfactual(model, X_test.loc[4]), X_test.loc[4]
 
 
 CLAIMS = [
@@ -384,6 +417,78 @@ CLAIMS = [
           words="at a leak of 100% the model flags nobody in production",
           derive=lambda seed: shortcut(1.0, seed).production_recall, seed=0,
           holds=lambda recall: recall == 0),
+
+    # Section 6: counterfactuals
+    Claim("counterfactual-candidates-smoker", CHAPTER,
+          words="(8,190 of them\nfor a smoker)",
+          derive=lambda: int(np.prod([len(v) for v in ACTIONABLE_CHANGES.values()])),
+          holds=lambda n: n == 8_190),
+    Claim("counterfactual-immutable", CHAPTER,
+          words="Age and the postcode are **immutable**",
+          derive=lambda: IMMUTABLE,
+          holds=lambda names: names == ("age_years", "postcode_digit")),
+    Claim("patient-4", CHAPTER,
+          words="Take test patient 4: 40 years old, blood pressure 150 mmHg, body-mass index 31.9, "
+                "a non-smoker. The model flags them at 55%.",
+          derive=patient_4,
+          holds=lambda rp: (rp[1]["age_years"] == 40 and rp[1]["systolic_bp_mmhg"] == 150
+                            and rp[1]["bmi_kg_m2"] == 31.9 and rp[1]["smoker"] == 0
+                            and points(rp[0].probability_before) == 55)),
+    Claim("patient-4-four-ways", CHAPTER,
+          words="One step is enough, and there are four ways to take it: 5 mmHg less blood "
+                "pressure, one unit less body-mass index, an hour more exercise a week, or "
+                "0.5 mmol/L less\ncholesterol.",
+          derive=lambda: patient_4()[0],
+          holds=lambda r: (r.cost == 1 and sorted(
+              tuple(sorted((k, v) for k, v in row.items() if k != "probability" and v != 0))
+              for row in r.alternatives.to_dict("records")) == sorted([
+                  (("systolic_bp_mmhg", -5.0),), (("bmi_kg_m2", -1.0),),
+                  (("exercise_h_per_week", 1.0),), (("cholesterol_mmol_l", -0.5),)]))),
+    Claim("patient-4-blood-pressure-2", CHAPTER,
+          words="The search broke the tie for the blood pressure, which pushes the model "
+                "furthest: from 150 to 145 mmHg the patient crosses the step the model learned, "
+                "and its probability falls to\n2%.",
+          derive=lambda: patient_4()[0],
+          holds=lambda r: (r.changes == {"systolic_bp_mmhg": -5.0}
+                           and r.probability_after == r.alternatives["probability"].min()
+                           and points(r.probability_after) == 2)),
+    Claim("patient-1-none", CHAPTER,
+          words="patient 1, 82 years old, has no counterfactual among the changes searched",
+          derive=lambda: (flagged_patients(2).iloc[1],
+                          find_counterfactual(boosted(0)[0], flagged_patients(2).iloc[1])),
+          holds=lambda pr: pr[0]["age_years"] == 82 and pr[1] is None),
+    Claim("flagged-patients-are-the-ledgers", CHAPTER,
+          words="Over the first 30 flagged patients",
+          derive=lambda: (flagged_patients(N_FLAGGED), counterfactuals(0)[0]),
+          holds=lambda pair: pair[0].equals(pair[1])),
+    Claim("counterfactual-found-here", CHAPTER,
+          words="Here that held for 29 of the 30 flagged patients (over 20 samples\nof patients, "
+                "for at least 26 of 30; every patient without one was 71 or older), at a median of"
+                "\ntwo to four steps.",
+          derive=counterfactual_summary, seed=0,
+          holds=lambda s: s["found"] == 29 and s["ages_without"] == [82.0]
+                          and s["median_cost"] == 3,
+          robust=lambda s: (s["found"] >= 26 and all(a >= 71 for a in s["ages_without"])
+                            and 2 <= s["median_cost"] <= 4)),
+    Claim("counterfactual-still-at-risk", CHAPTER,
+          words="For 17 of the 29 patients, the change that makes the model say no leaves\n  their "
+                "true risk above one half (over 20 samples, between 29% and 73% of the\n  "
+                "counterfactuals did)",
+          derive=counterfactual_summary, seed=0,
+          holds=lambda s: s["still_at_risk"] == 17 and s["found"] == 29,
+          robust=lambda s: 0.285 <= s["still_at_risk"] / s["found"] <= 0.735),
+    Claim("counterfactual-still-at-risk-self-check", CHAPTER,
+          words="for 17 of the 29 flagged patients\nof section 6, the change left the true risk "
+                "above one half",
+          derive=counterfactual_summary, seed=0,
+          holds=lambda s: s["still_at_risk"] == 17 and s["found"] == 29,
+          robust=lambda s: 0.285 <= s["still_at_risk"] / s["found"] <= 0.735),
+    Claim("counterfactual-several", CHAPTER,
+          words="For 11 of the 29 patients, several changes of the same cost flip the\n  decision "
+                "(over 20 samples, a fifth to three fifths of them)",
+          derive=counterfactual_summary, seed=0,
+          holds=lambda s: s["several"] == 11 and s["found"] == 29,
+          robust=lambda s: 0.195 <= s["several"] / s["found"] <= 0.605),
 
     # The solution notebook
     Claim("exercise-columns", SOLUTION,
