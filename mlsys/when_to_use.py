@@ -386,6 +386,80 @@ def compare_rule_and_model(complexity, n_train, *, label_noise=LABEL_NOISE, n_te
 # How much data: the learning curve
 # ---------------------------------------------------------------------------------------------
 
+class _LookupTable:
+    """A system that stores examples but cannot learn: a table of past inputs and answers.
+
+    Asked about an input it has stored, it returns the stored answer; asked about any other,
+    it has nothing to go on and returns the most common stored answer.
+    """
+
+    def fit(self, X, y):
+        X, y = np.asarray(X, dtype=float), np.asarray(y)
+        self.table_ = {tuple(row): label for row, label in zip(X, y)}
+        self.default_ = int(np.bincount(y.astype(int)).argmax())
+        return self
+
+    def predict(self, X):
+        return np.array([self.table_.get(tuple(row), self.default_)
+                         for row in np.asarray(X, dtype=float)])
+
+
+def compare_memory_and_learning(complexity=3, n_train=1_000, *, label_noise=LABEL_NOISE,
+                                n_test=N_TEST, seed=0) -> dict:
+    """Score a system that can learn and one that can only store, with and without a pattern.
+
+    "A pattern exists" is a property of the data; "the system can learn" is a property of the
+    system. This crosses the two: a lookup table of the training examples (it answers stored
+    inputs exactly and new ones with the most common label) and the chapter's decision tree,
+    each trained on data with the pattern of `complexity` and on the same data with the labels
+    shuffled (no pattern left), each scored on new examples.
+
+    Parameters
+    ----------
+    complexity : float, default 3
+        Complexity of the pattern, ``0 <= complexity <= 6``.
+    n_train : int, default 1000
+        Training examples, ``>= 2``.
+    label_noise : float, default 0.05
+        Fraction of labels flipped, ``0 <= label_noise < 0.5``.
+    n_test : int, default 4000
+        New examples each system is scored on, ``>= 1``.
+    seed : int, default 0
+        Seed of the data and of the shuffle.
+
+    Returns
+    -------
+    dict
+        ``(data, system) -> accuracy on new data``, for data ``"pattern"`` or ``"shuffled"``
+        and system ``"lookup"`` or ``"tree"``, plus ``("pattern", "lookup on seen")``: the
+        lookup table's accuracy on its own training inputs.
+
+    Examples
+    --------
+    >>> scores = compare_memory_and_learning(seed=0)
+    >>> scores[("pattern", "lookup on seen")], scores[("pattern", "tree")] > 0.8
+    (1.0, True)
+    """
+    complexity = _check_complexity(complexity)
+    n_train = check_number("n_train", n_train, low=2, integer=True, unit="examples")
+    n_test = check_number("n_test", n_test, low=1, integer=True, unit="examples")
+    label_noise = _check_noise(label_noise)
+    train_seed, test_seed, shuffle_seed = _child_seeds(seed, 3)
+    X, y = make_pattern_data(n_train, complexity, label_noise=label_noise, seed=train_seed)
+    X_test, y_test = make_pattern_data(n_test, complexity, label_noise=label_noise,
+                                       seed=test_seed)
+    y_shuffled = np.random.default_rng(shuffle_seed).permutation(y)
+    scores = {}
+    for data, labels in (("pattern", y), ("shuffled", y_shuffled)):
+        lookup = _LookupTable().fit(X, labels)
+        tree = make_model().fit(X, labels)
+        scores[(data, "lookup")] = _accuracy(lookup.predict(X_test), y_test)
+        scores[(data, "tree")] = _accuracy(tree.predict(X_test), y_test)
+        if data == "pattern":
+            scores[(data, "lookup on seen")] = _accuracy(lookup.predict(X), labels)
+    return scores
+
+
 @dataclass(frozen=True, eq=False)
 class LearningCurve:
     """The model's accuracy against training-set size, with the rule's for reference."""
@@ -1179,6 +1253,243 @@ def plot_break_even(cost_per_error_usd=1.0, model_fixed_cost_usd=200_000.0, **as
 
 
 # ---------------------------------------------------------------------------------------------
+# ML for one component: a support chatbot's question classifier
+# ---------------------------------------------------------------------------------------------
+
+#: The four intents the classifier tells apart; anything it is unsure of goes to a person.
+#: Each intent has several ways to say it: the first is the obvious keyword a rule looks for.
+INTENT_CUES = MappingProxyType({
+    "refund": ("refund", "money back", "reimburse me", "charged twice", "return it and get paid",
+               "cancel and repay"),
+    "delivery": ("delivery", "where is my parcel", "not arrived yet", "tracking number",
+                 "still waiting for the package", "shipping status"),
+    "password": ("password", "cannot log in", "locked out", "reset my login",
+                 "sign in does not work", "forgot my credentials"),
+    "invoice": ("invoice", "receipt for my company", "vat number on the bill",
+                "billing address wrong", "need a tax document", "copy of the bill"),
+})
+INTENTS = tuple(INTENT_CUES)
+_OPENINGS = ("", "hi, ", "hello, ", "please help: ", "quick question, ", "urgent: ")
+_MIDDLES = ("my order", "order 4471", "the blue jacket", "my account", "last week's purchase",
+            "the gift I bought")
+_CLOSINGS = ("", " thanks", " please", " asap", " any idea?", " what can I do?")
+
+#: Below this confidence the chatbot hands the question to a person.
+HANDOVER_CONFIDENCE = 0.6
+
+
+def make_support_questions(n_questions, *, mixed_share=0.15, seed=0) -> tuple:
+    """Generate support questions and the intent each one was written for.
+
+    Each question is an opening, one of the intent's cues (the obvious keyword one time in
+    six), the thing it is about and a closing. A share `mixed_share` of questions also
+    mention a cue of another intent ("charged twice ... tracking number"), as real questions
+    do; the intent stays the one the question was written for.
+
+    Parameters
+    ----------
+    n_questions : int
+        Number of questions, ``>= 1``.
+    mixed_share : float, default 0.15
+        Share of questions that also mention another intent's cue, between 0 and 1.
+    seed : int, default 0
+        Seed of the random generator.
+
+    Returns
+    -------
+    questions : list of str
+    intents : numpy.ndarray of str, one of `INTENTS` per question
+
+    Examples
+    --------
+    >>> questions, intents = make_support_questions(3, seed=1)
+    >>> len(questions), set(intents) <= set(INTENTS)
+    (3, True)
+    """
+    n_questions = check_number("n_questions", n_questions, low=1, integer=True,
+                               unit="questions")
+    mixed_share = check_number("mixed_share", mixed_share, low=0, high=1)
+    rng = _rng(seed)
+    intents = rng.choice(INTENTS, size=n_questions)
+    questions = []
+    for intent in intents:
+        cue = rng.choice(INTENT_CUES[intent])
+        middle = rng.choice(_MIDDLES)
+        text = f"{rng.choice(_OPENINGS)}{cue}, {middle}"
+        if rng.random() < mixed_share:
+            other = rng.choice([i for i in INTENTS if i != intent])
+            text += f", {rng.choice(INTENT_CUES[other][1:])} too"
+        questions.append(text + rng.choice(_CLOSINGS))
+    return questions, intents
+
+
+def classify_with_keywords(questions) -> np.ndarray:
+    """The hand-written rule: the first intent whose keyword ("refund", ...) appears, else None.
+
+    Parameters
+    ----------
+    questions : sequence of str
+
+    Returns
+    -------
+    numpy.ndarray of object
+        An intent of `INTENTS` per question, or None when no keyword appears.
+
+    Examples
+    --------
+    >>> classify_with_keywords(["I want a refund", "hello"]).tolist()
+    ['refund', None]
+    """
+    questions = _check_questions(questions)
+    return np.array([next((i for i in INTENTS if INTENT_CUES[i][0] in q.lower()), None)
+                     for q in questions], dtype=object)
+
+
+def _check_questions(questions) -> list:
+    if isinstance(questions, str) or not isinstance(questions, Sequence) or not questions \
+            or not all(isinstance(q, str) for q in questions):
+        raise TypeError("questions must be a non-empty list of strings; "
+                        f"got {type(questions).__name__}")
+    return list(questions)
+
+
+def make_question_classifier():
+    """Return the chatbot's one learned component, unfitted: words and word pairs -> intent.
+
+    A TF-IDF bag of words and word pairs feeding a logistic regression, the classic text
+    classifier: it learns which words point to which intent from labelled questions.
+
+    Returns
+    -------
+    sklearn.pipeline.Pipeline
+
+    Examples
+    --------
+    >>> [name for name, _ in make_question_classifier().steps]
+    ['tfidf', 'logreg']
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import Pipeline
+    return Pipeline([("tfidf", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)),
+                     ("logreg", LogisticRegression(C=10.0, solver="newton-cg", max_iter=1_000))])
+
+
+@dataclass(frozen=True, eq=False)
+class SupportRun:
+    """The classifier and the keyword rule, scored on the same new questions."""
+
+    n_train: int
+    rule_accuracy: float        # share of questions whose keyword gives the right intent
+    rule_unmatched: float       # share with no keyword at all
+    model_accuracy: float       # share the classifier labels right, all questions
+    handover_share: float       # share below HANDOVER_CONFIDENCE, sent to a person
+    answered_accuracy: float    # share right among the questions the chatbot keeps
+    model: object = field(repr=False)
+
+
+def evaluate_question_classifier(n_train=400, *, n_test=2_000, threshold=HANDOVER_CONFIDENCE,
+                                 seed=0) -> SupportRun:
+    """Train the question classifier on `n_train` questions and score it and the keyword rule.
+
+    Parameters
+    ----------
+    n_train : int, default 400
+        Labelled questions to learn from, ``>= 8``.
+    n_test : int, default 2000
+        New questions to score on, ``>= 1``.
+    threshold : float, default 0.6
+        Confidence below which the chatbot hands over to a person, between 0 and 1.
+    seed : int, default 0
+        Seed of the questions (training and test drawn independently from it).
+
+    Returns
+    -------
+    SupportRun
+
+    Examples
+    --------
+    >>> run = evaluate_question_classifier(seed=0)
+    >>> run.model_accuracy > run.rule_accuracy
+    True
+    """
+    n_train = check_number("n_train", n_train, low=8, integer=True, unit="questions")
+    n_test = check_number("n_test", n_test, low=1, integer=True, unit="questions")
+    threshold = check_number("threshold", threshold, low=0, high=1)
+    train_seed, test_seed = _child_seeds(seed, 2)
+    questions, intents = make_support_questions(n_train, seed=train_seed)
+    test_questions, test_intents = make_support_questions(n_test, seed=test_seed)
+    model = make_question_classifier().fit(questions, intents)
+    probabilities = model.predict_proba(test_questions)
+    predicted = model.classes_[probabilities.argmax(axis=1)]
+    kept = probabilities.max(axis=1) >= threshold
+    right = predicted == test_intents
+    by_rule = classify_with_keywords(test_questions)
+    return SupportRun(
+        n_train=n_train, rule_accuracy=float(np.mean(by_rule == test_intents)),
+        rule_unmatched=float(np.mean([r is None for r in by_rule])),
+        model_accuracy=float(right.mean()), handover_share=float(1 - kept.mean()),
+        answered_accuracy=float(right[kept].mean()) if kept.any() else float("nan"),
+        model=model)
+
+
+#: What stays rules: each intent's next step, decided by policy and the order's data, not by
+#: the model. The model only decides which of these applies.
+REFUND_WINDOW_DAYS = 30
+
+
+def answer_question(question, order, model, *, threshold=HANDOVER_CONFIDENCE) -> str:
+    """Route one question: the classifier picks the intent, rules write the answer.
+
+    Parameters
+    ----------
+    question : str
+    order : dict
+        The customer's order: ``days_since_delivery`` (int or None if not delivered),
+        ``tracking`` (str) and ``total_usd`` (float).
+    model : fitted classifier, as from `evaluate_question_classifier`
+    threshold : float, default 0.6
+        Confidence below which the question goes to a person, between 0 and 1.
+
+    Returns
+    -------
+    str
+        The chatbot's reply, or a handover to a person.
+
+    Examples
+    --------
+    >>> run = evaluate_question_classifier(seed=0)
+    >>> order = dict(days_since_delivery=12, tracking="XY123", total_usd=80.0)
+    >>> answer_question("I want my money back for the jacket", order, run.model)
+    'refund: within the 30-day window, $80.00 will be refunded once the item is back.'
+    """
+    if not isinstance(question, str) or not question.strip():
+        raise TypeError(f"question must be a non-empty string; got {question!r}")
+    if not isinstance(order, Mapping) or not {"days_since_delivery", "tracking",
+                                              "total_usd"} <= set(order):
+        raise ValueError("order must be a dict with days_since_delivery, tracking and "
+                         f"total_usd; got {order!r}")
+    threshold = check_number("threshold", threshold, low=0, high=1)
+    probabilities = model.predict_proba([question])[0]
+    if probabilities.max() < threshold:
+        return "handover: a person will answer (the classifier is unsure)."
+    intent = model.classes_[probabilities.argmax()]
+    days = order["days_since_delivery"]
+    if intent == "refund":
+        if days is not None and days > REFUND_WINDOW_DAYS:
+            return (f"refund: past the {REFUND_WINDOW_DAYS}-day window; a person will look at "
+                    "exceptions.")
+        return (f"refund: within the {REFUND_WINDOW_DAYS}-day window, "
+                f"${order['total_usd']:,.2f} will be refunded once the item is back.")
+    if intent == "delivery":
+        if days is not None:
+            return f"delivery: delivered {format_count(days, 'day')} ago (tracking {order['tracking']})."
+        return f"delivery: on its way, tracking {order['tracking']}."
+    if intent == "password":
+        return "password: a reset link has been sent to the address on the account."
+    return "invoice: the invoice is attached; change the billing details under Account."
+
+
+# ---------------------------------------------------------------------------------------------
 # The checklist
 # ---------------------------------------------------------------------------------------------
 
@@ -1197,6 +1508,11 @@ CRITERIA = (
     Criterion("pattern", "needs", "A pattern to learn",
               "Do the inputs carry information about the answer, so it is not pure chance?",
               "With no pattern, a model learns noise, and more data does not help."),
+    Criterion("learn", "needs", "The system can learn the goal",
+              "Does the system observe the outcome it is meant to predict, so it can be "
+              "trained, scored and improved on it, and not only on a proxy?",
+              "Only a proxy of the goal is observed, so the model will optimise the proxy: "
+              "measure the goal itself (a survey, a randomised holdout) before trusting it."),
     Criterion("complex", "needs", "Too complex to write down",
               "Would a person fail to capture the pattern in a handful of rules?",
               "Write the rule: it is cheaper to build and run, needs no data, and anyone can "
@@ -1268,7 +1584,7 @@ class Verdict:
     reasons: tuple      # (criterion key, sentence) pairs, the ones that decided
 
 
-LEVELS = {"no": "Don't use ML", "weak": "ML could work, but nothing makes it pay off",
+LEVELS = {"no": "Don't use ML", "weak": "ML could work, but the case for it is weak",
           "fit": "ML fits", "strong": "ML is a strong fit"}
 
 
@@ -1293,10 +1609,12 @@ def assess_use_case(answers) -> Verdict:
     """Turn a use case's answers to the checklist into a reasoned verdict.
 
     Rules: any "stop" criterion that holds, or any "needs" criterion that fails, means
-    **no** (whether the pattern is complex only counts if there is a pattern). Otherwise the
-    "shines" criteria that hold set the strength: 3 or 4 **strong**, 1 or 2 **fit**, none
-    **weak**. The reasons give the advice of each criterion that decided, including the
-    "shines" ones that fail, so a verdict is never only a label.
+    **no** (whether the pattern is complex only counts if there is a pattern). One need is
+    softer: when the system cannot learn the goal itself (`learn` fails, but data exist), a
+    model can still be trained, on a proxy, so the case is **weak** whatever else holds.
+    Otherwise the four "shines" criteria set the strength: all four **strong**, 2 or 3
+    **fit**, fewer **weak**. The reasons give the advice of each criterion that decided,
+    including the "shines" ones that fail, so a verdict is never only a label.
 
     Parameters
     ----------
@@ -1314,6 +1632,8 @@ def assess_use_case(answers) -> Verdict:
     >>> answers.update(unethical=False, simpler_works=False, not_cost_effective=False)
     >>> assess_use_case(answers).level
     'strong'
+    >>> assess_use_case({**answers, "learn": False}).level
+    'weak'
     >>> verdict = assess_use_case({**answers, "data": False})
     >>> verdict.headline, [key for key, _ in verdict.reasons]
     ("Don't use ML", ['data'])
@@ -1321,14 +1641,18 @@ def assess_use_case(answers) -> Verdict:
     answers = _check_answers(answers)
     blocking = [c for c in CRITERIA if c.group == "stop" and answers[c.key]]
     blocking += [c for c in CRITERIA if c.group == "needs" and not answers[c.key]
-                 and not (c.key == "complex" and not answers["pattern"])]
+                 and not (c.key == "complex" and not answers["pattern"])
+                 and not (c.key == "learn" and answers["data"])]
     if blocking:
         return Verdict("no", LEVELS["no"], tuple((c.key, c.advice) for c in blocking))
     shines = [c for c in CRITERIA if c.group == "shines"]
     n_holding = sum(answers[c.key] for c in shines)
-    level = "strong" if n_holding >= 3 else "fit" if n_holding >= 1 else "weak"
-    return Verdict(level, LEVELS[level],
-                   tuple((c.key, c.advice) for c in shines if not answers[c.key]))
+    level = "strong" if n_holding == len(shines) else "fit" if n_holding >= 2 else "weak"
+    reasons = tuple((c.key, c.advice) for c in shines if not answers[c.key])
+    if not answers["learn"]:
+        level = "weak"
+        reasons = (("learn", _BY_KEY["learn"].advice),) + reasons
+    return Verdict(level, LEVELS[level], reasons)
 
 
 _NEEDS = frozenset(c.key for c in CRITERIA if c.group == "needs")
@@ -1388,16 +1712,18 @@ USE_CASES = (
           changing="Machines wear in the same ways year after year."),
     _case("Increasing long-term customer engagement",
           "Rank each user's feed by the predicted long-term interest of each item.",
-          _NEEDS | _SHINES,
+          (_NEEDS - {"learn"}) | _SHINES,
+          learn="Long-term interest is not observed item by item: the feed learns from "
+                "clicks and time spent, a proxy of it.",
           unethical="Not in itself, but optimising engagement alone can reward outrage or "
                     "compulsive use: measure users' long-term satisfaction too."),
     _case("Increasing conversion rates",
           "Rank search results by each product's predicted chance of purchase.",
           _NEEDS | _SHINES),
     _case("Building brand awareness", "Choose which audiences see a brand campaign's ads.",
-          _NEEDS | _SHINES,
-          data="Awareness is rarely observed per person: the model learns a proxy such as "
-               "clicks, which is not the goal itself."),
+          (_NEEDS - {"learn"}) | _SHINES,
+          learn="Awareness is rarely observed per person: the model learns a proxy such as "
+                "clicks, which is not the goal itself."),
     _case("Acquiring new customers", "Score sales leads by their chance to become customers.",
           _NEEDS | {"repetitive", "cheap_mistakes"},
           scale="A few hundred leads a month: check that a model pays for itself.",
@@ -1421,13 +1747,15 @@ USE_CASES = (
                          "fields.",
           changing="New suppliers bring new layouts, but slowly."),
     _case("Computing sales tax", "Compute the sales tax due on each invoice.",
-          {"pattern", "data", "same_patterns", "repetitive", "scale", "simpler_works"},
+          {"pattern", "learn", "data", "same_patterns", "repetitive", "scale",
+           "simpler_works"},
           complex="The tax rules are published: write them down.",
           prediction="The answer is calculated, not guessed.",
           cheap_mistakes="A wrong tax amount is a legal problem."),
     _case("Predicting lottery numbers",
           "Predict next week's winning numbers from past draws.",
-          {"data", "prediction", "same_patterns", "repetitive", "cheap_mistakes"},
+          {"learn", "data", "prediction", "same_patterns", "repetitive", "cheap_mistakes"},
+          learn="Every draw is published: a system could learn from each one.",
           pattern="Draws are designed to be random: past draws say nothing about the next."),
     _case("Reading employees' messages",
           "Predict from employees' private messages who plans to quit, and pass them over "
@@ -1437,13 +1765,13 @@ USE_CASES = (
                     "prediction about them is unfair."),
     _case("Forecasting a one-off merger",
           "Predict whether a planned merger with a competitor will succeed.",
-          {"pattern", "complex", "prediction"},
+          {"pattern", "learn", "complex", "prediction"},
           data="There are few comparable mergers, and each is unlike the others.",
           same_patterns="This merger will not look like past ones."),
     _case("Routing a small team's email",
           "Sort the 300 emails a year sent to a five-person team into two inboxes.",
-          {"pattern", "data", "prediction", "same_patterns", "repetitive", "cheap_mistakes",
-           "simpler_works", "not_cost_effective"},
+          {"pattern", "learn", "data", "prediction", "same_patterns", "repetitive",
+           "cheap_mistakes", "simpler_works", "not_cost_effective"},
           complex="Two keywords sort almost all of them.",
           simpler_works="A mail filter on two keywords, or a person, takes seconds.",
           not_cost_effective="Building and running a model costs more than the minutes it "
@@ -1466,7 +1794,7 @@ def render_verdict_html(use_case) -> str:
     """Return the checklist of `use_case` and its verdict as a small HTML block.
 
     The verdict comes first (symbol and words, so it never relies on colour), then the
-    reasons, then the twelve criteria grouped, each with ✓ (holds) or ✗ (does not) and the
+    reasons, then the thirteen criteria grouped, each with ✓ (holds) or ✗ (does not) and the
     use case's note where it has one.
 
     Parameters
@@ -1566,7 +1894,7 @@ def make_checklist_explorer(use_cases=USE_CASES, *, initial=0):
 
 
 def make_live_checklist(use_cases=USE_CASES):
-    """Return checkboxes for the twelve criteria and a verdict that updates as you tick them.
+    """Return checkboxes for the thirteen criteria and a verdict that updates as you tick them.
 
     Picking a use case fills in its answers; ticking a box recomputes the verdict with
     `assess_use_case`. It needs a running kernel: on the website use

@@ -131,6 +131,9 @@ def test_task2_accepts_any_mapping():
 @pytest.mark.parametrize("proposal, wrong, words", [
     ("lottery", "data", "30 years of draws"),
     ("lottery", "complex", "Is there one at all"),
+    ("lottery", "learn", "capacity to learn"),
+    ("lottery", "The system can learn the goal", "capacity to learn"),
+    ("new_shop", "learn", "on its first day"),
     ("lottery", "prediction", "a prediction"),
     ("lottery", "same_patterns", "all equally random"),
     ("new_shop", "same_patterns", "past data"),

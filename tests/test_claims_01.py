@@ -15,8 +15,11 @@ import numpy as np
 import ledger
 from ledger import Claim
 from mlsys.checks import when_to_use as checks
-from mlsys.when_to_use import (CRITERIA, LABEL_NOISE, MATCH_MARGIN, USE_CASES, CostAssumptions,
-                               assess_use_case, compare_rule_and_model,
+from mlsys.when_to_use import (CRITERIA, HANDOVER_CONFIDENCE, INTENT_CUES, LABEL_NOISE,
+                               MATCH_MARGIN, REFUND_WINDOW_DAYS, USE_CASES, CostAssumptions,
+                               answer_question, assess_use_case, compare_memory_and_learning,
+                               compare_rule_and_model, evaluate_question_classifier,
+                               make_support_questions,
                                compute_accuracy_interval, compute_rule_accuracy,
                                compute_yearly_costs_usd,
                                estimate_expected_accuracy, find_break_even_volume,
@@ -189,12 +192,39 @@ def break_even_factors(seed):
             find_break_even_volume(chapter_costs(seed, model_fixed_cost_usd=1_000_000)) / base)
 
 
+# --- Section 1: a pattern exists, the system can learn ---------------------------------------
+
+@lru_cache(maxsize=None)
+def memory_and_learning(seed):
+    return compare_memory_and_learning(complexity=3, n_train=1_000, seed=seed)
+
+
+# --- Section 6: repetitive --------------------------------------------------------------------
+
+def examples_needed(seed):
+    return chapter_curve(seed).smallest_size_beating_rule()
+
+
+# --- Section 8: the question classifier -------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def support_run(seed, n_train=400):
+    return evaluate_question_classifier(n_train, seed=seed)
+
+
+def hamster(seed):
+    model = support_run(seed).model
+    probabilities = model.predict_proba(["my hamster is sad"])[0]
+    return model.classes_[probabilities.argmax()], float(probabilities.max())
+
+
 # --- Section 6: the checklist ----------------------------------------------------------------
 
 def verdicts():
     return {case.name: assess_use_case(case.answers) for case in USE_CASES}
 
 
+USE_CASES_BY_NAME = {case.name: case for case in USE_CASES}
 WRONG_TOOL = ("Computing sales tax", "Predicting lottery numbers", "Reading employees' messages",
               "Forecasting a one-off merger", "Routing a small team's email")
 
@@ -485,11 +515,32 @@ CLAIMS = [
           words="and five tasks where ML is the wrong tool",
           derive=lambda: sorted(name for name, v in verdicts().items() if v.level == "no"),
           holds=lambda names: names == sorted(WRONG_TOOL)),
-    Claim("huyen-cases-pass", CHAPTER,
-          words="Most of Huyen's use cases pass, for different reasons",
+    Claim("huyen-cases-spread", CHAPTER,
+          words="Huyen's 17 use cases spread out: 8 strong fits, 7 fits and 2 weak cases",
           derive=lambda: [v.level for name, v in verdicts().items() if name not in WRONG_TOOL],
-          holds=lambda levels: len(levels) == 17 and all(lv in ("fit", "strong")
-                                                         for lv in levels)),
+          holds=lambda levels: len(levels) == 17 and (levels.count("strong"),
+                                                      levels.count("fit"),
+                                                      levels.count("weak")) == (8, 7, 2)),
+    Claim("fits-miss-one-or-two", CHAPTER,
+          words="A strong fit needs all four \"shines\" conditions; most fits miss one or two",
+          derive=lambda: [len(v.reasons) for v in verdicts().values() if v.level == "fit"],
+          holds=lambda missing: missing and all(n in (1, 2) for n in missing)),
+    Claim("weak-cases-are-proxies", CHAPTER,
+          words="The two weak cases are weak for one reason",
+          derive=lambda: {name: (v.reasons[0][0], USE_CASES_BY_NAME[name].notes.get("learn", ""))
+                          for name, v in verdicts().items() if v.level == "weak"},
+          holds=lambda weak: len(weak) == 2 and all(key == "learn" and "proxy" in note
+                                                    for key, note in weak.values())),
+    Claim("learn-softer-need", CHAPTER,
+          words="so the case is *weak* whatever else holds",
+          derive=lambda: assess_use_case({**USE_CASES[0].answers, "learn": False}).level,
+          holds=lambda level: level == "weak"),
+    Claim("self-check-brand-weak", CHAPTER,
+          words="A weak case. The system cannot learn the goal",
+          derive=lambda: verdicts()["Building brand awareness"],
+          holds=lambda v: v.level == "weak" and v.reasons[0][0] == "learn"
+          and assess_use_case({**USE_CASES_BY_NAME["Building brand awareness"].answers,
+                               "learn": True}).level == "strong"),
     Claim("five-different-ways", CHAPTER,
           words="The five wrong-tool cases fail in five different ways",
           derive=lambda: [frozenset(k for k, _ in verdicts()[name].reasons)
@@ -500,6 +551,83 @@ CLAIMS = [
           derive=lambda: verdicts()["Interacting with customers"],
           holds=lambda v: v.level in ("fit", "strong")
           and "cheap_mistakes" in {k for k, _ in v.reasons}),
+
+    # Section 1: learning is not the same as a pattern
+    Claim("lookup-coin-toss", CHAPTER,
+          words="so it answers every new input with the most common label and scores a coin toss",
+          derive=memory_and_learning,
+          holds=lambda s: s[("pattern", "lookup on seen")] == 1.0
+          and abs(s[("pattern", "lookup")] - 0.5) < 0.05, seed=0),
+    Claim("lookup-100-on-seen", CHAPTER,
+          words="the lookup table is 100% right on its own training inputs",
+          derive=memory_and_learning,
+          holds=lambda s: s[("pattern", "lookup on seen")] == 1.0, seed=0),
+    Claim("tree-learns-90", CHAPTER,
+          words="The tree, from the same 1,000 examples, is right about 90% of the time",
+          derive=lambda seed: memory_and_learning(seed)[("pattern", "tree")],
+          holds=lambda acc: 0.87 <= acc <= 0.93, seed=0),
+    Claim("shuffled-tree-spread", CHAPTER,
+          words="With the labels shuffled the tree is back to a coin toss too (between 42% and "
+                "58% over 20 seeds)",
+          derive=lambda: [memory_and_learning(seed)[("shuffled", "tree")]
+                          for seed in ledger.SEEDS],
+          holds=lambda accs: (round(100 * min(accs)), round(100 * max(accs))) == (42, 58)),
+    # Section 6: repetitive
+    Claim("repetitive-500-by-lunchtime", CHAPTER,
+          words="The ticket router has its 500 examples by lunchtime on its first day",
+          derive=examples_needed,
+          holds=lambda n: n == 500 and n / 1_000 <= 0.5, seed=0,
+          robust=lambda n: n is not None and n <= 1_000 / 2),
+    Claim("repetitive-200-on-2-seeds", CHAPTER,
+          words="on 2 of 20 seeds it is 200",
+          derive=lambda: sorted(examples_needed(seed) for seed in ledger.SEEDS),
+          holds=lambda sizes: sizes.count(200) == 2 and sizes.count(500) == 18),
+    Claim("weekly-ten-years-quarterly-century", CHAPTER,
+          words="The weekly decision needs almost ten years of its own history",
+          derive=lambda: (examples_needed(0) / 52, examples_needed(0) / 4),
+          holds=lambda years: 9 <= years[0] < 10 and years[1] > 100),
+    Claim("quarterly-century", CHAPTER,
+          words="the quarterly forecast would need more than a century",
+          derive=lambda: examples_needed(0) / 4,
+          holds=lambda years: years > 100),
+    # Section 8: the question classifier
+    Claim("six-phrasings-15-percent-mixed", CHAPTER,
+          words="each asked in six ways; the obvious keyword (\"refund\") is one of the six, and "
+                "15% of questions also mention another intent",
+          derive=lambda: ({len(cues) for cues in INTENT_CUES.values()},
+                          np.mean([" too" in q for q in
+                                   make_support_questions(20_000, seed=0)[0]])),
+          holds=lambda found: found[0] == {6} and abs(found[1] - 0.15) < 0.01),
+    Claim("handover-below-0-6", CHAPTER,
+          words="When its highest probability is below 0.6, the question goes to a person",
+          derive=lambda: HANDOVER_CONFIDENCE, holds=lambda t: t == 0.6),
+    Claim("twenty-questions-hands-most", CHAPTER,
+          words="With 20 questions the classifier has seen few of the phrasings and hands most "
+                "of the traffic to people",
+          derive=lambda seed: support_run(seed, 20).handover_share,
+          holds=lambda share: share > 0.5, seed=0),
+    Claim("four-hundred-keeps-94-right-98", CHAPTER,
+          words="with 400 it keeps 94% of the questions and is right on 98% of them",
+          derive=support_run,
+          holds=lambda r: round(100 * (1 - r.handover_share)) == 94
+          and round(100 * r.answered_accuracy) == 98, seed=0,
+          robust=lambda r: r.handover_share < 0.1 and r.answered_accuracy > 0.95),
+    Claim("keyword-one-in-six", CHAPTER,
+          words="The keyword rule finds its word in only 16% of questions, because the generator "
+                "uses it one time in six",
+          derive=lambda seed: (support_run(seed).rule_unmatched, support_run(seed).rule_accuracy),
+          holds=lambda r: round(100 * (1 - r[0])) == 16, seed=0,
+          robust=lambda r: abs((1 - r[0]) - 1 / 6) < 0.03 and r[1] <= 1 - r[0] + 1e-9),
+    Claim("refund-window-30", CHAPTER,
+          words="rules write the reply from the policy (a 30-day refund window)",
+          derive=lambda: (REFUND_WINDOW_DAYS, answer_question(
+              "I want my money back for the jacket",
+              dict(days_since_delivery=45, tracking="T", total_usd=1.0), support_run(0).model)),
+          holds=lambda found: found[0] == 30 and "past the 30-day window" in found[1]),
+    Claim("hamster-confidently-delivery", CHAPTER,
+          words="yet the classifier routes it to delivery with a confidence above the threshold",
+          derive=hamster,
+          holds=lambda found: found[0] == "delivery" and found[1] >= HANDOVER_CONFIDENCE, seed=0),
 
     # The solution's model answers
     Claim("solution-1000-examples", SOLUTION,

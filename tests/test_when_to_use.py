@@ -19,8 +19,15 @@ from mlsys.when_to_use import (  # noqa: E402
     USE_CASES,
     CostAssumptions,
     UseCase,
+    INTENTS,
+    REFUND_WINDOW_DAYS,
+    answer_question,
     assess_use_case,
     choose_rule_or_model,
+    classify_with_keywords,
+    compare_memory_and_learning,
+    evaluate_question_classifier,
+    make_support_questions,
     compare_rule_and_model,
     compute_accuracy_interval,
     compute_rule_accuracy,
@@ -441,7 +448,7 @@ def test_plots_reject_bad_arguments():
 # --- Checklist -------------------------------------------------------------------------------
 
 def test_criteria_have_unique_keys_and_known_groups():
-    assert len(set(CRITERION_KEYS)) == len(CRITERIA) == 12
+    assert len(set(CRITERION_KEYS)) == len(CRITERIA) == 13
     assert {c.group for c in CRITERIA} == {"needs", "shines", "stop"}
 
 
@@ -483,7 +490,7 @@ def test_complexity_is_not_blamed_when_there_is_no_pattern():
 
 
 @pytest.mark.parametrize("answers, error, match", [
-    ([True] * 12, TypeError, "answers"),
+    ([True] * 13, TypeError, "answers"),
     ({**all_favourable(), "magic": True}, ValueError, "unknown"),
     ({k: v for k, v in all_favourable().items() if k != "data"}, ValueError, "missing"),
     ({**all_favourable(), "data": "yes"}, TypeError, "data"),
@@ -535,3 +542,111 @@ def test_live_checklist_recomputes_the_verdict():
     chooser.index = [case.name for case in USE_CASES].index("Predicting lottery numbers")
     assert boxes.children[CRITERION_KEYS.index("pattern")].value is False
     assert "A pattern to learn" in output.value and "Don't use ML" in output.value
+
+
+# --- The checklist discriminates -------------------------------------------------------------
+
+HUYEN_CASES = USE_CASES[:17]
+
+
+def test_the_checklist_discriminates_between_huyens_use_cases():
+    levels = [assess_use_case(case.answers).level for case in HUYEN_CASES]
+    counts = {level: levels.count(level) for level in ("strong", "fit", "weak", "no")}
+    # Before the fix 14 of the 17 came out strong; now fewer than half do, and every level
+    # but "no" is used (the five wrong-tool cases hold the "no").
+    assert counts == {"strong": 8, "fit": 7, "weak": 2, "no": 0}
+    assert sum(assess_use_case(c.answers).level == "no" for c in USE_CASES[17:]) == 5
+
+
+def test_the_proxy_label_case_is_weak_and_says_why():
+    case = next(c for c in USE_CASES if c.name == "Building brand awareness")
+    assert "proxy" in case.notes["learn"]
+    verdict = assess_use_case(case.answers)
+    assert verdict.level == "weak"
+    assert verdict.reasons[0][0] == "learn" and "proxy" in verdict.reasons[0][1]
+    # Every other shine holds: it is the proxy alone that keeps the case from "strong".
+    assert assess_use_case({**case.answers, "learn": True}).level == "strong"
+
+
+def test_every_case_whose_note_names_a_proxy_is_not_strong():
+    for case in USE_CASES:
+        if any("proxy" in note for note in case.notes.values()):
+            assert assess_use_case(case.answers).level != "strong", case.name
+
+
+def test_learn_caps_at_weak_only_when_data_exist():
+    assert assess_use_case({**all_favourable(), "learn": False}).level == "weak"
+    verdict = assess_use_case({**all_favourable(), "learn": False, "data": False})
+    assert verdict.level == "no" and [k for k, _ in verdict.reasons] == ["learn", "data"]
+
+
+def test_strong_needs_all_four_shines():
+    assert assess_use_case({**all_favourable(), "changing": False}).level == "fit"
+    assert assess_use_case({**all_favourable(), "changing": False, "scale": False,
+                            "repetitive": False}).level == "weak"
+
+
+# --- A pattern exists versus the system can learn --------------------------------------------
+
+def test_memory_without_learning_fails_on_new_data_and_learning_needs_a_pattern():
+    scores = compare_memory_and_learning(seed=0)
+    assert scores[("pattern", "lookup on seen")] == 1.0
+    assert abs(scores[("pattern", "lookup")] - 0.5) < 0.05
+    assert scores[("pattern", "tree")] > 0.85
+    assert abs(scores[("shuffled", "tree")] - 0.5) < 0.1
+
+
+def test_memory_and_learning_is_reproducible_and_checks_arguments():
+    assert compare_memory_and_learning(seed=3) == compare_memory_and_learning(seed=3)
+    with pytest.raises(ValueError, match="n_train"):
+        compare_memory_and_learning(n_train=1)
+    with pytest.raises(ValueError, match="complexity"):
+        compare_memory_and_learning(complexity=7)
+
+
+# --- ML for one component: the question classifier -------------------------------------------
+
+def test_support_questions_are_reproducible_and_labelled():
+    questions, intents = make_support_questions(200, seed=4)
+    again, _ = make_support_questions(200, seed=4)
+    assert questions == again and set(intents) == set(INTENTS)
+    assert all(isinstance(q, str) and q for q in questions)
+    with pytest.raises(ValueError, match="mixed_share"):
+        make_support_questions(10, mixed_share=1.5)
+    with pytest.raises(ValueError, match="n_questions"):
+        make_support_questions(0)
+
+
+def test_keyword_rule_finds_only_the_obvious_keyword():
+    assert classify_with_keywords(["Where is my DELIVERY", "not arrived yet"]).tolist() == \
+        ["delivery", None]
+    with pytest.raises(TypeError, match="questions"):
+        classify_with_keywords("refund")
+
+
+def test_classifier_learns_the_phrasings_the_rule_misses_and_hands_over_when_unsure():
+    run = evaluate_question_classifier(seed=0)
+    assert run.model_accuracy > 0.9 > 0.3 > run.rule_accuracy
+    assert 0 < run.handover_share < 0.15
+    assert run.answered_accuracy > run.model_accuracy
+    everything = evaluate_question_classifier(seed=0, threshold=0.0)
+    assert everything.handover_share == 0 and everything.answered_accuracy == pytest.approx(
+        everything.model_accuracy)
+    small = evaluate_question_classifier(20, seed=0)
+    assert small.handover_share > run.handover_share
+
+
+def test_the_answer_is_written_by_rules_not_by_the_model():
+    model = evaluate_question_classifier(seed=0).model
+    order = dict(days_since_delivery=REFUND_WINDOW_DAYS + 5, tracking="T1", total_usd=20.0)
+    assert "past the 30-day window" in answer_question("I want my money back", order, model)
+    inside = {**order, "days_since_delivery": 3}
+    assert "$20.00 will be refunded" in answer_question("I want my money back", inside, model)
+    assert "tracking T1" in answer_question("where is my parcel", {**order,
+                                            "days_since_delivery": None}, model)
+    assert answer_question("where is my parcel", order, model, threshold=1.0).startswith(
+        "handover")
+    with pytest.raises(ValueError, match="order"):
+        answer_question("refund", {"tracking": "T1"}, model)
+    with pytest.raises(TypeError, match="question"):
+        answer_question("", order, model)

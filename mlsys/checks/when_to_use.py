@@ -117,6 +117,11 @@ _CRITERION_SPELLINGS = {c.key: (c.label,) for c in CRITERIA}
 _HINTS = {
     ("lottery", "data"): "There are 30 years of draws: data exist. What do they carry about "
                          "the next draw?",
+    ("lottery", "learn"): "Every draw is published, so a system could learn from each one: "
+                          "it has the capacity to learn. Is there anything in the draws to "
+                          "learn?",
+    ("new_shop", "learn"): "Once open, the shop will see who cancels, so a system could learn "
+                           "from it. What is missing on its first day?",
     ("lottery", "complex"): "Complexity is a question about a pattern. Is there one at all?",
     ("lottery", "prediction"): "The next draw is a guess that can be scored later: a "
                                "prediction. Is there anything in the past draws to base it on?",
@@ -145,8 +150,10 @@ def check_failing_criteria(failing_criterion):
 
     A criterion may be given by its key or its label ("Future data like past data"), in any
     case. Classic mistakes, each with its own hint: a 'shines' criterion (none is required);
-    the lottery's data (they exist) or complexity (there is no pattern to be complex); the new
-    shop's future data (there are no past data yet) or its pattern; the other hospital's data
+    the lottery's data (they exist), its capacity to learn (each draw is published: a system
+    could learn, there is nothing to learn) or complexity (there is no pattern to be complex);
+    the new shop's capacity to learn or future data (there are no past data yet) or its
+    pattern; the other hospital's data
     (there are plenty) or pattern (it was learnt); the VAT's pattern or data (it is a
     calculation).
     """
