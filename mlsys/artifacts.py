@@ -8,12 +8,15 @@ gives the chapter on that difference its data and its tools:
 - `compute_dataset_hash`, `train_churn_model`, `compute_model_hash`, `make_model_record`: identify
   a dataset by its content and record what a model was made from;
 - `make_manifest`, `diff_manifests`: version a dataset too large to copy as a manifest of the
-  content hashes of its immutable partitions;
+  content hashes of its immutable partitions; `plan_erasure`: what deleting a row from every
+  version costs;
 - `make_churn_spec`, `run_data_tests`, `require_valid_batch`, `make_corrupted_batch`: data tests
-  that stop a bad batch before training;
+  that stop a bad batch before training; `make_churn_schema`, `schema_failures`: the same checks
+  as a pandera schema;
 - `compute_slice_values`, `paired_standard_error`, `plot_slice_values`: leave-one-slice-out data
   valuation with a bootstrap noise band;
 - `compute_capacity_sweep`, `plot_capacity`: accuracy against size of random forests;
+- `weights_read_time_ms`: the memory-bandwidth lower bound on the time per prediction;
 """
 
 from __future__ import annotations
@@ -963,3 +966,206 @@ def plot_capacity(max_depth=8, n_trees=8, budget_kb=100.0) -> Figure:
              title=title)
     ax.legend(loc="lower right", ncols=2)
     return fig
+
+
+@dataclass(frozen=True)
+class ErasurePlan:
+    """What erasing some rows from every stored version costs."""
+
+    rewritten: tuple    # (content hash before, content hash after, rows kept) per stored partition
+    repointed: tuple    # names of the versions whose manifest (and so version hash) changes
+    manifests: dict     # version name -> its DatasetManifest after the erasure
+    rows_removed: int   # copies of the rows removed, over all stored partitions
+    rows_rewritten: int  # rows written again: the cost of rewriting each partition that held one
+
+
+def plan_erasure(versions, rows, on) -> ErasurePlan:
+    """Plan the erasure of `rows` from every version of a partitioned dataset.
+
+    The store keeps each distinct partition once, by content hash. Every stored partition that
+    holds one of the rows (matched on the columns `on`, an identifier rather than the whole row,
+    since a corrected copy differs elsewhere) must be rewritten without it, and every version
+    whose manifest lists such a partition gets a new manifest and so a new version hash.
+
+    Parameters
+    ----------
+    versions : dict
+        Version name -> dict of partition name -> pandas.DataFrame; at least one version.
+    rows : pandas.DataFrame
+        The rows to erase (at least one), with the columns `on`.
+    on : list of str
+        The columns that identify a row; at least one, present in every partition.
+
+    Returns
+    -------
+    ErasurePlan
+
+    Examples
+    --------
+    >>> days = {"day-1": make_churn_data(50, seed=1), "day-2": make_churn_data(50, seed=2)}
+    >>> plan = plan_erasure({"v1": days}, days["day-2"].iloc[[0]], on=["age", "income_k"])
+    >>> len(plan.rewritten), plan.repointed, plan.rows_rewritten
+    (1, ('v1',), 49)
+    """
+    if not isinstance(versions, Mapping) or not versions:
+        raise TypeError(f"versions must be a non-empty dict of version names to partitions; "
+                        f"got {type(versions).__name__}")
+    if isinstance(on, str) or not isinstance(on, (list, tuple)) or not on:
+        raise TypeError(f"on must be a non-empty list of column names; got {on!r}")
+    on = list(on)
+    rows = _check_frame("rows", rows, on)
+    keys = set(map(tuple, rows[on].itertuples(index=False, name=None)))
+    stored = {}         # content hash before -> (content hash after, rows kept, rows removed)
+    manifests, repointed = {}, []
+    for version, partitions in versions.items():
+        if not isinstance(partitions, Mapping) or not partitions:
+            raise TypeError(f"versions[{version!r}] must be a non-empty dict of partition "
+                            f"names to DataFrames; got {type(partitions).__name__}")
+        after = {}
+        for name, frame in partitions.items():
+            frame = _check_frame(f"versions[{version!r}][{name!r}]", frame, on)
+            digest = compute_dataset_hash(frame)
+            if digest not in stored:
+                held = np.array([key in keys for key in
+                                 frame[on].itertuples(index=False, name=None)], dtype=bool)
+                kept = frame[~held]
+                stored[digest] = (compute_dataset_hash(kept) if held.any() else digest,
+                                  len(kept), int(held.sum()), kept)
+            after[name] = stored[digest][3]
+        manifests[version] = make_manifest(after)
+        if manifests[version] != make_manifest(partitions):
+            repointed.append(version)
+    changed = [(before, new, kept, removed) for before, (new, kept, removed, _)
+               in stored.items() if removed]
+    return ErasurePlan(rewritten=tuple(sorted((b, a, k) for b, a, k, _ in changed)),
+                       repointed=tuple(repointed), manifests=manifests,
+                       rows_removed=sum(r for *_, r in changed),
+                       rows_rewritten=sum(k for _, _, k, _ in changed))
+
+
+def weights_read_time_ms(n_parameters, bytes_per_parameter, bandwidth_gb_per_s) -> float:
+    """Least time to read a model's weights once from memory: a lower bound per prediction.
+
+    A model that touches every weight for each prediction (a language model, once per generated
+    token, at a batch of one) cannot answer faster than its weights take to stream from memory:
+    bytes of the weights / memory bandwidth. The bound assumes each weight is read once per
+    prediction and that nothing else takes time; compute, caches and batching move the real time.
+
+    Parameters
+    ----------
+    n_parameters : float
+        Number of parameters, > 0.
+    bytes_per_parameter : float
+        Bytes of one parameter (4 for 32-bit floats, 2 for 16-bit, 0.5 for 4-bit), > 0.
+    bandwidth_gb_per_s : float
+        Memory bandwidth in GB/s (1 GB = 10**9 bytes), > 0.
+
+    Returns
+    -------
+    float
+        Milliseconds.
+
+    Examples
+    --------
+    >>> weights_read_time_ms(7e9, 2, 1_000)
+    14.0
+    """
+    n_parameters = check_number("n_parameters", n_parameters, low=0, low_open=True)
+    bytes_per_parameter = check_number("bytes_per_parameter", bytes_per_parameter, low=0,
+                                       low_open=True)
+    bandwidth_gb_per_s = check_number("bandwidth_gb_per_s", bandwidth_gb_per_s, low=0,
+                                      low_open=True)
+    return n_parameters * bytes_per_parameter / (bandwidth_gb_per_s * 1e9) * 1e3
+
+
+def make_churn_schema():
+    """Return the checks of `make_churn_spec` as a pandera ``DataFrameSchema``.
+
+    The same schema, types, missing-value rate, ranges and allowed values, and batch means, in
+    the vocabulary of pandera, a schema library for DataFrames. pandera is imported here, so
+    the rest of the module works without it.
+
+    Returns
+    -------
+    pandera.pandas.DataFrameSchema
+
+    Examples
+    --------
+    >>> schema = make_churn_schema()
+    >>> sorted(schema.columns)[:2]
+    ['age', 'churned']
+    """
+    import pandera.pandas as pa
+
+    spec = make_churn_spec()
+    dtypes = {"int": "int64", "float": "float64", "str": "str"}
+    ranges = {column: (low, high) for column, low, high in spec.ranges}
+    allowed = dict(spec.categories)
+    means = {column: (low, high) for column, low, high in spec.mean_bounds}
+
+    def missing_rate(series):
+        return series.isna().mean() <= spec.max_missing_rate
+
+    columns = {}
+    for column, kind in spec.schema:
+        checks = [pa.Check(missing_rate, element_wise=False, ignore_na=False,
+                           error=f"at most {spec.max_missing_rate:.0%} missing")]
+        if column in ranges:
+            checks.append(pa.Check.in_range(*ranges[column]))
+        if column in allowed:
+            checks.append(pa.Check.isin(list(allowed[column])))
+        if column in means:
+            low, high = means[column]
+            checks.append(pa.Check(lambda s, low=low, high=high: low <= s.mean() <= high,
+                                   error=f"mean in [{low:g}, {high:g}]"))
+        columns[column] = pa.Column(dtypes[kind], checks=checks, nullable=True)
+    return pa.DataFrameSchema(columns, strict=False)
+
+
+_PANDERA_RULES = (("dtype(", "type of {}"), ("at most", "missing values in {}"),
+                  ("in_range", "range of {}"), ("isin", "values of {}"), ("mean in", "mean of {}"),
+                  ("column_in_dataframe", "schema"))
+
+
+def schema_failures(schema, frame) -> tuple:
+    """The rules a pandera schema from `make_churn_schema` rejects `frame` on, named as
+    `run_data_tests` names them (``"range of age"``, ...), sorted; empty if it passes.
+
+    Parameters
+    ----------
+    schema : pandera.pandas.DataFrameSchema
+        E.g. `make_churn_schema()`.
+    frame : pandas.DataFrame
+        The batch.
+
+    Returns
+    -------
+    tuple of str
+
+    Examples
+    --------
+    >>> batch = make_churn_data(300, seed=0)
+    >>> schema_failures(make_churn_schema(), batch)
+    ()
+    """
+    import pandera.pandas as pa
+
+    if not isinstance(schema, pa.DataFrameSchema):
+        raise TypeError(f"schema must be a pandera DataFrameSchema, e.g. make_churn_schema(); "
+                        f"got {type(schema).__name__}")
+    frame = _check_frame("frame", frame)
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as error:
+        cases = error.failure_cases[["column", "check"]].drop_duplicates()
+    else:
+        return ()
+    rules = set()
+    for column, check in cases.itertuples(index=False, name=None):
+        for prefix, rule in _PANDERA_RULES:
+            if str(check).startswith(prefix):
+                rules.add(rule.format(column))
+                break
+        else:
+            rules.add(f"{check} of {column}")
+    return tuple(sorted(rules))

@@ -349,3 +349,108 @@ def test_plot_capacity_says_whether_the_forest_fits():
 
 def test_features_are_columns_of_the_schema():
     assert set(FEATURES) < {c for c, _ in SCHEMA} and artifacts.LABEL not in FEATURES
+
+
+# --- Erasure, the bandwidth bound, the pandera schema ------------------------------------------
+
+def _two_versions():
+    days = {f"day-{d}": make_churn_data(60, seed=d) for d in range(1, 5)}
+    corrected = days["day-2"].copy()
+    corrected.loc[:2, LABEL] = 1 - corrected.loc[:2, LABEL]
+    return {"v1": days, "v2": {**days, "day-2": corrected, "day-5": make_churn_data(60, seed=5)}}
+
+
+IDENTIFIER = [*FEATURES, "source"]
+
+
+def test_erasure_rewrites_every_stored_copy_and_repoints_every_version():
+    versions = _two_versions()
+    customer = versions["v1"]["day-2"].iloc[[1]]        # its label was corrected in v2
+    plan = artifacts.plan_erasure(versions, customer, on=IDENTIFIER)
+    assert len(plan.rewritten) == 2 and plan.repointed == ("v1", "v2")
+    assert plan.rows_removed == 2 and plan.rows_rewritten == 2 * 59
+    for version, manifest in plan.manifests.items():
+        assert manifest.version != make_manifest(versions[version]).version
+        day2 = dict((name, n) for name, n, _ in manifest.partitions)["day-2"]
+        assert day2 == 59
+    before = {digest for _, _, digest in make_manifest(versions["v1"]).partitions}
+    assert {old for old, _, _ in plan.rewritten} & before  # the old copy is among them
+
+
+def test_erasure_on_the_whole_row_misses_the_corrected_copy():
+    versions = _two_versions()
+    customer = versions["v1"]["day-2"].iloc[[1]]
+    plan = artifacts.plan_erasure(versions, customer, on=list(customer.columns))
+    assert len(plan.rewritten) == 1 and plan.repointed == ("v1",)
+
+
+def test_erasure_of_a_row_only_in_the_new_day_touches_only_the_new_version():
+    versions = _two_versions()
+    plan = artifacts.plan_erasure(versions, versions["v2"]["day-5"].iloc[[0]], on=IDENTIFIER)
+    assert plan.repointed == ("v2",) and plan.rows_rewritten == 59
+    assert plan.manifests["v1"] == make_manifest(versions["v1"])
+
+
+def test_erasure_of_an_absent_row_costs_nothing():
+    versions = _two_versions()
+    stranger = make_churn_data(1, seed=999)
+    plan = artifacts.plan_erasure(versions, stranger, on=IDENTIFIER)
+    assert plan.rewritten == () and plan.repointed == () and plan.rows_rewritten == 0
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(versions={}), "versions"), (dict(versions={"v1": {}}), "versions"),
+    (dict(on="age"), "on"), (dict(on=[]), "on"), (dict(on=["nope"]), "rows"),
+    (dict(rows="row"), "rows")])
+def test_plan_erasure_rejects_bad_input(kwargs, match):
+    args = dict(versions=_two_versions(), rows=make_churn_data(1, seed=0), on=IDENTIFIER)
+    args.update(kwargs)
+    with pytest.raises((TypeError, ValueError), match=match):
+        artifacts.plan_erasure(**args)
+
+
+def test_weights_read_time_is_bytes_over_bandwidth():
+    assert artifacts.weights_read_time_ms(7e9, 2, 1_000) == pytest.approx(14.0)
+    assert artifacts.weights_read_time_ms(7e9, 0.5, 100) == pytest.approx(35.0)
+    assert artifacts.weights_read_time_ms(1e6, 4, 4) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("args, match", [
+    ((0, 2, 100), "n_parameters"), ((7e9, -1, 100), "bytes_per_parameter"),
+    ((7e9, 2, 0), "bandwidth_gb_per_s"), ((7e9, 2, "fast"), "bandwidth_gb_per_s")])
+def test_weights_read_time_rejects_bad_input(args, match):
+    with pytest.raises((TypeError, ValueError), match=match):
+        artifacts.weights_read_time_ms(*args)
+
+
+def _hand_failures(batch):
+    return tuple(sorted(r.rule for r in artifacts.run_data_tests(batch, make_churn_spec())
+                        if not r.passed))
+
+
+def test_pandera_schema_passes_good_batches_and_agrees_on_the_corrupted_one():
+    schema = artifacts.make_churn_schema()
+    for seed in range(3):
+        good = make_churn_data(1_000, seed=seed)
+        assert artifacts.schema_failures(schema, good) == () == _hand_failures(good)
+        bad = make_corrupted_batch(good, seed=seed)
+        assert artifacts.schema_failures(schema, bad) == _hand_failures(bad)
+        assert len(_hand_failures(bad)) >= 5
+
+
+@pytest.mark.parametrize("break_it", [
+    lambda b: b.assign(income_k=b["income_k"] * 1_000),            # range and mean
+    lambda b: b.assign(churned=b["churned"].replace({1: 2})),     # values and mean
+    lambda b: b.drop(columns=["plan"]),                          # schema
+    lambda b: b.assign(age=b["age"].astype(float))])              # type
+def test_pandera_schema_agrees_on_each_single_corruption(break_it):
+    bad = break_it(make_churn_data(500, seed=4))
+    failures = artifacts.schema_failures(artifacts.make_churn_schema(), bad)
+    assert failures and failures == _hand_failures(bad)
+
+
+def test_schema_failures_rejects_bad_input():
+    with pytest.raises(TypeError, match="schema"):
+        artifacts.schema_failures(make_churn_spec(), make_churn_data(10, seed=0))
+    with pytest.raises(TypeError, match="frame"):
+        artifacts.schema_failures(artifacts.make_churn_schema(), "batch")

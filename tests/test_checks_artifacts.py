@@ -532,3 +532,85 @@ def test_task6b_no_keyword_grading(capsys):
 def test_task6b_fails_what_is_not_an_argument(text, capsys):
     assert checks.check_versioning_argument(text) is False
     assert "— FAIL" in verdict(capsys)
+
+
+# --- Task 7 -------------------------------------------------------------------------------
+
+def min_ms_per_token(n, bits, bandwidth):
+    return n * bits / 8 / (bandwidth * 1e9) * 1e3
+
+
+RIGHT_DEVICES = ["desktop GPU", "console", "accelerator"]
+
+
+@pytest.mark.parametrize("devices", [
+    RIGHT_DEVICES, tuple(reversed(RIGHT_DEVICES)), set(RIGHT_DEVICES),
+    pd.Series(RIGHT_DEVICES), ["Desktop-GPU", " CONSOLE", "accelerator"],
+    np.array(RIGHT_DEVICES)])
+def test_task7_accepts_every_form_of_the_devices(devices, fresh):
+    assert checks.check_token_time_bound(min_ms_per_token, devices)
+
+
+def test_task7_accepts_every_form_of_the_number(fresh):
+    assert checks.check_token_time_bound(
+        lambda n, b, bw: np.float64(n * (b / 8) / bw / 1e6), RIGHT_DEVICES)
+    assert checks.check_token_time_bound(
+        lambda n, b, bw: np.array([1e3 * n * b / 8 / (bw * 1e9)]), RIGHT_DEVICES)
+
+
+@pytest.mark.parametrize("mistake, hint", [
+    (lambda n, b, bw: n * b / (bw * 1e9) * 1e3, "divide the bits by 8"),
+    (lambda n, b, bw: n * b / 8 / (bw * 1e9), "That is seconds"),
+    (lambda n, b, bw: n * b / 8 / (bw * 1e9) * 1e6, "microseconds"),
+    (lambda n, b, bw: n * b / 8 / (bw * 2**30) * 1e3 * (2**30 / 1e9) ** 2, "2**30"),
+    (lambda n, b, bw: (bw * 1e9) / (n * b / 8), "tokens per second"),
+    (lambda n, b, bw: n * 2 / (bw * 1e9) * 1e3, "Time = bytes of the weights"),
+])
+def test_task7_function_mistakes(mistake, hint, capsys):
+    assert not checks.check_token_time_bound(mistake, RIGHT_DEVICES)
+    assert hint in verdict(capsys)
+
+
+def test_task7_fails_a_function_that_knows_only_the_examples(fresh, capsys):
+    known = {case: min_ms_per_token(*case) for case in checks._TOKEN_CASES}
+    assert not checks.check_token_time_bound(lambda *case: known.get(case, 1.0), RIGHT_DEVICES)
+    assert "returned 1" in verdict(capsys)
+
+
+@pytest.mark.parametrize("devices, hint", [
+    (["console", "accelerator"], "1,000 / 25 = 40 ms"),                  # ms compared with 25
+    (["accelerator"], "The model is stored in 8-bit integers"),          # 16-bit weights
+    ([], "8-bit integers are 1 byte per parameter"),                     # bits for bytes
+    (["phone", "laptop"], "Keep the devices whose least time"),          # reversed
+    (["laptop", "console", "accelerator"], "Use your min_ms_per_token"),  # anything else
+])
+def test_task7_choice_mistakes(devices, hint, capsys):
+    assert not checks.check_token_time_bound(min_ms_per_token, devices)
+    assert hint in verdict(capsys)
+
+
+def test_task7_mistakes_are_told_apart_by_the_devices():
+    sets = [checks._possible_devices(), checks._possible_devices(threshold_ms=25),
+            checks._possible_devices(bits=16), checks._possible_devices(bits=64),
+            frozenset(checks.DEVICES) - checks._possible_devices()]
+    assert len(set(sets)) == len(sets)
+
+
+def test_task7_private_copy_survives_an_edit_of_the_devices_handed_out(monkeypatch):
+    monkeypatch.setitem(checks.DEVICES, "phone", 10_000)
+    monkeypatch.setitem(checks.STREAM_TASK, "tokens_per_s", 1)
+    assert checks.check_token_time_bound(min_ms_per_token, RIGHT_DEVICES)
+
+
+@pytest.mark.parametrize("answer", WRONG_TYPES + [lambda n, b, bw: None, lambda n, b, bw: 1 / 0,
+                                                  lambda: 0, lambda n, b, bw: "14",
+                                                  lambda n, b, bw: sys.exit(3)])
+def test_task7_never_raises(answer, capsys):
+    assert checks.check_token_time_bound(answer, RIGHT_DEVICES) is False
+    assert checks.check_token_time_bound(min_ms_per_token, answer) is False
+    assert "— FAIL" in verdict(capsys)
+
+
+def test_task7_names_an_unknown_device(capsys):
+    assert not checks.check_token_time_bound(min_ms_per_token, ["desktop GPU", "toaster"])
+    assert "not one of the choices" in verdict(capsys)

@@ -11,6 +11,8 @@ from sklearn.ensemble import RandomForestClassifier
 import ledger
 from ledger import Claim
 from mlsys.artifacts import (FEATURES, LABEL, NOISE_Z, SliceValues, _slice_values,
+                             make_churn_schema, make_corrupted_batch, plan_erasure,
+                             run_data_tests, schema_failures, weights_read_time_ms,
                              capacity_sweep, compute_slice_values,
                              diff_manifests, make_churn_data, make_churn_spec, make_manifest,
                              make_model_record, paired_standard_error, train_churn_model)
@@ -185,6 +187,57 @@ def node_bytes():
     state = forest.estimators_[0].tree_.__getstate__()
     return state["nodes"].dtype.itemsize, state["values"][0].nbytes
 
+
+
+# --- Erasure, pandera, the bandwidth bound ---------------------------------------------------
+
+IDENTIFIER = [*FEATURES, "source"]
+
+
+@lru_cache(maxsize=None)
+def erasure_of_a_corrected_customer(seed):
+    """(plan on the identifier, plan on the whole row) for row 1 of day 12, whose label the audit
+    corrected, over the chapter's two versions."""
+    base = 100 + 40 * seed
+    days = {f"day-{d:02d}": make_churn_data(n_rows=500, seed=base + d) for d in range(1, 31)}
+    corrected = days["day-12"].copy()
+    corrected.loc[:2, "churned"] = 1 - corrected.loc[:2, "churned"]
+    later = {**days, "day-12": corrected, "day-31": make_churn_data(n_rows=500, seed=base + 31)}
+    versions = {"v1": days, "v2": later}
+    customer = days["day-12"].iloc[[1]]
+    return (plan_erasure(versions, customer, on=IDENTIFIER),
+            plan_erasure(versions, customer, on=list(customer.columns)))
+
+
+def three_versions_erasure():
+    """Self-check 6: day 3 re-labelled once; v1 lists the original, v2 and v3 the corrected."""
+    days = {f"day-{d}": make_churn_data(100, seed=700 + d) for d in range(1, 5)}
+    corrected = days["day-3"].copy()
+    corrected.loc[:4, LABEL] = 1 - corrected.loc[:4, LABEL]
+    v2 = {**days, "day-3": corrected}
+    v3 = {**v2, "day-5": make_churn_data(100, seed=705)}
+    return plan_erasure({"v1": days, "v2": v2, "v3": v3}, days["day-3"].iloc[[2]],
+                        on=IDENTIFIER)
+
+
+def hand_and_pandera_failures(seed):
+    """The rules each implementation rejects the chapter's corrupted batch on."""
+    good = make_churn_data(n_rows=1_000, seed=3 + seed)
+    bad = make_corrupted_batch(good, seed=seed)
+    by_hand = tuple(sorted(r.rule for r in run_data_tests(bad, make_churn_spec())
+                           if not r.passed))
+    return by_hand, schema_failures(SCHEMA_07, bad), schema_failures(SCHEMA_07, good)
+
+
+SCHEMA_07 = make_churn_schema()
+FIVE_RULES = ("mean of sessions_per_week", "missing values in tenure_months", "range of age",
+              "type of tenure_months", "values of plan")
+
+
+def token_bounds():
+    """The chapter's table: ms per token of 7e9 parameters, by format and bandwidth."""
+    return {(bits, bandwidth): weights_read_time_ms(7e9, bits / 8, bandwidth)
+            for bits in (16, 4) for bandwidth in (100, 1_000)}
 
 # --- Self-check 4 ----------------------------------------------------------------------------
 
@@ -394,6 +447,62 @@ CLAIMS = [
           derive=lambda: compute_slice_values(*checks.valuation_data()),
           holds=lambda v: v.slices[int(np.argmin(v.value))] == "partner"
           and 0 < -v.value[1] < 0.01 and v.noise_band[1] > -v.value[1]),
+    # Erasure
+    Claim("erasure-both-day-12-copies", CHAPTER,
+          words="both hold the customer: both are rewritten, nearly 1,000 rows written again to "
+                "remove 2, and both versions get new hashes",
+          derive=lambda seed: erasure_of_a_corrected_customer(seed)[0],
+          holds=lambda plan: len(plan.rewritten) == 2 and plan.rows_removed == 2
+          and plan.rows_rewritten == 998 and plan.repointed == ("v1", "v2"), seed=0),
+    Claim("erasure-whole-row-misses-a-copy", CHAPTER,
+          words="the erasure would rewrite 1 partition and leave the customer in version 2",
+          derive=lambda seed: erasure_of_a_corrected_customer(seed)[1],
+          holds=lambda plan: len(plan.rewritten) == 1 and plan.repointed == ("v1",), seed=0),
+    Claim("self-check-erasure-three-versions", CHAPTER,
+          words="Two partitions: the original and the corrected day 3",
+          derive=three_versions_erasure,
+          holds=lambda plan: len(plan.rewritten) == 2 and plan.repointed == ("v1", "v2", "v3")),
+    # pandera
+    Claim("pandera-same-five-rules", CHAPTER,
+          words="Both reject the batch on the same five rules: the type and the missing values "
+                "of the tenures, the range of age, the values of plan, and the mean of sessions.",
+          derive=hand_and_pandera_failures,
+          holds=lambda found: found[0] == found[1] == FIVE_RULES and found[2] == (),
+          robust=lambda found: found[0] == found[1] and found[2] == (), seed=0),
+    # The bandwidth bound
+    Claim("14-ms-71-tokens", CHAPTER,
+          words="At 1,000 GB/s a 7-billion-parameter model in 16-bit floats needs at least 14 ms "
+                "per token, so it generates at most about 71 tokens a second",
+          derive=token_bounds,
+          holds=lambda t: math.isclose(t[16, 1_000], 14) and round(1e3 / t[16, 1_000]) == 71),
+    Claim("laptop-140-ms", CHAPTER,
+          words="on the laptop, at least 140 ms",
+          derive=token_bounds, holds=lambda t: math.isclose(t[16, 100], 140)),
+    Claim("4-bit-four-fold", CHAPTER,
+          words="Quantising to 4 bits cuts the bound four-fold",
+          derive=token_bounds,
+          holds=lambda t: all(math.isclose(t[16, b] / t[4, b], 4) for b in (100, 1_000))),
+    Claim("takeaway-14-ms", CHAPTER,
+          words="(14 GB at 1,000 GB/s: at least 14 ms)",
+          derive=lambda: weights_read_time_ms(7e9, 2, 1_000), holds=lambda ms: math.isclose(ms, 14)),
+    Claim("self-check-13b-13-ms", CHAPTER,
+          words="The weights take 13e9 × 2 = 26 GB; reading them once takes at least 26 GB / "
+                "2,000 GB/s = 13 ms, so at most about 77 tokens a second",
+          derive=lambda: weights_read_time_ms(13e9, 2, 2_000),
+          holds=lambda ms: math.isclose(ms, 13) and round(1e3 / ms) == 77),
+    Claim("solution-devices-bound", SOLUTION,
+          words="The 13 GB of weights take at least 13 GB / 360 GB/s = 36 ms per token on the "
+                "desktop GPU, under the 40 ms that 25 tokens a second allow; the console (22 ms) "
+                "and the accelerator (6.5 ms) pass too, while the laptop (130 ms) and the phone "
+                "(260 ms) cannot",
+          derive=lambda: ({name: checks._ms_per_token(13e9, 8, bw)
+                           for name, bw in checks.DEVICES.items()}, checks._possible_devices()),
+          holds=lambda found: [round(found[0][n], 1) for n in
+                               ("desktop GPU", "console", "accelerator", "laptop", "phone")]
+          == [36.1, 21.7, 6.5, 130.0, 260.0]
+          and found[1] == {"desktop GPU", "console", "accelerator"}
+          and checks.STREAM_TASK == {"n_parameters": 13e9, "bits_per_parameter": 8,
+                                     "tokens_per_s": 25}),
 ]
 
 test_claim = ledger.tests(CLAIMS)

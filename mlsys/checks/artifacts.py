@@ -565,3 +565,102 @@ _VERSIONING_MODEL_ANSWER = (
 check_versioning_argument = written_task(
     "6b", "versioning a large dataset: your argument (open question)",
     rubric=_VERSIONING_RUBRIC, model_answer=_VERSIONING_MODEL_ANSWER, min_words=60)
+
+
+# --- Task 7 -------------------------------------------------------------------------------
+
+#: The devices of task 7 and their memory bandwidths in GB/s (a copy is handed out; the check
+#: keeps its own).
+DEVICES = {"phone": 50, "laptop": 100, "desktop GPU": 360, "console": 600, "accelerator": 2_000}
+_DEVICES = dict(DEVICES)
+#: The model and the target of task 7: 13 billion parameters in 8-bit integers, 25 tokens/s.
+STREAM_TASK = {"n_parameters": 13e9, "bits_per_parameter": 8, "tokens_per_s": 25}
+_STREAM_TASK = dict(STREAM_TASK)
+_TOKEN_CASES = ((7e9, 16, 1_000), (13e9, 8, 100), (70e9, 4, 3_350), (1.3e9, 32, 50))
+
+
+def _ms_per_token(n_parameters, bits_per_parameter, bandwidth_gb_per_s):
+    return n_parameters * bits_per_parameter / 8 / (bandwidth_gb_per_s * 1e9) * 1e3
+
+
+def _fresh_token_cases(rng, count=5):
+    """Sizes, formats and bandwidths the learner has not seen."""
+    return [(float(round(10 ** rng.uniform(6, 11.5))), int(rng.choice([2, 4, 8, 16, 32])),
+             float(round(10 ** rng.uniform(1, 3.7)))) for _ in range(count)]
+
+
+def _token_hint(got, expected):
+    for factor, hint in ((8, "That counts bits: a byte is 8 bits, so divide the bits by 8."),
+                         (1e-3, "That is seconds: multiply by 1,000 for milliseconds."),
+                         (1e3, "That is microseconds: milliseconds are 1,000 times fewer."),
+                         (2**30 / 1e9, "That takes a GB/s as 2**30 bytes a second; this "
+                                       "book's GB is 10**9 bytes.")):
+        if math.isclose(got, expected * factor, rel_tol=1e-6):
+            return hint
+    if math.isclose(got, 1e3 / expected, rel_tol=1e-6):
+        return "That is tokens per second: the time per token is its inverse, in ms."
+    return ("Time = bytes of the weights / bytes per second of bandwidth: "
+            "parameters x bits / 8 / (GB/s x 10**9), then x 1,000 for ms.")
+
+
+def _possible_devices(bits=None, threshold_ms=None):
+    """Devices whose bound allows the target (with a classic mistake's bits or threshold)."""
+    bits = _STREAM_TASK["bits_per_parameter"] if bits is None else bits
+    limit = 1e3 / _STREAM_TASK["tokens_per_s"] if threshold_ms is None else threshold_ms
+    return frozenset(name for name, bandwidth in _DEVICES.items()
+                     if _ms_per_token(_STREAM_TASK["n_parameters"], bits, bandwidth) <= limit)
+
+
+@task("7", "the least time per token, from memory bandwidth")
+def check_token_time_bound(function, possible_devices):
+    """The learner's ``min_ms_per_token(n_parameters, bits_per_parameter, bandwidth_gb_per_s)``
+    and the devices the bound does not rule out for 25 tokens a second.
+
+    Classic mistakes of the function: bits taken for bytes (8 times too slow); seconds or
+    microseconds for ms; GiB/s for GB/s; tokens per second for time per token; a function that
+    only knows the task's examples (fresh cases are drawn at check time). Of the choice: the ms
+    per token compared with 25 instead of 1,000 / 25 = 40 ms; 16-bit weights (26 GB) for the
+    8-bit model; bits taken for bytes (no device left); the comparison reversed (the slow
+    devices); and any other set. Names are matched in any case, in any order, as a list, tuple,
+    set or Series.
+    """
+    require_function(function, "min_ms_per_token")
+    for case in (*_TOKEN_CASES, *_fresh_token_cases(_fresh_rng())):
+        got = function(*case)
+        call = f"min_ms_per_token({case[0]:g}, {case[1]}, {case[2]:g})"
+        require_returned(got, "min_ms_per_token", "End the function with `return` and the "
+                                                  "time in ms.")
+        got = require_number(got, call)
+        expected = _ms_per_token(*case)
+        if not math.isclose(got, expected, rel_tol=1e-6):
+            raise Fail(f"{call} returned {got:g}; expected {expected:g} ms.",
+                       _token_hint(got, expected))
+    names = require_sequence(possible_devices, "possible_devices", ordered=False)
+    chosen = frozenset(require_choice(name, {d: () for d in _DEVICES}, "each device")
+                       for name in names)
+    expected = _possible_devices()
+    if chosen == expected:
+        return (f"min_ms_per_token is right on {format_count(len(_TOKEN_CASES), 'case')} and on "
+                f"fresh ones, and {format_count(len(expected), 'device')} can reach "
+                f"{_STREAM_TASK['tokens_per_s']} tokens/s as far as the bound goes: "
+                f"{', '.join(sorted(expected))}.")
+    limit = 1e3 / _STREAM_TASK["tokens_per_s"]
+    mistakes = (
+        (_possible_devices(threshold_ms=_STREAM_TASK["tokens_per_s"]),
+         f"That compares the ms per token with {_STREAM_TASK['tokens_per_s']}.",
+         f"{_STREAM_TASK['tokens_per_s']} tokens a second leave 1,000 / "
+         f"{_STREAM_TASK['tokens_per_s']} = {limit:g} ms per token."),
+        (_possible_devices(bits=16), "That is the bound for 16-bit weights (26 GB).",
+         "The model is stored in 8-bit integers: 13 GB."),
+        (_possible_devices(bits=64), "That takes each bit of a weight for a byte.",
+         "8-bit integers are 1 byte per parameter."),
+        (frozenset(_DEVICES) - expected, "Those are the devices the bound rules out.",
+         f"Keep the devices whose least time per token is at most {limit:g} ms."),
+    )
+    for wrong, message, hint in mistakes:
+        if chosen == wrong:
+            raise Fail(message, hint)
+    raise Fail(f"Not the devices the bound allows: you named "
+               f"{', '.join(sorted(chosen)) or 'none'}.",
+               f"Use your min_ms_per_token for each device of checks.DEVICES and keep those "
+               f"at most {limit:g} ms per token.")
