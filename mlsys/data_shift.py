@@ -29,6 +29,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, RobustScaler, StandardScaler
 from threadpoolctl import threadpool_limits
@@ -410,6 +411,151 @@ def plot_label_noise(noise_rate, *, seed=0) -> Figure:
     decorate(ax, xlabel="share of labels flipped (train and test)", ylabel="accuracy",
              title=title, legend=True)
     return fig
+
+
+def out_of_fold_probabilities(X, y, *, n_folds=5, seed=0) -> np.ndarray:
+    """Return each row's class probabilities from a model that never saw that row's label.
+
+    `cross_val_predict` splits the rows into `n_folds` folds, fits the chapter's boosted trees
+    (60 iterations, as deployed in section 4) on the other folds and predicts the held-out one. A
+    model scored on its own training rows has learned their labels, wrong ones included, and
+    vouches for them; out of fold it can disagree.
+
+    Parameters
+    ----------
+    X : array of shape (n_rows, n_features)
+    y : array of shape (n_rows,)
+        The given labels, 0 and 1, each class at least `n_folds` times.
+    n_folds : int, default 5
+        Number of folds, ``>= 2``.
+    seed : int, default 0
+        Seed of the fold assignment.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n_rows, 2): P(y = 0 | x) and P(y = 1 | x).
+
+    Examples
+    --------
+    >>> X, y = sample_world(400, seed=0)
+    >>> out_of_fold_probabilities(X, y).shape
+    (400, 2)
+    """
+    try:
+        X = np.asarray(X, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError("X must be a 2-D array of numbers") from None
+    if X.ndim != 2 or X.shape[0] == 0 or not np.isfinite(X).all():
+        raise ValueError("X must be a non-empty 2-D array of finite numbers")
+    y = _check_binary_labels("y", y, X.shape[0])
+    n_folds = check_number("n_folds", n_folds, low=2, integer=True)
+    if np.bincount(y, minlength=2).min() < n_folds:
+        raise ValueError(f"y must hold each class at least n_folds = {n_folds} times")
+    folds = StratifiedKFold(n_folds, shuffle=True,
+                            random_state=check_number("seed", seed, low=0, integer=True))
+    with threadpool_limits(limits=1):
+        return cross_val_predict(HistGradientBoostingClassifier(max_iter=60, random_state=0), X,
+                                 y, cv=folds, method="predict_proba")
+
+
+def _check_binary_labels(name, y, n_rows=None) -> np.ndarray:
+    y = np.asarray(y)
+    if y.ndim != 1 or y.size == 0 or not np.isin(y, (0, 1)).all():
+        raise ValueError(f"{name} must be a non-empty 1-D array of labels 0 and 1")
+    if n_rows is not None and y.size != n_rows:
+        raise ValueError(f"{name} must hold one label per row ({n_rows}); got {y.size}")
+    return y.astype(int)
+
+
+def find_label_issues(probabilities, given_labels, threshold=0.2) -> np.ndarray:
+    """Flag the rows whose given label gets an out-of-fold probability below `threshold`.
+
+    The probability a model gives a row's own label is its *self-confidence*; a low one means
+    that a model trained on the other rows expects another label here. Confident learning
+    (Northcutt, Jiang & Chuang) refines the cut, one threshold per class; the idea is this one.
+
+    Examples
+    --------
+    >>> P = np.array([[0.9, 0.1], [0.3, 0.7], [0.95, 0.05]])
+    >>> find_label_issues(P, [0, 0, 1]).tolist()
+    [False, False, True]
+    """
+    try:
+        P = np.asarray(probabilities, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError("probabilities must be an array of numbers of shape (n_rows, 2)") from None
+    if P.ndim != 2 or P.shape[1] != 2 or P.shape[0] == 0 or not np.isfinite(P).all():
+        raise ValueError("probabilities must be a non-empty array of shape (n_rows, 2)")
+    if P.min() < 0 or P.max() > 1:
+        raise ValueError("probabilities must lie in [0, 1]")
+    y = _check_binary_labels("given_labels", given_labels, P.shape[0])
+    threshold = check_number("threshold", threshold, low=0, high=1, low_open=True,
+                             unit="probability")
+    return P[np.arange(y.size), y] < threshold
+
+
+@dataclass(frozen=True)
+class LabelAuditResult:
+    """How well flags on low self-confidence find the labels that were flipped."""
+
+    noise_rate: float
+    threshold: float
+    n_flipped: int      # labels actually flipped
+    n_flagged: int      # rows flagged for review
+    precision: float    # share of flagged rows whose label was flipped
+    recall: float       # share of flipped labels that were flagged
+
+
+def _audit_scores(flags, flipped, noise_rate, threshold) -> LabelAuditResult:
+    hits = int(np.sum(flags & flipped))
+    n_flagged, n_flipped = int(flags.sum()), int(flipped.sum())
+    return LabelAuditResult(noise_rate, threshold, n_flipped, n_flagged,
+                            hits / n_flagged if n_flagged else float("nan"),
+                            hits / n_flipped if n_flipped else float("nan"))
+
+
+@functools.lru_cache(maxsize=8)
+def _noisy_world(noise_rate, n_samples, seed):
+    X, y = sample_world(n_samples, seed=seed)
+    return X, y, flip_labels(y, noise_rate, seed=seed)
+
+
+def simulate_label_audit(noise_rate=0.1, thresholds=(0.5, 0.2, 0.1), *, n_samples=2_000,
+                         in_sample=False, seed=0) -> tuple:
+    """Flip labels at `noise_rate`, flag low self-confidence, score the flags against the truth.
+
+    The data is the chapter's parabola world (`sample_world`). With ``in_sample=True`` the
+    probabilities come from the classic mistake instead: boosted trees grown to memorise (200
+    iterations, leaves of one row) and scored on the very rows they were trained on.
+
+    Returns
+    -------
+    tuple of LabelAuditResult, one per threshold.
+
+    Examples
+    --------
+    >>> audit = simulate_label_audit(0.1, (0.2,))
+    >>> audit[0].precision > 0.1    # better than relabelling rows at random
+    True
+    """
+    noise_rate = _check_rate("noise_rate", noise_rate)
+    if isinstance(thresholds, (str, bytes)) or np.ndim(thresholds) != 1 or not len(thresholds):
+        raise ValueError("thresholds must be a non-empty sequence of probabilities in (0, 1]")
+    thresholds = tuple(check_number("thresholds", t, low=0, high=1, low_open=True,
+                                    unit="probability") for t in thresholds)
+    n_samples = check_number("n_samples", n_samples, low=100, integer=True)
+    X, y, noisy = _noisy_world(noise_rate, n_samples, check_number("seed", seed, low=0,
+                                                                   integer=True))
+    if in_sample:
+        with threadpool_limits(limits=1):
+            model = HistGradientBoostingClassifier(max_iter=200, max_leaf_nodes=63,
+                                                   min_samples_leaf=1, random_state=0)
+            P = model.fit(X, noisy).predict_proba(X)
+    else:
+        P = out_of_fold_probabilities(X, noisy, seed=seed)
+    flipped = noisy != y
+    return tuple(_audit_scores(find_label_issues(P, noisy, t), flipped, noise_rate, t)
+                 for t in thresholds)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -879,6 +1025,142 @@ def plot_shift(kind, severity, *, seed=0) -> Figure:
              title=title)
     right.legend(loc="lower left", fontsize=8)
     return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Correcting label shift
+# ---------------------------------------------------------------------------------------------
+
+def _check_probabilities(name, values) -> np.ndarray:
+    p = check_samples(name, values)
+    if p.min() < 0 or p.max() > 1:
+        raise ValueError(f"{name} must lie in [0, 1]")
+    return p
+
+
+def adjust_to_prior(probabilities, train_prior, new_prior) -> np.ndarray:
+    """Re-weight P(y = 1 | x), learned under `train_prior`, to a world whose prior is `new_prior`.
+
+    Under label shift P(x | y) is unchanged, so by Bayes' rule each class's probability is
+    multiplied by the ratio of its new to its old prior and the pair renormalised:
+    ``w1 p / (w1 p + w0 (1 - p))`` with ``w1 = new / train``, ``w0 = (1 - new) / (1 - train)``.
+
+    Examples
+    --------
+    >>> adjust_to_prior([0.5, 0.9], 0.5, 0.8).round(3).tolist()
+    [0.8, 0.973]
+    """
+    p = _check_probabilities("probabilities", probabilities)
+    train = check_number("train_prior", train_prior, low=0, high=1, low_open=True,
+                         high_open=True, unit="fraction")
+    new = check_number("new_prior", new_prior, low=0, high=1, unit="fraction")
+    positive = p * new / train
+    negative = (1 - p) * (1 - new) / (1 - train)
+    total = positive + negative
+    return np.divide(positive, total, out=np.full_like(p, new), where=total > 0)
+
+
+def estimate_prior_em(probabilities, train_prior, *, max_iter=100, tol=1e-6) -> tuple:
+    """Estimate the positive rate of an unlabelled window by EM (Saerens, Latinne & Decaestecker).
+
+    Start from the training prior; E-step: adjust every row's probability to the current
+    estimate (`adjust_to_prior`); M-step: the new estimate is their mean. Each step raises the
+    likelihood of the window; stop when the estimate moves less than `tol`.
+
+    Returns
+    -------
+    estimate : float
+    history : tuple of float
+        The estimate after each step, starting with `train_prior`.
+
+    Examples
+    --------
+    >>> estimate, history = estimate_prior_em([0.9, 0.8, 0.7, 0.2], 0.5)
+    >>> round(history[1], 3), round(estimate, 3)
+    (0.65, 0.911)
+    """
+    p = _check_probabilities("probabilities", probabilities)
+    estimate = check_number("train_prior", train_prior, low=0, high=1, low_open=True,
+                            high_open=True, unit="fraction")
+    max_iter = check_number("max_iter", max_iter, low=1, integer=True)
+    tol = check_number("tol", tol, low=0, low_open=True)
+    history = [estimate]
+    for _ in range(max_iter):
+        estimate = float(np.mean(adjust_to_prior(p, train_prior, estimate)))
+        history.append(estimate)
+        if abs(history[-1] - history[-2]) < tol:
+            break
+    return estimate, tuple(history)
+
+
+@dataclass(frozen=True)
+class PriorCorrectionResult:
+    """The deployed boosted trees on a label-shifted window, before and after the correction."""
+
+    true_prior: float            # the window's real positive rate
+    train_prior: float           # the training set's positive rate
+    mean_prediction: float       # mean P(y = 1 | x) on the window: the naive estimate
+    estimate: float              # the EM estimate of the window's positive rate
+    history: tuple               # the EM estimate step by step
+    accuracy: tuple              # (as deployed, corrected)
+    log_loss: tuple              # (as deployed, corrected)
+
+
+def _log_loss(y, p) -> float:
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+@_single_threaded
+def simulate_prior_correction(positive_rate=0.8, *, n_production=2_000, seed=0):
+    """Correct the deployed boosted trees for label shift, with no production label.
+
+    The models of `make_deployed_models` were trained on the unshifted world (about half
+    positive). A window of `n_production` rows is drawn with `positive_rate` positives and P(x|y)
+    unchanged; EM estimates the new rate from the model's probabilities alone, and
+    `adjust_to_prior` corrects them. The labels only score the result.
+
+    Examples
+    --------
+    >>> result = simulate_prior_correction(0.8)
+    >>> abs(result.estimate - 0.8) < abs(result.mean_prediction - 0.8)
+    True
+    """
+    rate = check_number("positive_rate", positive_rate, low=0, high=1, low_open=True,
+                        high_open=True, unit="fraction")
+    n_production = check_number("n_production", n_production, low=20, integer=True)
+    seed = check_number("seed", seed, low=0, integer=True)
+    train_prior = float(sample_world(2_000, seed=seed)[1].mean())   # the deployed models' data
+    X, y = sample_world(n_production, positive_rate=rate, seed=seed + 1)
+    p = make_deployed_models(seed)["boosted trees"].predict_proba(X)[:, 1]
+    estimate, history = estimate_prior_em(p, train_prior)
+    corrected = adjust_to_prior(p, train_prior, estimate)
+    return PriorCorrectionResult(
+        rate, train_prior, float(p.mean()), estimate, history,
+        (float(np.mean((p > 0.5) == y)), float(np.mean((corrected > 0.5) == y))),
+        (_log_loss(y, p), _log_loss(y, corrected)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Monitoring with late and sparse labels
+# ---------------------------------------------------------------------------------------------
+
+def accuracy_margin(accuracy, n_labels, *, confidence=0.95) -> float:
+    """Return the half-width of the normal-approximation interval of an accuracy on `n_labels`.
+
+    An accuracy measured on n labelled rows has standard error ``sqrt(a (1 - a) / n)``; the
+    interval is ``a ± z sqrt(a (1 - a) / n)`` with z the normal quantile of the confidence.
+
+    Examples
+    --------
+    >>> round(accuracy_margin(0.9, 100), 3)
+    0.059
+    """
+    a = _check_rate("accuracy", accuracy)
+    n = check_number("n_labels", n_labels, low=1, integer=True)
+    confidence = check_number("confidence", confidence, low=0, high=1, low_open=True,
+                              high_open=True)
+    return float(stats.norm.ppf(0.5 + confidence / 2) * np.sqrt(a * (1 - a) / n))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -401,3 +401,126 @@ def test_class_weights_keep_the_ranking_of_the_right_model_but_not_of_a_wrong_on
 def test_class_weight_functions_reject_bad_input(call, name):
     with pytest.raises((TypeError, ValueError), match=name):
         call()
+
+
+# --- Finding wrong labels --------------------------------------------------------------------
+
+def test_out_of_fold_probabilities_never_see_the_row_they_score():
+    X, y = ds.sample_world(600, seed=2)
+    P = ds.out_of_fold_probabilities(X, y, seed=2)
+    assert P.shape == (600, 2) and np.allclose(P.sum(axis=1), 1)
+    assert np.array_equal(P, ds.out_of_fold_probabilities(X, y, seed=2))  # seeded
+    # Flip one clear row's label: its out-of-fold probability does not follow the flip, because
+    # the model that scores the row was trained without it.
+    row = int(np.argmax(P[:, 1]))
+    flipped = y.copy()
+    flipped[row] = 1 - flipped[row]
+    assert ds.out_of_fold_probabilities(X, flipped, seed=2)[row, 1] > 0.8
+
+
+def test_find_label_issues_flags_low_self_confidence_only():
+    P = np.array([[0.9, 0.1], [0.15, 0.85], [0.6, 0.4], [0.05, 0.95]])
+    assert ds.find_label_issues(P, [0, 0, 1, 1], 0.2).tolist() == [False, True, False, False]
+    assert ds.find_label_issues(P, [0, 0, 1, 1], 0.5).tolist() == [False, True, True, False]
+
+
+def test_out_of_fold_flags_find_flipped_labels_and_in_sample_flags_do_not():
+    audit = ds.simulate_label_audit(0.1, (0.5, 0.2, 0.1), seed=4)
+    assert all(a.precision > 0.3 for a in audit)          # a random audit gets 0.1
+    assert [a.n_flagged for a in audit] == sorted((a.n_flagged for a in audit), reverse=True)
+    assert audit[0].recall > audit[1].recall > audit[2].recall
+    (in_sample,) = ds.simulate_label_audit(0.1, (0.5,), in_sample=True, seed=4)
+    assert in_sample.recall < 0.1 < audit[0].recall
+    clean = ds.simulate_label_audit(0.0, (0.2,), seed=4)[0]
+    assert clean.n_flipped == 0 and np.isnan(clean.recall) and clean.precision == 0
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: ds.out_of_fold_probabilities([[0.0, 1.0]] * 10, [0, 1] * 5, n_folds=1), "n_folds"),
+    (lambda: ds.out_of_fold_probabilities([[0.0, 1.0]] * 10, [0, 1] * 4), "y"),
+    (lambda: ds.out_of_fold_probabilities("rows", [0, 1]), "X"),
+    (lambda: ds.out_of_fold_probabilities([[0.0, 1.0]] * 10, [0] * 9 + [1]), "y"),
+    (lambda: ds.find_label_issues([[0.5, 0.5]], [2]), "given_labels"),
+    (lambda: ds.find_label_issues([[0.5, 0.5]], [0], 0.0), "threshold"),
+    (lambda: ds.find_label_issues([[0.5, 1.5]], [0]), "probabilities"),
+    (lambda: ds.find_label_issues([0.5, 0.5], [0]), "probabilities"),
+    (lambda: ds.find_label_issues([["a", "b"]], [0]), "probabilities"),
+    (lambda: ds.simulate_label_audit(1.5), "noise_rate"),
+    (lambda: ds.simulate_label_audit(0.1, "0.2"), "thresholds"),
+    (lambda: ds.simulate_label_audit(0.1, (0.2, 2.0)), "thresholds"),
+    (lambda: ds.simulate_label_audit(0.1, n_samples=10), "n_samples"),
+])
+def test_label_audit_functions_reject_bad_input(call, name):
+    with pytest.raises((TypeError, ValueError), match=name):
+        call()
+
+
+# --- Correcting label shift ------------------------------------------------------------------
+
+def test_adjust_to_prior_is_bayes_rule():
+    p = np.array([0.1, 0.5, 0.9])
+    assert np.allclose(ds.adjust_to_prior(p, 0.3, 0.3), p)            # same prior: unchanged
+    odds = ds.adjust_to_prior(p, 0.5, 0.8) / (1 - ds.adjust_to_prior(p, 0.5, 0.8))
+    assert np.allclose(odds, p / (1 - p) * 4)                          # odds times 0.8/0.2
+    assert np.allclose(ds.adjust_to_prior(ds.adjust_to_prior(p, 0.5, 0.8), 0.8, 0.5), p)
+
+
+def test_em_recovers_the_prior_of_an_exact_label_shift_mixture():
+    # Two known classes, N(+1, 1) and N(-1, 1), trained at prior 0.5: the true posterior is
+    # logistic in 2x. A window drawn at prior 0.2 must give back about 0.2.
+    rng = np.random.default_rng(0)
+    y = rng.random(20_000) < 0.2
+    x = rng.normal(np.where(y, 1.0, -1.0), 1.0)
+    p = 1 / (1 + np.exp(-2 * x))
+    estimate, history = ds.estimate_prior_em(p, 0.5)
+    assert abs(estimate - 0.2) < 0.01
+    assert history[0] == 0.5 and abs(history[1] - p.mean()) < 1e-12
+    assert all(a >= b for a, b in zip(history, history[1:]))           # monotone towards 0.2
+    assert ds.estimate_prior_em(p, 0.5, max_iter=1)[1] == history[:2]
+
+
+def test_prior_correction_beats_the_deployed_model_without_labels():
+    result = ds.simulate_prior_correction(0.8, seed=5)
+    assert abs(result.estimate - 0.8) < abs(result.mean_prediction - 0.8)
+    assert result.accuracy[1] > result.accuracy[0] and result.log_loss[1] < result.log_loss[0]
+    low = ds.simulate_prior_correction(0.2, seed=5)
+    assert low.estimate < low.mean_prediction < low.train_prior
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: ds.adjust_to_prior([0.5, 1.2], 0.5, 0.5), "probabilities"),
+    (lambda: ds.adjust_to_prior([0.5], 0.0, 0.5), "train_prior"),
+    (lambda: ds.adjust_to_prior([0.5], 0.5, 1.5), "new_prior"),
+    (lambda: ds.estimate_prior_em([0.5], 1.0), "train_prior"),
+    (lambda: ds.estimate_prior_em([0.5], 0.5, max_iter=0), "max_iter"),
+    (lambda: ds.estimate_prior_em([0.5], 0.5, tol=0), "tol"),
+    (lambda: ds.estimate_prior_em("0.5", 0.5), "probabilities"),
+    (lambda: ds.simulate_prior_correction(1.0), "positive_rate"),
+    (lambda: ds.simulate_prior_correction(0.5, n_production=5), "n_production"),
+    (lambda: ds.simulate_prior_correction(0.5, seed=-1), "seed"),
+])
+def test_prior_functions_reject_bad_input(call, name):
+    with pytest.raises((TypeError, ValueError), match=name):
+        call()
+
+
+# --- Late and sparse labels ------------------------------------------------------------------
+
+def test_accuracy_margin_covers_the_simulated_accuracy_95_times_in_100():
+    rng = np.random.default_rng(1)
+    measured = rng.binomial(400, 0.9, size=20_000) / 400
+    margin = ds.accuracy_margin(0.9, 400)
+    assert 0.93 < np.mean(np.abs(measured - 0.9) <= margin) < 0.97
+    assert margin == pytest.approx(stats.norm.ppf(0.975) * np.sqrt(0.09 / 400))
+    assert ds.accuracy_margin(0.9, 100, confidence=0.5) < ds.accuracy_margin(0.9, 100)
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: ds.accuracy_margin(1.2, 100), "accuracy"),
+    (lambda: ds.accuracy_margin(0.9, 0), "n_labels"),
+    (lambda: ds.accuracy_margin(0.9, 10.5), "n_labels"),
+    (lambda: ds.accuracy_margin(0.9, 100, confidence=1.0), "confidence"),
+])
+def test_accuracy_margin_rejects_bad_input(call, name):
+    with pytest.raises((TypeError, ValueError), match=name):
+        call()
