@@ -840,3 +840,214 @@ def plot_no_free_lunch(income_gap, threshold=0.5, *, n=4_000, seed=0) -> Figure:
                  f"groups,\n{but} false positive rates {fpr_a:.2f} vs {fpr_b:.2f}",
                  x=0.02, ha="left", fontsize=11, fontweight="bold")
     return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# The feedback loop: a lender that only sees the outcomes of the loans it grants
+# ---------------------------------------------------------------------------------------------
+
+#: Edges of the scorecard's merit bands, in log-odds of repaying (12 bands with the open ends).
+BAND_EDGES = tuple(np.round(np.arange(-2.0, 3.01, 0.5), 1).tolist())
+
+
+@dataclass(frozen=True, eq=False)
+class FeedbackLoop:
+    """What a lender that retrains on the outcomes it observed saw and believed, round by round.
+
+    ``approval`` and ``belief_error`` have one row per round (1 to `rounds`) and one column per
+    group: the share of a fixed evaluation sample the scorecard approves, and its mean believed
+    repayment minus the true mean, both measured before that round's update. ``cells`` has one
+    row per (group, band): the band's number and merit range (``merit``), the prior from the
+    history, the final belief, the true repayment rate and the number of outcomes observed.
+    ``explored`` and ``explored_defaults`` count the loans granted by exploration and how many
+    of them were not repaid.
+    """
+
+    approval: pd.DataFrame = field(repr=False)
+    belief_error: pd.DataFrame = field(repr=False)
+    cells: pd.DataFrame = field(repr=False)
+    explored: int
+    explored_defaults: int
+
+
+def _band_label(band) -> str:
+    # Band 0 is below the first edge, the last band at or above the last edge.
+    if band == 0:
+        return f"below {BAND_EDGES[0]:g}"
+    if band == len(BAND_EDGES):
+        return f"{BAND_EDGES[-1]:g} and above"
+    return f"{BAND_EDGES[band - 1]:g} to {BAND_EDGES[band]:g}"
+
+
+def _draw_merit(rng, n) -> tuple:
+    # Same population as make_applicants (no income gap): group B with probability SHARE_B.
+    in_b = rng.random(n) < SHARE_B
+    income = rng.normal(0, 1.0, n)
+    merit = _merit_logit(income, 0.6 * income + rng.normal(0, 0.8, n))
+    return in_b.astype(int), np.digitize(merit, BAND_EDGES), _sigmoid(merit)
+
+
+@functools.lru_cache(maxsize=64)
+def _feedback_loop(rounds, exploration, n_per_round, historical_bias, prior_weight, threshold,
+                   seed) -> FeedbackLoop:
+    n_bands = len(BAND_EDGES) + 1
+    history = make_applicants(4_000, seed, historical_bias=historical_bias)
+    merit = _merit_logit(history.features.income.to_numpy(),
+                         history.features.credit_history.to_numpy())
+    group_index, band = (history.group == "B").astype(int), np.digitize(merit, BAND_EDGES)
+    prior = np.full((2, n_bands), history.approved.mean())
+    for g in (0, 1):
+        for b in range(n_bands):
+            in_cell = (group_index == g) & (band == b)
+            if in_cell.any():
+                prior[g, b] = history.approved[in_cell].mean()
+    repaid_count, trials = prior_weight * prior, np.full((2, n_bands), float(prior_weight))
+    eval_group, eval_band, eval_truth = _draw_merit(np.random.default_rng([seed, 1]), 4_000)
+    rng = np.random.default_rng([seed, 2])
+    approval, belief_error, explored, explored_defaults = [], [], 0, 0
+    for _ in range(rounds):
+        belief = repaid_count / trials
+        eval_belief = belief[eval_group, eval_band]
+        approval.append([np.mean(eval_belief[eval_group == g] >= threshold) for g in (0, 1)])
+        belief_error.append([np.mean((eval_belief - eval_truth)[eval_group == g])
+                             for g in (0, 1)])
+        g, b, truth = _draw_merit(rng, n_per_round)
+        repaid = rng.random(n_per_round) < truth
+        approve = belief[g, b] >= threshold
+        explore = ~approve & (rng.random(n_per_round) < exploration)
+        granted = approve | explore      # the only applicants whose outcome the lender sees
+        np.add.at(repaid_count, (g[granted], b[granted]), repaid[granted])
+        np.add.at(trials, (g[granted], b[granted]), 1)
+        explored += int(explore.sum())
+        explored_defaults += int((explore & ~repaid).sum())
+    index = pd.RangeIndex(1, rounds + 1, name="round")
+    cells = []
+    for g in (0, 1):
+        for b in range(n_bands):
+            in_cell = (eval_group == g) & (eval_band == b)
+            cells.append({"group": GROUPS[g], "band": b, "merit": _band_label(b),
+                          "prior": prior[g, b], "belief": repaid_count[g, b] / trials[g, b],
+                          "truth": eval_truth[in_cell].mean() if in_cell.any() else np.nan,
+                          "observed": int(trials[g, b] - prior_weight)})
+    return FeedbackLoop(pd.DataFrame(approval, index=index, columns=list(GROUPS)),
+                        pd.DataFrame(belief_error, index=index, columns=list(GROUPS)),
+                        pd.DataFrame(cells), explored, explored_defaults)
+
+
+def simulate_feedback_loop(rounds=20, exploration=0.0, *, n_per_round=1_000,
+                           historical_bias=3.0, prior_weight=20, threshold=0.5,
+                           seed=0) -> FeedbackLoop:
+    """Run a lender's scorecard for `rounds` rounds, learning only from the loans it grants.
+
+    The scorecard splits applicants into cells, group x merit band (`BAND_EDGES`, in log-odds of
+    repaying), and believes a cell's repayment rate is its share of repaid loans. It starts from
+    the biased history of `make_applicants` (4,000 applicants, `seed`): each cell's prior is the
+    share the officers approved there, worth `prior_weight` loans of evidence. Each round,
+    `n_per_round` new applicants arrive (same population: repaying depends on merit alone); the
+    scorecard approves those whose cell's belief is at least `threshold` and, to explore, a
+    random share `exploration` of those it would reject. It observes repayment only for the
+    loans it granted and adds them to their cells' counts: a cell it never lends to keeps its
+    prior for ever (the selective-labels problem).
+
+    Parameters
+    ----------
+    rounds : int, default 20
+        Rounds of lending and retraining, ``1 <= rounds <= 200``.
+    exploration : float, default 0.0
+        Share of would-be rejections approved at random, ``0 <= exploration <= 1``.
+    n_per_round : int, default 1_000
+        Applicants per round, ``>= 10``.
+    historical_bias : float, default 3.0
+        As in `make_applicants`: the officers' penalty on group B, in log-odds.
+    prior_weight : float, default 20
+        How many loans' worth of evidence the history's approval rate counts for, ``> 0``.
+    threshold : float, default 0.5
+        Approve when the believed repayment rate is at least this, ``0 < threshold < 1``.
+    seed : int, default 0
+        Seeds the history, the evaluation sample (4,000 applicants) and the rounds.
+
+    Returns
+    -------
+    FeedbackLoop
+        Approval rates and belief errors per round and group, the final cells, and the count of
+        loans granted by exploration and of those not repaid.
+
+    Examples
+    --------
+    >>> loop = simulate_feedback_loop(rounds=5, exploration=0.0)
+    >>> loop.approval.shape, loop.explored
+    ((5, 2), 0)
+    >>> never = loop.cells[loop.cells.prior < 0.5]
+    >>> bool((never.observed == 0).all() and np.allclose(never.belief, never.prior))
+    True
+    """
+    rounds = check_number("rounds", rounds, low=1, high=200, integer=True, unit="rounds")
+    exploration = check_number("exploration", exploration, low=0, high=1, unit="share")
+    n_per_round = check_number("n_per_round", n_per_round, low=10, integer=True,
+                               unit="applicants")
+    historical_bias = check_number("historical_bias", historical_bias, low=0, high=10,
+                                   unit="log-odds")
+    prior_weight = check_number("prior_weight", prior_weight, low=0, low_open=True,
+                                unit="loans")
+    threshold = check_number("threshold", threshold, low=0, high=1, low_open=True,
+                             high_open=True)
+    seed = check_number("seed", seed, low=0, integer=True)
+    return _feedback_loop(rounds, exploration, n_per_round, historical_bias, prior_weight,
+                          threshold, seed)
+
+
+def plot_feedback_loop(rounds, exploration, *, historical_bias=3.0, seed=0) -> Figure:
+    """Approval rates by group over the rounds, and group B's beliefs against the truth.
+
+    Left: the share of each group the scorecard of `simulate_feedback_loop` approves, round by
+    round. Right: for group B, each merit band's prior (from the history), belief after the last
+    round and true repayment rate, with the approval threshold.
+
+    Parameters
+    ----------
+    rounds, exploration, historical_bias, seed
+        As in `simulate_feedback_loop`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Titled with the approval gap after the last round and what exploration cost.
+
+    Examples
+    --------
+    >>> fig = plot_feedback_loop(10, 0.0)
+    >>> fig.get_suptitle().startswith("After 10 rounds")
+    True
+    """
+    loop = simulate_feedback_loop(rounds, exploration, historical_bias=historical_bias,
+                                  seed=seed)
+    fig = Figure(figsize=(FIGSIZE[0] * 1.5, FIGSIZE[1]), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    for g in GROUPS:
+        style = _STYLE[g]
+        left.plot(loop.approval.index, loop.approval[g], color=style["color"],
+                  linestyle=style["linestyle"], marker=style["marker"], markersize=4,
+                  label=f"group {g}")
+    left.set_ylim(0, 1)
+    left.xaxis.get_major_locator().set_params(integer=True)
+    decorate(left, xlabel="round", ylabel="share the scorecard approves",
+             title="approval rate by group", legend=True)
+    b_cells = loop.cells[(loop.cells.group == "B") & loop.cells.truth.notna()]
+    centres = np.array([BAND_EDGES[0] - 0.25, *(np.array(BAND_EDGES) + 0.25)])[b_cells.band]
+    right.plot(centres, b_cells.truth, color=PALETTE["black"], linestyle=LINESTYLES[0],
+               label="truth")
+    right.plot(centres, b_cells.prior, color=PALETTE["orange"], linestyle=LINESTYLES[1],
+               marker="s", markerfacecolor="none", label="prior (history)")
+    right.plot(centres, b_cells.belief, color=PALETTE["orange"], linestyle="none",
+               marker="s", label=f"belief after round {rounds}")
+    right.axhline(0.5, color=PALETTE["black"], linestyle=LINESTYLES[2], linewidth=1,
+                  label="threshold")
+    right.set_ylim(0, 1)
+    decorate(right, xlabel="merit band (log-odds of repaying)", ylabel="repayment rate",
+             title="group B: what the scorecard believes", legend=True)
+    gap = loop.approval.iloc[-1]["A"] - loop.approval.iloc[-1]["B"]
+    cost = (f"exploration granted {format_count(loop.explored, 'loan')}, "
+            f"{loop.explored_defaults:,} not repaid" if loop.explored else "no exploration")
+    fig.suptitle(f"After {format_count(rounds, 'round')}, the scorecard "
+                 f"{describe_approval_gap(gap)}\n({cost})")
+    return fig

@@ -21,7 +21,8 @@ from mlsys.checks import fairness as checks
 from mlsys.fairness import (TOLERANCE, apply_group_thresholds, choose_thresholds,
                             compute_calibration, compute_chouldechova_fpr, compute_group_rates,
                             compute_selection_rates, make_applicants, make_design_matrix,
-                            make_scored_applicants, make_scored_candidates)
+                            make_scored_applicants, make_scored_candidates,
+                            simulate_feedback_loop)
 
 CHAPTER = "chapters/05_fairness.ipynb"
 SOLUTION = "solutions/05_fairness.ipynb"
@@ -216,7 +217,55 @@ def error_gaps(seed):
             for income_gap in (0.0, 0.5, 1.0)}
 
 
-# --- The self-check ---------------------------------------------------------------------------
+# --- Section 6: the feedback loop -------------------------------------------------------------
+
+def loop(seed, exploration=0.0, rounds=20):
+    return simulate_feedback_loop(rounds, exploration, seed=seed)
+
+
+def loop_gap(seed, exploration, round_):
+    approval = loop(seed, exploration, max(20, round_)).approval.loc[round_]
+    return float(approval["A"] - approval["B"])
+
+
+def approvals_by_round(seed):
+    """Rounded approval rates of A and B in rounds 1 and 20, and whether B's ever moved."""
+    approval = loop(seed).approval
+    return {"first": approval.loc[1].round(2).to_dict(), "last": approval.loc[20].round(2).to_dict(),
+            "b_constant": approval["B"].nunique() == 1}
+
+
+def belief_errors(seed):
+    errors = loop(seed).belief_error
+    return {"b_first": float(errors.loc[1, "B"]), "b_last": float(errors.loc[20, "B"]),
+            "a_last": float(errors.loc[20, "A"])}
+
+
+def rejected_cells_of_b(seed):
+    """Observed outcomes in B's cells whose prior is below the threshold, and their truths."""
+    cells = loop(seed).cells
+    rejected = cells[(cells.group == "B") & (cells.prior < 0.5)]
+    return {"observed": int(rejected.observed.sum()), "above": int((rejected.truth > 0.5).sum())}
+
+
+def lent_cell_error(seed):
+    cells = loop(seed).cells
+    lent = cells[cells.observed > 0]
+    return float((lent.belief - lent.truth).abs().max())
+
+
+def a_cell_shut_off(seed):
+    """Whether a cell of A lent to at first (prior >= 0.5, true rate > 0.5) ends below 0.5."""
+    cells = loop(seed).cells
+    a = cells[(cells.group == "A") & (cells.prior >= 0.5) & (cells.truth > 0.5)]
+    return bool((a.belief < 0.5).any())
+
+
+def exploration_cost(seed):
+    explored = loop(seed, 0.05)
+    return explored.explored, explored.explored_defaults
+
+
 
 def self_check_rates():
     """Rates of a group with TP = 30, FP = 10, FN = 20 and TN = 40."""
@@ -390,6 +439,57 @@ CLAIMS = [
           words="As the gap grows, the calibrated model's error rates split apart",
           derive=error_gaps, seed=SEED,
           holds=lambda gaps: all(gaps[0.0][k] < gaps[0.5][k] < gaps[1.0][k] for k in (0, 1))),
+    # Section 6
+    Claim("loop-approval-does-not-move", CHAPTER,
+          words="The approval rates do not move: A 56% and B 19%, in round 1 as in round 20.",
+          derive=approvals_by_round, seed=SEED,
+          holds=lambda a: a["first"] == a["last"] == {"A": 0.56, "B": 0.19} and a["b_constant"],
+          robust=lambda a: a["b_constant"]),
+    Claim("loop-belief-28-points-low", CHAPTER,
+          words="After 20 rounds its belief about B is still 28 points too low (from 27 to 30 "
+                "points over 20 seeds), barely better than the 30 points before the first loan.",
+          derive=belief_errors, seed=SEED,
+          holds=lambda e: (round(-100 * e["b_last"]), round(-100 * e["b_first"])) == (28, 30),
+          robust=lambda e: 27 <= round(-100 * e["b_last"]) <= 30
+          and e["b_last"] - e["b_first"] < 0.05, spread=(20, 20)),
+    Claim("loop-rejected-cells-unobserved", CHAPTER,
+          words="Every cell of B whose prior was below 0.5 has no observed outcome",
+          derive=rejected_cells_of_b, seed=SEED, spread=(20, 20),
+          holds=lambda r: r["observed"] == 0 and r["above"] >= 2),
+    Claim("loop-lent-cells-learn", CHAPTER,
+          words="The cells it did lend to have learned the truth (within 3 points here).",
+          derive=lent_cell_error, seed=SEED, holds=lambda error: error <= 0.03,
+          robust=lambda error: error <= 0.1),
+    Claim("loop-a-a-little-low", CHAPTER, words="Group A's belief is a little low too",
+          derive=belief_errors, seed=SEED, holds=lambda e: -0.1 < e["a_last"] < 0),
+    Claim("loop-a-cell-shut-off", CHAPTER,
+          words="in 3 of 20 seeds a cell of A whose true rate is above 0.5 has a run of defaults, "
+                "drops below the threshold and is shut off for good",
+          derive=a_cell_shut_off, seed=1, holds=bool, spread=(3, 3)),
+    Claim("loop-b-line-flat", CHAPTER,
+          words="With no exploration B's line stays flat however many rounds pass.",
+          derive=lambda seed: loop(seed, 0.0, 40).approval["B"].nunique(), seed=SEED,
+          holds=lambda count: count == 1, spread=(20, 20)),
+    Claim("loop-5-percent-36-to-14", CHAPTER,
+          words="At 5% it falls from 36 to 14 points by round 20 (to between 11 and 27 points "
+                "over 20 seeds)",
+          derive=lambda seed: (loop_gap(seed, 0.0, 20), loop_gap(seed, 0.05, 20)), seed=SEED,
+          holds=lambda g: (round(100 * g[0]), round(100 * g[1])) == (36, 14),
+          robust=lambda g: 11 <= round(100 * g[1]) <= 27, spread=(20, 20)),
+    Claim("loop-20-percent-within-5", CHAPTER,
+          words="at 20% it is within 5 points by round 40, on each of 20 seeds",
+          derive=lambda seed: abs(loop_gap(seed, 0.2, 40)), seed=SEED,
+          holds=lambda g: g <= 0.05, spread=(20, 20)),
+    Claim("loop-exploration-cost", CHAPTER,
+          words="at 5%, exploration granted 544 loans in 20 rounds and about two thirds of them "
+                "were not repaid",
+          derive=exploration_cost, seed=SEED,
+          holds=lambda c: c[0] == 544 and 0.6 <= c[1] / c[0] <= 0.72,
+          robust=lambda c: 0.6 <= c[1] / c[0] <= 0.72),
+    Claim("self-check-loop-unobserved", CHAPTER,
+          words="in section 6 the cells of group B below the threshold had no observed outcome "
+                "after 20 rounds",
+          derive=rejected_cells_of_b, seed=SEED, holds=lambda r: r["observed"] == 0),
     # The self-check
     Claim("self-check-rates", CHAPTER,
           words="Selection rate (30 + 10)/100 = 0.40; TPR 30/(30 + 20) = 0.60; FPR 10/(10 + 40) = "

@@ -30,7 +30,9 @@ from mlsys.fairness import (  # noqa: E402
     make_scored_candidates,
     plot_encoded_bias,
     plot_group_thresholds,
+    plot_feedback_loop,
     plot_no_free_lunch,
+    simulate_feedback_loop,
 )
 from mlsys.style import FIGSIZE  # noqa: E402
 
@@ -422,3 +424,76 @@ def test_make_scored_candidates_rejects_bad_arguments(kwargs, match):
 def test_plots_reject_bad_input(plot, args, match):
     with pytest.raises((ValueError, TypeError), match=match):
         plot(*args)
+
+
+# --- The feedback loop ------------------------------------------------------------------------
+
+def test_feedback_loop_is_seeded_and_shaped():
+    first, again = simulate_feedback_loop(6, 0.1, seed=4), simulate_feedback_loop(6, 0.1, seed=4)
+    assert first.approval.equals(again.approval) and first.cells.equals(again.cells)
+    assert first.approval.shape == (6, 2) and list(first.approval.index) == list(range(1, 7))
+    assert first.belief_error.shape == (6, 2)
+    assert len(first.cells) == 2 * 12 and first.explored > 0
+    assert simulate_feedback_loop(6, 0.1, seed=5).explored != first.explored
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_without_exploration_the_rejected_region_is_never_learned(seed):
+    # The selective-labels mechanism: a cell whose belief starts below the threshold is never
+    # lent to, so it observes no outcome and keeps its prior for ever, however wrong.
+    loop = simulate_feedback_loop(30, 0.0, seed=seed)
+    cells = loop.cells
+    rejected = cells[cells.prior < 0.5]
+    assert len(rejected) > 0 and (rejected.observed == 0).all()
+    assert np.allclose(rejected.belief, rejected.prior, rtol=0, atol=1e-12)
+    wrong = rejected[rejected.truth > 0.5]           # would repay, never discovered
+    assert set(wrong.group) == {"B"} and len(wrong) >= 2
+    assert loop.explored == 0 and loop.explored_defaults == 0
+    # B's approval rate never moves; the cells it lends to learn their true rate.
+    assert loop.approval["B"].nunique() == 1
+    lent = cells[cells.observed > 200]
+    assert np.abs(lent.belief - lent.truth).max() < 0.1
+
+
+def test_exploration_teaches_the_rejected_region_and_closes_the_gap():
+    closed, stuck = simulate_feedback_loop(40, 0.2, seed=0), simulate_feedback_loop(40, 0.0, seed=0)
+    gap = lambda loop: loop.approval["A"].iloc[-1] - loop.approval["B"].iloc[-1]  # noqa: E731
+    assert gap(stuck) > 0.3 and abs(gap(closed)) < 0.05
+    assert (closed.cells.observed > 0).all()          # every cell has been tested
+    assert closed.belief_error["B"].iloc[-1] > stuck.belief_error["B"].iloc[-1] + 0.2
+    # Explored loans come mostly from risky cells: most of them are not repaid.
+    assert 0.5 < closed.explored_defaults / closed.explored < 0.8
+
+
+def test_more_exploration_learns_faster():
+    errors = [simulate_feedback_loop(20, e, seed=0).belief_error["B"].iloc[-1]
+              for e in (0.0, 0.02, 0.05, 0.2)]
+    assert errors == sorted(errors)
+
+
+def test_without_past_bias_the_loop_starts_without_a_gap():
+    loop = simulate_feedback_loop(1, 0.0, historical_bias=0.0, seed=0)
+    assert abs(loop.approval["A"].iloc[0] - loop.approval["B"].iloc[0]) < 0.05
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"rounds": 0}, "rounds"), ({"rounds": 2.5}, "rounds"), ({"exploration": 1.5}, "exploration"),
+    ({"exploration": "a lot"}, "exploration"), ({"n_per_round": 5}, "n_per_round"),
+    ({"historical_bias": -1}, "historical_bias"), ({"prior_weight": 0}, "prior_weight"),
+    ({"threshold": 1.0}, "threshold"), ({"seed": -1}, "seed"),
+])
+def test_feedback_loop_rejects_bad_arguments(kwargs, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        simulate_feedback_loop(**kwargs)
+
+
+def test_plot_feedback_loop_titles_the_gap_and_the_cost():
+    stuck = plot_feedback_loop(10, 0.0)
+    assert stuck.get_suptitle().startswith("After 10 rounds, the scorecard approves A")
+    assert "no exploration" in stuck.get_suptitle()
+    explored = plot_feedback_loop(10, 0.1)
+    loop = simulate_feedback_loop(10, 0.1)
+    assert f"granted {loop.explored:,} loans" in explored.get_suptitle()
+    assert len(stuck.axes) == 2
+    with pytest.raises(ValueError, match="exploration"):
+        plot_feedback_loop(10, -0.1)
