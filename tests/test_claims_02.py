@@ -508,6 +508,24 @@ CLAIMS = [
           holds=lambda rows: len(rows) == 9 and max(b for b, _ in rows) == 12.5 < 52 / 4
           and min(r for _, r in rows) >= 1.9 - 0.05 and round(min(r for _, r in rows), 1) >= 1.9),
 
+    Claim("self-check-12-5-weeks", CHAPTER,
+          words="the best plan spends at most 12.5 weeks of a\nyear on the model",
+          derive=sensitivity, holds=lambda rows: max(b for b, _ in rows) == 12.5),
+    Claim("takeaway-orders-of-magnitude", CHAPTER,
+          words="accuracy wins by orders of magnitude",
+          derive=shop_gains, holds=lambda g: g.accuracy_usd > 100 * g.throughput_usd, seed=0),
+    Claim("takeaway-throughput-can-win", CHAPTER,
+          words="where it is dear (a large model on GPUs), throughput can win",
+          derive=lambda: value_of_gains(ASSISTANT),
+          holds=lambda g: g.throughput_usd > g.accuracy_usd),
+    Claim("self-check-tie-rule", CHAPTER,
+          words="Accuracy wins when\nthe revenue change per point exceeds about the serving cost "
+                "divided by a hundred times the\nrevenue per request",
+          derive=lambda: [(break_even_change_per_point(e), e.serving_cost_per_request_usd
+                           / (100 * e.revenue_per_request_usd))
+                          for e in (ASSISTANT, ServingEconomics(1, 2.0, 0.005, 0.00002))],
+          holds=lambda pairs: all(abs(tie / rule - 1) < 0.002 for tie, rule in pairs)),
+
     # --- The solution --------------------------------------------------------------------------
     Claim("sales-target", SOLUTION, words="at least **25% more revenue**",
           derive=lambda: checks.REVENUE_TARGET, holds=lambda target: target == 0.25),
