@@ -7,6 +7,7 @@ applicants drawn with ``seed + 1``; its scored applicants are `make_scored_appli
 seed)`; both use seed 0. The exercise's hiring data are `make_scored_candidates(**HIRING)`.
 """
 
+import inspect
 from functools import lru_cache
 
 import numpy as np
@@ -18,7 +19,7 @@ from sklearn.metrics import precision_score
 import ledger
 from ledger import Claim
 from mlsys.checks import fairness as checks
-from mlsys.fairness import (TOLERANCE, apply_group_thresholds, choose_thresholds,
+from mlsys.fairness import (BAND_EDGES, TOLERANCE, apply_group_thresholds, choose_thresholds,
                             compute_calibration, compute_chouldechova_fpr, compute_group_rates,
                             compute_selection_rates, make_applicants, make_design_matrix,
                             make_scored_applicants, make_scored_candidates,
@@ -261,6 +262,15 @@ def a_cell_shut_off(seed):
     return bool((a.belief < 0.5).any())
 
 
+def loop_setup():
+    """The scorecard's band width and defaults that section 6 describes."""
+    defaults = inspect.signature(simulate_feedback_loop).parameters
+    return {"widths": set(np.round(np.diff(BAND_EDGES), 3).tolist()),
+            "prior_weight": defaults["prior_weight"].default,
+            "n_per_round": defaults["n_per_round"].default,
+            "threshold": defaults["threshold"].default}
+
+
 def exploration_cost(seed):
     explored = loop(seed, 0.05)
     return explored.explored, explored.explored_defaults
@@ -440,6 +450,16 @@ CLAIMS = [
           derive=error_gaps, seed=SEED,
           holds=lambda gaps: all(gaps[0.0][k] < gaps[0.5][k] < gaps[1.0][k] for k in (0, 1))),
     # Section 6
+    Claim("loop-setup", CHAPTER,
+          words="(bands half a unit of log-odds wide)",
+          derive=loop_setup, holds=lambda setup: setup["widths"] == {0.5}),
+    Claim("loop-prior-20-loans-1000-applicants", CHAPTER,
+          words="worth 20 loans of evidence. Each round 1,000 new applicants arrive",
+          derive=loop_setup,
+          holds=lambda setup: (setup["prior_weight"], setup["n_per_round"]) == (20, 1_000)),
+    Claim("loop-threshold-half", CHAPTER,
+          words="approves those whose cell it believes repays at least half the time",
+          derive=loop_setup, holds=lambda setup: setup["threshold"] == 0.5),
     Claim("loop-approval-does-not-move", CHAPTER,
           words="The approval rates do not move: A 56% and B 19%, in round 1 as in round 20.",
           derive=approvals_by_round, seed=SEED,
