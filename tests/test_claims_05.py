@@ -232,7 +232,8 @@ def loop_gap(seed, exploration, round_):
 def approvals_by_round(seed):
     """Rounded approval rates of A and B in rounds 1 and 20, and whether B's ever moved."""
     approval = loop(seed).approval
-    return {"first": approval.loc[1].round(2).to_dict(), "last": approval.loc[20].round(2).to_dict(),
+    return {"first": approval.loc[1].round(2).to_dict(),
+            "last": approval.loc[20].round(2).to_dict(),
             "b_constant": approval["B"].nunique() == 1}
 
 
