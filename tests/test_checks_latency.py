@@ -461,3 +461,78 @@ def test_rubric_and_model_answer_give_away_no_answer_of_task_3():
     shown = " ".join(checks.SLO_ARGUMENT_RUBRIC) + checks.SLO_ARGUMENT_MODEL
     for number in (percentile(sample, 99), round(percentile(sample, 99)), round(sample.mean())):
         assert f"{number:g}" not in shown
+
+
+# --- Task 8 ---------------------------------------------------------------------------------
+
+from mlsys.latency import add_network_leg  # noqa: E402
+
+
+def task8_legs(**network):
+    return add_network_leg(checks.server_side_sample(), **(dict(checks.NETWORK_TASK) | network))
+
+
+def test_task8_the_server_meets_the_slo_while_the_users_do_not():
+    server = checks.server_side_sample()
+    legs = task8_legs()
+    assert percentile(server, 99) < checks.CLIENT_SLO_MS < percentile(legs.client_ms, 99)
+    # More than 1% of requests meet a loss, so the p99 sits among the retransmissions.
+    assert legs.retransmit_share > 0.01
+    assert np.array_equal(legs.server_ms, server)
+
+
+@pytest.mark.parametrize("form", [float, np.float64, lambda x: np.array([x]),
+                                  lambda x: pd.Series([x]), lambda x: round(x, 1)])
+def test_task8_accepts_every_form_of_the_p99(form):
+    p99 = percentile(task8_legs().client_ms, 99)
+    assert checks.check_client_slo(form(p99), np.bool_(False))
+    assert checks.check_client_slo(form(p99), False)
+
+
+CLIENT_SLO_MISTAKES = {
+    "server-side p99": lambda: percentile(checks.server_side_sample(), 99),
+    "Percentiles do not add": lambda: (percentile(checks.server_side_sample(), 99)
+                                       + percentile(task8_legs().network_ms, 99)),
+    "typical (median) network leg": lambda: (percentile(checks.server_side_sample(), 99)
+                                             + np.median(task8_legs().network_ms)),
+    "network leg alone": lambda: percentile(task8_legs().network_ms, 99),
+    "default settings": lambda: percentile(add_network_leg(checks.server_side_sample()).client_ms,
+                                           99),
+    "median (p50) of client_ms": lambda: percentile(task8_legs().client_ms, 50),
+    "p99.9 of client_ms": lambda: percentile(task8_legs().client_ms, 99.9),
+}
+
+
+@pytest.mark.parametrize("hint", CLIENT_SLO_MISTAKES)
+def test_task8_fails_each_classic_mistake_with_its_hint(hint, capsys):
+    assert not checks.check_client_slo(round(CLIENT_SLO_MISTAKES[hint](), 1), False)
+    out = verdict(capsys)
+    assert hint in out
+    assert sum(h in out for h in CLIENT_SLO_MISTAKES) == 1
+
+
+def test_task8_the_mistakes_that_meet_the_slo_are_the_ones_read_off_the_wrong_clock():
+    # The server's p99, the network's alone, server p99 + median network and the default leg all
+    # pass 300 ms: a learner who trusted them would declare the SLO met.
+    for hint in ("server-side p99", "typical (median) network leg", "network leg alone",
+                 "default settings"):
+        assert CLIENT_SLO_MISTAKES[hint]() < checks.CLIENT_SLO_MS
+
+
+def test_task8_verdicts(capsys):
+    p99 = percentile(task8_legs().client_ms, 99)
+    assert not checks.check_client_slo(p99, True)
+    assert "users' clock" in verdict(capsys)
+    for wrong in WRONG_TYPES:
+        assert checks.check_client_slo(wrong, wrong) is False
+    assert not checks.check_client_slo(p99, "no")
+    assert not checks.check_client_slo(p99 + 1, False)
+    assert "NETWORK_TASK" in verdict(capsys)
+
+
+def test_task8_passes_after_the_learner_edits_their_copy_of_the_sample_in_place():
+    server_ms = checks.server_side_sample()
+    p99 = percentile(task8_legs().client_ms, 99)
+    server_ms *= 100
+    server_ms.sort()
+    assert checks.check_client_slo(p99, False)

@@ -397,8 +397,8 @@ CLAIMS = [
     Claim("percentiles-do-not-add", CHAPTER,
           words="the server's p99 plus the network's p99 is about 84 ms, but the client's p99 is\n"
                 "about 78 ms",
-          derive=lambda seed: (percentile(server_side(seed), 99) + client_side(seed, 0)["network_p99"],
-                               client_side(seed, 0)["p99"]),
+          derive=lambda seed: (percentile(server_side(seed), 99)
+                               + client_side(seed, 0)["network_p99"], client_side(seed, 0)["p99"]),
           holds=lambda r: round(r[0]) == 84 and round(r[1]) == 78,
           robust=lambda r: r[1] < r[0], seed=0),
     Claim("two-percent-waited-200", CHAPTER,
@@ -443,6 +443,14 @@ CLAIMS = [
           words="hedging after the p95 sends one for 5% of requests",
           derive=lambda seed: hedged(seed).extra_load, holds=lambda load: round(load, 2) == 0.05,
           seed=0),
+    Claim("solution-task8-network", SOLUTION,
+          words="three round trips of median 25 ms each, with 0.4% of\nexchanges lost and a "
+                "200 ms retransmission timeout",
+          derive=lambda: (dict(checks.NETWORK_TASK), NETWORK_DEFAULTS["rto_ms"]),
+          holds=lambda t: (t[0]["round_trips"], t[0]["rtt_median_ms"], t[0]["loss_probability"],
+                           t[1]) == (3, 25.0, 0.004, 200.0)),
+    Claim("solution-task8-5000", SOLUTION, words="holds 5,000 of\nthem, in ms",
+          derive=lambda: checks.server_side_sample().size, holds=lambda n: n == 5_000),
 ]
 
 # `ledger.tests`, not a bare `tests`, which pytest would collect as a test.

@@ -18,8 +18,8 @@ import numpy as np
 from mlsys.checks import (Fail, close_at_precision, require_answer, require_bool, require_choice,
                           require_function, require_number, require_own_code, require_returned,
                           task, written_task)
-from mlsys.latency import (HUYEN_LATENCIES_MS, fanout_slow_probability, percentile,
-                           simulate_hedged_requests)
+from mlsys.latency import (HUYEN_LATENCIES_MS, add_network_leg, fanout_slow_probability,
+                           percentile, simulate_hedged_requests)
 from mlsys.queueing import HUYEN_SERVICE, simulate_server
 
 # --- Tasks 1 and 2: the nearest rank ------------------------------------------------------------
@@ -601,3 +601,83 @@ SLO_ARGUMENT_MODEL = (
 check_slo_argument = written_task("7b", "why that SLO (written argument)",
                                   rubric=SLO_ARGUMENT_RUBRIC, model_answer=SLO_ARGUMENT_MODEL,
                                   min_words=60)
+
+
+# --- Task 8: the users' p99, on the client's clock ------------------------------------------------
+
+#: Task 8's network leg: a fresh connection (TCP and TLS handshakes, then the request: three round
+#: trips) of median 25 ms each, 0.4% of exchanges lost, the chapter's 200 ms timeout.
+NETWORK_TASK = MappingProxyType(dict(round_trips=3, rtt_median_ms=25.0, loss_probability=0.004,
+                                     seed=11))
+#: Where each classic mistake gives its own verdict or number: the server's p99, the network's,
+#: the server's p99 plus a typical network leg and the chapter's default leg all meet it; the
+#: users' p99 does not.
+CLIENT_SLO_MS = 300.0
+
+
+def server_side_sample() -> np.ndarray:
+    """Task 8's server-side latencies (ms, one decimal): 5,000 requests timed on the server."""
+    rng = np.random.default_rng(11)
+    return rng.lognormal(np.log(60), 0.35, 5_000).round(1)
+
+
+def _client_legs(**network):
+    return add_network_leg(server_side_sample(), **(dict(NETWORK_TASK) | network))
+
+
+def _client_slo_mistakes() -> dict:
+    """Task 8's classic wrong p99s, each with its hint."""
+    server = server_side_sample()
+    legs = _client_legs()
+    return {
+        ("That is the server-side p99: the server's clock, which sees no round trip and no "
+         "retransmission. The SLO is on what users wait: add_network_leg(...).client_ms."):
+            percentile(server, 99),
+        ("That is the server's p99 plus the network's p99. Percentiles do not add: the slowest "
+         "answers and the slowest round trips seldom fall on the same requests. Take the p99 of "
+         "client_ms itself."): percentile(server, 99) + percentile(legs.network_ms, 99),
+        ("That is the server's p99 plus a typical (median) network leg. The network has a tail "
+         "of its own, and its retransmissions reach the p99: take the p99 of client_ms."):
+            percentile(server, 99) + float(np.median(legs.network_ms)),
+        "That is the p99 of the network leg alone; the users wait for the server too.":
+            percentile(legs.network_ms, 99),
+        ("That is add_network_leg with its default settings; pass the task's network, "
+         "**checks.NETWORK_TASK (three round trips of median 25 ms, 0.4% loss, seed 11)."):
+            percentile(add_network_leg(server).client_ms, 99),
+        "That is the median (p50) of client_ms; the SLO is on the p99.":
+            percentile(legs.client_ms, 50),
+        "That is the p99.9 of client_ms; the SLO is on the p99.": percentile(legs.client_ms, 99.9),
+    }
+
+
+@task("8", "the users' p99 SLO verdict")
+def check_client_slo(client_p99_ms, slo_holds):
+    """The learner's nearest-rank p99 (ms, to one decimal) of the client-side latencies of task 8
+    and whether it meets the 300 ms SLO.
+
+    The server-side sample and the network leg are regenerated here. Classic mistakes, each with
+    its own number: the server-side p99, the sum of the server's and the network's p99s, the
+    server's p99 plus the median network leg, the network's p99 alone, the chapter's default
+    network leg, the client's p50 and p99.9; and a verdict read from the server's clock
+    (slo_holds = True).
+    """
+    legs = _client_legs()
+    expected = percentile(legs.client_ms, 99)
+    answer = require_number(client_p99_ms, "client_p99_ms")
+    if not close_at_precision(answer, expected, 1):
+        hint = next((h for h, value in _client_slo_mistakes().items()
+                     if close_at_precision(answer, value, 1)),
+                    "legs = add_network_leg(server_ms, **checks.NETWORK_TASK), then the "
+                    "nearest-rank p99 of legs.client_ms.")
+        raise Fail(f"client_p99_ms is {answer:g}; the nearest-rank p99 of the users' latencies "
+                   "is not that.", hint)
+    holds = require_bool(slo_holds, "slo_holds")
+    if holds != (expected <= CLIENT_SLO_MS):
+        hint = (f"The server-side p99 is well under {CLIENT_SLO_MS:g} ms, but the SLO is on the "
+                "users' clock: compare client_p99_ms with the SLO." if holds
+                else f"Compare client_p99_ms with {CLIENT_SLO_MS:g} ms again.")
+        raise Fail(f"slo_holds is {holds}, but the users' p99 is {expected:.1f} ms.", hint)
+    return (f"The users' p99 is {expected:.1f} ms > {CLIENT_SLO_MS:g} ms: the SLO fails, while "
+            f"the server's own p99 is {percentile(server_side_sample(), 99):.1f} ms. "
+            f"{legs.retransmit_share:.1%} of requests waited for a retransmission, more than the "
+            "1% a p99 leaves out.")
