@@ -8,6 +8,7 @@ latencies take no seed: they re-measure, and say only what holds with a wide mar
 machine (orderings, factors of two).
 """
 
+import dataclasses
 from functools import lru_cache
 
 import numpy as np
@@ -150,13 +151,24 @@ def gain_points(accuracy, small, big):
     return 100 * (accuracy[big] - accuracy[small])
 
 
+# Re-measured costs are taken at their best of a few runs. A claim about what a model costs is
+# a claim about the machine doing only that; another process sharing its cores only adds time,
+# and on a machine at load 11 single medians broke orderings that hold by a factor of 2 or more
+# when it is quiet. Three runs, interleaved, and the lowest of each.
+MEASURE_RUNS = 3
+
+
 @lru_cache(maxsize=None)
 def chapter_forest_table():
     """The chapter's measure_ensembles table (seed 0), re-measured for sizes 1 and 64."""
     X, y = load_digits(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.4, random_state=0)
     forest = RandomForestClassifier(n_estimators=64, random_state=0).fit(X_train, y_train)
-    return measure_ensembles(forest, X_test, y_test, sizes=(1, 64), n_requests=300)
+    runs = [measure_ensembles(forest, X_test, y_test, sizes=(1, 64), n_requests=300)
+            for _ in range(MEASURE_RUNS)]
+    best = min(runs, key=lambda table: table.p50_ms[0])  # fields other than p50 from any run
+    return dataclasses.replace(best, p50_ms=np.min([t.p50_ms for t in runs], axis=0),
+                               p99_ms=np.min([t.p99_ms for t in runs], axis=0))
 
 
 @lru_cache(maxsize=None)
@@ -195,16 +207,16 @@ def compute_costs():
     X, y = make_classification(n_samples=50_000, n_features=20, n_informative=10,
                                random_state=0)
     models = {"knn": KNeighborsClassifier(), "linear": LogisticRegression(max_iter=1_000)}
-    fit_ms = {name: percentile(time_fit_ms(model, X, y, repeats=3), 50)
+    fit_ms = {name: min(time_fit_ms(model, X, y, repeats=MEASURE_RUNS))
               for name, model in models.items()}
     predict_ms, throughput = {}, {}
     for name, model in models.items():
         model.fit(X, y)
-        predict_ms[name] = percentile(time_single_predictions_ms(
-            model.predict_proba, X, n_requests=300, warmup=30), 50)
-        timings = time_batch_predictions_ms(model.predict_proba, X, batch_sizes=(1, 1_000),
-                                            repeats=5)
-        throughput[name] = summarize_batches(timings).throughput_per_s
+        predict_ms[name] = min(percentile(time_single_predictions_ms(
+            model.predict_proba, X, n_requests=300, warmup=30), 50) for _ in range(MEASURE_RUNS))
+        throughput[name] = np.max([summarize_batches(time_batch_predictions_ms(
+            model.predict_proba, X, batch_sizes=(1, 1_000), repeats=5)).throughput_per_s
+            for _ in range(MEASURE_RUNS)], axis=0)
     batch_ms = {name: 1_000 / rates[1] for name, rates in throughput.items()}
 
     def crossing(per_prediction_ms):
