@@ -1021,8 +1021,11 @@ def plan_erasure(versions, rows, on) -> ErasurePlan:
         if not isinstance(partitions, Mapping) or not partitions:
             raise TypeError(f"versions[{version!r}] must be a non-empty dict of partition "
                             f"names to DataFrames; got {type(partitions).__name__}")
-        after = {}
+        entries, touched = [], False
         for name, frame in partitions.items():
+            if not isinstance(name, str) or not name or any(c.isspace() for c in name):
+                raise ValueError(f"partition names must be non-empty str without spaces; "
+                                 f"got {name!r}")
             frame = _check_frame(f"versions[{version!r}][{name!r}]", frame, on)
             digest = compute_dataset_hash(frame)
             if digest not in stored:
@@ -1031,9 +1034,11 @@ def plan_erasure(versions, rows, on) -> ErasurePlan:
                 kept = frame[~held]
                 stored[digest] = (compute_dataset_hash(kept) if held.any() else digest,
                                   len(kept), int(held.sum()), kept)
-            after[name] = stored[digest][3]
-        manifests[version] = make_manifest(after)
-        if manifests[version] != make_manifest(partitions):
+            new_digest, n_kept, n_removed, _ = stored[digest]
+            entries.append((name, n_kept, new_digest))
+            touched = touched or n_removed > 0
+        manifests[version] = DatasetManifest(tuple(sorted(entries)))
+        if touched:
             repointed.append(version)
     changed = [(before, new, kept, removed) for before, (new, kept, removed, _)
                in stored.items() if removed]

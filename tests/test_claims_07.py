@@ -46,13 +46,20 @@ def rebuild(seed):
 
 
 @lru_cache(maxsize=None)
-def daily_versions(seed):
-    """The chapter's 30 daily partitions (seeds 100 + day) and the next day's version."""
+def daily_tables(seed):
+    """The chapter's 30 daily partitions (seeds 100 + day) and the next day's version's."""
     base = 100 + 40 * seed
     days = {f"day-{d:02d}": make_churn_data(n_rows=500, seed=base + d) for d in range(1, 31)}
     corrected = days["day-12"].copy()
     corrected.loc[:2, "churned"] = 1 - corrected.loc[:2, "churned"]
     later = {**days, "day-12": corrected, "day-31": make_churn_data(n_rows=500, seed=base + 31)}
+    return days, later
+
+
+@lru_cache(maxsize=None)
+def daily_versions(seed):
+    """The chapter's 30 daily partitions' manifest, their CSV bytes, and the diff to the next."""
+    days, later = daily_tables(seed)
     manifest = make_manifest(days)
     data_bytes = sum(len(t.to_csv(index=False)) for t in days.values())
     return manifest, data_bytes, diff_manifests(manifest, make_manifest(later))
@@ -198,11 +205,7 @@ IDENTIFIER = [*FEATURES, "source"]
 def erasure_of_a_corrected_customer(seed):
     """(plan on the identifier, plan on the whole row) for row 1 of day 12, whose label the audit
     corrected, over the chapter's two versions."""
-    base = 100 + 40 * seed
-    days = {f"day-{d:02d}": make_churn_data(n_rows=500, seed=base + d) for d in range(1, 31)}
-    corrected = days["day-12"].copy()
-    corrected.loc[:2, "churned"] = 1 - corrected.loc[:2, "churned"]
-    later = {**days, "day-12": corrected, "day-31": make_churn_data(n_rows=500, seed=base + 31)}
+    days, later = daily_tables(seed)
     versions = {"v1": days, "v2": later}
     customer = days["day-12"].iloc[[1]]
     return (plan_erasure(versions, customer, on=IDENTIFIER),
