@@ -31,6 +31,7 @@ import textwrap
 import time
 from dataclasses import dataclass, field
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -97,6 +98,19 @@ class SystemConfig:
     max_amount_eur: float = 10_000.0
     friction_cost_eur: float = 25.0     # cost of blocking a legitimate transaction
     fix_days: int = 1                   # an alert is investigated and fixed this many days later
+    monitors: tuple = MONITORS          # the monitors switched on (names from `MONITORS`)
+
+    def __post_init__(self):
+        if isinstance(self.monitors, str) or not isinstance(self.monitors, tuple):
+            raise TypeError(f"monitors must be a tuple of names from {MONITORS}; "
+                            f"got {self.monitors!r}")
+        for name in self.monitors:
+            check_choice("monitors", name, MONITORS)
+        check_number("latency_budget_ms", self.latency_budget_ms, low=0, low_open=True,
+                     unit="ms")
+        check_number("psi_threshold", self.psi_threshold, low=0, low_open=True)
+        check_number("accuracy_tolerance", self.accuracy_tolerance, low=0, high=1)
+        check_number("train_days", self.train_days, low=2, integer=True, unit="days")
 
 
 @dataclass(frozen=True)
@@ -249,13 +263,17 @@ def make_features(frame, *, log_amount=True) -> np.ndarray:
     ])
 
 
+#: Rows of the training window kept as the drift monitor's reference (its most recent ones).
+REFERENCE_ROWS = 1_200
+
+
 @dataclass(frozen=True, eq=False)
 class TrainedModel:
     """A model artifact: the fitted pipeline, its offline accuracy and its version."""
 
     model: object
     offline_accuracy: float   # on the last fifth of its training window, held out
-    reference: np.ndarray     # the training window's inputs, the drift monitor's reference
+    reference: np.ndarray     # the training window's latest inputs, the drift reference
     version: str              # first 12 characters of the model's content hash
     data_version: str         # first 12 characters of the training data's content hash
     trained_day: int
@@ -284,7 +302,7 @@ def train_model(frame, *, day=0) -> TrainedModel:
     offline = float((held_out.predict(X[cut:]) == y[cut:]).mean())
     model = make_pipeline(StandardScaler(), LogisticRegression()).fit(X, y)
     version, data_version = version_artifact(model, frame)
-    return TrainedModel(model, offline, X, version, data_version, day)
+    return TrainedModel(model, offline, X[-REFERENCE_ROWS:], version, data_version, day)
 
 
 def version_artifact(model, frame) -> tuple:
@@ -366,6 +384,7 @@ def monitor_day(trained, served_X, latency_ms, labelled, broken_rules,
             alerts.append("missing labels")
     if p99_ms > system.latency_budget_ms:
         alerts.append("p99 latency")
+    alerts = [name for name in alerts if name in system.monitors]
     return {"psi": psi, "p99_ms": p99_ms, "accuracy": accuracy, "alerts": tuple(alerts)}
 
 
@@ -408,6 +427,12 @@ class SystemRun:
     def total_cost_eur(self) -> float:
         """Business cost summed over the run, in euros."""
         return float(self.cost_eur.sum())
+
+
+@functools.lru_cache(maxsize=2_048)
+def _events(day, world, seed):
+    # Runs that differ only in a failure or a design see the same events: generate them once.
+    return generate_events(day, world, seed=seed)
 
 
 def _timed(seconds, name, function, *args, **kwargs):
@@ -456,7 +481,7 @@ def _run_system(n_days=42, failure=Failure(), world=WorldConfig(), system=System
     seed = _check_seed(seed)
     seconds = {}
     first = system.train_days
-    history = {d: _timed(seconds, "data source", generate_events, d, world, seed=seed)
+    history = {d: _timed(seconds, "data source", _events, d, world, seed)
                for d in range(first)}
     served = {d: make_features(history[d]) for d in range(first)}
     trained = _timed(seconds, "training", train_model,
@@ -467,7 +492,7 @@ def _run_system(n_days=42, failure=Failure(), world=WorldConfig(), system=System
     for day in range(first, first + n_days):
         active = failure.kind != "none" and day >= start and (fixed_day is None
                                                               or day < fixed_day)
-        events = _timed(seconds, "data source", generate_events, day, world, seed=seed)
+        events = _timed(seconds, "data source", _events, day, world, seed)
         raw = events
         if active and failure.kind == "unit change":
             raw = events.assign(amount_eur=events["amount_eur"] * 100)
@@ -544,12 +569,13 @@ class FailureReport:
     defence_chapter: str
 
 
-@functools.lru_cache(maxsize=64)
-def _cached_run(n_days, kind, start_day, seed):
-    return run_system(n_days, Failure(kind, start_day), seed=seed)
+@functools.lru_cache(maxsize=256)
+def _cached_run(n_days, failure, world, system, seed):
+    return run_system(n_days, failure, world, system, seed=seed)
 
 
-def failure_report(kind, start_day=21, *, n_days=42, seed=0) -> FailureReport:
+def failure_report(kind, start_day=14, *, n_days=42, world=WorldConfig(), system=SystemConfig(),
+                   seed=0) -> FailureReport:
     """Inject one failure, run the system and compare it with the healthy run of the same seed.
 
     Examples
@@ -563,9 +589,11 @@ def failure_report(kind, start_day=21, *, n_days=42, seed=0) -> FailureReport:
     n_days = check_number("n_days", n_days, low=1, integer=True, unit="days")
     if start_day >= n_days:
         raise ValueError(f"start_day must be < n_days ({n_days}); got {start_day}")
+    world = _check_config("world", world, WorldConfig)
+    system = _check_config("system", system, SystemConfig)
     seed = _check_seed(seed)
-    healthy, broken = _cached_run(n_days, "none", 0, seed), _cached_run(n_days, kind, start_day,
-                                                                         seed)
+    healthy = _cached_run(n_days, Failure(), world, system, seed)
+    broken = _cached_run(n_days, Failure(kind, start_day), world, system, seed)
     start = int(broken.days[0]) + start_day
     after = [(d, name) for d, name in broken.alerts if d >= start]
     first_day = after[0][0] if after else int(broken.days[-1]) + 1
@@ -588,7 +616,7 @@ def _components() -> dict:
         "serving": [serve_batch],
         "monitoring": [monitor_day, compute_psi, percentile],
         "retraining trigger": [should_retrain],
-        "orchestration": [run_system, _timed],
+        "orchestration": [run_system, _run_system, _timed, _events],
     }
 
 
@@ -663,10 +691,11 @@ def plot_run(run, *, title=None) -> Figure:
     >>> fig = plot_run(run_system(10, seed=0))
     >>> len(fig.axes)
     4
+    >>> plt.close(fig)
     """
     run = _check_config("run", run, SystemRun)
-    fig = Figure(figsize=(FIGSIZE[0], FIGSIZE[1] * 1.9), layout="constrained")
-    axes = fig.subplots(4, 1, sharex=True)
+    fig, axes = plt.subplots(4, 1, sharex=True, figsize=(FIGSIZE[0], FIGSIZE[1] * 1.9),
+                             layout="constrained")
     axes[0].plot(run.days, run.cost_eur, color=PALETTE["orange"], linestyle=LINESTYLES[0])
     decorate(axes[0], xlabel="", ylabel="cost (EUR/day)", title="business: fraud approved "
              "+ friction")
@@ -694,3 +723,97 @@ def plot_run(run, *, title=None) -> Figure:
                          f"cost {run.total_cost_eur:,.0f} EUR")
     fig.suptitle(headline)
     return fig
+
+
+#: The failure explorer's grid: every failure, three label delays.
+EXPLORER_DELAYS = (2, 7, 14)
+
+
+def plot_failure(kind, label_delay_days=7, *, start_day=14, n_days=42, seed=0) -> Figure:
+    """Plot one injected failure against the healthy run: daily cost, accuracy and first alert.
+
+    Examples
+    --------
+    >>> fig = plot_failure("skew", 7, n_days=20)
+    >>> len(fig.axes)
+    2
+    >>> plt.close(fig)
+    """
+    kind = check_choice("kind", kind, FAILURES[1:])
+    label_delay_days = check_number("label_delay_days", label_delay_days, low=0, integer=True,
+                                    unit="days")
+    world = WorldConfig(label_delay_days=label_delay_days)
+    report = failure_report(kind, start_day, n_days=n_days, world=world, seed=seed)
+    healthy = _cached_run(n_days, Failure(), world, SystemConfig(), seed)
+    broken = _cached_run(n_days, Failure(kind, start_day), world, SystemConfig(), seed)
+    start = int(broken.days[0]) + start_day
+    end = broken.fixed_day if broken.fixed_day is not None else int(broken.days[-1]) + 1
+    fig, (cost_ax, accuracy_ax) = plt.subplots(2, 1, sharex=True, layout="constrained",
+                                               figsize=(FIGSIZE[0], FIGSIZE[1] * 1.35))
+    cost_ax.plot(healthy.days, healthy.cost_eur, color=PALETTE["blue"], linestyle=LINESTYLES[1],
+                 label="healthy system")
+    cost_ax.plot(broken.days, broken.cost_eur, color=PALETTE["vermillion"],
+                 linestyle=LINESTYLES[0], label=f"with {kind}")
+    decorate(cost_ax, xlabel="", ylabel="cost (EUR/day)", legend=True)
+    accuracy_ax.plot(broken.days, broken.true_accuracy, color=PALETTE["black"],
+                     linestyle=LINESTYLES[3], label="true accuracy (hidden)")
+    accuracy_ax.plot(broken.days, broken.monitored_accuracy, color=PALETTE["vermillion"],
+                     marker="o", markersize=3, linestyle=LINESTYLES[0],
+                     label="monitored accuracy")
+    accuracy_ax.plot(broken.days, broken.offline_accuracy, color=PALETTE["green"],
+                     linestyle=LINESTYLES[1], label="offline accuracy")
+    accuracy_ax.set_ylim(0.4, 1.0)
+    decorate(accuracy_ax, xlabel="day", ylabel="accuracy", legend=True)
+    accuracy_ax.legend(loc="lower left", ncol=3)
+    for ax in (cost_ax, accuracy_ax):
+        ax.axvspan(start - 0.5, end - 0.5, color=PALETTE["yellow"], alpha=0.3, hatch="//")
+    if report.first_monitor is not None:
+        cost_ax.annotate(f"first alert: {report.first_monitor}", (start + report.days_unseen,
+                         cost_ax.get_ylim()[1]), ha="left", va="top", fontsize=9)
+    seen = (f"{report.first_monitor} notices after {format_count(report.days_unseen, 'day')}"
+            if report.first_monitor else
+            f"no monitor notices in {format_count(report.days_unseen, 'day')}")
+    fig.suptitle(f"{kind} ({report.component}), labels {label_delay_days} days late: {seen}; "
+                 f"extra cost {report.extra_cost_eur:,.0f} EUR", fontsize=10, fontweight="bold")
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# A design review: score a system's decisions against every failure
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DesignScore:
+    """How a design fares: its healthy cost, and each failure's days unseen and extra cost."""
+
+    healthy_cost_eur: float
+    p99_ms: float                 # the healthy run's worst daily p99
+    reports: tuple                # one FailureReport per failure
+
+    @property
+    def worst_days_unseen(self) -> int:
+        """The longest any failure went unseen."""
+        return max(report.days_unseen for report in self.reports)
+
+    @property
+    def failure_cost_eur(self) -> float:
+        """Extra cost of all failures together, in euros."""
+        return float(sum(report.extra_cost_eur for report in self.reports))
+
+
+def score_design(system=SystemConfig(), world=WorldConfig(), *, start_day=14, n_days=42,
+                 seed=0) -> DesignScore:
+    """Run a design (its `SystemConfig`) healthy and under each failure of `FAILURES`.
+
+    Examples
+    --------
+    >>> score = score_design(SystemConfig(monitors=("accuracy",)), n_days=20, start_day=5)
+    >>> [r.first_monitor for r in score.reports][:2]
+    ['accuracy', 'accuracy']
+    """
+    system = _check_config("system", system, SystemConfig)
+    world = _check_config("world", world, WorldConfig)
+    healthy = _cached_run(n_days, Failure(), world, system, _check_seed(seed))
+    reports = tuple(failure_report(kind, start_day, n_days=n_days, world=world, system=system,
+                                   seed=seed) for kind in FAILURES[1:])
+    return DesignScore(round(healthy.total_cost_eur, 2), float(healthy.p99_ms.max()), reports)

@@ -7,6 +7,7 @@ matplotlib.use("Agg")
 import ast
 import inspect
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,6 +17,12 @@ from mlsys import system as s
 from mlsys.artifacts import compute_model_hash
 from mlsys.data_shift import compute_psi
 from mlsys.latency import percentile
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
 
 
 @pytest.fixture(scope="module")
@@ -207,6 +214,15 @@ def test_plot_run_shows_four_labelled_panels(healthy):
     assert isinstance(fig, Figure) and len(fig.axes) == 4
     assert all(ax.get_ylabel() for ax in fig.axes)
     assert "EUR" in fig._suptitle.get_text()
+
+
+def test_plot_failure_titles_who_noticed_and_the_cost():
+    fig = s.plot_failure("stale features", 7)
+    title = fig._suptitle.get_text()
+    report = s.failure_report("stale features", 14, seed=0)
+    assert f"accuracy notices after {report.days_unseen} days" in title
+    assert f"{report.extra_cost_eur:,.0f} EUR" in title
+    assert "no monitor notices" in s.plot_failure("monitor off", 7)._suptitle.get_text()
 
 
 # --- Bad input ---------------------------------------------------------------------------------
