@@ -773,7 +773,7 @@ def plot_failure(kind, label_delay_days=7, *, start_day=14, n_days=42, seed=0) -
     seen = (f"{report.first_monitor} notices after {format_count(report.days_unseen, 'day')}"
             if report.first_monitor else
             f"no monitor notices in {format_count(report.days_unseen, 'day')}")
-    fig.suptitle(f"{kind} ({report.component}), labels {label_delay_days} days late: {seen}; "
+    fig.suptitle(f"{kind} ({report.component}), labels {label_delay_days} days late:\n{seen}; "
                  f"extra cost {report.extra_cost_eur:,.0f} EUR", fontsize=10, fontweight="bold")
     return fig
 
