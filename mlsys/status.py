@@ -86,7 +86,7 @@ def toc_notebooks(toc=TOC) -> list:
     Examples
     --------
     >>> toc_notebooks()[0]
-    'chapters/01_when_to_use_ml.ipynb'
+    'chapters/00_ml_system.ipynb'
     """
     toc = Path(toc)
     if not toc.is_file():
