@@ -856,7 +856,7 @@ def retransmit_share(round_trips, loss_probability) -> float:
     round_trips = check_number("round_trips", round_trips, low=1, integer=True)
     loss_probability = check_number("loss_probability", loss_probability, low=0, high=1,
                                     high_open=True, unit="probability")
-    return 1 - (1 - loss_probability) ** round_trips
+    return fanout_slow_probability(round_trips, loss_probability)  # exchanges are the servers
 
 
 def add_network_leg(server_ms, *, round_trips=2, rtt_median_ms=15.0, rtt_sigma=0.4,

@@ -462,18 +462,7 @@ def run_system(n_days=42, failure=Failure(), world=WorldConfig(), system=SystemC
 
 def _run_system(n_days=42, failure=Failure(), world=WorldConfig(), system=SystemConfig(), *,
                seed=0) -> SystemRun:
-    """Run the whole system for `n_days` days after its first training window.
-
-    The first model is trained on days ``0 .. train_days - 1``; the system then serves
-    `n_days` days. A failure injected on day `start_day` (counted from the first served day)
-    lasts until `fix_days` after the first alert on or after it.
-
-    Examples
-    --------
-    >>> run = run_system(10, seed=0)
-    >>> len(run.days), run.failure.kind
-    (10, 'none')
-    """
+    """`run_system`'s work, on one BLAS thread."""
     n_days = check_number("n_days", n_days, low=1, integer=True, unit="days")
     failure = _check_config("failure", failure, Failure)
     world = _check_config("world", world, WorldConfig)
