@@ -1195,7 +1195,7 @@ def plot_project_plans(plans, *, assumptions=ProjectAssumptions()) -> Figure:
              ("lost_to_delay", "lost: not yet serving", "vermillion", "//"),
              ("lost_to_model", "lost: unfinished model", "orange", ".."),
              ("lost_to_drift", "lost: stale model", "sky", "\\\\")]
-    fig, ax = plt.subplots(figsize=(FIGSIZE[0], 3.6))
+    fig, ax = plt.subplots(figsize=(FIGSIZE[0], 3.6), layout="constrained")
     names = list(outcomes)
     left = np.zeros(len(names))
     for field_name, label, colour, hatch in parts:
@@ -1210,7 +1210,6 @@ def plot_project_plans(plans, *, assumptions=ProjectAssumptions()) -> Figure:
     decorate(ax, xlabel="share of the ideal year (best model, fresh, every week)", ylabel="plan",
              title=f"'{best}' delivers {ratio:.1f} times\nthe value of the weakest plan")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2, fontsize=8)
-    fig.tight_layout()
     return fig
 
 

@@ -4,6 +4,7 @@ import copy
 import json
 import os
 import platform
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -83,3 +84,22 @@ def test_a_kernel_started_to_run_a_notebook_uses_the_pinned_blas_kernels(tmp_pat
         "import os\nprint(os.environ.get('OPENBLAS_CORETYPE'))")])
     execute(notebook, cwd=tmp_path)
     assert notebook.cells[0].outputs[0]["text"] == "Haswell\n"
+
+
+STORED = sorted(path for folder in ("chapters", "exercises", "solutions")
+                for path in (Path(__file__).resolve().parents[1] / folder).glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", STORED, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_stored_outputs_carry_no_warning_and_no_path_of_the_machine_that_ran_them(path):
+    """A warning on stderr is a bug to fix where it is raised, and a path such as
+    /home/you/book/mlsys/x.py in an output makes strict nbval fail on every other checkout."""
+    root = str(Path(__file__).resolve().parents[1])
+    notebook = nbformat.read(path, as_version=4)
+    for number, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            text = output.get("text", "") if output.get("output_type") == "stream" else \
+                str(output.get("data", {}).get("text/plain", ""))
+            assert root not in text, f"cell {number} shows this checkout's path: {text[:200]}"
+            if output.get("name") == "stderr":
+                assert "Warning" not in text, f"cell {number} stored a warning: {text[:200]}"
