@@ -211,10 +211,11 @@ CLAIMS = [
     Claim("trees-several-times-slower", CHAPTER,
           words="the trees are several times slower than the linear model at the median",
           derive=lambda: median_ratio(0), holds=lambda ratio: ratio >= 3),
-    Claim("median-ratio-stays-put", CHAPTER,
-          words="that ratio stays put when you re-run the cell",
-          derive=lambda: median_ratio(1) / median_ratio(0),
-          holds=lambda change: 0.75 <= change <= 1 / 0.75),
+    # Not "the ratio stays put": on CI, with another test worker busy beside it, two runs'
+    # median ratios differed by a factor of 2. What every run shows is the ordering.
+    Claim("median-ratio-on-a-rerun", CHAPTER,
+          words="and they still do when you re-run the cell",
+          derive=lambda: min(median_ratio(0), median_ratio(1)), holds=lambda ratio: ratio >= 3),
 
     # Section 2
     Claim("mean-390", CHAPTER, words="The mean, 390 ms, describes no request at all",
