@@ -97,3 +97,37 @@ def format_count(count, noun: str, plural: str | None = None) -> str:
         raise TypeError("noun must be a non-empty string; got None")
     shown = f"{round(count):,}"
     return f"{shown} {noun if shown in ('1', '-1') else plural or noun + 's'}"
+
+
+MEASURED_UNITS = ("ms", "µs", "s", "requests/s")
+MEASURED_SPACE = "\u202f"  # narrow no-break space: SI's space between a number and its unit
+
+
+def measured(value, unit: str, spec: str = ".2f") -> str:
+    """Format a wall-clock measurement, e.g. ``measured(1.234, "ms")`` -> ``'1.23 ms'``.
+
+    A measured number is joined to its unit by a narrow no-break space (U+202F) instead of a
+    plain one: the reader sees an ordinary "1.23 ms", and the test suite's sanitizer
+    (tests/sanitize.cfg) masks exactly the numbers written this way, since they change on every
+    run. Say once, in a table's header or the sentence before it, that the times are measured.
+
+    Parameters
+    ----------
+    value : float
+        The measurement, a finite number.
+    unit : str
+        One of ``"ms"``, ``"µs"``, ``"s"``, ``"requests/s"``.
+    spec : str
+        A format specification for the number, e.g. ``".3f"`` or ``">9,.0f"`` (default ``.2f``).
+    """
+    from mlsys._validate import check_number
+
+    value = check_number("value", value)
+    if unit not in MEASURED_UNITS:
+        raise ValueError(f"unit must be one of {', '.join(MEASURED_UNITS)}; got {unit!r}")
+    try:
+        shown = format(value, spec)
+    except (TypeError, ValueError):
+        raise ValueError(f"spec must be a format specification for a number, such as '.2f'; "
+                         f"got {spec!r}") from None
+    return f"{shown}{MEASURED_SPACE}{unit}"
