@@ -727,63 +727,162 @@ def _group_bars(ax, rates, metrics) -> None:
     ax.set_ylim(0, 1.08)
 
 
-def _verdicts(rates) -> tuple:
-    holds, fails = [], []
-    for metric, name in (("selection_rate", "demographic parity"), ("tpr", "equal opportunity"),
-                         ("ppv", "predictive parity")):
-        gap = abs(rates.loc["A", metric] - rates.loc["B", metric])
-        (holds if gap <= TOLERANCE else fails).append(name)
-    odds_gap = max(abs(rates.loc["A", m] - rates.loc["B", m]) for m in ("tpr", "fpr"))
-    (holds if odds_gap <= TOLERANCE else fails).append("equalized odds")
-    return holds, fails
+#: The chapter's search grid for per-group thresholds, and the largest gap a search allows.
+SEARCH_GRID = tuple(np.round(np.arange(0.30, 0.701, 0.025), 3).tolist())
+SEARCH_TOLERANCE = 0.02
+#: What each criterion of `compare_criteria` is called in titles and on sliders.
+CRITERION_NAMES = {"selection_rate": "demographic parity", "tpr": "equal opportunity",
+                   "fpr": "equal false positive rates", "ppv": "predictive parity"}
+_RATE_LABELS = {"selection_rate": "selection\nrate", "tpr": "true positive\nrate",
+                "fpr": "false positive\nrate", "ppv": "precision"}
 
 
-def _criteria_met(holds) -> str:
-    """'criterion met within 0.05: X', 'criteria met within 0.05: X, Y' or 'no criterion met'."""
-    if not holds:
-        return f"no criterion met within {TOLERANCE:g}"
-    noun = "criterion" if len(holds) == 1 else "criteria"
-    return f"{noun} met within {TOLERANCE:g}: {', '.join(holds)}"
+@functools.lru_cache(maxsize=64)
+def _compare_criteria(income_gap, n, seed, grid, tolerance) -> pd.DataFrame:
+    scored = make_scored_applicants(income_gap, n, seed)
+    best = choose_thresholds(scored.repaid, scored.score, scored.group, grid, criterion="tpr",
+                             tolerance=1.0)
+    rows = {}
+    for criterion in CRITERION_NAMES:
+        try:
+            choice = choose_thresholds(scored.repaid, scored.score, scored.group, grid,
+                                       criterion=criterion, tolerance=tolerance)
+        except ValueError:  # no pair of the grid meets this criterion
+            rows[criterion] = {"threshold_a": np.nan, "threshold_b": np.nan,
+                               "accuracy": np.nan, "cost": np.nan,
+                               **{f"{m}_gap": np.nan for m in _RATE_LABELS},
+                               **{f"{m}_{g}": np.nan for m in _RATE_LABELS for g in GROUPS}}
+            continue
+        decisions = apply_group_thresholds(scored.score, scored.group,
+                                           {"A": choice.threshold_a, "B": choice.threshold_b})
+        rates = compute_group_rates(scored.repaid, decisions, scored.group)
+        rows[criterion] = {"threshold_a": choice.threshold_a, "threshold_b": choice.threshold_b,
+                           "accuracy": choice.accuracy,
+                           "cost": 100 * (best.accuracy - choice.accuracy),
+                           **{f"{m}_gap": abs(rates.loc["A", m] - rates.loc["B", m])
+                              for m in _RATE_LABELS},
+                           **{f"{m}_{g}": rates.loc[g, m] for m in _RATE_LABELS for g in GROUPS}}
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def plot_group_thresholds(threshold_a, threshold_b, *, income_gap=0.5, n=4_000,
-                          seed=0) -> Figure:
-    """Bar chart of every group metric when groups A and B get their own thresholds.
+def compare_criteria(income_gap=0.5, *, n=4_000, seed=0, grid=SEARCH_GRID,
+                     tolerance=SEARCH_TOLERANCE) -> pd.DataFrame:
+    """Meet each fairness criterion in turn with a threshold per group; what each costs.
+
+    For each criterion of `CRITERION_NAMES`, `choose_thresholds` finds the most accurate pair
+    of thresholds on `grid` whose gap in that rate is at most `tolerance`, on the scored
+    applicants of `make_scored_applicants` (`income_gap`, `n`, `seed`). Its cost is the
+    accuracy it loses against the most accurate pair of all, in percentage points.
 
     Parameters
     ----------
-    threshold_a, threshold_b : float
-        Approval thresholds on the predicted probability of repaying, in [0, 1].
+    income_gap : float, default 0.5
+        As in `make_scored_applicants`: 0 gives the groups equal base rates.
+    n, seed
+        As in `make_scored_applicants`.
+    grid : sequence of float, default SEARCH_GRID
+        Candidate thresholds (the chapter's 0.30 to 0.70 in steps of 0.025).
+    tolerance : float, default SEARCH_TOLERANCE
+        Largest allowed gap in the constrained rate, ``0 <= tolerance <= 1``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per criterion (``selection_rate``, ``tpr``, ``fpr``, ``ppv``); columns
+        ``threshold_a``, ``threshold_b``, ``accuracy``, ``cost`` (points), the gap of every
+        rate (``tpr_gap``, ...) and every rate per group (``tpr_A``, ...). A criterion no pair of
+        the grid meets has NaN throughout.
+
+    Examples
+    --------
+    >>> table = compare_criteria(0.5)
+    >>> table.loc["tpr", ["threshold_a", "threshold_b"]].tolist()
+    [0.55, 0.4]
+    >>> bool(table.loc["tpr", "tpr_gap"] <= 0.02)
+    True
+    """
+    income_gap = check_number("income_gap", income_gap, low=0, high=2, unit="sd")
+    n = check_number("n", n, low=10, integer=True, unit="applicants")
+    seed = check_number("seed", seed, low=0, integer=True)
+    grid = check_samples("grid", grid)
+    if grid.min() < 0 or grid.max() > 1:
+        raise ValueError("grid must hold thresholds between 0 and 1")
+    tolerance = check_number("tolerance", tolerance, low=0, high=1)
+    return _compare_criteria(income_gap, n, seed, tuple(grid.tolist()), tolerance).copy()
+
+
+def _also_met(row, criterion) -> str:
+    """'also within 0.05: X', or 'every other rate more than 0.05 apart'."""
+    others = [CRITERION_NAMES[m] for m in CRITERION_NAMES
+              if m != criterion and row[f"{m}_gap"] <= TOLERANCE]
+    if not others:
+        return f"every other rate more than {TOLERANCE:g} apart"
+    return f"also within {TOLERANCE:g}: {', '.join(others)}"
+
+
+def plot_threshold_search(criterion, income_gap, *, n=4_000, seed=0) -> Figure:
+    """The thresholds that meet one criterion, the rates they give, and what each criterion costs.
+
+    Left: the four rates of each group at the pair of thresholds `compare_criteria` chose for
+    `criterion`. Right: the accuracy every criterion costs at this `income_gap`.
+
+    Parameters
+    ----------
+    criterion : {"selection_rate", "tpr", "fpr", "ppv"}
+        The rate held equal (see `CRITERION_NAMES`).
     income_gap, n, seed
         As in `make_scored_applicants`.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Titled with the overall accuracy and which criteria hold within `TOLERANCE`.
+        Titled with the chosen thresholds, their cost, and which other criteria still hold.
 
     Examples
     --------
-    >>> fig = plot_group_thresholds(0.5, 0.5)
-    >>> fig.axes[0].get_title(loc="left").split(":")[0]
-    'A at 0.50, B at 0.50'
+    >>> fig = plot_threshold_search("tpr", 0.5)
+    >>> fig.get_suptitle().split(":")[0]
+    'Equal opportunity at income gap 0.5'
     """
-    threshold_a = check_number("threshold_a", threshold_a, low=0, high=1)
-    threshold_b = check_number("threshold_b", threshold_b, low=0, high=1)
-    scored = make_scored_applicants(income_gap, n, seed)
-    y_pred = apply_group_thresholds(scored.score, scored.group,
-                                    {"A": threshold_a, "B": threshold_b})
-    rates = compute_group_rates(scored.repaid, y_pred, scored.group)
-    accuracy = np.mean(y_pred == scored.repaid)
-    holds, fails = _verdicts(rates)
-    fig = Figure(figsize=FIGSIZE, layout="constrained")
-    ax = fig.add_subplot()
-    _group_bars(ax, rates, {"selection_rate": "selection rate", "tpr": "true positive rate",
-                            "fpr": "false positive rate", "ppv": "precision"})
-    title = (f"A at {threshold_a:.2f}, B at {threshold_b:.2f}: accuracy {accuracy:.1%}\n"
-             f"{_criteria_met(holds)}")
-    decorate(ax, xlabel="metric, per group", ylabel="rate", title=title, legend=True)
-    ax.legend(loc="upper right", ncols=2)
+    criterion = check_choice("criterion", criterion, tuple(CRITERION_NAMES))
+    table = compare_criteria(income_gap, n=n, seed=seed)
+    row = table.loc[criterion]
+    fig = Figure(figsize=(FIGSIZE[0] * 1.5, FIGSIZE[1]), layout="constrained")
+    left, right = fig.subplots(1, 2, width_ratios=(1.6, 1))
+    name = CRITERION_NAMES[criterion]
+    if np.isnan(row.accuracy):
+        left.text(0.5, 0.5, "no pair of thresholds\nin the grid meets it", ha="center",
+                  va="center", transform=left.transAxes)
+        left.set_axis_off()
+        headline = (f"{name[0].upper()}{name[1:]} at income gap {income_gap:g}: no pair of the "
+                    "grid meets it\n")
+    else:
+        rates = pd.DataFrame({g: {m: row[f"{m}_{g}"] for m in _RATE_LABELS} for g in GROUPS}).T
+        labels = {m: label + ("\n(held equal)" if m == criterion else "")
+                  for m, label in _RATE_LABELS.items()}
+        _group_bars(left, rates, labels)
+        decorate(left, xlabel="rate at the chosen thresholds, per group", ylabel="rate",
+                 legend=True)
+        left.legend(loc="upper right", ncols=2)
+        headline = (f"{name[0].upper()}{name[1:]} at income gap {income_gap:g}: A at "
+                    f"{row.threshold_a:g}, B at {row.threshold_b:g}, "
+                    f"costs {row.cost:.1f} points of accuracy\n"
+                    f"{_also_met(row, criterion)}")
+    costs = table.cost
+    positions = np.arange(len(costs))
+    bars = right.barh(positions, costs.fillna(0), color=PALETTE["sky"], edgecolor="white")
+    chosen = bars[list(costs.index).index(criterion)]  # the slider's criterion: dark, hatched
+    chosen.set_facecolor(PALETTE["blue"])
+    chosen.set_hatch("//")
+    right.bar_label(bars, labels=["not met" if np.isnan(c) else f"{c:.1f}" for c in costs],
+                    fontsize=8, padding=2)
+    right.set_yticks(positions, [CRITERION_NAMES[m].replace("equal false", "equal false\n")
+                                 for m in costs.index])
+    right.invert_yaxis()
+    right.set_xlim(0, max(4.0, 1.25 * np.nanmax(costs)))
+    decorate(right, xlabel="accuracy lost against the best pair (points)", ylabel="",
+             title="what each criterion costs")
+    fig.suptitle(headline, x=0.02, ha="left", fontsize=11, fontweight="bold")
     return fig
 
 

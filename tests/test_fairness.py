@@ -17,8 +17,11 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import accuracy_score, precision_score  # noqa: E402
 
 from mlsys.fairness import (  # noqa: E402
+    CRITERION_NAMES,
+    SEARCH_GRID,
     apply_group_thresholds,
     choose_thresholds,
+    compare_criteria,
     compute_calibration,
     compute_chouldechova_fpr,
     compute_group_rates,
@@ -29,9 +32,9 @@ from mlsys.fairness import (  # noqa: E402
     make_scored_applicants,
     make_scored_candidates,
     plot_encoded_bias,
-    plot_group_thresholds,
     plot_feedback_loop,
     plot_no_free_lunch,
+    plot_threshold_search,
     simulate_feedback_loop,
 )
 from mlsys.style import FIGSIZE  # noqa: E402
@@ -316,10 +319,46 @@ def test_choose_thresholds_rejects_bad_input(scored, kwargs, error, match):
         choose_thresholds(**args)
 
 
+def test_compare_criteria_agrees_with_a_search_and_rates_computed_one_by_one(scored):
+    table = compare_criteria(0.5)
+    best = choose_thresholds(scored.repaid, scored.score, scored.group, SEARCH_GRID,
+                             criterion="tpr", tolerance=1.0)
+    assert list(table.index) == list(CRITERION_NAMES)
+    for criterion, row in table.iterrows():
+        choice = choose_thresholds(scored.repaid, scored.score, scored.group, SEARCH_GRID,
+                                   criterion=criterion, tolerance=0.02)
+        assert (row.threshold_a, row.threshold_b) == (choice.threshold_a, choice.threshold_b)
+        decisions = apply_group_thresholds(scored.score, scored.group,
+                                           {"A": choice.threshold_a, "B": choice.threshold_b})
+        rates = compute_group_rates(scored.repaid, decisions, scored.group)
+        for metric in ("selection_rate", "tpr", "fpr", "ppv"):
+            assert row[f"{metric}_A"] == pytest.approx(rates.loc["A", metric], abs=1e-12)
+            assert row[f"{metric}_gap"] == pytest.approx(
+                abs(rates.loc["A", metric] - rates.loc["B", metric]), abs=1e-12)
+        assert row[f"{criterion}_gap"] <= 0.02
+        assert row.accuracy == pytest.approx(accuracy_score(scored.repaid, decisions))
+        # The constrained pair is one of the pairs the free search weighed: it cannot do better.
+        assert row.cost == pytest.approx(100 * (best.accuracy - row.accuracy))
+        assert row.cost >= 0
+
+
+def test_compare_criteria_marks_a_criterion_no_pair_meets():
+    table = compare_criteria(0.5, grid=[0.5], tolerance=0.0)
+    assert table.isna().all().all()
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(income_gap=3.0), "income_gap"), (dict(grid=[0.5, 1.5]), "grid"),
+    (dict(tolerance=-0.1), "tolerance"), (dict(seed=-1), "seed"), (dict(n=2), "n must"),
+])
+def test_compare_criteria_rejects_bad_input(kwargs, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        compare_criteria(**kwargs)
+
+
 # --- Figures ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("plot, args", [(plot_encoded_bias, (3.0, 1.0)),
-                                        (plot_group_thresholds, (0.5, 0.4)),
                                         (plot_no_free_lunch, (0.5, 0.5))])
 def test_plots_return_a_titled_figure_of_the_books_size(plot, args):
     fig = plot(*args)
@@ -328,19 +367,29 @@ def test_plots_return_a_titled_figure_of_the_books_size(plot, args):
 
 
 def test_plot_titles_state_the_point():
-    assert "criteria met" in plot_group_thresholds(0.55, 0.4).axes[0].get_title(loc="left")
-    assert "equal opportunity" in plot_group_thresholds(0.55, 0.4).axes[0].get_title(loc="left")
+    assert plot_threshold_search("tpr", 0.5).get_suptitle().startswith(
+        "Equal opportunity at income gap 0.5: A at 0.55, B at 0.4, costs 0.8 points of accuracy")
     assert "yet false positive rates" in plot_no_free_lunch(1.0).get_suptitle()
 
 
-@pytest.mark.parametrize("thresholds, line", [
-    ((0.55, 0.4), "criteria met within 0.05: equal opportunity, equalized odds"),
-    ((0.6, 0.6), "criterion met within 0.05: predictive parity"),
-    ((0.6, 0.4), "criterion met within 0.05: demographic parity"),
-    ((0.5, 0.5), "no criterion met within 0.05"),
+@pytest.mark.parametrize("criterion, income_gap, line", [
+    ("tpr", 0.5, "also within 0.05: equal false positive rates"),
+    ("ppv", 1.0, "every other rate more than 0.05 apart"),
+    ("tpr", 0.0, "also within 0.05: demographic parity, equal false positive rates, "
+                 "predictive parity"),
 ])
-def test_threshold_titles_name_the_criteria_met_in_the_right_number(thresholds, line):
-    assert plot_group_thresholds(*thresholds).axes[0].get_title(loc="left").endswith("\n" + line)
+def test_threshold_search_titles_name_the_other_criteria_that_still_hold(criterion, income_gap,
+                                                                         line):
+    assert plot_threshold_search(criterion, income_gap).get_suptitle().endswith("\n" + line)
+
+
+def test_threshold_search_says_when_no_pair_meets_the_criterion():
+    # At an income gap of 1.5 the base rates are so far apart that no pair of the chapter's grid
+    # (0.30 to 0.70) gives both groups selection rates within 0.02.
+    assert np.isnan(compare_criteria(1.5).loc["selection_rate", "threshold_a"])
+    fig = plot_threshold_search("selection_rate", 1.5)
+    assert "no pair of the grid meets it" in fig.get_suptitle()
+    assert tuple(fig.get_size_inches()) == (FIGSIZE[0] * 1.5, FIGSIZE[1])
 
 
 def test_no_free_lunch_title_says_yet_only_when_the_false_positive_rates_differ():
@@ -415,8 +464,8 @@ def test_make_scored_candidates_rejects_bad_arguments(kwargs, match):
 
 
 @pytest.mark.parametrize("plot, args, match", [
-    (plot_group_thresholds, (1.5, 0.5), "threshold_a"),
-    (plot_group_thresholds, (0.5, None), "threshold_b"),
+    (plot_threshold_search, ("odds", 0.5), "criterion"),
+    (plot_threshold_search, ("tpr", 3.0), "income_gap"),
     (plot_no_free_lunch, (3.0,), "income_gap"),
     (plot_no_free_lunch, (0.5, -1), "threshold"),
     (plot_encoded_bias, (-1, 1.0), "historical_bias"),
