@@ -14,7 +14,10 @@
 5. Leaves out the theme's fontawesome.js (1.5 MB on every page): _site/templates/ holds the
    theme's webpack-macros.html without it; the theme's stylesheet draws the same icons with the
    Font Awesome web font it ships.
-6. Marks each bibliography entry as an item of its list: docutils writes the entries of a
+6. Gives every page the predictions and self-checks (_site/questions.js and questions.css; the
+   forms are written by mlsys.questions and chosen over their Jupyter widget by
+   nb_mime_priority_overrides in _config.yml).
+7. Marks each bibliography entry as an item of its list: docutils writes the entries of a
    <div role="list"> with role="doc-biblioentry", a role ARIA 1.2 deprecated, so a list holds
    no list items for assistive technology (axe-core: aria-required-children).
 """
@@ -26,6 +29,8 @@ from sphinx.util.fileutil import copy_asset
 
 VENDOR = [  # (file or folder of the book, folder under _build/html/_static/)
     ("_site/accessibility.js", "mlsys"),
+    ("_site/questions.js", "mlsys"),
+    ("_site/questions.css", "mlsys"),
     ("node_modules/requirejs/require.js", "."),
     ("node_modules/@jupyter-widgets/html-manager/dist", "html-manager"),
     ("_site/widgets-paths.js", "html-manager"),
@@ -69,6 +74,8 @@ def setup(app):
     # Before MathJax (priority 500) and the widget renderer: see _site/mathjax-hub.js.
     app.add_js_file("html-manager/mathjax-hub.js", priority=200)
     app.add_js_file("mlsys/accessibility.js")
+    app.add_js_file("mlsys/questions.js")
+    app.add_css_file("mlsys/questions.css")
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
     app.connect("html-page-context", mark_citations_as_list_items)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -12,6 +12,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from mlsys._validate import check_number
+from mlsys.questions import present_question_cells
 
 KERNEL = "python3"
 
@@ -37,10 +38,12 @@ def execute(notebook, *, cwd, timeout_s: float = 300, allow_errors: bool = False
     """Execute `notebook` in place in a fresh kernel started in `cwd`, and return it.
 
     Widget state is stored in the notebook's metadata (the website renders it); cell timings are
-    not, so re-execution changes as little as possible.
+    not, so re-execution changes as little as possible. Cells that ask a prediction or a
+    self-check show only their form (`mlsys.questions.present_question_cells`).
     """
     check_number("timeout_s", timeout_s, low=0, low_open=True, unit="seconds")
     pin_blas_kernels()
+    present_question_cells(notebook)
     client = NotebookClient(notebook, timeout=timeout_s, kernel_name=KERNEL,
                             resources={"metadata": {"path": str(cwd)}},
                             allow_errors=allow_errors, record_timing=False,

@@ -1,7 +1,7 @@
 """The claims ledger: every sentence of the prose that the book's own code can re-derive.
 
 A claim is recorded once, in `tests/test_claims_NN.py`, with the words exactly as they stand in a
-notebook's markdown and a function that re-derives it. Its test fails when
+notebook's markdown (or in the strings of a prediction or self-check) and a function that re-derives it. Its test fails when
 
 - the words no longer appear in the notebook (prose and ledger cannot drift apart);
 - the claim does not hold with the notebook's own seed and parameters;
@@ -24,6 +24,7 @@ sentence's meaning: an ordering, a band). Keep `derive` cheap: it runs 21 times.
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,6 +33,8 @@ from typing import Any, Callable
 
 import nbformat
 import pytest
+
+from mlsys.questions import is_question_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = range(20)
@@ -69,9 +72,15 @@ def normalise(text: str) -> str:
 
 @lru_cache(maxsize=None)
 def markdown(path: Path) -> str:
-    """All markdown of the notebook at `path`, white space normalised."""
+    """What the notebook at `path` says in words, white space normalised: its markdown, and the
+    strings of its predictions and self-checks (`mlsys.questions`: questions, choices, results,
+    feedback), which the reader reads as prose."""
     cells = nbformat.read(path, as_version=4).cells
-    return normalise(" ".join(cell.source for cell in cells if cell.cell_type == "markdown"))
+    texts = [cell.source for cell in cells if cell.cell_type == "markdown"]
+    for cell in filter(is_question_cell, cells):
+        texts += [node.value for node in ast.walk(ast.parse(cell.source))
+                  if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+    return normalise(" ".join(texts))
 
 
 def seeds_holding(claim: Claim) -> list[int]:

@@ -112,3 +112,17 @@ def test_every_chapter_records_enough_claims(chapter):
     assert len(on_chapter) >= ledger.MIN_CLAIMS_PER_CHAPTER, (
         f"{chapter}: {len(on_chapter)} claims in the ledger, at least "
         f"{ledger.MIN_CLAIMS_PER_CHAPTER} wanted")
+
+
+def test_the_ledger_reads_the_words_of_predictions_and_self_checks(tmp_path):
+    from ledger import markdown
+
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("Some   prose."),
+        nbformat.v4.new_code_cell('predict("a", "Share slow?", unit="%", answer=9.6,\n'
+                                  '        result="9.6%: 1 − 0.99¹⁰.")'),
+        nbformat.v4.new_code_cell('print("not read: an ordinary cell")')])
+    path = tmp_path / "n.ipynb"
+    nbformat.write(notebook, path)
+    text = markdown(path)
+    assert "Some prose." in text and "9.6%: 1 − 0.99¹⁰." in text and "not read" not in text

@@ -5,7 +5,10 @@ is aborted and listed); no console error, page error or HTTP status >= 400 (ever
 is loaded, so a bad font URL shows); every widget is drawn; no visible image is broken; every
 visible image has alt text that is not a file name; the theme's icons are drawn by its web font;
 axe-core finds no serious or critical accessibility violation; every slider of every `.mlsys-explorer` swaps the visible image, and
-every `.mlsys-checklist` dropdown swaps the visible text, with no kernel. A full-page screenshot
+every `.mlsys-checklist` dropdown swaps the visible text, with no kernel; every prediction folds
+what answers it until the reader commits by keyboard, then shows their guess beside the result,
+still after a reload, and folds again on "reset"; every self-check answers a wrong and a right
+answer, typed or chosen by keyboard, with that answer's feedback. A full-page screenshot
 of each page (light scheme) goes to tests/artifacts/screenshots/, axe's full result to
 tests/artifacts/axe/.
 """
@@ -92,12 +95,20 @@ def test_page(page, site_url, browser, screenshot_dir):
         problems += [f"broken image: {src}" for src in tab.evaluate(BROKEN_IMAGES_JS)]
         problems += check_alt_texts(tab)
         problems += check_icons(tab)
+        predictions = tab.locator(".mlsys-prediction").count()
+        problems += answer_questions(tab)
+        if predictions:  # committed predictions survive a reload
+            tab.reload(wait_until="load")
+            tab.wait_for_function(DRAWN_JS, arg=widgets, timeout=60_000)
+            problems += check_committed(tab)
         use_colour_scheme(tab, "light")  # the theme's colours fade in after the page loads
         tab.screenshot(path=screenshot_dir / f"{page.replace('/', '__')}.jpeg", full_page=True,
                        quality=SCREENSHOT_QUALITY)
         problems += run_axe(tab, page)
         problems += move_explorer_sliders(tab, widgets["explorers"])
         problems += switch_checklists(tab)
+        if predictions:
+            problems += reset_predictions(tab)
         # Every request the page made has been answered (and checked above) before it closes.
         tab.wait_for_load_state("networkidle")
     finally:
@@ -226,4 +237,135 @@ def switch_checklists(tab):
             if not now or now == shown:
                 problems.append(f"checklist {c + 1}, option {index + 1}: the text did not change")
             shown = now
+    return problems
+
+
+# For each prediction: whether its first and last folded elements (the siblings after its cell,
+# up to its end line <div class="prediction-end">) are shown, and whether an end line exists.
+FOLD_JS = """() => [...document.querySelectorAll('.mlsys-prediction')].map(q => {
+  const cell = q.closest('.cell');
+  let first = cell.nextElementSibling, last = null;
+  for (let el = first; el; el = el.nextElementSibling) {
+    if (el.matches('.prediction-end')) break;
+    if (el.querySelector('.mlsys-prediction')) { last = null; break; }
+    last = el;
+  }
+  const shown = el => !!el && el.getClientRects().length > 0;
+  return {id: JSON.parse(q.dataset.spec).id, ended: !!last, first: shown(first),
+          last: shown(last), lastText: last ? last.innerText.slice(0, 60) : ''};
+})"""
+
+
+def answer_questions(tab):
+    """Commit every prediction and answer every self-check by keyboard; check what each shows."""
+    problems = []
+    before = tab.evaluate(FOLD_JS)
+    for fold in before:
+        if not fold["ended"]:
+            problems.append(f"prediction {fold['id']}: nothing folded, or no end line after it")
+        elif fold["first"] or fold["last"]:
+            problems.append(f"prediction {fold['id']}: its answer shows before the reader commits "
+                            f"({fold['lastText']!r})")
+    questions = tab.locator(".mlsys-prediction")
+    for i in range(questions.count()):
+        question = questions.nth(i)
+        spec = json.loads(question.get_attribute("data-spec"))
+        guess = commit_by_keyboard(question, spec)
+        said = question.locator(".mlsys-feedback").inner_text()
+        if not said.startswith("You said") or guess not in said:
+            problems.append(f"prediction {spec['id']}: after committing {guess!r} it says {said!r}")
+    for fold in tab.evaluate(FOLD_JS):
+        if fold["ended"] and not (fold["first"] and fold["last"]):
+            problems.append(f"prediction {fold['id']}: still folded after the reader committed")
+    checks = tab.locator(".mlsys-self-check")
+    for i in range(checks.count()):
+        problems += answer_self_check(checks.nth(i))
+    return problems
+
+
+def commit_by_keyboard(question, spec):
+    """Commit a prediction with the keyboard alone; return the text of the guess."""
+    if spec["form"] == "choice":
+        question.locator("input[type=radio]").first.focus()
+        for key in ("Space", "Tab", "Enter"):  # choose the first, go to "Commit", press it
+            question.page.keyboard.press(key)
+        return question.locator(".mlsys-choice span").first.inner_text()
+    field = question.locator("input[type=text]")
+    field.focus()
+    question.page.keyboard.type("42")
+    question.page.keyboard.press("Enter")
+    return "42"
+
+
+def answer_self_check(check):
+    """A wrong answer gets its own feedback, the right one "Right.", "Show the answer" the answer."""
+    spec = json.loads(check.get_attribute("data-spec"))
+    feedback = check.locator(".mlsys-feedback")
+    problems = []
+    if spec["form"] == "choice":
+        wrong = next(i for i in range(len(spec["responses"])) if i != spec["answer"])
+        attempts = [(wrong, "Not quite."), (spec["answer"], "Right.")]
+        for index, verdict in attempts:
+            radio = check.locator("input[type=radio]").nth(index)
+            radio.focus()
+            check.page.keyboard.press("Space")
+            check.page.keyboard.press("Tab")
+            check.page.keyboard.press("Enter")
+            expected = plain_text(check, spec["responses"][index])
+            if not feedback.inner_text().startswith(verdict) or feedback.inner_text() != expected:
+                problems.append(f"self-check {spec['id']}: choice {index + 1} says "
+                                f"{feedback.inner_text()!r}, expected {expected!r}")
+    else:
+        far = spec["answer"] + 10 * spec["tolerance"] + abs(spec["answer"]) + 1
+        for typed, verdict in ((f"{far:g}", "Not quite"), (f"{spec['answer']:g}", "Right.")):
+            field = check.locator("input[type=text]")
+            field.fill("")
+            field.focus()
+            check.page.keyboard.type(typed)
+            check.page.keyboard.press("Enter")
+            if not feedback.inner_text().startswith(verdict):
+                problems.append(f"self-check {spec['id']}: {typed} says {feedback.inner_text()!r}")
+    check.locator(".mlsys-show").focus()
+    check.page.keyboard.press("Enter")
+    if not feedback.inner_text().startswith(f"The answer: {spec['answer_text']}."):
+        problems.append(f"self-check {spec['id']}: 'Show the answer' says {feedback.inner_text()!r}")
+    return problems
+
+
+def plain_text(element, html_text):
+    """The text a reader sees for a piece of the page's HTML."""
+    return element.evaluate("(_, h) => { const d = document.createElement('p'); d.innerHTML = h;"
+                            " document.body.appendChild(d); const t = d.innerText;"
+                            " d.remove(); return t; }", html_text)
+
+
+def check_committed(tab):
+    """After a reload every prediction is still committed: the guess shown, the fold open."""
+    problems = []
+    questions = tab.locator(".mlsys-prediction")
+    for i in range(questions.count()):
+        said = questions.nth(i).locator(".mlsys-feedback").inner_text()
+        if not said.startswith("You said"):
+            problems.append(f"prediction {i + 1}: forgotten after a reload ({said!r})")
+    problems += [f"prediction {fold['id']}: folded again after a reload"
+                 for fold in tab.evaluate(FOLD_JS) if fold["ended"] and not fold["last"]]
+    return problems
+
+
+def reset_predictions(tab):
+    """The reset button, pressed by keyboard, forgets the page's predictions and folds them."""
+    reset = tab.locator(".mlsys-reset").first
+    if not reset.count():
+        return ["no 'Reset my predictions' button on a page with committed predictions"]
+    reset.focus()
+    tab.keyboard.press("Enter")
+    problems = [f"prediction {fold['id']}: not folded again after a reset"
+                for fold in tab.evaluate(FOLD_JS) if fold["ended"] and fold["last"]]
+    if tab.locator(".mlsys-prediction .mlsys-feedback:not(:empty)").count():
+        problems.append("a prediction still shows its guess after a reset")
+    stored = json.loads(tab.evaluate("() => localStorage.getItem('mlsys-book:predictions')")
+                        or "{}")
+    path = urlparse(tab.url).path
+    if any(path.endswith("/" + key) for key in stored):
+        problems.append(f"the page's predictions are still stored after a reset: {stored}")
     return problems
