@@ -932,6 +932,120 @@ def find_break_even_volume(assumptions=CostAssumptions()) -> float:
                / a.saving_per_prediction_usd)
 
 
+def _check_costly_one_in(costly_one_in) -> float:
+    return check_number("costly_one_in", costly_one_in, low=1, unit="mistakes")
+
+
+def simulate_yearly_savings_usd(volume_per_year, assumptions=CostAssumptions(), *,
+                                costly_one_in=1, n_years=2_000, seed=0) -> np.ndarray:
+    """Simulate many years of both systems and return the model's saving over the rule, USD.
+
+    Each year, the rule and the model make ``Binomial(V, error_rate)`` mistakes. The cost of
+    mistakes is the same on average as in `compute_yearly_costs_usd` (`cost_per_error_usd` per
+    mistake), but it sits in the rare costly one: each mistake, independently with chance
+    ``1 / costly_one_in``, costs ``costly_one_in * cost_per_error_usd``, and the others cost
+    nothing. At ``costly_one_in=1`` every mistake costs the average; at 100,000 a year's cost
+    of mistakes is a handful of disasters. Fixed and serving costs are as in
+    `compute_yearly_costs_usd`.
+
+    Parameters
+    ----------
+    volume_per_year : int
+        Predictions per year, ``>= 0``.
+    assumptions : CostAssumptions, default CostAssumptions()
+        The (illustrative) costs and error rates.
+    costly_one_in : float, default 1
+        One mistake in this many carries the cost, ``>= 1``.
+    n_years : int, default 2000
+        Simulated years, ``>= 1``.
+    seed : int, default 0
+        Seed of the simulation.
+
+    Returns
+    -------
+    numpy.ndarray
+        One saving per simulated year (rule's cost minus model's cost, USD): positive when the
+        model was cheaper that year. Its mean tends to ``V * saving_per_prediction_usd -
+        (model_fixed - rule_fixed)`` at every `costly_one_in`; its spread grows with it.
+
+    Examples
+    --------
+    >>> savings = simulate_yearly_savings_usd(10_000_000, costly_one_in=1)
+    >>> round(float(savings.mean()) / 1e6, 2), bool((savings > 0).all())
+    (0.62, True)
+    >>> rare = simulate_yearly_savings_usd(10_000_000, costly_one_in=100_000)
+    >>> round(float((rare > 0).mean()), 2)
+    0.88
+    """
+    a = _check_assumptions(assumptions)
+    volume = check_number("volume_per_year", volume_per_year, low=0, integer=True,
+                          unit="predictions per year")
+    costly_one_in = _check_costly_one_in(costly_one_in)
+    n_years = check_number("n_years", n_years, low=1, integer=True, unit="years")
+    rng = _rng(seed)
+    cost_of_costly = costly_one_in * a.cost_per_error_usd
+    mistakes_usd = []
+    for error_rate in (a.rule_error_rate, a.model_error_rate):
+        mistakes = rng.binomial(volume, error_rate, size=n_years)
+        mistakes_usd.append(rng.binomial(mistakes, 1 / costly_one_in) * cost_of_costly)
+    rule_usd = a.rule_fixed_cost_usd + mistakes_usd[0]
+    model_usd = (a.model_fixed_cost_usd + volume * a.model_cost_per_prediction_usd
+                 + mistakes_usd[1])
+    return rule_usd - model_usd
+
+
+#: Volumes (predictions a year) on which `plot_costly_mistakes` draws the share of good years.
+COSTLY_VOLUMES = tuple(int(v) for v in np.round(np.geomspace(1e5, 1e9, 41)))
+
+
+@functools.lru_cache(maxsize=64)
+def _shares_cheaper(assumptions, costly_one_in, n_years, seed) -> np.ndarray:
+    return np.array([np.mean(simulate_yearly_savings_usd(
+        volume, assumptions, costly_one_in=costly_one_in, n_years=n_years, seed=seed) > 0)
+        for volume in COSTLY_VOLUMES])
+
+
+def find_confident_volume(assumptions=CostAssumptions(), *, costly_one_in=1, share=0.95,
+                          n_years=2_000, seed=0) -> float:
+    """Return the smallest volume of `COSTLY_VOLUMES` from which the model is cheaper in most years.
+
+    "Most" is `share` of the simulated years, at that volume and every larger one of the grid
+    (steps of a factor 10**0.1, about 1.26). The expected break-even volume
+    (`find_break_even_volume`) only says the model is cheaper *on average*.
+
+    Parameters
+    ----------
+    assumptions : CostAssumptions, default CostAssumptions()
+        The (illustrative) costs and error rates.
+    costly_one_in : float, default 1
+        One mistake in this many carries the cost, ``>= 1``.
+    share : float, default 0.95
+        Share of years in which the model must be cheaper, ``0 < share < 1``.
+    n_years, seed
+        As in `simulate_yearly_savings_usd`.
+
+    Returns
+    -------
+    float
+        Predictions per year, or ``math.inf`` when no volume of the grid qualifies.
+
+    Examples
+    --------
+    >>> f"{find_confident_volume(costly_one_in=1):,.0f}"
+    '2,511,886'
+    """
+    a = _check_assumptions(assumptions)
+    costly_one_in = _check_costly_one_in(costly_one_in)
+    share = check_number("share", share, low=0, high=1, low_open=True, high_open=True)
+    n_years = check_number("n_years", n_years, low=1, integer=True, unit="years")
+    check_number("seed", seed, low=0, integer=True)
+    good = _shares_cheaper(a, float(costly_one_in), n_years, seed) >= share
+    # The first volume from which every larger one is good too: a lucky year does not count.
+    bad = np.flatnonzero(~good)
+    first = 0 if bad.size == 0 else bad[-1] + 1
+    return math.inf if first == len(COSTLY_VOLUMES) else float(COSTLY_VOLUMES[first])
+
+
 # ---------------------------------------------------------------------------------------------
 # Figures
 # ---------------------------------------------------------------------------------------------
@@ -1249,6 +1363,92 @@ def plot_break_even(cost_per_error_usd=1.0, model_fixed_cost_usd=200_000.0, **as
             "per wrong prediction", transform=ax.transAxes, ha="right", va="bottom", fontsize=9,
             bbox=dict(facecolor="white", edgecolor="none", alpha=0.8))
     ax.legend(loc="upper left")
+    return fig
+
+
+def _one_in(costly_one_in) -> str:
+    if costly_one_in == 1:
+        return "every mistake costs the average"
+    return f"one mistake in {costly_one_in:,.0f} carries the cost"
+
+
+def plot_costly_mistakes(volume_per_year, costly_one_in, *, n_years=2_000, seed=0,
+                         **assumptions) -> Figure:
+    """Plot a simulated year's saving of the model, and the share of years it is cheaper.
+
+    Left: the histogram of the model's yearly saving over the rule at `volume_per_year`, over
+    `n_years` simulated years (`simulate_yearly_savings_usd`). Right: the share of years in
+    which the model is cheaper, against the volume, with the expected break-even volume and
+    the volume from which the model is cheaper in 19 years of 20 (`find_confident_volume`).
+
+    Parameters
+    ----------
+    volume_per_year : int
+        Predictions per year, ``>= 0``.
+    costly_one_in : float
+        One mistake in this many carries the cost of all, ``>= 1``.
+    n_years, seed
+        As in `simulate_yearly_savings_usd`.
+    **assumptions
+        Fields of `CostAssumptions` (illustrative costs and error rates).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Its suptitle gives the share of years in which the model is cheaper.
+
+    Examples
+    --------
+    >>> fig = plot_costly_mistakes(10_000_000, 100_000)
+    >>> fig.get_suptitle().splitlines()
+    ['At 10 million predictions a year, one mistake in 100,000 carries the cost:', 'the model is cheaper in 88% of years']
+    """
+    a = CostAssumptions(**assumptions)
+    volume = check_number("volume_per_year", volume_per_year, low=0, integer=True,
+                          unit="predictions per year")
+    costly_one_in = _check_costly_one_in(costly_one_in)
+    savings = simulate_yearly_savings_usd(volume, a, costly_one_in=costly_one_in,
+                                          n_years=n_years, seed=seed)
+    share = float(np.mean(savings > 0))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(FIGSIZE[0], FIGSIZE[1] * 1.1),
+                                      layout="constrained")
+    millions = savings / 1e6
+    left.hist(millions, bins=40, histtype="stepfilled", color=PALETTE["sky"],
+              edgecolor=PALETTE["blue"], lw=1)
+    left.axvline(0, color=PALETTE["black"], linestyle=LINESTYLES[1], lw=1.5,
+                 label="break even: model cheaper to the right")
+    expected = (volume * a.saving_per_prediction_usd
+                - (a.model_fixed_cost_usd - a.rule_fixed_cost_usd)) / 1e6
+    left.axvline(expected, color=PALETTE["vermillion"], linestyle=LINESTYLES[3], lw=2,
+                 label=f"expected saving: {_format_usd(expected * 1e6)}")
+    left.legend(loc="upper left", fontsize=8)
+    decorate(left, xlabel="model's saving over the rule in a year (million USD)",
+             ylabel="simulated years", title=f"Savings in {n_years:,} simulated years")
+    shares = _shares_cheaper(a, float(costly_one_in), n_years, seed)
+    right.plot(COSTLY_VOLUMES, shares, color=PALETTE["blue"], linestyle=LINESTYLES[0], lw=2,
+               label="simulated")
+    right.plot([volume], [share], "o", ms=8, color=PALETTE["vermillion"],
+               label=f"{_format_count(volume)} a year: {share:.0%}")
+    break_even = find_break_even_volume(a)
+    if math.isfinite(break_even):
+        right.axvline(break_even, color=PALETTE["black"], linestyle=LINESTYLES[1], lw=1.5,
+                      label=f"break-even on average: {_format_count(break_even)}")
+    confident = find_confident_volume(a, costly_one_in=costly_one_in, n_years=n_years,
+                                      seed=seed)
+    if math.isfinite(confident):
+        right.axvline(confident, color=PALETTE["green"], linestyle=LINESTYLES[2], lw=2,
+                      label=f"cheaper in 19 years of 20: {_format_count(confident)}")
+    right.set_xscale("log")
+    right.set_xlim(COSTLY_VOLUMES[0], COSTLY_VOLUMES[-1])
+    _no_minor_ticks(right)
+    right.xaxis.set_major_formatter(FuncFormatter(lambda value, _: _format_short(value)))
+    right.set_ylim(-0.02, 1.02)
+    _percent_axis(right.yaxis)
+    decorate(right, xlabel="predictions per year (log scale)", ylabel="years model is cheaper",
+             title="Share of years it is cheaper")
+    right.legend(loc="lower right", fontsize=8)
+    _bold_title(fig, f"At {_format_count(volume)} predictions a year, {_one_in(costly_one_in)}:"
+                     f"\nthe model is cheaper in {share:.0%} of years")
     return fig
 
 
@@ -1853,52 +2053,11 @@ def _check_use_cases(use_cases) -> tuple:
     return tuple(_check_use_case(case) for case in use_cases)
 
 
-def make_checklist_explorer(use_cases=USE_CASES, *, initial=0):
-    """Return a dropdown of use cases that shows each one's scored checklist and verdict.
-
-    Every verdict is rendered once, to HTML, and stacked; the dropdown's index is `jslink`ed
-    to the stack's ``selected_index``, so the browser alone switches them: it works on the
-    website with no kernel and no network, like `mlsys.explorer.explorer`.
-
-    Parameters
-    ----------
-    use_cases : sequence of UseCase, default USE_CASES
-        At least two use cases.
-    initial : int, default 0
-        Index of the use case shown first.
-
-    Returns
-    -------
-    ipywidgets.VBox
-        The dropdown and the stack; ``.links`` holds the browser-side link.
-
-    Examples
-    --------
-    >>> widget = make_checklist_explorer()
-    >>> dropdown, stack = widget.children
-    >>> len(stack.children) == len(USE_CASES), dropdown.index
-    (True, 0)
-    """
-    use_cases = _check_use_cases(use_cases)
-    initial = check_number("initial", initial, low=0, high=len(use_cases) - 1, integer=True)
-    dropdown = widgets.Dropdown(options=[(case.name, i) for i, case in enumerate(use_cases)],
-                                index=initial, description="use case",
-                                layout=dict(width="600px"),
-                                style=dict(description_width="150px"))
-    stack = widgets.Stack([widgets.HTML(render_verdict_html(case)) for case in use_cases],
-                          selected_index=initial)
-    box = widgets.VBox([dropdown, stack])
-    box.add_class("mlsys-checklist")
-    box.links = [widgets.jslink((dropdown, "index"), (stack, "selected_index"))]
-    return box
-
-
 def make_live_checklist(use_cases=USE_CASES):
     """Return checkboxes for the thirteen criteria and a verdict that updates as you tick them.
 
     Picking a use case fills in its answers; ticking a box recomputes the verdict with
-    `assess_use_case`. It needs a running kernel: on the website use
-    `make_checklist_explorer`.
+    `assess_use_case`. It needs a running kernel, so the book leaves it off the website.
 
     Parameters
     ----------
@@ -1938,3 +2097,182 @@ def make_live_checklist(use_cases=USE_CASES):
         box.observe(show, names="value")
     load()
     return widgets.VBox([chooser, widgets.VBox(list(boxes.values())), output])
+
+
+# ---------------------------------------------------------------------------------------------
+# The checklist, answered by the chapter's simulations: routing support tickets
+# ---------------------------------------------------------------------------------------------
+
+#: Illustrative costs of routing support tickets, not data: a misrouted ticket costs an agent's
+#: minutes; the model costs more to build and run than the keyword rules.
+ROUTING_COSTS = MappingProxyType(dict(cost_per_error_usd=5.0, rule_fixed_cost_usd=5_000.0,
+                                      model_fixed_cost_usd=20_000.0,
+                                      model_cost_per_prediction_usd=0.0001))
+
+#: "Many predictions, say thousands a day or more" (the checklist's `scale` question).
+SCALE_PER_DAY = 1_000
+
+#: The checklist answers `assess_ticket_routing` computes; the others are the use case's.
+COMPUTED_CRITERIA = ("complex", "simpler_works", "data", "scale", "not_cost_effective")
+
+
+@dataclass(frozen=True)
+class RoutingAssessment:
+    """Ticket routing scored on the checklist, with the numbers behind its computed answers."""
+
+    tickets_per_day: float
+    complexity: float
+    labels_per_year: int          # every routed ticket comes back labelled by the team that solved it
+    examples_needed: int | None   # to beat the rule by the margin; None: never, within 5,000
+    rule_accuracy: float
+    model_accuracy: float         # trained on a year's labels (at most 5,000)
+    break_even_per_year: float    # tickets a year; inf when the model never pays
+    answers: Mapping
+    verdict: Verdict
+
+
+@functools.lru_cache(maxsize=16)
+def _routing_curve(complexity, repeats, seed) -> LearningCurve:
+    return simulate_learning_curve(complexity, repeats=repeats, seed=seed)
+
+
+def assess_ticket_routing(tickets_per_day, complexity, *, repeats=3, seed=0) -> RoutingAssessment:
+    """Answer five questions of the checklist for ticket routing from simulations, and judge it.
+
+    The tickets' pattern is taken to behave like `make_pattern_data` at `complexity`. The
+    learning curve (`simulate_learning_curve`) answers *too complex to write down* (the model
+    beats the rule by the margin with at most 5,000 examples) and *a simpler solution works*
+    (it never does); *data to learn from* holds when a year of tickets brings the examples the
+    curve needs. The break-even volume (`find_break_even_volume`, with `ROUTING_COSTS` and the
+    error rates of a model trained on a year's labels, at most 5,000) answers *not
+    cost-effective*, and *at scale* means `SCALE_PER_DAY` tickets a day or more. The other
+    eight answers are those of the use case *Increasing customer satisfaction* in `USE_CASES`.
+
+    Parameters
+    ----------
+    tickets_per_day : float
+        Tickets routed a day, ``>= 1``.
+    complexity : float
+        Complexity of the tickets' pattern, ``0 <= complexity <= 6``.
+    repeats : int, default 3
+        Training sets per size of the learning curve, ``>= 1``.
+    seed : int, default 0
+        Seed of the learning curve.
+
+    Returns
+    -------
+    RoutingAssessment
+
+    Examples
+    --------
+    >>> assess_ticket_routing(3_000, 3).verdict.headline
+    'ML is a strong fit'
+    >>> [key for key, _ in assess_ticket_routing(10, 3).verdict.reasons]
+    ['not_cost_effective']
+    """
+    per_day = check_number("tickets_per_day", tickets_per_day, low=1, unit="tickets a day")
+    complexity = _check_complexity(complexity)
+    repeats = check_number("repeats", repeats, low=1, integer=True)
+    check_number("seed", seed, low=0, integer=True)
+    curve = _routing_curve(float(complexity), repeats, seed)
+    labels = int(round(365 * per_day))
+    needed = curve.smallest_size_beating_rule()
+    trained_on = int(np.sum(curve.train_sizes <= labels)) - 1
+    model_accuracy = float(curve.mean_model_accuracy[trained_on])
+    costs = CostAssumptions(rule_error_rate=1 - curve.rule_accuracy,
+                            model_error_rate=1 - model_accuracy, **ROUTING_COSTS)
+    break_even = find_break_even_volume(costs)
+    answers = dict(next(case for case in USE_CASES
+                        if case.name == "Increasing customer satisfaction").answers)
+    answers.update(complex=needed is not None, simpler_works=needed is None,
+                   data=needed is None or labels >= needed, scale=per_day >= SCALE_PER_DAY,
+                   not_cost_effective=not labels > break_even)
+    return RoutingAssessment(per_day, complexity, labels, needed, curve.rule_accuracy,
+                             model_accuracy, break_even, MappingProxyType(answers),
+                             assess_use_case(answers))
+
+
+def _tickets(per_day) -> str:
+    return f"{per_day:,.0f} ticket{'' if per_day == 1 else 's'} a day"
+
+
+def _routing_rows(r) -> list:
+    # (criterion key, the number behind its computed answer) for the figure's checklist.
+    beats = (f"the model beats the rule by more than 2 points from {r.examples_needed:,} labels"
+             if r.examples_needed is not None else
+             "the model never beats the rule by more than 2 points")
+    data = (f"{r.labels_per_year:,} labels a year; the model needs "
+            f"{r.examples_needed:,}" if r.examples_needed is not None else
+            f"{r.labels_per_year:,} labels a year")
+    lead = f"a year's labels put the model {_points(r.model_accuracy - r.rule_accuracy)} ahead"
+    pays = (f"{lead}: it never pays" if math.isinf(r.break_even_per_year) else
+            f"{lead}: it pays from {_format_count(r.break_even_per_year)} tickets a year")
+    if r.model_accuracy < r.rule_accuracy:
+        pays = "a year's labels leave the model behind the rule: it never pays"
+    return [("complex", beats), ("simpler_works", beats), ("data", data),
+            ("scale", f"{_tickets(r.tickets_per_day)}; scale means {SCALE_PER_DAY:,} or more"),
+            ("not_cost_effective", pays)]
+
+
+def plot_routing_checklist(tickets_per_day, complexity, *, repeats=3, seed=0) -> Figure:
+    """Plot the learning curve behind ticket routing's checklist, and its computed answers.
+
+    Left: the model's mean accuracy against training examples, the rule's accuracy and the
+    labels a year of tickets brings. Right: the five answers `assess_ticket_routing`
+    computes, each with ✓ (in ML's favour) or ✗ and its number, under the verdict.
+
+    Parameters
+    ----------
+    tickets_per_day, complexity, repeats, seed
+        As in `assess_ticket_routing`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Its suptitle is the checklist's verdict and its first reason.
+
+    Examples
+    --------
+    >>> plot_routing_checklist(10, 3).get_suptitle()
+    "Don't use ML: not cost-effective (10 tickets a day, complexity 3)"
+    """
+    r = assess_ticket_routing(tickets_per_day, complexity, repeats=repeats, seed=seed)
+    curve = _routing_curve(float(r.complexity), repeats, seed)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(FIGSIZE[0], FIGSIZE[1] * 1.1),
+                                      layout="constrained", width_ratios=(1, 1.15))
+    left.plot(curve.train_sizes, curve.mean_model_accuracy, "o", color=PALETTE["blue"],
+              linestyle=LINESTYLES[0], label="model, mean")
+    left.axhline(r.rule_accuracy, color=PALETTE["orange"], linestyle=LINESTYLES[1],
+                 label=f"rule: {r.rule_accuracy:.0%}")
+    shown = min(r.labels_per_year, curve.train_sizes[-1])
+    left.axvline(shown, color=PALETTE["vermillion"], linestyle=LINESTYLES[2], lw=1.5,
+                 label=f"a year: {r.labels_per_year:,} labels"
+                       + (" (off the axis)" if r.labels_per_year > shown else ""))
+    left.set_xscale("log")
+    left.xaxis.set_major_formatter(FuncFormatter(lambda value, _: _format_short(value)))
+    _no_minor_ticks(left)
+    left.set_ylim(0.45, 1.0)
+    _percent_axis(left.yaxis)
+    decorate(left, xlabel="training examples (log scale)", ylabel="right on new tickets",
+             title="Learning curve")
+    left.legend(loc="lower right", fontsize=8)
+    right.set_axis_off()
+    right.set_title("Computed answers", loc="left", fontsize=10)
+    for row, (key, number) in enumerate(_routing_rows(r)):
+        holds = r.answers[key]
+        favours_ml = holds != (_BY_KEY[key].group == "stop")
+        y = 0.9 - 0.19 * row
+        right.text(0.0, y, "✓" if favours_ml else "✗", fontsize=13, fontweight="bold",
+                   color=PALETTE["green"] if favours_ml else PALETTE["vermillion"],
+                   transform=right.transAxes, va="top")
+        right.text(0.09, y, f"{_BY_KEY[key].label}: {'yes' if holds else 'no'}",
+                   fontsize=9.5, fontweight="bold", transform=right.transAxes, va="top")
+        right.text(0.09, y - 0.075, number, fontsize=8.5, transform=right.transAxes,
+                   va="top")
+    reason = (f": {_BY_KEY[r.verdict.reasons[0][0]].label.lower()}"
+              if r.verdict.level == "no" else
+              f", but not {_BY_KEY[r.verdict.reasons[0][0]].label.lower()}"
+              if r.verdict.reasons else "")
+    _bold_title(fig, f"{r.verdict.headline}{reason} ({_tickets(r.tickets_per_day)}, "
+                     f"complexity {r.complexity:g})")
+    return fig

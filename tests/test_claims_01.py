@@ -25,6 +25,8 @@ from mlsys.when_to_use import (CRITERIA, HANDOVER_CONFIDENCE, INTENT_CUES, LABEL
                                estimate_expected_accuracy, find_break_even_volume,
                                make_drifting_stream, make_model, make_pattern_data,
                                predict_with_rule, simulate_drift, simulate_learning_curve)
+from mlsys.when_to_use import (ROUTING_COSTS, SCALE_PER_DAY, assess_ticket_routing,
+                               find_confident_volume, simulate_yearly_savings_usd)
 from mlsys.when_to_use import _evaluation_grid  # the grid the expected accuracy is scored on
 
 CHAPTER = "chapters/01_when_to_use_ml.ipynb"
@@ -190,6 +192,35 @@ def break_even_factors(seed):
     base = find_break_even_volume(chapter_costs(seed))
     return (find_break_even_volume(chapter_costs(seed, cost_per_error_usd=0.1)) / base,
             find_break_even_volume(chapter_costs(seed, model_fixed_cost_usd=1_000_000)) / base)
+
+
+def costly_year(seed, costly_one_in, volume=10_000_000):
+    """The section's 2,000 simulated years at `volume`, with the notebook's measured error rates."""
+    return simulate_yearly_savings_usd(volume, chapter_costs(seed), costly_one_in=costly_one_in,
+                                       seed=seed)
+
+
+def confident_over_break_even(seed, costly_one_in):
+    costs = chapter_costs(seed)
+    return (find_confident_volume(costs, costly_one_in=costly_one_in, seed=seed)
+            / find_break_even_volume(costs))
+
+
+def expected_saving_usd(seed, volume=10_000_000):
+    costs = chapter_costs(seed)
+    return volume * costs.saving_per_prediction_usd - (costs.model_fixed_cost_usd
+                                                       - costs.rule_fixed_cost_usd)
+
+
+def means_agree_with_expected(seed):
+    """Every k's simulated mean lies within 4 standard errors of the one expected saving."""
+    expected = expected_saving_usd(seed)
+    return all(abs(saving.mean() - expected) <= 4 * saving.std() / math.sqrt(saving.size)
+               for saving in (costly_year(seed, k) for k in (1, 10_000, 1_000_000)))
+
+
+def routing(seed, per_day, complexity):
+    return assess_ticket_routing(per_day, complexity, seed=seed)
 
 
 # --- Section 1: a pattern exists, the system can learn ---------------------------------------
@@ -510,6 +541,78 @@ CLAIMS = [
           words="By $(1 - 2 \\times 0.1) \\times 4 = 3.2$ points",
           derive=lambda: (0.1 + 0.8 * 0.90) - (0.1 + 0.8 * 0.86),
           holds=lambda gap: round(100 * gap, 1) == 3.2),
+    Claim("ten-million-five-times", CHAPTER,
+          words="at 10 million predictions a year, almost five times the break-even volume, the "
+                "model saves about \\$680,000 a year on average",
+          derive=lambda seed: (1e7 / find_break_even_volume(chapter_costs(seed)),
+                               expected_saving_usd(seed)),
+          holds=lambda v: 4.5 < v[0] < 5 and round(v[1], -4) == 680_000,
+          robust=lambda v: 2 < v[0] < 6 and v[1] > 0, seed=0),
+    Claim("every-mistake-a-dollar-19-of-20", CHAPTER,
+          words="the model is cheaper in 19 years of 20 from just above the break-even volume",
+          derive=lambda seed: confident_over_break_even(seed, 1),
+          holds=lambda ratio: 1 < ratio < 1.5, seed=0),
+    Claim("one-in-a-million-about-half", CHAPTER,
+          words="at 10 million predictions a year the model is cheaper in only about half of the "
+                "years, and its worst year loses millions",
+          derive=lambda seed: costly_year(seed, 1_000_000),
+          holds=lambda saving: 0.4 <= np.mean(saving > 0) <= 0.65 and saving.min() < -1e6,
+          seed=0),
+    Claim("one-in-a-million-50-times", CHAPTER,
+          words="It takes more than 50 times the break-even volume before the model is cheaper in "
+                "19 years of 20",
+          derive=lambda seed: confident_over_break_even(seed, 1_000_000),
+          holds=lambda ratio: ratio > 50, seed=0),
+    Claim("expected-saving-same-at-every-k", CHAPTER,
+          words="The expected saving is the same at every *k*",
+          derive=means_agree_with_expected, seed=0),
+    Claim("routing-costs", CHAPTER,
+          words="with a misrouted ticket costing \\$5 of an agent's time and the model \\$15,000 a "
+                "year more than the keyword rules (both illustrative); scale means 1,000 tickets a "
+                "day or more",
+          derive=lambda: (ROUTING_COSTS["cost_per_error_usd"],
+                          ROUTING_COSTS["model_fixed_cost_usd"]
+                          - ROUTING_COSTS["rule_fixed_cost_usd"], SCALE_PER_DAY),
+          holds=lambda v: v == (5, 15_000, 1_000)),
+    Claim("routing-complexity-0", CHAPTER,
+          words="At complexity 0 no volume helps: the rule is the pattern, so a simpler solution "
+                "works",
+          derive=lambda seed: [routing(seed, d, 0) for d in (1, 10, 100, 1_000, 10_000)],
+          holds=lambda rs: all(r.verdict.level == "no" and r.answers["simpler_works"]
+                               for r in rs), seed=0),
+    Claim("routing-10-a-day", CHAPTER,
+          words="At complexity 3, 10 tickets a day bring enough labels but not enough savings: "
+                "the model does not pay",
+          derive=lambda seed: routing(seed, 10, 3),
+          holds=lambda r: r.answers["data"] and r.answers["not_cost_effective"]
+          and r.verdict.level == "no", seed=0),
+    Claim("routing-100-fits-1000-strong", CHAPTER,
+          words="At 100 a day it fits, short only of scale, and from 1,000 a day it is a strong fit",
+          derive=lambda seed: [routing(seed, d, 3).verdict for d in (100, 1_000, 10_000)],
+          holds=lambda v: v[0].level == "fit" and [k for k, _ in v[0].reasons] == ["scale"]
+          and v[1].level == v[2].level == "strong", seed=0),
+    Claim("routing-complexity-1", CHAPTER,
+          words="at complexity 1 the model's lead over the rule is smaller, and 100 tickets a day "
+                "do not pay for it",
+          derive=lambda seed: (routing(seed, 100, 1), routing(seed, 100, 3)),
+          holds=lambda rs: rs[0].answers["not_cost_effective"]
+          and rs[0].model_accuracy - rs[0].rule_accuracy
+          < rs[1].model_accuracy - rs[1].rule_accuracy, seed=0),
+    Claim("routing-1-a-day", CHAPTER,
+          words="At 1 ticket a day the model does not pay either",
+          derive=lambda seed: [routing(seed, 1, c) for c in (1, 3, 5)],
+          holds=lambda rs: all(r.answers["not_cost_effective"] for r in rs), seed=0),
+    Claim("routing-365-labels-17-of-20", CHAPTER,
+          words="at complexity 3 a year's 365 labels are also fewer than the model needs in 17 of "
+                "20 seeds of the simulation",
+          derive=lambda seed: routing(seed, 1, 3),
+          holds=lambda r: r.labels_per_year == 365 and not r.answers["data"],
+          seed=0, spread=(17, 17)),
+    Claim("routing-strong-in-the-list", CHAPTER,
+          words="The list judged ticket routing a strong fit for a mid-sized company",
+          derive=lambda: verdicts()["Increasing customer satisfaction"],
+          holds=lambda v: v.level == "strong"
+          and "ticket" in USE_CASES_BY_NAME["Increasing customer satisfaction"].task),
     # Section 6
     Claim("five-wrong-tool-cases", CHAPTER,
           words="and five tasks where ML is the wrong tool",

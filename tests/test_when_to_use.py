@@ -6,7 +6,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import ipywidgets as widgets  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
@@ -34,7 +33,13 @@ from mlsys.when_to_use import (  # noqa: E402
     compute_yearly_costs_usd,
     estimate_expected_accuracy,
     find_break_even_volume,
-    make_checklist_explorer,
+    find_confident_volume,
+    assess_ticket_routing,
+    plot_costly_mistakes,
+    plot_routing_checklist,
+    simulate_yearly_savings_usd,
+    COMPUTED_CRITERIA,
+    SCALE_PER_DAY,
     make_drifting_stream,
     make_live_checklist,
     make_model,
@@ -511,26 +516,104 @@ def test_verdict_html_escapes_text_and_marks_answers_by_symbol():
         render_verdict_html("fraud")
 
 
-def test_checklist_explorer_links_the_dropdown_to_the_stack_in_the_browser():
-    widget = make_checklist_explorer(initial=3)
-    dropdown, stack = widget.children
-    assert isinstance(dropdown, widgets.Dropdown) and isinstance(stack, widgets.Stack)
-    assert len(stack.children) == len(USE_CASES) and stack.selected_index == 3
-    assert all(isinstance(page, widgets.HTML) for page in stack.children)
-    assert USE_CASES[3].name in stack.children[3].value
-    (link,) = widget.links
-    assert (link.source[0].model_id, link.source[1]) == (dropdown.model_id, "index")
-    assert (link.target[0].model_id, link.target[1]) == (stack.model_id, "selected_index")
-    assert "mlsys-checklist" in widget._dom_classes
+# --- Costly mistakes: the yearly saving as a simulation ----------------------------------------
+
+CHAPTER_COSTS = CostAssumptions(rule_error_rate=0.1875, model_error_rate=0.10125)
 
 
-def test_checklist_explorer_rejects_bad_arguments():
-    with pytest.raises(ValueError, match="use_cases"):
-        make_checklist_explorer(USE_CASES[:1])
-    with pytest.raises(TypeError, match="use_case"):
-        make_checklist_explorer([USE_CASES[0], "fraud"])
-    with pytest.raises(ValueError, match="initial"):
-        make_checklist_explorer(initial=len(USE_CASES))
+@pytest.mark.parametrize("costly_one_in", [1, 1_000, 100_000])
+def test_simulated_savings_agree_with_the_expected_saving(costly_one_in):
+    a = CHAPTER_COSTS
+    volume = 10_000_000
+    savings = simulate_yearly_savings_usd(volume, a, costly_one_in=costly_one_in,
+                                          n_years=4_000, seed=3)
+    expected = volume * a.saving_per_prediction_usd - (a.model_fixed_cost_usd
+                                                       - a.rule_fixed_cost_usd)
+    # Each year's cost of mistakes is a sum of Binomial(V, e) mistakes of which a share 1/k
+    # costs k * c: its variance is c**2 * k * V * e * (1 - e / k) for each system.
+    variance = a.cost_per_error_usd ** 2 * costly_one_in * volume * sum(
+        e * (1 - e / costly_one_in) for e in (a.rule_error_rate, a.model_error_rate))
+    assert abs(savings.mean() - expected) < 4 * math.sqrt(variance / savings.size)
+    assert savings.std() == pytest.approx(math.sqrt(variance), rel=0.1)
+
+
+def test_rarer_costlier_mistakes_push_the_confident_volume_up():
+    break_even = find_break_even_volume(CHAPTER_COSTS)
+    confident = [find_confident_volume(CHAPTER_COSTS, costly_one_in=k)
+                 for k in (1, 10_000, 1_000_000)]
+    assert break_even < confident[0] < 1.5 * break_even
+    assert confident[0] < confident[1] < confident[2] and confident[2] > 20 * break_even
+    never = CostAssumptions(rule_error_rate=0.1, model_error_rate=0.1)
+    assert find_confident_volume(never) == math.inf
+    assert simulate_yearly_savings_usd(0, CHAPTER_COSTS).max() == -180_000
+
+
+def test_costly_mistakes_reject_bad_arguments():
+    with pytest.raises(ValueError, match="costly_one_in"):
+        simulate_yearly_savings_usd(1_000, costly_one_in=0.5)
+    with pytest.raises(ValueError, match="volume_per_year"):
+        simulate_yearly_savings_usd(-1)
+    with pytest.raises(ValueError, match="n_years"):
+        simulate_yearly_savings_usd(1_000, n_years=0)
+    with pytest.raises(TypeError, match="assumptions"):
+        simulate_yearly_savings_usd(1_000, {"cost_per_error_usd": 1})
+    with pytest.raises(ValueError, match="share"):
+        find_confident_volume(share=1)
+    with pytest.raises(ValueError, match="costly_one_in"):
+        plot_costly_mistakes(1_000, 0)
+
+
+def test_costly_mistakes_figure_states_the_share_of_good_years():
+    fig = plot_costly_mistakes(10_000_000, 1, **dict(rule_error_rate=0.1875,
+                                                     model_error_rate=0.10125))
+    assert fig.get_suptitle().endswith("the model is cheaper in 100% of years")
+    labels = fig.axes[1].get_legend_handles_labels()[1]
+    assert any(label.startswith("break-even on average: 2.09 million") for label in labels)
+    rare = plot_costly_mistakes(3_000_000, 1_000_000, rule_error_rate=0.1875,
+                                model_error_rate=0.10125).get_suptitle()
+    assert "one mistake in 1,000,000 carries the cost" in rare
+    share = int(rare.rsplit("in ", 1)[1].split("%")[0])
+    assert 20 <= share <= 50
+
+
+# --- The checklist answered by simulations: ticket routing -----------------------------------
+
+def test_routing_verdict_flips_with_volume_and_complexity():
+    level = {(per_day, c): assess_ticket_routing(per_day, c).verdict.level
+             for per_day in (1, 10, 100, 1_000) for c in (0, 3)}
+    assert {level[(d, 0)] for d in (1, 10, 100, 1_000)} == {"no"}
+    assert [level[(d, 3)] for d in (1, 10, 100, 1_000)] == ["no", "no", "fit", "strong"]
+    simple = assess_ticket_routing(1_000, 0)
+    assert simple.answers["simpler_works"] and not simple.answers["complex"]
+    assert simple.examples_needed is None and simple.break_even_per_year == math.inf
+
+
+def test_routing_answers_follow_their_numbers():
+    for per_day in (1, 100, 1_000):
+        r = assess_ticket_routing(per_day, 3)
+        assert r.labels_per_year == round(365 * per_day)
+        assert r.answers["data"] == (r.labels_per_year >= r.examples_needed)
+        assert r.answers["not_cost_effective"] == (r.labels_per_year <= r.break_even_per_year)
+        assert r.answers["scale"] == (per_day >= SCALE_PER_DAY)
+        others = set(CRITERION_KEYS) - set(COMPUTED_CRITERIA)
+        fixed = next(c for c in USE_CASES if c.name == "Increasing customer satisfaction")
+        assert {k: r.answers[k] for k in others} == {k: fixed.answers[k] for k in others}
+    assert [k for k, _ in assess_ticket_routing(1, 3).verdict.reasons] == [
+        "not_cost_effective", "data"]
+
+
+def test_routing_rejects_bad_arguments_and_its_figure_states_the_verdict():
+    with pytest.raises(ValueError, match="tickets_per_day"):
+        assess_ticket_routing(0.5, 3)
+    with pytest.raises(ValueError, match="complexity"):
+        assess_ticket_routing(10, 7)
+    with pytest.raises(ValueError, match="repeats"):
+        plot_routing_checklist(10, 3, repeats=0)
+    assert plot_routing_checklist(100, 3).get_suptitle().startswith(
+        "ML fits, but not at scale")
+    assert plot_routing_checklist(100, 0).get_suptitle().startswith(
+        "Don't use ML: a simpler solution works")
+
 
 
 def test_live_checklist_recomputes_the_verdict():
