@@ -806,3 +806,52 @@ def score_design(system=SystemConfig(), world=WorldConfig(), *, start_day=14, n_
     reports = tuple(failure_report(kind, start_day, n_days=n_days, world=world, system=system,
                                    seed=seed) for kind in FAILURES[1:])
     return DesignScore(round(healthy.total_cost_eur, 2), float(healthy.p99_ms.max()), reports)
+
+
+# ---------------------------------------------------------------------------------------------
+# An incident log, read as a distribution
+# ---------------------------------------------------------------------------------------------
+
+def plot_incident_log(log, *, title="A year of incidents: where each started, how long it "
+                                    "went unseen") -> Figure:
+    """Plot an incident log as a strip chart: one dot per incident, hours to detection (log
+    scale) against the component it started in. Nothing is summarised: reading a typical value
+    off the dots, and not being fooled by a few far-out ones, is the reader's job.
+
+    Parameters
+    ----------
+    log : pandas.DataFrame
+        One row per incident, with the columns ``component`` and ``hours_to_detect`` (> 0).
+    title : str
+        The figure's title.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"component": ["data source", "model", "model"],
+    ...                     "hours_to_detect": [2, 5, 9]})
+    >>> fig = plot_incident_log(log)
+    >>> [label.get_text() for label in fig.axes[0].get_yticklabels()]
+    ['data source', 'model']
+    >>> plt.close(fig)
+    """
+    log = _check_frame("log", log, ("component", "hours_to_detect"))
+    hours = pd.to_numeric(log["hours_to_detect"], errors="coerce").to_numpy(dtype=float)
+    if len(hours) == 0 or not (np.isfinite(hours) & (hours > 0)).all():
+        raise ValueError("log['hours_to_detect'] must hold finite numbers > 0, one per incident")
+    if not isinstance(title, str):
+        raise TypeError(f"title must be a string; got {type(title).__name__}")
+    components = sorted(log["component"].astype(str).unique())
+    fig, ax = plt.subplots(figsize=(FIGSIZE[0], 0.45 * len(components) + 1.4),
+                           layout="constrained")
+    rng = np.random.default_rng(0)   # vertical jitter only, so equal values stay visible
+    for row, component in enumerate(components):
+        values = hours[(log["component"].astype(str) == component).to_numpy()]
+        ax.scatter(values, row + rng.uniform(-0.18, 0.18, len(values)), s=28,
+                   color=PALETTE["blue"], edgecolor=PALETTE["black"], linewidth=0.5,
+                   marker="o", alpha=0.8)
+    ax.set_xscale("log")
+    ax.set_yticks(range(len(components)), components)
+    ax.set_ylim(-0.6, len(components) - 0.4)
+    ax.grid(axis="x", which="both", alpha=0.3)
+    decorate(ax, xlabel="hours until someone noticed (log scale)", ylabel="", title=title)
+    return fig

@@ -65,15 +65,23 @@ def test_task1_survives_wrong_types(wrong, capsys):
 # --- Task 2 ------------------------------------------------------------------------------------
 
 def test_task2_passes_the_simulations_answer(capsys):
-    assert checks.check_scenario_failures("monitor off", 2) is True
-    assert checks.check_scenario_failures("Monitor-off", np.int64(2)) is True
+    assert checks.check_scenario_failures("monitor off", 3) is True
+    assert checks.check_scenario_failures("Monitor-off", np.int64(3)) is True
+    assert checks.check_scenario_failures("monitor off", pd.Series([3.0])) is True
+
+
+def test_task2_scenario_is_not_the_chapters():
+    # The chapter shows 400 transactions a day with labels 2, 7 or 14 days late; the task's
+    # answers must come from a world it never ran.
+    world = checks.scenario_world()
+    assert world.events_per_day != 400 and world.label_delay_days not in (2, 7, 14)
 
 
 @pytest.mark.parametrize("costliest, days, hint", [
-    ("stale features", 2, "chapter's answer"),
-    ("skew", 2, "compare extra_cost_eur"),
+    ("stale features", 3, "chapter's answer"),
+    ("skew", 3, "compare extra_cost_eur"),
     ("monitor off", 7, "chapter's label delay"),
-    ("monitor off", 3, "0 days unseen"),
+    ("monitor off", 4, "0 days unseen"),
     ("monitor off", 0, "Read days_unseen"),
 ])
 def test_task2_tells_each_mistake(costliest, days, hint, capsys):
@@ -83,7 +91,7 @@ def test_task2_tells_each_mistake(costliest, days, hint, capsys):
 
 @pytest.mark.parametrize("wrong", WRONG_TYPES)
 def test_task2_survives_wrong_types(wrong):
-    assert checks.check_scenario_failures(wrong, 2) is False
+    assert checks.check_scenario_failures(wrong, 3) is False
     assert checks.check_scenario_failures("monitor off", wrong) is False
 
 
@@ -142,6 +150,15 @@ def test_task3a_tells_each_mistake(change, hint, capsys):
     assert "FAIL" in out and hint in out
 
 
+def test_task3a_fails_a_failure_no_monitor_notices_even_when_it_is_cheap(capsys):
+    # Without the missing-labels monitor, labels that stop are never reported: a design flaw
+    # whatever the six weeks happened to cost.
+    assert checks.check_design({**GOOD, "monitors": [m for m in MONITORS
+                                                     if m != "missing labels"]}) is False
+    out = verdict(capsys)
+    assert "labels stop goes unseen for 28 days" in out and "no monitor you kept" in out
+
+
 @pytest.mark.parametrize("wrong", [None, "design", [GOOD], {"use_ml": True}])
 def test_task3a_survives_wrong_shapes(wrong, capsys):
     assert checks.check_design(wrong) is False
@@ -158,7 +175,7 @@ def test_task3a_keeps_its_own_scenario():
     world = checks.scenario_world()
     with pytest.raises(Exception):
         world.label_delay_days = 30  # frozen: a learner cannot change the check's world
-    assert checks.SCENARIO.label_delay_days == 2
+    assert checks.SCENARIO.label_delay_days == 3
 
 
 def test_task3b_reviews_a_written_argument_and_fails_placeholders(capsys):

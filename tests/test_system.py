@@ -225,6 +225,19 @@ def test_plot_failure_titles_who_noticed_and_the_cost():
     assert "no monitor notices" in s.plot_failure("monitor off", 7)._suptitle.get_text()
 
 
+def test_plot_incident_log_draws_one_dot_per_incident_on_a_log_axis():
+    log = pd.DataFrame({"component": ["model", "labels", "labels", "serving"],
+                        "hours_to_detect": [5, 60, 900, 1]})
+    fig = s.plot_incident_log(log)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["labels", "model", "serving"]
+    dots = np.vstack([c.get_offsets() for c in ax.collections])
+    assert sorted(dots[:, 0]) == [1, 5, 60, 900]
+    # Each dot stays in its component's row: jitter is vertical and smaller than half a row.
+    assert np.all(np.abs(dots[:, 1] - np.round(dots[:, 1])) < 0.2)
+
+
 # --- Bad input ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("call, name", [
@@ -242,6 +255,12 @@ def test_plot_failure_titles_who_noticed_and_the_cost():
     (lambda: s.failure_report("none"), "kind"),
     (lambda: s.failure_report("skew", 50, n_days=42), "start_day"),
     (lambda: s.plot_run(None), "run"),
+    (lambda: s.plot_incident_log([1, 2]), "log"),
+    (lambda: s.plot_incident_log(pd.DataFrame({"component": ["x"]})), "log"),
+    (lambda: s.plot_incident_log(pd.DataFrame({"component": ["x"], "hours_to_detect": [0]})),
+     "hours_to_detect"),
+    (lambda: s.plot_incident_log(pd.DataFrame({"component": ["x"], "hours_to_detect": [1]}),
+                                 title=3), "title"),
 ])
 def test_bad_arguments_name_the_parameter(call, name):
     with pytest.raises((TypeError, ValueError), match=name):
