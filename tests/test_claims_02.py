@@ -27,6 +27,8 @@ from mlsys.latency import percentile, summarize_batches, time_batch_predictions_
     time_single_predictions_ms
 from mlsys.production import (ProjectAssumptions, ServingEconomics, best_dev_weeks,
                               break_even_change_per_point, project_outcome, value_of_gains)
+from mlsys.production import (EnsembleTable, ForestCosts, choose_ensemble,
+                              simulate_ensembles, simulate_request_latency_ms)
 from mlsys.production import (FRONTIER_WEIGHTS, PURCHASE_RATE, Catalogue, Frontier,
                               evaluate_pages, fit_click_model, log_impressions,
                               make_catalogue, measure_ensembles,
@@ -149,6 +151,38 @@ def forest_accuracy(seed):
 
 def gain_points(accuracy, small, big):
     return 100 * (accuracy[big] - accuracy[small])
+
+
+# The shipping decision: the forests' accuracy (seeded split and forest) served by the cost
+# model's simulated requests (seeded too); the chapter uses seed 0 for both.
+SHIPPING_BUDGETS_MS = (1.5, 2.5, 5, 10, 20)
+SHIPPING_ROWS = (1, 50, 500, 5_000)
+
+
+@lru_cache(maxsize=None)
+def shipping(seed):
+    """{rows per request: the simulated EnsembleTable} and {(rows, budget): trees shipped}."""
+    accuracy = forest_accuracy(seed)
+    ones = np.ones(len(FOREST_SIZES))
+    table = EnsembleTable(np.array(FOREST_SIZES), np.array([accuracy[n] for n in FOREST_SIZES]),
+                          ones, ones, ones)
+    served = {rows: simulate_ensembles(table, rows, seed=seed) for rows in SHIPPING_ROWS}
+    decisions = {(rows, budget): choose_ensemble(served[rows], budget)
+                 for rows in SHIPPING_ROWS for budget in SHIPPING_BUDGETS_MS}
+    return dict(tables=served, decisions=decisions, accuracy=accuracy)
+
+
+def jitter_ratio(seed):
+    latency_ms = simulate_request_latency_ms(16, 500, n_requests=2_000, seed=seed)
+    return percentile(latency_ms, 99) / percentile(latency_ms, 50)
+
+
+def wide_requests(seed):
+    """(trees shipped at 5,000 rows under 5 ms, accuracy points below 64 trees, 64 trees' p99)."""
+    study = shipping(seed)
+    n_trees = study["decisions"][(5_000, 5)]
+    return (n_trees, gain_points(study["accuracy"], n_trees, 64),
+            float(study["tables"][5_000].p99_ms[-1]))
 
 
 # Re-measured costs are taken at their best of a few runs. A claim about what a model costs is
@@ -419,6 +453,39 @@ CLAIMS = [
     Claim("latency-slower-than-trees", CHAPTER,
           words="Latency grows more slowly than the number of trees",
           derive=chapter_forest_table, holds=lambda t: t.p50_ms[-1] < 64 * t.p50_ms[0]),
+
+    Claim("forest-cost-model", CHAPTER,
+          words="0.13 ms per call, 0.032 ms per tree, 0.05 µs per tree and row",
+          derive=ForestCosts,
+          holds=lambda c: (c.call_ms, c.tree_ms, c.tree_row_ms * 1000) == (0.13, 0.032, 0.05)),
+    Claim("jitter-p99-1-6", CHAPTER,
+          words="puts the p99 at about 1.6 times the median",
+          derive=jitter_ratio, holds=lambda ratio: 1.5 <= ratio <= 1.7, seed=0),
+    Claim("one-row-ships-64", CHAPTER,
+          words="At one row per request, even 64 trees fit a 5 ms budget",
+          derive=lambda seed: float(shipping(seed)["tables"][1].p99_ms[-1]),
+          holds=lambda p99_ms: p99_ms <= 5, seed=0),
+    Claim("wide-requests-ship-8", CHAPTER,
+          words="the same budget ships 8 trees, 4.3 points less accurate",
+          derive=wide_requests,
+          holds=lambda w: w[0] == 8 and round(w[1], 1) == 4.3,
+          robust=lambda w: w[0] == 8 and 2 <= w[1] <= 8, seed=0),
+    Claim("wide-64-needs-30-ms", CHAPTER,
+          words="the 64-tree forest would need a p99 budget of about 30 ms",
+          derive=wide_requests, holds=lambda w: 27 <= w[2] <= 33, seed=0),
+    Claim("fifty-rows-same-decision", CHAPTER,
+          words="At 50 rows the decision is the one-row decision at every budget of the explorer",
+          derive=lambda seed: shipping(seed)["decisions"],
+          holds=lambda d: all(d[(50, b)] == d[(1, b)] for b in SHIPPING_BUDGETS_MS), seed=0),
+    Claim("tightest-two-trees", CHAPTER,
+          words="Under the tightest budget, 1.5 ms, requests of 5,000 rows can afford at most two "
+                "trees",
+          derive=shipping,
+          holds=lambda s: min(SHIPPING_BUDGETS_MS) == 1.5 and s["decisions"][(5_000, 1.5)] <= 2
+          and s["tables"][5_000].p99_ms[2] > 1.5, seed=0),
+    Claim("scores-5000-or-500", CHAPTER,
+          words="500 for the product team's policy, all 5,000 for the engagement policy",
+          derive=lambda: (FAST_CANDIDATES, N_ITEMS), holds=lambda n: n == (500, 5_000)),
 
     # --- Section 3: compute costs --------------------------------------------------------------
     Claim("fit-and-request-ordering", CHAPTER,

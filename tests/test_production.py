@@ -21,8 +21,10 @@ from mlsys.production import (  # noqa: E402
     FRONTIER_WEIGHTS,
     PURCHASE_RATE,
     EnsembleTable,
+    ForestCosts,
     Frontier,
     PageMetrics,
+    choose_ensemble,
     evaluate_pages,
     fit_click_model,
     log_impressions,
@@ -30,12 +32,14 @@ from mlsys.production import (  # noqa: E402
     make_pair_features,
     measure_ensembles,
     plot_compute_cost,
-    plot_ensemble_tradeoff,
+    plot_shipping_decision,
     plot_frontier,
     predict_clicks,
     rank_by_popularity,
     rank_items,
     recommend,
+    simulate_ensembles,
+    simulate_request_latency_ms,
     take_first_trees,
     time_fit_ms,
     time_policy_ms,
@@ -413,31 +417,120 @@ def example_table():
                          np.array([30.0, 60.0, 120.0]))
 
 
-def test_plot_ensemble_tradeoff_states_the_gain_and_the_cost():
-    fig = plot_ensemble_tradeoff(4, table=example_table())
-    assert fig.get_suptitle() == (
-        "2 → 4 trees: accuracy +2.0 points, p99 latency ×1.80, size ×2.0")
-    assert [ax.get_title(loc="left") for ax in fig.axes] == [
-        "Accuracy saturates", "Latency keeps growing"]
-    assert plot_ensemble_tradeoff(1, table=example_table()).get_suptitle().startswith("1 tree:")
+def test_forest_costs_median_is_the_cost_model():
+    costs = ForestCosts(call_ms=1.0, row_ms=0.5, tree_ms=2.0, tree_row_ms=0.25)
+    # 1 + 4 x 0.5 + 3 x (2 + 4 x 0.25)
+    assert costs.median_ms(3, 4) == pytest.approx(1 + 2 + 3 * 3)
+    assert ForestCosts().median_ms(64, 1) < ForestCosts().median_ms(64, 5_000)
 
 
-def test_plot_ensemble_tradeoff_writes_one_tree_in_the_singular():
-    fig = plot_ensemble_tradeoff(1, table=example_table())
-    assert fig.get_suptitle() == "1 tree: the smallest ensemble measured"
-    labels = [t.get_text() for ax in fig.axes for t in ax.get_legend().get_texts()]
-    assert "1 tree: 80.0%" in labels and "1 tree: size 30 kB" in labels
-    assert not any("1 trees" in label for label in labels)
-    labels = [t.get_text() for ax in plot_ensemble_tradeoff(2, table=example_table()).axes
-              for t in ax.get_legend().get_texts()]
-    assert "2 trees: 90.0%" in labels
+@pytest.mark.parametrize("field", ["call_ms", "row_ms", "tree_ms", "tree_row_ms",
+                                   "jitter_sigma"])
+def test_forest_costs_rejects_negative_costs(field):
+    with pytest.raises(ValueError, match=field):
+        ForestCosts(**{field: -0.1})
 
 
-def test_plot_ensemble_tradeoff_rejects_bad_arguments():
+def test_forest_costs_median_rejects_bad_counts():
     with pytest.raises(ValueError, match="n_trees"):
-        plot_ensemble_tradeoff(3, table=example_table())
+        ForestCosts().median_ms(0, 1)
+    with pytest.raises(TypeError, match="rows_per_request"):
+        ForestCosts().median_ms(1, 2.5)
+
+
+def test_simulated_latency_agrees_with_the_log_normal_theory():
+    costs = ForestCosts(jitter_sigma=0.3)
+    latency_ms = simulate_request_latency_ms(16, 500, n_requests=200_000, costs=costs, seed=1)
+    median_ms = costs.median_ms(16, 500)
+    assert np.median(latency_ms) == pytest.approx(median_ms, rel=0.01)
+    # p99 of a log-normal: the median times exp(z_0.99 x sigma), z_0.99 = 2.326
+    assert np.quantile(latency_ms, 0.99) == pytest.approx(median_ms * math.exp(2.3263 * 0.3),
+                                                          rel=0.02)
+
+
+def test_simulated_latency_is_seeded_and_exact_without_jitter():
+    first = simulate_request_latency_ms(8, 50, n_requests=100, seed=3)
+    assert np.array_equal(first, simulate_request_latency_ms(8, 50, n_requests=100, seed=3))
+    assert not np.array_equal(first, simulate_request_latency_ms(8, 50, n_requests=100, seed=4))
+    still = simulate_request_latency_ms(8, 50, n_requests=10, costs=ForestCosts(jitter_sigma=0))
+    assert np.allclose(still, ForestCosts().median_ms(8, 50))
+
+
+def test_simulated_latency_rejects_bad_arguments():
+    with pytest.raises(TypeError, match="costs"):
+        simulate_request_latency_ms(8, costs={"call_ms": 1})
+    with pytest.raises(ValueError, match="n_requests"):
+        simulate_request_latency_ms(8, n_requests=0)
+    with pytest.raises(ValueError, match="seed"):
+        simulate_request_latency_ms(8, seed=-1)
+
+
+def test_simulate_ensembles_keeps_accuracy_and_grows_with_rows():
+    table = example_table()
+    one, many = simulate_ensembles(table, 1), simulate_ensembles(table, 5_000)
+    assert one.rows_per_request == 1 and many.rows_per_request == 5_000
+    assert np.array_equal(many.accuracy, table.accuracy)
+    assert np.array_equal(many.size_kb, table.size_kb)
+    assert np.all(many.p99_ms > one.p99_ms) and np.all(many.p50_ms <= many.p99_ms)
+    assert np.all(np.diff(many.p50_ms) > 0)  # more trees, more time
     with pytest.raises(TypeError, match="table"):
-        plot_ensemble_tradeoff(1, table={"n_trees": [1]})
+        simulate_ensembles({"n_trees": [1]}, 1)
+    with pytest.raises(ValueError, match="rows_per_request"):
+        simulate_ensembles(table, 0)
+
+
+def test_choose_ensemble_is_the_most_accurate_within_budget():
+    table = EnsembleTable(np.array([1, 2, 4, 8]), np.array([0.80, 0.78, 0.90, 0.90]),
+                          np.ones(4), np.array([0.4, 0.5, 0.9, 1.2]), np.ones(4))
+    assert choose_ensemble(table, 2.0) == 4       # a tie in accuracy goes to the smaller
+    assert choose_ensemble(table, 0.6) == 1       # 2 trees fit but score below 1
+    assert choose_ensemble(table, 0.9) == 4       # the budget is inclusive
+    assert choose_ensemble(table, 0.3) is None
+    with pytest.raises(ValueError, match="p99_budget_ms"):
+        choose_ensemble(table, 0)
+    with pytest.raises(TypeError, match="table"):
+        choose_ensemble([1, 2], 1.0)
+
+
+def shipping_tables():
+    table = example_table()
+    return {1: table, 500: EnsembleTable(table.n_trees, table.accuracy, 3 * table.p50_ms,
+                                         np.array([1.0, 2.0, 4.0]), table.size_kb,
+                                         rows_per_request=500)}
+
+
+def test_plot_shipping_decision_states_the_decision():
+    fig = plot_shipping_decision(2.5, 500, tables=shipping_tables())
+    assert fig.axes[0].get_title(loc="left") == (
+        "500 rows per request, p99 budget 2.5 ms: ship 2 trees (90.0%)\n"
+        "4 trees (92.0%) would need a p99 of 4 ms")
+    fits = plot_shipping_decision(1, 1, tables=shipping_tables()).axes[0]
+    assert fits.get_title(loc="left").endswith("the most accurate forest fits: its p99 is 0.9 ms")
+    labels = [t.get_text() for t in fits.get_legend().get_texts()]
+    assert "ship 4 trees" in labels and "1 row per request" not in labels
+    nothing = plot_shipping_decision(0.5, 500, tables=shipping_tables()).axes[0]
+    assert nothing.get_title(loc="left") == (
+        "500 rows per request, p99 budget 0.5 ms: no forest fits\n"
+        "even 1 tree has a p99 of 1 ms")
+
+
+def test_plot_shipping_decision_shows_the_one_row_forests_beside():
+    ax = plot_shipping_decision(2.5, 500, tables=shipping_tables()).axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[0] == "1 row per request" and "ship 2 trees" in labels
+    low, high = ax.get_xlim()
+    assert low < 0.4 and high > 4  # spans both tables, so the points move between them
+
+
+def test_plot_shipping_decision_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="rows_per_request"):
+        plot_shipping_decision(1, 50, tables=shipping_tables())
+    with pytest.raises(TypeError, match="tables"):
+        plot_shipping_decision(1, 1, tables=[example_table()])
+    with pytest.raises(TypeError, match=r"tables\[1\]"):
+        plot_shipping_decision(1, 1, tables={1: "table"})
+    with pytest.raises(ValueError, match="p99_budget_ms"):
+        plot_shipping_decision(-1, 1, tables=shipping_tables())
 
 
 # --- Computational priorities ----------------------------------------------------------------
