@@ -141,6 +141,53 @@ def prior_fix(seed):
     return ds.simulate_prior_correction(0.8, seed=seed)
 
 
+@lru_cache(maxsize=None)
+def naive_spread(corruption, seed):
+    """What the naive and the robust scaler divide the shown feature by, over the clean ones."""
+    X_clean, X, _, half, fitted = ds._messy_fit(corruption, 0.1, 2_000, seed)
+    clean = ds._messy_fit(corruption, 0.0, 2_000, seed)[4]
+    column = int(np.argmax(np.abs(X_clean[:half].mean(axis=0)) / X_clean[:half].std(axis=0)))
+    return tuple(float(fitted[k][1].scale_[column] / clean[k][1].scale_[column]) for k in (0, 1))
+
+
+def filled_zeros_apart(seed):
+    """Do the filled zeros of the shown feature lie beyond every real value, once scaled?"""
+    X_clean, X, _, half, _ = ds._messy_fit("missing", 0.1, 2_000, seed)
+    column = int(np.argmax(np.abs(X_clean[:half].mean(axis=0)) / X_clean[:half].std(axis=0)))
+    messy, _ = ds.scaled_feature("missing", 0.1, "naive", seed=seed)
+    filled = np.isnan(X[half:, column])
+    spike, real = messy[filled][0], messy[~filled]
+    return bool(spike < real.min() or spike > real.max())
+
+
+def outliers_at_five(seed):
+    messy, _ = ds.scaled_feature("outliers", 0.1, "robust", seed=seed)
+    return float(np.abs(messy).max()), float(np.mean(np.abs(messy) == 5))
+
+
+@lru_cache(maxsize=None)
+def class_noise(flip_positive, flip_negative, seed):
+    return ds.simulate_class_noise(flip_positive, flip_negative, seed=seed)
+
+
+def equal_rates(seed):
+    return [class_noise(rate, rate, seed) for rate in (0.1, 0.2, 0.3)]
+
+
+@lru_cache(maxsize=None)
+def rule_only(seed):
+    """On-alarm and every-10 retraining when the sudden change rotates the rule only."""
+    config = ds.sudden_change_config("rule only")
+    return (ds.simulate_retraining("on_alarm", config=config, seed=seed),
+            ds.simulate_retraining("periodic", every=10, config=config, seed=seed))
+
+
+def nearest_alarms(run, period=36):
+    before = max(p for p in run.retrain_periods if p < period)
+    after = min(p for p in run.retrain_periods if p > period)
+    return period - before, after - period
+
+
 def null_psi_scale():
     return 1 / TRAINING_ROWS + 1 / REQUESTS
 
@@ -157,7 +204,7 @@ CLAIMS = [
               np.r_[[-1.0, 1.0] * 500][:, None], outlier_rate=0.5)))),
           holds=lambda distance: abs(distance - 50) < 1e-9),
     Claim("messy-cost-seed-0", CHAPTER,
-          words="they cost the naive pipeline 12 and 25 points of accuracy",
+          words="missing values and outliers cost the naive pipeline 12 and 25 points of accuracy",
           derive=messy, seed=0,
           holds=lambda lost: (round(100 * lost["missing"][0]), round(100 * lost["outliers"][0]))
           == (12, 25),
@@ -215,6 +262,58 @@ CLAIMS = [
           derive=lambda seed: label_noise(seed)[1], seed=0,
           holds=lambda run: abs(ds.expected_measured_accuracy(run.true_test_accuracy, 0.2)
                                 - run.measured_test_accuracy) < 0.025),
+
+    Claim("naive-spread-16", CHAPTER,
+          words="at 10% of the cells the naive scaler divides by a spread about 16 times the "
+                "real one",
+          derive=lambda seed: naive_spread("outliers", seed)[0], seed=0,
+          holds=lambda ratio: 15.5 <= ratio < 16.5, robust=lambda ratio: 14 <= ratio <= 18),
+    Claim("filled-zeros-apart", CHAPTER,
+          words="the filled zeros stand as a spike apart from every real value",
+          derive=filled_zeros_apart, seed=0),
+    Claim("robust-spread-barely-moves", CHAPTER,
+          words="The robust pipeline's spread barely moves and clipping stacks the outliers at ±5",
+          derive=lambda seed: (naive_spread("outliers", seed)[1], outliers_at_five(seed)),
+          seed=0,
+          holds=lambda v: v[0] < 1.25 and v[1][0] == 5 and 0.05 < v[1][1] < 0.15),
+    Claim("class-noise-world", CHAPTER,
+          words="one feature, two classes of equal size, normal around −1 and +1 standard "
+                "deviation",
+          derive=lambda: (ds.CLASS_SEPARATION, ds.simulate_class_noise(0, 0, n_samples=100_000)
+                          .best_accuracy),
+          holds=lambda v: v[0] == 1.0 and abs(v[1] - stats.norm.cdf(1.0)) < 0.005),
+    Claim("equal-flips-keep-boundary", CHAPTER,
+          words="within a third of a standard deviation of the best rule at equal rates up to "
+                "30% on every one of 20 seeds",
+          derive=equal_rates, seed=0, spread=(20, 20),
+          holds=lambda runs: max(abs(r.boundary) for r in runs) < 1 / 3),
+    Claim("equal-flips-keep-accuracy", CHAPTER, words="and true accuracy stays where it was",
+          derive=equal_rates, seed=0,
+          holds=lambda runs: max(r.best_accuracy - r.true_accuracy for r in runs) < 0.02),
+    Claim("one-sided-seed-0", CHAPTER,
+          words="it moved 0.84 sd and true accuracy fell from 83% to 76%",
+          derive=lambda seed: class_noise(0.3, 0.0, seed), seed=0,
+          holds=lambda r: (round(r.boundary, 2), round(100 * r.best_accuracy),
+                           round(100 * r.true_accuracy)) == (0.84, 83, 76),
+          robust=lambda r: r.boundary > 0.5 and r.best_accuracy - r.true_accuracy > 0.03),
+    Claim("one-sided-spread", CHAPTER,
+          words="over 20 seeds the boundary moved 0.7 to 1 sd and accuracy fell 5 to 12 points",
+          derive=lambda: [class_noise(0.3, 0.0, seed) for seed in SEEDS],
+          holds=lambda runs: (round(min(r.boundary for r in runs), 1),
+                              round(max(r.boundary for r in runs), 1),
+                              round(100 * min(r.best_accuracy - r.true_accuracy for r in runs)),
+                              round(100 * max(r.best_accuracy - r.true_accuracy for r in runs)))
+          == (0.7, 1.0, 5, 12)),
+    Claim("formula-ignores-class", CHAPTER,
+          words="holds only for flips that ignore the class",
+          derive=lambda seed: class_noise(0.4, 0.0, seed), seed=0,
+          holds=lambda r: abs(ds.expected_measured_accuracy(r.true_accuracy, 0.2)
+                              - r.measured_accuracy) > 0.05),
+    Claim("over-reports-at-40", CHAPTER,
+          words="the noisy test set even reports a higher accuracy than the true one, on each "
+                "of 20 seeds",
+          derive=lambda seed: class_noise(0.4, 0.0, seed), seed=0, spread=(20, 20),
+          holds=lambda r: r.measured_accuracy > r.true_accuracy),
 
     # --- 3. Imbalanced labels ----------------------------------------------------------------
     Claim("majority-98", CHAPTER,
@@ -426,6 +525,18 @@ CLAIMS = [
           derive=lambda seed: retraining(seed), seed=0,
           holds=lambda runs: runs["on alarm"].mean_accuracy > runs["every 5"].mean_accuracy
           and runs["on alarm"].n_retrains < runs["every 5"].n_retrains),
+    Claim("rule-only-alarm-misses", CHAPTER,
+          words="the alarm missed the change itself on 17 of 20 seeds",
+          derive=lambda seed: rule_only(seed)[0], seed=0, spread=(17, 17),
+          holds=lambda run: 36 not in run.retrain_periods),
+    Claim("rule-only-seed-0", CHAPTER,
+          words="here it fired three periods before the change and six after",
+          derive=lambda: nearest_alarms(rule_only(0)[0]), holds=lambda gaps: gaps == (3, 6)),
+    Claim("rule-only-every-10-wins", CHAPTER,
+          words="retraining every 10 periods, with fewer retrains, beat it on 10 of 20 seeds",
+          derive=rule_only, seed=0, spread=(10, 10),
+          holds=lambda runs: (runs[1].mean_accuracy > runs[0].mean_accuracy
+                              and runs[1].n_retrains < runs[0].n_retrains)),
     Claim("every-period-best", CHAPTER, words="every period is best of all",
           derive=lambda seed: retraining(seed), seed=0,
           holds=lambda runs: runs["every 1"].mean_accuracy

@@ -64,6 +64,34 @@ def test_robust_pipeline_recovers_from_missing_values_and_outliers_but_not_noise
     assert clean.robust_accuracy == pytest.approx(clean.naive_accuracy, abs=0.02)
 
 
+def test_naive_scaler_squeezes_real_values_by_the_outliers_spread_and_robust_does_not():
+    # 10% of cells at 50 sd: the column's variance is about 0.9 + 0.1 x 50² sd², so the naive
+    # scaler divides by about 16 times the real spread; the IQR barely moves.
+    messy, clean = ds.scaled_feature("outliers", 0.1, "naive")
+    ordinary = np.abs(messy) < 1
+    assert np.std(messy[ordinary]) == pytest.approx(np.std(clean) / np.sqrt(0.9 + 250), rel=0.3)
+    robust, robust_clean = ds.scaled_feature("outliers", 0.1, "robust")
+    assert np.abs(robust).max() <= 5
+    assert np.median(np.abs(robust)) == pytest.approx(np.median(np.abs(robust_clean)), rel=0.3)
+
+
+def test_naive_fill_puts_missing_values_where_no_real_value_is():
+    messy, clean = ds.scaled_feature("missing", 0.2, "naive")
+    values, counts = np.unique(messy.round(6), return_counts=True)
+    spike = values[np.argmax(counts)]          # the filled zeros, all at one scaled value
+    assert counts.max() / messy.size == pytest.approx(0.2, abs=0.04)
+    assert spike < clean.min() or spike > clean.max() or abs(spike) > 2
+
+
+def test_scaled_feature_rejects_bad_input():
+    with pytest.raises(ValueError, match="pipeline"):
+        ds.scaled_feature("missing", 0.1, "fancy")
+    with pytest.raises(ValueError, match="rate"):
+        ds.scaled_feature("missing", -0.1, "naive")
+    with pytest.raises(ValueError, match="corruption"):
+        ds.scaled_feature("typos", 0.1, "naive")
+
+
 def test_simulate_messy_data_rejects_unknown_corruption():
     with pytest.raises(ValueError, match="corruption"):
         ds.simulate_messy_data("typos", 0.1)
@@ -102,6 +130,58 @@ def test_symmetric_label_noise_hides_a_model_that_stays_good():
     assert clean.measured_test_accuracy == clean.true_test_accuracy
     assert noisy.measured_test_accuracy < noisy.true_test_accuracy - 0.1
     assert noisy.true_test_accuracy == pytest.approx(clean.true_test_accuracy, abs=0.02)
+
+
+def test_equal_flip_rates_keep_the_boundary_and_unequal_ones_move_it_into_the_flipped_class():
+    for rate in (0.1, 0.2, 0.3):
+        assert abs(ds.simulate_class_noise(rate, rate).boundary) < 0.3
+    into_positives = ds.simulate_class_noise(0.3, 0.0)
+    into_negatives = ds.simulate_class_noise(0.0, 0.3)
+    assert into_positives.boundary > 0.4 and into_negatives.boundary < -0.4
+    for result in (into_positives, into_negatives):
+        assert result.true_accuracy < result.best_accuracy - 0.03
+
+
+def test_measured_accuracy_of_class_noise_agrees_with_its_per_class_formula():
+    # A prediction scores as right when it matches the recorded label: per class y with flip
+    # rate r_y and true per-class accuracy a_y, the test set reports a_y (1 - r_y) + (1 - a_y) r_y.
+    r1, r0 = 0.3, 0.1
+    result = ds.simulate_class_noise(r1, r0, n_samples=200_000)
+    b, s = result.boundary, ds.CLASS_SEPARATION
+    a1, a0 = stats.norm.sf(b - s), stats.norm.cdf(b + s)     # true accuracy on each class
+    theory = 0.5 * (a1 * (1 - r1) + (1 - a1) * r1) + 0.5 * (a0 * (1 - r0) + (1 - a0) * r0)
+    assert result.measured_accuracy == pytest.approx(theory, abs=0.005)
+    assert result.true_accuracy == pytest.approx(0.5 * (a1 + a0), abs=0.005)
+    assert result.best_accuracy == pytest.approx(stats.norm.cdf(s), abs=0.005)
+
+
+def test_noisy_bayes_boundary_is_the_cut_that_best_fits_the_recorded_labels():
+    rng = np.random.default_rng(0)
+    r1, r0, n = 0.3, 0.1, 400_000
+    y = rng.random(n) < 0.5
+    x = rng.normal(np.where(y, ds.CLASS_SEPARATION, -ds.CLASS_SEPARATION), 1.0)
+    recorded = np.where(rng.random(n) < np.where(y, r1, r0), ~y, y)
+    cuts = np.linspace(-1, 1, 401)
+    errors = [np.mean((x > c) != recorded) for c in cuts]
+    assert cuts[int(np.argmin(errors))] == pytest.approx(ds.noisy_bayes_boundary(r1, r0),
+                                                         abs=0.05)
+    assert ds.noisy_bayes_boundary(0.25, 0.25) == 0.0
+    # the learned logistic boundary moves the same way, further (the recorded labels'
+    # probability is not logistic)
+    assert ds.simulate_class_noise(r1, r0).boundary > ds.noisy_bayes_boundary(r1, r0) > 0
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: ds.simulate_class_noise(0.5, 0.0), "flip_positive"),
+    (lambda: ds.simulate_class_noise(0.1, -0.1), "flip_negative"),
+    (lambda: ds.simulate_class_noise(0.1, 0.1, n_samples=5), "n_samples"),
+    (lambda: ds.simulate_class_noise(0.1, 0.1, seed=-1), "seed"),
+    (lambda: ds.noisy_bayes_boundary("a", 0.1), "flip_positive"),
+    (lambda: ds.noisy_bayes_boundary(0.1, 0.6), "flip_negative"),
+])
+def test_class_noise_functions_reject_bad_input(call, name):
+    with pytest.raises((TypeError, ValueError), match=name):
+        call()
 
 
 def test_expected_measured_accuracy_rejects_rates_outside_0_1():
@@ -294,6 +374,17 @@ def test_retraining_policies_count_their_retrains_and_beat_never():
     assert never.mean_accuracy < alarm.mean_accuracy
 
 
+def test_sudden_change_configs_move_what_they_say_and_the_alarm_misses_a_rule_only_change():
+    both, rule, mean = (ds.sudden_change_config(name) for name in ds.SUDDEN_CHANGES)
+    assert both == ds.StreamConfig()
+    assert (rule.jump_shift, rule.jump_rotation_deg) == (0.0, both.jump_rotation_deg)
+    assert (mean.jump_shift, mean.jump_rotation_deg) == (both.jump_shift, 0.0)
+    # a jump of the mean moves P(X): the alarm fires on the very period; a rotation alone does not
+    fired = [both.jump_period in ds.simulate_retraining("on_alarm", config=config, seed=seed)
+             .retrain_periods for seed in range(5) for config in (mean, rule)]
+    assert all(fired[0::2]) and sum(fired[1::2]) <= 2
+
+
 def test_retraining_rejects_bad_input():
     with pytest.raises(ValueError, match="policy"):
         ds.simulate_retraining("sometimes")
@@ -309,7 +400,7 @@ def test_retraining_rejects_bad_input():
 
 @pytest.mark.parametrize("plot, args", [
     (ds.plot_messy_data, ("missing", 0.2)),
-    (ds.plot_label_noise, (0.1,)),
+    (ds.plot_label_noise, (0.1, 0.3)),
     (ds.plot_imbalance, (0.02, 0.3)),
     (ds.plot_shift, ("label", 0.4)),
     (ds.plot_detection, (0.0, 1_000)),
@@ -325,8 +416,12 @@ def test_plots_return_a_titled_figure_of_the_book_size(plot, args):
 def test_plots_reject_bad_values():
     with pytest.raises(ValueError, match="rate"):
         ds.plot_messy_data("missing", 1.5)
+    with pytest.raises(ValueError, match="flip_negative"):
+        ds.plot_label_noise(0.1, 0.5)
     with pytest.raises(ValueError, match="schedule"):
         ds.plot_retraining("every 0")
+    with pytest.raises(ValueError, match="sudden_change"):
+        ds.plot_retraining("never", "everything")
     with pytest.raises(ValueError, match="window_size"):
         ds.plot_detection(0.0, 5)
     with pytest.raises(ValueError, match="severity"):
@@ -334,8 +429,11 @@ def test_plots_reject_bad_values():
 
 
 def test_plots_accept_values_between_grid_points_for_live_explorers():
-    assert "12%" in ds.plot_messy_data("noise", 0.12).axes[0].get_title(loc="left")
+    assert ds.plot_messy_data("noise", 0.12).get_suptitle().startswith("12% noise")
+    assert ds.plot_label_noise(0.15, 0.05).get_suptitle().startswith("15% of positives")
     assert ds.plot_retraining("every 3").axes[0].get_title(loc="left").startswith("every 3")
+    assert ds.plot_retraining("every 3", "rule only").axes[0].get_title(loc="left").endswith(
+        "moves the rule only")
 
 
 # --- Counting words --------------------------------------------------------------------------
