@@ -3,6 +3,7 @@ with its own hint, and nothing a learner does makes a check raise."""
 
 import math
 import sys
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,9 @@ from mlsys.fairness import (
     compute_calibration,
     compute_chouldechova_fpr,
     compute_group_rates,
+    make_rated_candidates,
     make_scored_applicants,
+    make_scored_candidates,
 )
 
 WRONG_TYPES = [None, "text", [1, 2, 3], float("nan"), math.inf, {"a": 1}, True]
@@ -269,7 +272,7 @@ def test_task2_wrong_types_fail():
         assert checks.check_tpr_gap(wrong) is False
 
 
-# --- Task 3 -----------------------------------------------------------------------------------
+# --- Task 3a ----------------------------------------------------------------------------------
 
 def band_by_hand():
     score, performed, group = checks.calibration_data()
@@ -365,6 +368,65 @@ def test_task3_wrong_types_and_shapes_fail(capsys):
         assert checks.check_calibration({"A": wrong, "B": 0.5}, True) is False
 
 
+# --- Task 3b ----------------------------------------------------------------------------------
+
+def rated_points():
+    """Task 3b's markers, computed here from the generator with the book's calibration table."""
+    rated = make_rated_candidates(**checks.RATED)
+    table = compute_calibration(rated.performed, rated.score, rated.group, n_bins=10)
+    return table.set_index(["group", "bin"])
+
+
+def test_task3b_the_figure_shows_the_markers_the_check_reads():
+    fig = checks.plot_screening_calibration()
+    lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
+    points = rated_points()
+    b_line = lines["group B"]
+    band = list(np.round(b_line.get_xdata(), 6)).index(round(points.loc[("B", 3), "mean_score"],
+                                                                  6))
+    assert b_line.get_ydata()[band] == pytest.approx(points.loc[("B", 3), "observed_rate"])
+    assert points.loc[("B", 3), "observed_rate"] == pytest.approx(checks._read_values()["b"])
+    table = checks.screening_calibration_table()
+    row = table[(table.group == "B") & (table.scores == "0.3 to 0.4")].iloc[0]
+    assert row.observed_rate == round(checks._read_values()["b"], 2)
+
+
+def test_task3b_passes_any_reading_within_the_tolerance_and_every_spelling(capsys):
+    right = checks._read_values()["b"]
+    for group in ("B", "b", "group B"):
+        for share in (round(right, 2), round(right * 20) / 20, right - 0.04, right + 0.04,
+                      np.float64(right), pd.Series([right])):
+            assert checks.check_calibration_reading(group, share), (group, share)
+
+
+def test_task3b_every_misreading_is_more_than_twice_the_tolerance_from_the_answer():
+    values = checks._read_values()
+    for key in ("a", "score", "b_below", "b_above"):
+        assert abs(values[key] - values["b"]) > 2 * checks.READ_TOLERANCE, key
+    # Both groups are understated, B far more: "A" and "neither" are wrong on these data.
+    assert values["gap_b"] > values["gap_a"] + 0.05 > 0.05
+
+
+@pytest.mark.parametrize("group, share, words", [
+    ("neither", 0.56, "compare each group's markers with the dotted diagonal"),
+    ("A", 0.56, "Which group's markers lie furthest above?"),
+    ("B", "a", "group A's marker"), ("B", "score", "the band's mean score"),
+    ("B", "b_below", "the band below"), ("B", "b_above", "the band above"),
+    ("B", "percent", "percentage"), ("B", 0.95, "grid lines are 0.05 apart"),
+])
+def test_task3b_each_misreading_fails_with_its_own_hint(group, share, words, capsys):
+    values = checks._read_values()
+    share = {"percent": 100 * values["b"]}.get(share, values.get(share, share))
+    fails_with(capsys, checks.check_calibration_reading(group, share), words)
+
+
+def test_task3b_wrong_types_fail(capsys):
+    for group in (None, 3, "C", ["B"]):
+        assert checks.check_calibration_reading(group, 0.56) is False
+    for share in WRONG_TYPES:
+        assert checks.check_calibration_reading("B", share) is False
+
+
 # --- Task 4 -----------------------------------------------------------------------------------
 
 def pair_of(choice):
@@ -372,8 +434,7 @@ def pair_of(choice):
 
 
 def test_task4_passes_in_every_form():
-    _, best = checks._threshold_choice()
-    a, b = pair_of(best)
+    _, _, (a, b) = checks._threshold_choice()
     assert a != b  # the task is not solved by one threshold
     for answer in ((a, b), [a, b], np.array([a, b]), pd.Series([a, b]), {"A": a, "B": b},
                    pd.Series({"B": b, "A": a}), (np.float64(a), b),
@@ -381,59 +442,79 @@ def test_task4_passes_in_every_form():
         assert checks.check_thresholds(answer), answer
 
 
+@lru_cache(maxsize=None)
 def all_pairs():
-    candidates, _ = checks._threshold_choice()
+    """Every pair of the grid, one by one with the book's compute_group_rates (not the check's
+    vectorised table)."""
+    candidates = make_scored_candidates(**checks.HIRING)
     rows = []
     for a in checks.THRESHOLD_GRID:
         for b in checks.THRESHOLD_GRID:
             pred = (candidates.score >= np.where(candidates.group == "A", a, b)).astype(int)
             rates = compute_group_rates(candidates.performed, pred, candidates.group)
-            rows.append({"a": a, "b": b, "gap": abs(rates.tpr["A"] - rates.tpr["B"]),
+            rows.append({"a": a, "b": b,
+                         **{f"{m}_gap": abs(rates[m]["A"] - rates[m]["B"])
+                            for m in ("tpr", "fpr", "selection_rate", "ppv")},
+                         "invited": int(pred.sum()),
                          "accuracy": np.mean(pred == candidates.performed),
                          "balanced": rates.accuracy.mean()})
     return pd.DataFrame(rows)
 
 
-def constrained(criterion):
-    candidates, _ = checks._threshold_choice()
-    return pair_of(choose_thresholds(candidates.performed, candidates.score, candidates.group,
-                                     checks.THRESHOLD_GRID, criterion=criterion,
-                                     tolerance=checks.TPR_TOLERANCE))
+def best_of(pairs, column="accuracy"):
+    return tuple(pairs.loc[pairs[column].idxmax(), ["a", "b"]])
+
+
+def within(pairs):
+    return pairs[pairs.invited <= checks.INTERVIEW_CAPACITY]
+
+
+def test_task4_the_answer_is_the_best_fair_pair_within_capacity_found_pair_by_pair():
+    pairs = all_pairs()
+    fair = within(pairs[pairs.tpr_gap <= checks.TPR_TOLERANCE])
+    _, _, best = checks._threshold_choice()
+    assert best_of(fair) == best
+
+
+def test_task4_one_call_of_the_chapters_search_is_not_the_answer(capsys):
+    # The chapter's choose_thresholds knows no capacity: its pair invites too many candidates.
+    candidates = make_scored_candidates(**checks.HIRING)
+    one_call = pair_of(choose_thresholds(candidates.performed, candidates.score,
+                                         candidates.group, checks.THRESHOLD_GRID,
+                                         criterion="tpr", tolerance=checks.TPR_TOLERANCE))
+    pairs = all_pairs()
+    row = pairs[(pairs.a == one_call[0]) & (pairs.b == one_call[1])].iloc[0]
+    assert row.invited > checks.INTERVIEW_CAPACITY
+    fails_with(capsys, checks.check_thresholds(one_call), "room for 900")
 
 
 def test_task4_every_classic_mistake_is_another_pair_than_the_answer():
-    # Before (grid step 0.05, tolerance 0.02) equalising the FPRs and taking the smallest TPR
-    # gap both gave the right pair, (0.55, 0.35), and passed.
-    _, best = checks._threshold_choice()
-    mistakes = [pair for pair, _ in checks._threshold_mistakes(*checks._threshold_choice())]
-    assert pair_of(best) not in mistakes
+    _, table, best = checks._threshold_choice()
+    mistakes = [pair for pair, _ in checks._threshold_mistakes(table, best)]
+    assert best not in mistakes
     assert len(set(mistakes)) == len(mistakes)
-    pairs = all_pairs()
-    fair = pairs[pairs.gap <= checks.TPR_TOLERANCE]
-    assert tuple(fair.loc[fair.accuracy.idxmax(), ["a", "b"]]) == pair_of(best)
-    assert tuple(fair.loc[fair.balanced.idxmax(), ["a", "b"]]) in mistakes
-    assert tuple(pairs.loc[pairs.gap.idxmin(), ["a", "b"]]) in mistakes
-    assert tuple(pairs.loc[pairs.accuracy.idxmax(), ["a", "b"]]) in mistakes
 
 
 @pytest.mark.parametrize("mistake, words", [
-    ("swapped", "swapped"), ("fpr", "false positive rates"),
+    ("swapped", "swapped"), ("capacity", "room for 900"), ("fpr", "false positive rates"),
     ("selection_rate", "demographic parity"), ("ppv", "precision (PPV)"),
-    ("free", "no constraint"), ("single", "constraint comes first"),
+    ("free", "no fairness constraint"), ("single", "constraint comes first"),
     ("smallest_gap", "smallest TPR gap"), ("balanced", "mean of the two groups' accuracies")])
 def test_task4_each_classic_mistake_fails_with_its_own_hint(mistake, words, capsys):
-    _, best = checks._threshold_choice()
+    _, _, best = checks._threshold_choice()
     pairs = all_pairs()
-    fair = pairs[pairs.gap <= checks.TPR_TOLERANCE]
-    single = pairs[pairs.a == pairs.b]
+    room = within(pairs)
+    single = room[room.a == room.b]
     answer = {
-        "swapped": (best.threshold_b, best.threshold_a),
-        "fpr": constrained("fpr"), "selection_rate": constrained("selection_rate"),
-        "ppv": constrained("ppv"),
-        "free": tuple(pairs.loc[pairs.accuracy.idxmax(), ["a", "b"]]),
-        "single": tuple(single.loc[single.accuracy.idxmax(), ["a", "b"]]),
-        "smallest_gap": tuple(pairs.loc[pairs.gap.idxmin(), ["a", "b"]]),
-        "balanced": tuple(fair.loc[fair.balanced.idxmax(), ["a", "b"]]),
+        "swapped": (best[1], best[0]),
+        "capacity": best_of(pairs[pairs.tpr_gap <= checks.TPR_TOLERANCE]),
+        "fpr": best_of(room[room.fpr_gap <= checks.TPR_TOLERANCE]),
+        "selection_rate": best_of(room[room.selection_rate_gap <= checks.TPR_TOLERANCE]),
+        "ppv": best_of(room[room.ppv_gap <= checks.TPR_TOLERANCE]),
+        "free": best_of(room),
+        "single": best_of(single),
+        "smallest_gap": best_of(room[room.tpr_gap == room.tpr_gap.min()]),
+        "balanced": best_of(room[room.tpr_gap <= checks.TPR_TOLERANCE], "balanced"),
     }[mistake]
     fails_with(capsys, checks.check_thresholds(answer), words)
 
@@ -441,12 +522,18 @@ def test_task4_each_classic_mistake_fails_with_its_own_hint(mistake, words, caps
 def test_task4_other_single_thresholds_fair_but_worse_pairs_and_off_grid_pairs(capsys):
     fails_with(capsys, checks.check_thresholds((0.6, 0.6)), "one threshold")
     pairs = all_pairs()
-    _, best = checks._threshold_choice()
-    mistakes = [pair for pair, _ in checks._threshold_mistakes(*checks._threshold_choice())]
-    fair = pairs[(pairs.gap <= checks.TPR_TOLERANCE)].sort_values("accuracy", ascending=False)
+    _, table, best = checks._threshold_choice()
+    mistakes = [pair for pair, _ in checks._threshold_mistakes(table, best)]
+    fair = within(pairs[pairs.tpr_gap <= checks.TPR_TOLERANCE]).sort_values(
+        "accuracy", ascending=False)
     worse = next(tuple(row) for row in fair[["a", "b"]].itertuples(index=False)
-                 if tuple(row) != pair_of(best) and tuple(row) not in mistakes)
-    fails_with(capsys, checks.check_thresholds(worse), "choose the most accurate")
+                 if tuple(row) != best and tuple(row) not in mistakes)
+    fails_with(capsys, checks.check_thresholds(worse), "another pair does better")
+    crowded = pairs[(pairs.tpr_gap <= checks.TPR_TOLERANCE)
+                    & (pairs.invited > checks.INTERVIEW_CAPACITY)]
+    over = next(tuple(row) for row in crowded[["a", "b"]].itertuples(index=False)
+                if tuple(row) not in mistakes)
+    fails_with(capsys, checks.check_thresholds(over), "keep only the pairs within capacity")
     fails_with(capsys, checks.check_thresholds((0.51, 0.4)), "grid")
     for wrong in WRONG_TYPES + [(0.5,), "0.5,0.4", (None, 0.4), {"A": 0.5}, {0.5, 0.4}]:
         assert checks.check_thresholds(wrong) is False
@@ -465,8 +552,8 @@ def test_tasks_2_to_4_do_not_reuse_the_chapters_data_or_answers():
     chapter_grid = np.round(np.arange(0.30, 0.701, 0.025), 3)
     chapter_choice = choose_thresholds(chapter.repaid, chapter.score, chapter.group,
                                        chapter_grid)
-    _, best = checks._threshold_choice()
-    assert pair_of(best) != pair_of(chapter_choice)
+    _, _, best = checks._threshold_choice()
+    assert best != pair_of(chapter_choice)
     assert tuple(chapter_grid.tolist()) != checks.THRESHOLD_GRID
 
 

@@ -309,6 +309,24 @@ def band_calibration_error(seed):
                    - c.score[in_band & (c.group == g)].mean()) for g in ("A", "B"))
 
 
+def capacity_binds():
+    """The chapter's one call (no capacity) returns a pair that invites more than the capacity."""
+    candidates = hiring(checks.HIRING["seed"])
+    choice = choose_thresholds(candidates.performed, candidates.score, candidates.group,
+                               checks.THRESHOLD_GRID, criterion="tpr",
+                               tolerance=checks.TPR_TOLERANCE)
+    invited = apply_group_thresholds(candidates.score, candidates.group,
+                                     {"A": choice.threshold_a, "B": choice.threshold_b}).sum()
+    return invited > checks.INTERVIEW_CAPACITY
+
+
+def rated_minor_grid_step():
+    """The spacing of task 3b's figure's grid lines (major and minor ticks together)."""
+    axes = checks.plot_screening_calibration().axes[0]
+    ticks = np.sort(np.concatenate([axes.get_yticks(), axes.get_yticks(minor=True)]))
+    return float(np.round(np.diff(ticks), 6).max())
+
+
 CLAIMS = [
     # Section 1
     Claim("b-is-40-percent", CHAPTER, words="(B is 40% of applicants)",
@@ -565,6 +583,13 @@ CLAIMS = [
     Claim("hiring-grid", SOLUTION, words="(0.20 to 0.80\nin steps of 0.02)",
           derive=lambda: checks.THRESHOLD_GRID,
           holds=lambda grid: grid == tuple(np.round(np.arange(0.20, 0.801, 0.02), 2).tolist())),
+    Claim("hiring-capacity", SOLUTION, words="`checks.INTERVIEW_CAPACITY` (900)",
+          derive=lambda: checks.INTERVIEW_CAPACITY, holds=lambda capacity: capacity == 900),
+    Claim("hiring-capacity-binds", SOLUTION,
+          words="why can the chapter's `choose_thresholds` not answer this on its own?",
+          derive=capacity_binds, holds=bool),
+    Claim("rated-grid-every-0-05", SOLUTION, words="(the grid lines are 0.05 apart)",
+          derive=rated_minor_grid_step, holds=lambda step: step == 0.05),
     Claim("hiring-tolerance", SOLUTION, words="`checks.TPR_TOLERANCE` (0.01)",
           derive=lambda: checks.TPR_TOLERANCE, holds=lambda tolerance: tolerance == 0.01),
     Claim("task6-fpr-a", SOLUTION, words="in A its FPR is 0.2",

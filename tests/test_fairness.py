@@ -30,7 +30,9 @@ from mlsys.fairness import (  # noqa: E402
     make_applicants,
     make_design_matrix,
     make_scored_applicants,
+    make_rated_candidates,
     make_scored_candidates,
+    plot_calibration_by_group,
     plot_encoded_bias,
     plot_feedback_loop,
     plot_no_free_lunch,
@@ -461,6 +463,61 @@ def test_candidate_scores_are_calibrated_in_both_groups_whose_base_rates_differ(
 def test_make_scored_candidates_rejects_bad_arguments(kwargs, match):
     with pytest.raises((ValueError, TypeError), match=match):
         make_scored_candidates(**kwargs)
+
+
+def understatement(rated):
+    """Mean outcome minus mean score, per group."""
+    return {g: float(rated.performed[rated.group == g].mean()
+                     - rated.score[rated.group == g].mean()) for g in ("A", "B")}
+
+
+def test_rated_candidates_are_understated_in_b_and_calibrated_without_the_rating_bias():
+    # Unbiased ratings are the truth: a logistic regression of the true rule is calibrated.
+    fair = understatement(make_rated_candidates(n=20_000, rating_bias=0.0))
+    assert max(map(abs, fair.values())) < 0.02
+    biased = understatement(make_rated_candidates(n=20_000))
+    assert biased["B"] > 0.1 and biased["B"] > biased["A"] + 0.05
+    # The group is rebuilt through the network index: without it, B is understated less.
+    no_proxy = understatement(make_rated_candidates(n=20_000, proxy_strength=0.0))
+    assert no_proxy["B"] < biased["B"]
+
+
+def test_rated_candidates_are_read_only_and_seeded():
+    one, two = make_rated_candidates(n=500, seed=3), make_rated_candidates(n=500, seed=3)
+    assert np.array_equal(one.score, two.score)
+    with pytest.raises(ValueError):
+        one.score[0] = 0.5
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(n=5), "n must"), (dict(seed=-1), "seed must"), (dict(rating_bias=-1), "rating_bias"),
+    (dict(share_b=0.0), "share_b"), (dict(experience_gap=3), "experience_gap"),
+    (dict(proxy_strength=5), "proxy_strength"),
+])
+def test_make_rated_candidates_rejects_bad_arguments(kwargs, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        make_rated_candidates(**kwargs)
+
+
+def test_plot_calibration_by_group_draws_the_books_table_bin_by_bin():
+    rated = make_rated_candidates(n=2_000)
+    fig = plot_calibration_by_group(rated.performed, rated.score, rated.group, min_count=30)
+    table = compute_calibration(rated.performed, rated.score, rated.group, n_bins=10)
+    lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
+    for g in ("A", "B"):
+        rows = table[(table.group == g) & (table.n >= 30)]
+        assert np.allclose(lines[f"group {g}"].get_ydata(), rows.observed_rate)
+        assert np.allclose(lines[f"group {g}"].get_xdata(), rows.mean_score)
+    assert tuple(fig.get_size_inches()) == FIGSIZE and fig.axes[0].get_title(loc="left")
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(n_bins=1), "n_bins"), (dict(min_count=0), "min_count"), (dict(title=3), "title"),
+])
+def test_plot_calibration_by_group_rejects_bad_input(kwargs, match):
+    rated = make_rated_candidates(n=200)
+    with pytest.raises((ValueError, TypeError), match=match):
+        plot_calibration_by_group(rated.performed, rated.score, rated.group, **kwargs)
 
 
 @pytest.mark.parametrize("plot, args, match", [

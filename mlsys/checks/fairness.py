@@ -21,10 +21,13 @@ from mlsys.checks import (Fail, _single_item, close_at_precision, require_answer
                           require_returned, require_sequence, task, written_task)
 from mlsys.fairness import (
     choose_thresholds,
+    compute_calibration,
     compute_chouldechova_fpr,
     compute_group_rates,
     make_applicants,
+    make_rated_candidates,
     make_scored_candidates,
+    plot_calibration_by_group,
 )
 from mlsys.style import format_count
 
@@ -210,7 +213,7 @@ def check_rates_function(function):
 #: larger of the two gaps) is not the TPR gap.
 HIRING = dict(n=3_000, seed=7, share_b=0.3, experience_gap=1.0)
 SHORTLIST_THRESHOLD = 0.3
-#: Decimals the tasks ask for (task 2's gap, task 3's shares, task 6's FPR).
+#: Decimals the tasks ask for (task 2's gap, task 3a's shares, task 6's FPR).
 DECIMALS = 3
 
 
@@ -284,7 +287,7 @@ def check_tpr_gap(tpr_gap):
     raise Fail(f"tpr_gap is {answer:g}; that is not the gap between the groups' TPRs.", hint)
 
 
-#: Task 3's band of scores, and how far the share who did well may be from the mean score in it.
+#: Task 3a's band of scores, and how far the share who did well may be from the mean score in it.
 #: The band's middle (0.3) is not its candidates' mean score, so comparing the share with the
 #: middle gives another verdict; so does comparing the two groups' shares with each other.
 CALIBRATION_BAND = (0.1, 0.5)
@@ -292,7 +295,7 @@ CALIBRATION_TOLERANCE = 0.03
 
 
 def calibration_data() -> tuple:
-    """Task 3's candidates: (score, performed, group) for task 2's 3,000 job candidates.
+    """Task 3a's candidates: (score, performed, group) for task 2's 3,000 job candidates.
     Fresh copies."""
     candidates = make_scored_candidates(**HIRING)
     return (np.array(candidates.score), np.array(candidates.performed),
@@ -311,7 +314,7 @@ def _band_shares() -> tuple:
 
 
 def _band_mistakes() -> list:
-    """(hint, {group: value}) of task 3's classic mistakes for the shares."""
+    """(hint, {group: value}) of task 3a's classic mistakes for the shares."""
     score, performed, group = calibration_data()
     shares, means, bases = _band_shares()
     low, high = CALIBRATION_BAND
@@ -349,7 +352,7 @@ def _per_group(value, name: str) -> dict:
     return {g: require_number(by_name[g], f"{name}[{g!r}]") for g in ("A", "B")}
 
 
-@task("3", "calibration per group")
+@task("3a", "calibration per group")
 def check_calibration(good_year_share, calibrated_in_both):
     """Per group, the share who did well among candidates scored in CALIBRATION_BAND (to three
     decimals; a dict or a Series indexed by group), and whether that share is within
@@ -389,78 +392,198 @@ def check_calibration(good_year_share, calibrated_in_both):
             "shows what that forces on the error rates.")
 
 
-#: Task 4's candidate thresholds (the same list for each group) and its tolerance. On this grid
-#: the pairs that equalise the FPRs, the selection rates or the precision, the most accurate pair
-#: with no constraint, the best single threshold, the pair of smallest TPR gap and the pair of
-#: best balanced accuracy are each another pair than the answer.
+#: Task 3b's second screening model: trained on managers' ratings that marked group B down
+#: (`make_rated_candidates`), scored against what happened. The learner reads the figure.
+RATED = dict(n=3_000, seed=21, rating_bias=2.0)
+#: The band of scores whose group-B marker task 3b reads, and how far a reading may be off
+#: (the figure's grid is every 0.05).
+READ_BAND = (0.3, 0.4)
+READ_TOLERANCE = 0.05
+_READ_BINS = 10
+
+
+def _rated() -> tuple:
+    rated = make_rated_candidates(**RATED)
+    return np.array(rated.performed), np.array(rated.score), np.array(rated.group)
+
+
+def plot_screening_calibration():
+    """Task 3b's figure: the second screening model's calibration by group (10 bands of 0.1)."""
+    performed, score, group = _rated()
+    return plot_calibration_by_group(
+        performed, score, group, n_bins=_READ_BINS,
+        title="Second screening model: the share who did well, by score")
+
+
+def screening_calibration_table() -> pd.DataFrame:
+    """Task 3b's figure as a table (for a screen reader): one row per band and group."""
+    performed, score, group = _rated()
+    table = compute_calibration(performed, score, group, n_bins=_READ_BINS)
+    table = table[table.n >= 20].copy()
+    table.insert(1, "scores", [f"{b / _READ_BINS:.1f} to {(b + 1) / _READ_BINS:.1f}"
+                               for b in table.bin])
+    return table.drop(columns="bin").round(2).reset_index(drop=True)
+
+
+def _read_values() -> dict:
+    """The marker values task 3b is about, and the classic misreadings."""
+    performed, score, group = _rated()
+    low, high = READ_BAND
+    in_band = (score >= low) & (score < high)
+    width = high - low
+    below, above = (score >= low - width) & (score < low), (score >= high) & (score < high + width)
+    in_b = group == "B"
+    return {"b": float(performed[in_band & in_b].mean()),
+            "a": float(performed[in_band & ~in_b].mean()),
+            "score": float(score[in_band & in_b].mean()),
+            "b_below": float(performed[below & in_b].mean()),
+            "b_above": float(performed[above & in_b].mean()),
+            "gap_a": float(performed[~in_b].mean() - score[~in_b].mean()),
+            "gap_b": float(performed[in_b].mean() - score[in_b].mean())}
+
+
+UNDERSTATED_CHOICES = {"A": ("group a", "a"), "B": ("group b", "b"),
+                       "neither": ("none", "no group", "both about calibrated", "calibrated")}
+
+
+@task("3b", "read a calibration plot")
+def check_calibration_reading(understated_group, b_share):
+    """Read off task 3b's figure: which group the score understates more, and the share of
+    group B's candidates scored in READ_BAND who did well (within READ_TOLERANCE).
+
+    Classic mistakes, each with its hint: "A" (markers above the diagonal mean the score
+    understates; B's lie further above) or "neither" (the model never sees the group, yet it
+    learned the managers' ratings); for the share, group A's marker in the band, the band's
+    mean score (reading the horizontal axis or the diagonal), group B's marker in the band below
+    or above, a percentage. On the task's data each is more than 0.1 from the right value.
+    """
+    chosen = require_choice(understated_group, UNDERSTATED_CHOICES, "understated_group")
+    values = _read_values()
+    if chosen == "neither":
+        raise Fail("The score is not calibrated in both groups here.",
+                   "The model never sees the group, but it learned from ratings that marked B "
+                   "down and can rebuild the group from the network index: compare each group's "
+                   "markers with the dotted diagonal.")
+    if chosen == "A":
+        raise Fail("Group A's markers lie closer to the diagonal than group B's.",
+                   "A marker above the diagonal means more candidates did well than the score "
+                   "said: the score understates them. Which group's markers lie furthest above?")
+    share = require_number(b_share, "b_share")
+    low, high = READ_BAND
+    if abs(share - values["b"]) <= READ_TOLERANCE:
+        return (f"Group B, scored {low} to {high} (mean score {values['score']:.2f}): "
+                f"{values['b']:.0%} did well, against {values['a']:.0%} of group A in the same "
+                f"band. Over all candidates the score understates B by "
+                f"{100 * values['gap_b']:.0f} points and A by {100 * values['gap_a']:.0f}: the "
+                "model learned the managers' ratings, not the work.")
+    if abs(share - 100 * values["b"]) <= 100 * READ_TOLERANCE:
+        raise Fail(f"b_share is {share:g}; a share is a fraction between 0 and 1.",
+                   "That reads as a percentage: give the share as a fraction between 0 and 1.")
+    mistakes = [
+        (values["a"], f"That is group A's marker (circles, solid line) in the band {low} to "
+         f"{high}; the task asks for group B's (squares, dashed line)."),
+        (values["score"], "That is the band's mean score, where the marker sits across (or the "
+         "diagonal's height there): read the marker's own height on the vertical axis."),
+        (values["b_below"], f"That is group B's marker in the band below; take the square whose "
+         f"score lies between {low} and {high}."),
+        (values["b_above"], f"That is group B's marker in the band above; take the square whose "
+         f"score lies between {low} and {high}."),
+    ]
+    # The misreading nearest the answer names the hint (misreadings may lie close together).
+    distance, hint = min((abs(share - value), hint) for value, hint in mistakes)
+    if distance > READ_TOLERANCE:
+        hint = (f"Find group B's square whose horizontal position lies between {low} and {high}, "
+                "then read its height on the vertical axis (the grid lines are 0.05 apart).")
+    raise Fail(f"b_share is {share:g}; that is not the height of group B's marker in the band "
+               f"{low} to {high}.", hint)
+
+
+#: Task 4's candidate thresholds (the same list for each group), its tolerance, and how many
+#: first interviews the company can hold. The most accurate pair with equal TPRs (what one call
+#: of the chapter's `choose_thresholds` returns) invites more candidates than that, so the
+#: capacity changes the answer. On this grid the pairs that equalise the FPRs, the selection
+#: rates or the precision, the most accurate pair with no fairness constraint, the best single
+#: threshold, the pair of smallest TPR gap and the pair of best balanced accuracy (all within
+#: capacity) are each another pair than the answer.
 THRESHOLD_GRID = tuple(np.round(np.arange(0.20, 0.801, 0.02), 2).tolist())
 TPR_TOLERANCE = 0.01
+INTERVIEW_CAPACITY = 900
 
 
-def _threshold_choice():
-    """Task 4's job candidates and the best pair of thresholds for them."""
-    candidates = make_scored_candidates(**HIRING)
-    return candidates, choose_thresholds(candidates.performed, candidates.score,
-                                         candidates.group, THRESHOLD_GRID, criterion="tpr",
-                                         tolerance=TPR_TOLERANCE)
-
-
-def _pair_rates(candidates, threshold_a, threshold_b) -> tuple:
-    cutoffs = np.where(candidates.group == "A", threshold_a, threshold_b)
-    y_pred = (candidates.score >= cutoffs).astype(int)
-    return (compute_group_rates(candidates.performed, y_pred, candidates.group),
-            float(np.mean(y_pred == candidates.performed)))
-
-
-def _threshold_mistakes(candidates, best) -> list:
-    """((threshold_a, threshold_b), hint) of task 4's classic mistakes, in the order tried."""
+def _pair_table(candidates) -> dict:
+    """Every pair (threshold_a, threshold_b) of the grid at once: 2-D arrays indexed [a, b]."""
     grid = np.array(THRESHOLD_GRID)
-
-    def pair(choice):
-        return (choice.threshold_a, choice.threshold_b)
-
-    def constrained(criterion):
-        return pair(choose_thresholds(candidates.performed, candidates.score, candidates.group,
-                                      grid, criterion=criterion, tolerance=TPR_TOLERANCE))
-
-    counts = {}
+    per_group = {}
     for g in ("A", "B"):
         good = candidates.performed[candidates.group == g] == 1
         invite = candidates.score[candidates.group == g][None, :] >= grid[:, None]
-        counts[g] = {"tpr": (invite & good).sum(axis=1) / good.sum(),
-                     "correct": (invite == good).sum(axis=1), "n": len(good)}
-    gap = np.abs(counts["A"]["tpr"][:, None] - counts["B"]["tpr"][None, :])
-    correct = counts["A"]["correct"][:, None] + counts["B"]["correct"][None, :]
-    balanced = (counts["A"]["correct"][:, None] / counts["A"]["n"]
-                + counts["B"]["correct"][None, :] / counts["B"]["n"])
-    fair = gap <= TPR_TOLERANCE
+        tp, fp = (invite & good).sum(axis=1), (invite & ~good).sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per_group[g] = {"tpr": tp / good.sum(), "fpr": fp / (~good).sum(),
+                            "selection_rate": invite.mean(axis=1), "ppv": tp / (tp + fp),
+                            "correct": (invite == good).sum(axis=1), "invited": tp + fp,
+                            "n": len(good)}
+    a, b = per_group["A"], per_group["B"]
+    table = {f"{m}_gap": np.abs(a[m][:, None] - b[m][None, :])
+             for m in ("tpr", "fpr", "selection_rate", "ppv")}
+    table["correct"] = a["correct"][:, None] + b["correct"][None, :]
+    table["invited"] = a["invited"][:, None] + b["invited"][None, :]
+    table["balanced"] = a["correct"][:, None] / a["n"] + b["correct"][None, :] / b["n"]
+    table["accuracy"] = table["correct"] / (a["n"] + b["n"])
+    return table
 
-    def first_best(mask, score):  # the first best pair in grid order, as choose_thresholds
-        index = np.unravel_index(np.argmax(np.where(mask, score, -np.inf)), mask.shape)
-        return (float(grid[index[0]]), float(grid[index[1]]))
 
-    everything = np.ones_like(fair)
-    free = first_best(everything, correct)
-    single = first_best(np.eye(len(grid), dtype=bool), correct)
-    smallest_gap = first_best(gap == gap.min(), correct)
-    balanced = first_best(fair, balanced)
+def _first_best(mask, score) -> tuple:
+    """The first best pair of `mask` by `score`, in grid order (as `choose_thresholds`)."""
+    grid = np.array(THRESHOLD_GRID)
+    index = np.unravel_index(np.argmax(np.where(mask, score, -np.inf)), mask.shape)
+    return (float(grid[index[0]]), float(grid[index[1]]))
+
+
+def _threshold_choice():
+    """Task 4's job candidates, every pair's numbers, and the right pair."""
+    candidates = make_scored_candidates(**HIRING)
+    table = _pair_table(candidates)
+    fair = (table["tpr_gap"] <= TPR_TOLERANCE) & (table["invited"] <= INTERVIEW_CAPACITY)
+    return candidates, table, _first_best(fair, table["correct"])
+
+
+def _threshold_mistakes(table, best) -> list:
+    """((threshold_a, threshold_b), hint) of task 4's classic mistakes, in the order tried."""
+    within = table["invited"] <= INTERVIEW_CAPACITY
+    fair = table["tpr_gap"] <= TPR_TOLERANCE
+    correct = table["correct"]
+
+    def constrained(criterion):
+        return _first_best((table[f"{criterion}_gap"] <= TPR_TOLERANCE) & within, correct)
+
+    ignoring = _first_best(fair, correct)
+    invited = int(table["invited"][THRESHOLD_GRID.index(ignoring[0]),
+                                   THRESHOLD_GRID.index(ignoring[1])])
+    smallest = table["tpr_gap"][within].min()
     return [
-        ((best.threshold_b, best.threshold_a),
+        ((best[1], best[0]),
          "The right two thresholds, swapped: the pair is (threshold_a, threshold_b), A first."),
+        (ignoring, f"That pair is the most accurate with equal TPRs, but it invites {invited:,} "
+         f"candidates and the interviewers have room for {INTERVIEW_CAPACITY:,}: keep only the "
+         "pairs within capacity (one call of choose_thresholds cannot know about it)."),
         (constrained("fpr"), "That pair equalises the false positive rates; equal opportunity "
          "equalises the true positive rates."),
         (constrained("selection_rate"), "That pair equalises the selection rates (demographic "
          "parity); equal opportunity equalises the true positive rates."),
         (constrained("ppv"), "That pair equalises the precision (PPV); equal opportunity "
          "equalises the true positive rates."),
-        (free, "That is the most accurate pair with no constraint: keep only the pairs whose "
-         "TPR gap is within the tolerance first."),
-        (single, "One threshold for both groups maximises accuracy but leaves the TPRs "
-         "apart: the constraint comes first."),
-        (smallest_gap, "That pair has the smallest TPR gap, but the constraint is a bound: "
-         "among all the pairs within it, take the most accurate."),
-        (balanced, "That pair has the best mean of the two groups' accuracies; the task asks "
-         "for the best overall accuracy, all candidates counted together."),
+        (_first_best(within, correct), "That is the most accurate pair within capacity with no "
+         "fairness constraint: keep only the pairs whose TPR gap is within the tolerance too."),
+        (_first_best(np.eye(len(THRESHOLD_GRID), dtype=bool) & within, correct),
+         "One threshold for both groups maximises accuracy but leaves the TPRs apart: the "
+         "constraint comes first."),
+        (_first_best((table["tpr_gap"] == smallest) & within, correct),
+         "That pair has the smallest TPR gap, but the constraint is a bound: among all the "
+         "pairs within it, take the most accurate."),
+        (_first_best(fair & within, table["balanced"]), "That pair has the best mean of the two "
+         "groups' accuracies; the task asks for the best overall accuracy, all candidates "
+         "counted together."),
     ]
 
 
@@ -479,44 +602,52 @@ def _threshold_pair(value) -> tuple:
     return (require_number(items[0], "threshold_a"), require_number(items[1], "threshold_b"))
 
 
+def _grid_index(threshold):
+    """The index of `threshold` in THRESHOLD_GRID, or None when it is off the grid."""
+    return next((i for i, t in enumerate(THRESHOLD_GRID) if math.isclose(threshold, t)), None)
+
+
 @task("4", "thresholds for equal opportunity")
 def check_thresholds(best_thresholds):
-    """The learner's (threshold_a, threshold_b): TPR gap within TPR_TOLERANCE, best accuracy.
+    """The learner's (threshold_a, threshold_b): TPR gap within TPR_TOLERANCE, at most
+    INTERVIEW_CAPACITY candidates invited, best accuracy.
 
     Accepted as a tuple, list, array or Series in the order (A, B), or a dict {"A": .., "B": ..}.
     Classic mistakes, each another pair on the task's data and each with its hint: the two
-    thresholds swapped; equalising the FPRs, the selection rates or the precision instead of the
-    TPRs; the most accurate pair with no constraint; one threshold for both groups; the pair of
+    thresholds swapped; the capacity ignored (the chapter's one call of `choose_thresholds`);
+    equalising the FPRs, the selection rates or the precision instead of the TPRs; the most
+    accurate pair with no fairness constraint; one threshold for both groups; the pair of
     smallest TPR gap; the best mean of the groups' accuracies instead of overall accuracy; a pair
     off the grid.
     """
     threshold_a, threshold_b = _threshold_pair(best_thresholds)
-    candidates, best = _threshold_choice()
-    if math.isclose(threshold_a, best.threshold_a) and math.isclose(threshold_b, best.threshold_b):
-        return (f"A at {best.threshold_a:g}, B at {best.threshold_b:g}: TPR gap {best.gap:.3f}, "
-                f"accuracy {best.accuracy:.2%}.")
-    in_grid = any(math.isclose(threshold_a, t) for t in THRESHOLD_GRID) and \
-        any(math.isclose(threshold_b, t) for t in THRESHOLD_GRID)
-    if not in_grid:
+    _, table, best = _threshold_choice()
+    i, j = _grid_index(threshold_a), _grid_index(threshold_b)
+    if i is None or j is None:
         raise Fail(f"({threshold_a:g}, {threshold_b:g}) is not a pair from the candidate grid.",
                    "Take both thresholds from checks.THRESHOLD_GRID.")
-    rates, accuracy = _pair_rates(candidates, threshold_a, threshold_b)
-    gap = abs(rates.loc["A", "tpr"] - rates.loc["B", "tpr"])
-    for pair, hint in _threshold_mistakes(candidates, best):
-        if math.isclose(threshold_a, pair[0]) and math.isclose(threshold_b, pair[1]):
-            raise Fail(f"({threshold_a:g}, {threshold_b:g}): TPR gap {gap:.3f}, accuracy "
-                       f"{accuracy:.2%}.", hint)
-    if gap > TPR_TOLERANCE and math.isclose(threshold_a, threshold_b):
-        raise Fail(f"With one threshold for both groups the TPR gap is {gap:.3f}, over "
-                   f"{TPR_TOLERANCE}.", "The groups' score distributions differ, so one "
-                   "threshold leaves their TPRs apart: give each group its own.")
+    gap, accuracy = table["tpr_gap"][i, j], table["accuracy"][i, j]
+    invited = int(table["invited"][i, j])
+    if (THRESHOLD_GRID[i], THRESHOLD_GRID[j]) == best:
+        return (f"A at {best[0]:g}, B at {best[1]:g}: TPR gap {gap:.3f}, {invited:,} "
+                f"candidates invited (room for {INTERVIEW_CAPACITY:,}), accuracy {accuracy:.2%}.")
+    said = f"({threshold_a:g}, {threshold_b:g}): TPR gap {gap:.3f}, {invited:,} invited, " \
+           f"accuracy {accuracy:.2%}."
+    for pair, hint in _threshold_mistakes(table, best):
+        if (THRESHOLD_GRID[i], THRESHOLD_GRID[j]) == pair:
+            raise Fail(said, hint)
+    if invited > INTERVIEW_CAPACITY:
+        raise Fail(said, f"That pair invites more candidates than the {INTERVIEW_CAPACITY:,} "
+                   "the interviewers can see: keep only the pairs within capacity.")
+    if gap > TPR_TOLERANCE and i == j:
+        raise Fail(said, "The groups' score distributions differ, so one threshold leaves "
+                   "their TPRs apart: give each group its own.")
     if gap > TPR_TOLERANCE:
-        raise Fail(f"With these thresholds the TPR gap is {gap:.3f}, over {TPR_TOLERANCE}.",
-                   f"Keep only the pairs whose TPR gap is at most {TPR_TOLERANCE}, then pick the "
-                   "most accurate.")
-    raise Fail(f"The TPR gap is {gap:.3f}, within the constraint, but accuracy is "
-               f"{accuracy:.2%}; another pair does better.",
-               "Among the pairs that meet the constraint, choose the most accurate.")
+        raise Fail(said, f"Keep only the pairs whose TPR gap is at most {TPR_TOLERANCE}, then "
+                   "pick the most accurate.")
+    raise Fail(said + " It meets both constraints, but another pair does better.",
+               "Among the pairs that meet the constraint and the capacity, choose the most "
+               "accurate.")
 
 
 #: Task 5's anonymous columns; `leak_data` says which real feature each one is.
