@@ -15,7 +15,8 @@ gives the chapter on that difference its data and its tools:
   as a pandera schema;
 - `compute_slice_values`, `paired_standard_error`, `plot_slice_values`: leave-one-slice-out data
   valuation with a bootstrap noise band;
-- `compute_capacity_sweep`, `plot_capacity`: accuracy against size of random forests;
+- `compute_capacity_sweep`, `capacity_sweep`, `plot_capacity`: accuracy against size of random
+  forests, and the smallest within an accuracy budget as the training rows grow;
 - `weights_read_time_ms`: the memory-bandwidth lower bound on the time per prediction;
 """
 
@@ -902,28 +903,56 @@ def compute_capacity_sweep(train, test, max_depths=(2, 4, 8, 16),
     return CapacitySweep(*map(np.array, zip(*rows)))
 
 
-@functools.lru_cache(maxsize=1)
-def capacity_sweep() -> CapacitySweep:
-    """The chapter's sweep: 3,000 training and 3,000 test rows (seeds 0 and 1), cached.
+@functools.lru_cache(maxsize=16)
+def capacity_sweep(n_train=3_000, seed=0) -> CapacitySweep:
+    """The chapter's sweep, cached: forests trained on `n_train` churn rows, tested on 3,000.
+
+    The training rows are ``make_churn_data(n_train, seed=2 * seed)``, the test rows
+    ``make_churn_data(3_000, seed=2 * seed + 1)`` and the forests' random state is `seed`, so
+    ``capacity_sweep()`` trains on seed 0 and tests on seed 1.
+
+    Parameters
+    ----------
+    n_train : int, default 3000
+        Training rows, ``>= 50``.
+    seed : int, default 0
+        Draw of the data and of the forests, ``>= 0``.
+
+    Returns
+    -------
+    CapacitySweep
 
     Examples
     --------
     >>> capacity_sweep().max_depth.size
     28
     """
-    return compute_capacity_sweep(make_churn_data(3_000, seed=0), make_churn_data(3_000, seed=1))
+    n_train = check_number("n_train", n_train, low=50, integer=True, unit="rows")
+    seed = check_number("seed", seed, low=0, integer=True)
+    return compute_capacity_sweep(make_churn_data(n_train, seed=2 * seed),
+                                  make_churn_data(3_000, seed=2 * seed + 1), seed=seed)
 
 
-def plot_capacity(max_depth=8, n_trees=8, budget_kb=100.0) -> Figure:
-    """Accuracy against size on disk for every forest of the sweep, one forest highlighted.
+def _smallest_within(sweep, budget_points) -> int:
+    """Index of the forest smallest on disk among those within `budget_points` of the best."""
+    within = np.flatnonzero(sweep.accuracy >= sweep.accuracy.max() - budget_points / 100)
+    return int(within[np.argmin(sweep.disk_kb[within])])
+
+
+def plot_capacity(n_train=3_000, budget_points=1.0, device_kb=100.0) -> Figure:
+    """Accuracy against size on disk of forests trained on `n_train` rows, and the one to ship.
+
+    Trains (once, cached) the sweep of `capacity_sweep` on `n_train` rows, draws accuracy
+    against size for each depth, shades the accuracies within `budget_points` of the best and
+    stars the smallest forest among them; the title says whether it fits in `device_kb`.
 
     Parameters
     ----------
-    max_depth : int, default 8
-        Depth of the highlighted forest (one of 2, 4, 8, 16).
-    n_trees : int, default 8
-        Trees of the highlighted forest (one of 1, 2, 4, ..., 64).
-    budget_kb : float, default 100.0
+    n_train : int, default 3000
+        Training rows, ``>= 50``.
+    budget_points : float, default 1.0
+        Accuracy the product may lose against the best forest, percentage points, ``>= 0``.
+    device_kb : float, default 100.0
         Storage a small device can give the model, kB, ``> 0``.
 
     Returns
@@ -932,14 +961,14 @@ def plot_capacity(max_depth=8, n_trees=8, budget_kb=100.0) -> Figure:
 
     Examples
     --------
-    >>> fig = plot_capacity(4, 8, budget_kb=100)
-    >>> "fits" in fig.axes[0].get_title(loc="left")
+    >>> fig = plot_capacity(3_000, budget_points=2)
+    >>> "fits in 100 kB" in fig.axes[0].get_title(loc="left")
     True
     """
-    sweep = capacity_sweep()
-    check_choice("max_depth", max_depth, sorted(set(sweep.max_depth.tolist())))
-    check_choice("n_trees", n_trees, sorted(set(sweep.n_trees.tolist())))
-    budget_kb = check_number("budget_kb", budget_kb, low=0, low_open=True, unit="kB")
+    budget_points = check_number("budget_points", budget_points, low=0, high=100,
+                                 unit="percentage points")
+    device_kb = check_number("device_kb", device_kb, low=0, low_open=True, unit="kB")
+    sweep = capacity_sweep(n_train)
     fig = Figure(figsize=FIGSIZE, layout="constrained")
     ax = fig.subplots()
     markers = ["o", "s", "^", "D"]
@@ -950,21 +979,30 @@ def plot_capacity(max_depth=8, n_trees=8, budget_kb=100.0) -> Figure:
         rows = sweep.max_depth == depth
         ax.plot(sweep.disk_kb[rows], 100 * sweep.accuracy[rows], marker=marker,
                 linestyle=style, color=colour, label=f"depth {depth}")
-    ax.axvspan(budget_kb, sweep.disk_kb.max() * 2, color=PALETTE["black"], alpha=0.08,
-               label=f"over the {budget_kb:g} kB budget")
-    chosen = sweep.row(max_depth, n_trees)
-    size_kb, accuracy = sweep.disk_kb[chosen], sweep.accuracy[chosen]
-    ax.plot(size_kb, 100 * accuracy, marker="*", ms=18, color=PALETTE["vermillion"],
-            linestyle="none", markeredgecolor="black", label="chosen forest")
+    best = 100 * sweep.accuracy.max()
+    # Fixed axes across the explorer's grid, so that a forest growing with the rows shows.
+    x_low, x_high = min(2.0, sweep.disk_kb.min() / 1.5), max(3e4, sweep.disk_kb.max() * 1.5)
+    ax.axhspan(best - budget_points, best + 0.3, color=PALETTE["sky"], alpha=0.25,
+               label=f"within {budget_points:g} {'point' if budget_points == 1 else 'points'}"
+               " of the best")
+    ax.axvline(device_kb, color=PALETTE["black"], linestyle=(0, (1, 2)), lw=1.5,
+               label=f"{device_kb:g} kB device")
+    chosen = _smallest_within(sweep, budget_points)
+    size_kb, accuracy = sweep.disk_kb[chosen], 100 * sweep.accuracy[chosen]
+    ax.plot(size_kb, accuracy, marker="*", ms=18, color=PALETTE["vermillion"],
+            linestyle="none", markeredgecolor="black", label="smallest within budget")
     ax.set_xscale("log")
-    ax.set_xlim(sweep.disk_kb.min() / 1.5, sweep.disk_kb.max() * 1.5)
-    fits = "fits" if size_kb <= budget_kb else "does NOT fit"
-    title = (f"{format_count(n_trees, 'tree')} of depth {max_depth}: {accuracy:.1%} accurate, "
-             f"{size_kb:,.0f} kB "
-             f"on disk, {fits} in {budget_kb:g} kB")
+    ax.set_xlim(x_low, x_high)
+    ax.set_ylim(min(60.0, 100 * sweep.accuracy.min() - 1), max(85.0, best + 1))
+    fits = "fits in" if size_kb <= device_kb else "does NOT fit in"
+    points = "point" if budget_points == 1 else "points"
+    title = (f"{n_train:,} training rows, within {budget_points:g} {points} of the best "
+             f"({best:.1f}%):\n{format_count(int(sweep.n_trees[chosen]), 'tree')} of depth "
+             f"{sweep.max_depth[chosen]}, {size_kb:,.0f} kB, {fits} {device_kb:g} kB; "
+             f"the largest forest {sweep.disk_kb.max():,.0f} kB")
     decorate(ax, xlabel="model size on disk (kB, log scale)", ylabel="test accuracy (%)",
              title=title)
-    ax.legend(loc="lower right", ncols=2)
+    ax.legend(loc="lower right", ncols=2, fontsize="small")
     return fig
 
 

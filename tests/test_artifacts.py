@@ -27,6 +27,7 @@ from mlsys.artifacts import (  # noqa: E402
     make_manifest,
     make_model_record,
     paired_standard_error,
+    _smallest_within,
     plot_capacity,
     plot_slice_values,
     require_valid_batch,
@@ -336,15 +337,65 @@ def test_compute_capacity_sweep_rejects_bad_input(kwargs, match):
         compute_capacity_sweep(data, data, **kwargs)
 
 
-def test_plot_capacity_says_whether_the_forest_fits():
-    assert "does NOT fit" in plot_capacity(16, 64, budget_kb=100).axes[0].get_title(loc="left")
-    title = plot_capacity(2, 1, budget_kb=100).axes[0].get_title(loc="left")
-    assert title.startswith("1 tree of depth 2:") and " fits in 100 kB" in title
-    assert plot_capacity(2, 8).axes[0].get_title(loc="left").startswith("8 trees of depth 2:")
-    with pytest.raises(ValueError, match="n_trees"):
-        plot_capacity(8, 3)
-    with pytest.raises(ValueError, match="budget_kb"):
-        plot_capacity(8, 8, budget_kb=0)
+def test_smallest_within_agrees_with_a_search_over_every_forest():
+    sweep = capacity_sweep()
+    for budget in (0, 0.5, 1, 2, 5, 100):
+        accepted = [i for i in range(sweep.accuracy.size)
+                    if 100 * sweep.accuracy[i] >= 100 * sweep.accuracy.max() - budget - 1e-9]
+        chosen = _smallest_within(sweep, budget)
+        assert chosen in accepted
+        assert sweep.disk_kb[chosen] == min(sweep.disk_kb[i] for i in accepted)
+    assert _smallest_within(sweep, 0) == int(np.argmax(sweep.accuracy))
+    assert _smallest_within(sweep, 100) == int(np.argmin(sweep.disk_kb))
+
+
+def test_capacity_sweep_is_the_chapter_sweep_at_its_defaults():
+    sweep = capacity_sweep()
+    again = compute_capacity_sweep(make_churn_data(3_000, seed=0), make_churn_data(3_000, seed=1))
+    assert np.array_equal(sweep.accuracy, again.accuracy)
+    assert np.array_equal(sweep.n_nodes, again.n_nodes)
+
+
+def test_depth_caps_the_nodes_of_a_tree_whatever_the_rows():
+    """A binary tree of depth d has at most 2**(d + 1) - 1 nodes; a deep one grows with rows."""
+    small, large = capacity_sweep(300), capacity_sweep(1_000)
+    for sweep in (small, large):
+        for depth in (2, 4):
+            rows = sweep.max_depth == depth
+            assert np.all(sweep.n_nodes[rows] <= sweep.n_trees[rows] * (2 ** (depth + 1) - 1))
+    deepest = small.row(16, 64)
+    assert large.n_nodes[deepest] > 2 * small.n_nodes[deepest]
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(n_train=10), "n_train"), (dict(n_train=300.5), "n_train"), (dict(seed=-1), "seed"),
+    (dict(n_train="300"), "n_train")])
+def test_capacity_sweep_rejects_bad_input(kwargs, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        capacity_sweep(**kwargs)
+
+
+def test_plot_capacity_says_which_forest_ships_and_whether_it_fits():
+    loose = plot_capacity(3_000, budget_points=100).axes[0].get_title(loc="left")
+    sweep = capacity_sweep()
+    smallest = int(np.argmin(sweep.disk_kb))
+    assert f"{sweep.n_trees[smallest]} tree of depth {sweep.max_depth[smallest]}," in loose
+    assert "fits in 100 kB" in loose and "within 100 points" in loose
+    tight = plot_capacity(3_000, budget_points=0, device_kb=100).axes[0].get_title(loc="left")
+    best = int(np.argmax(sweep.accuracy))
+    assert f"{sweep.n_trees[best]} trees of depth {sweep.max_depth[best]}," in tight
+    assert "does NOT fit in 100 kB" in tight
+    assert "within 1 point of" in plot_capacity(300, 1).axes[0].get_title(loc="left")
+    assert "3,000 training rows" in tight and f"{sweep.disk_kb.max():,.0f} kB" in tight
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(budget_points=-1), "budget_points"), (dict(budget_points=101), "budget_points"),
+    (dict(device_kb=0), "device_kb"), (dict(n_train=3), "n_train"),
+    (dict(budget_points="1"), "budget_points")])
+def test_plot_capacity_rejects_bad_input(kwargs, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        plot_capacity(**kwargs)
 
 
 def test_features_are_columns_of_the_schema():

@@ -13,7 +13,8 @@ from ledger import Claim
 from mlsys.artifacts import (FEATURES, LABEL, NOISE_Z, SliceValues, _slice_values,
                              make_churn_schema, make_corrupted_batch, plan_erasure,
                              run_data_tests, schema_failures, weights_read_time_ms,
-                             capacity_sweep, compute_slice_values,
+                             _smallest_within, capacity_sweep, compute_capacity_sweep,
+                             compute_slice_values,
                              diff_manifests, make_churn_data, make_churn_spec, make_manifest,
                              make_model_record, paired_standard_error, train_churn_model)
 from mlsys.checks import artifacts as checks
@@ -196,6 +197,31 @@ def node_bytes():
 
 
 
+@lru_cache(maxsize=None)
+def sweep_at_3000(seed):
+    """The explorer's sweep at 3,000 training rows, on the draw `seed` (seed 0: the chapter's)."""
+    return capacity_sweep(3_000, seed)
+
+
+@lru_cache(maxsize=None)
+def growth_with_rows(seed):
+    """Disk kB of the 64-tree forests of depth 2 and 16 on 300 and on 10,000 training rows: the
+    explorer's forests (a forest grown tree by tree equals one fitted at once)."""
+    test = make_churn_data(3_000, seed=2 * seed + 1)
+    sizes = {}
+    for n_train in (300, 10_000):
+        sweep = compute_capacity_sweep(make_churn_data(n_train, seed=2 * seed), test,
+                                       max_depths=(2, 16), n_trees=(64,), seed=seed)
+        sizes[n_train] = dict(zip(sweep.max_depth.tolist(), sweep.disk_kb.tolist()))
+    return sizes
+
+
+def chosen_kb_over_draws(budget_points):
+    """Size on disk of the forest chosen within `budget_points` at 3,000 rows, per draw."""
+    return [sweep_at_3000(seed).disk_kb[_smallest_within(sweep_at_3000(seed), budget_points)]
+            for seed in ledger.SEEDS]
+
+
 # --- Erasure, pandera, the bandwidth bound ---------------------------------------------------
 
 IDENTIFIER = [*FEATURES, "source"]
@@ -346,7 +372,7 @@ CLAIMS = [
           derive=partner_verdict(0.8), holds=bool, seed=0, spread=(18, 18)),
     # Section 4
     Claim("largest-1400-times-smallest", CHAPTER,
-          words="the largest forest is about 1,400 times the smallest on disk",
+          words="the largest forest will be about 1,400 times the smallest on disk",
           derive=lambda: sweep_table()["disk_kb"].max() / sweep_table()["disk_kb"].min(),
           holds=lambda ratio: 1_300 <= ratio <= 1_500),
     Claim("accuracy-flattens-near-80", CHAPTER,
@@ -392,6 +418,36 @@ CLAIMS = [
           derive=sweep_table,
           holds=lambda t: bool((t["disk_kb"].between(10, 100)
                                 & (t["accuracy"] >= t["accuracy"].max() - 0.01)).any())),
+    # Section 4, the capacity explorer
+    Claim("depth-caps-depth-2-at-4-leaves", CHAPTER,
+          words="depth caps a tree of depth 2 at 4 leaves",
+          derive=lambda: [capacity_sweep(n).n_nodes[capacity_sweep(n).row(2, 64)]
+                          for n in (300, 3_000)],
+          holds=lambda nodes: all(n <= 64 * 7 for n in nodes)),
+    Claim("depth-16-grows-twentyfold", CHAPTER,
+          words="From 300 to 10,000 rows the forest of 64 trees of depth 16 grows more than "
+                "twentyfold, past 14 MB",
+          derive=growth_with_rows,
+          holds=lambda kb: kb[10_000][16] / kb[300][16] > 20 and kb[10_000][16] > 14_000,
+          seed=0),
+    Claim("depth-2-stays-57-kb", CHAPTER,
+          words="while the depth-2 forest stays at about 57 kB",
+          derive=growth_with_rows,
+          holds=lambda kb: all(54 <= kb[n][2] <= 60 for n in (300, 10_000))
+          and abs(kb[10_000][2] - kb[300][2]) < 3, seed=0),
+    Claim("one-accuracy-0-7-at-3000", CHAPTER,
+          words="one accuracy on 3,000 test rows is known only to about ±0.7 points",
+          derive=lambda seed: 100 * math.sqrt(sweep_at_3000(seed).accuracy.max()
+                                              * (1 - sweep_at_3000(seed).accuracy.max()) / 3_000),
+          holds=lambda se: 0.65 <= se <= 0.76, seed=0),
+    Claim("half-point-choice-25-to-700-kb", CHAPTER,
+          words="the forest chosen within half a point of the best ranges from about 25 kB to "
+                "about 700 kB",
+          derive=lambda: chosen_kb_over_draws(0.5),
+          holds=lambda kb: 20 <= min(kb) <= 30 and 650 <= max(kb) <= 750),
+    Claim("two-points-choice-under-50-kb", CHAPTER,
+          words="while the one chosen within 2 points stays under 50 kB",
+          derive=lambda: chosen_kb_over_draws(2.0), holds=lambda kb: max(kb) < 50),
     # Self-check 4
     Claim("self-check-gain-0-3", CHAPTER,
           words="raises accuracy on 4,000 validation rows by 0.3 points",
@@ -520,4 +576,7 @@ def test_the_ledger_reads_the_notebooks_parameters():
     assert '"partner_label_noise": [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]' in source
     assert '"partner_share": [0.1, 0.3, 0.5]' in source
     assert "validation = make_churn_data(n_rows=4_000, seed=1_000)" in source
+    assert '{"n_train": [300, 1_000, 3_000, 10_000],' in source
+    assert '"budget_points": [0.5, 1.0, 2.0, 5.0]},' in source
+    assert 'fixed={"device_kb": 100.0},' in source
 
