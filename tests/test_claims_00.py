@@ -3,14 +3,18 @@ the solution's prose that the book's own code re-derives, with the notebooks' pa
 seeds. The runs are cached per seed: six runs (healthy and five failures) with labels a week late,
 and four more (healthy and stale features) with labels 2 and 14 days late."""
 
+import ast
 from functools import lru_cache
 
+import nbformat
 import numpy as np
 
 import ledger
 from ledger import Claim
 from mlsys.checks import system as checks
-from mlsys.system import (FAILURES, Failure, SystemConfig, WorldConfig, _cached_run,
+from mlsys.data_shift import compute_psi
+from mlsys.system import (FAILURES, Failure, SystemConfig, WorldConfig, _cached_run, _events,
+                          check_batch, make_features,
                           component_lines, failure_report)
 
 CHAPTER = "chapters/00_ml_system.ipynb"
@@ -52,6 +56,30 @@ def after_retraining(seed):
 def scenario():
     return {kind: failure_report(kind, START_DAY, world=checks.SCENARIO, seed=0)
             for kind in FAILURES[1:]}
+
+
+def model_got_worse(seed):
+    """Mean true accuracy of the first week, and of the week before the first retraining."""
+    run = healthy(seed)
+    end = (int(np.searchsorted(run.days, run.retrain_days[0])) if run.retrain_days
+           else len(run.days))
+    return run.true_accuracy[:7].mean(), run.true_accuracy[max(0, end - 7):end].mean()
+
+
+def mean_fraud_amount(seed, days):
+    frames = [_events(day, WorldConfig(), seed) for day in days]
+    return float(np.mean(np.concatenate([f.loc[f["fraud"] == 1, "amount_eur"].to_numpy()
+                                         for f in frames])))
+
+
+def account_age_in_hours(seed):
+    """(PSI of the served log account age against the day before, median shift of that input,
+    the data-check rules broken) when the account age arrives in hours on day 14."""
+    before, today = _events(13, WorldConfig(), seed), _events(14, WorldConfig(), seed)
+    hours = today.assign(account_age_days=today["account_age_days"] * 24)
+    reference, served = make_features(before)[:, 2], make_features(hours)[:, 2]
+    shift = float(np.median(served) - np.median(make_features(today)[:, 2]))
+    return compute_psi(reference, served), shift, check_batch(hours)
 
 
 def design_run(**changes):
@@ -156,6 +184,77 @@ CLAIMS = [
           derive=stale_by_delay,
           holds=lambda by: all(abs(by[d][0] - d) <= 1 for d in by)
           and by[2][1] < by[7][1] < by[14][1], seed=0),
+    # --- Predictions and self-checks (their strings are prose the reader reads) ---------------
+    Claim("witness-accuracy", CHAPTER,
+          words="Monitored accuracy, a week behind the truth.",
+          derive=lambda seed: (len(healthy(seed).retrain_days),
+                               all(name == "accuracy" for _, name in healthy(seed).alerts)),
+          holds=lambda value: value[0] >= 1 and value[1], seed=0),
+    Claim("witness-drift-quiet", CHAPTER,
+          words="Input drift stays quiet because the drift is in P(fraud | inputs)",
+          derive=lambda seed: float(healthy(seed).psi.max()),
+          holds=lambda psi: psi < SystemConfig().psi_threshold, seed=0),
+    Claim("witness-cost-falls", CHAPTER,
+          words="the daily cost even falls",
+          derive=lambda seed: (healthy(seed).cost_eur[:7].mean(),
+                               healthy(seed).cost_eur[-7:].mean()),
+          holds=lambda value: value[1] < value[0], seed=0),
+    Claim("witness-p99", CHAPTER,
+          words="the p99 stays under its budget",
+          derive=lambda seed: float(healthy(seed).p99_ms.max()),
+          holds=lambda p99: p99 < SystemConfig().latency_budget_ms, seed=0),
+    Claim("model-share-lines", CHAPTER,
+          words="About 1%: 2 of 182 logical lines build and fit the model, and the loop that "
+                "wires the components together has 56.",
+          derive=component_lines,
+          holds=lambda lines: (lines["model"], sum(lines.values()), lines["orchestration"])
+          == (2, 182, 56)),
+    Claim("costliest-is-stale", CHAPTER,
+          words="Stale features: no input monitor can see them, so they go unseen until the "
+                "labels of the first stale days arrive, about a week.",
+          derive=lambda seed: (max(reports(seed), key=lambda k: reports(seed)[k].extra_cost_eur),
+                               reports(seed)["stale features"].first_monitor,
+                               reports(seed)["stale features"].days_unseen),
+          holds=lambda value: value[:2] == ("stale features", "accuracy") and 6 <= value[2] <= 8,
+          seed=0),
+    Claim("delay-stale-grows", CHAPTER,
+          words="they go unseen about as long as the labels take to arrive, and cost more with "
+                "every day of delay",
+          derive=stale_by_delay,
+          holds=lambda by: all(abs(by[d][0] - d) <= 1 for d in by)
+          and by[2][1] < by[7][1] < by[14][1], seed=0),
+    Claim("reads-high-drift-quiet", CHAPTER,
+          words="The inputs' distribution did not move in this run: input drift stayed quiet.",
+          derive=lambda seed: float(healthy(seed).psi.max()),
+          holds=lambda psi: psi < SystemConfig().psi_threshold, seed=0),
+    Claim("label-arrival-day-37", CHAPTER,
+          words="Day 37: the labels of day 30 arrive 30 + 7 days later, and the window of the "
+                "last 3 labelled days then holds days 28 to 30.",
+          derive=lambda: (WorldConfig().label_delay_days, SystemConfig().accuracy_window_days),
+          holds=lambda value: value == (7, 3)),
+    Claim("stale-fourteen-days", CHAPTER,
+          words="About 14 days: the first stale day's labels arrive 14 days later, as the "
+                "explorer shows for labels 14 days late.",
+          derive=lambda seed: stale_by_delay(seed)[14][0],
+          holds=lambda days: abs(days - 14) <= 1, seed=0),
+    Claim("account-age-in-hours", CHAPTER,
+          words="the input log(1 + age) shifts by about log 24 ≈ 3.2, far beyond its PSI "
+                "threshold, while every data-check rule still passes",
+          derive=account_age_in_hours,
+          holds=lambda value: value[0] > 10 * SystemConfig().psi_threshold
+          and 3.0 <= value[1] <= 3.3 and value[2] == (), seed=0),
+    Claim("cost-lower-model-worse", CHAPTER,
+          words="In the chapter's run the daily cost was lower in the last week than in the "
+                "first while the model got worse.",
+          derive=lambda seed: (healthy(seed).cost_eur[:7].mean(),
+                               healthy(seed).cost_eur[-7:].mean(), *model_got_worse(seed)),
+          holds=lambda value: value[1] < value[0] and value[3] < value[2], seed=0),
+    Claim("average-fraud-smaller", CHAPTER,
+          words="fraud moved from large amounts towards busy accounts, so the average fraud got "
+                "smaller",
+          derive=lambda seed: (mean_fraud_amount(seed, range(14, 21)),
+                               mean_fraud_amount(seed, range(49, 56))),
+          holds=lambda value: value[1] < value[0], seed=0),
     # --- The solution's model answers (fixed scenario, seed 0, as the checks) -----------------
     Claim("incidents-outside", SOLUTION,
           words="36 of the 40 incidents (0.9) started outside the model",
@@ -215,3 +314,25 @@ CLAIMS = [
 ]
 
 test_claim = ledger.tests(CLAIMS)
+
+
+def question_arguments(notebook, question_id):
+    """The literal keyword arguments of the notebook's question cell with this id."""
+    for cell in nbformat.read(ledger.ROOT / notebook, as_version=4).cells:
+        if cell.cell_type == "code" and f'"{question_id}"' in cell.source:
+            call = ast.parse(cell.source).body[0].value
+            return {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
+    raise AssertionError(f"{notebook} has no question {question_id!r}")
+
+
+def test_the_model_share_prediction_answers_with_the_counted_share():
+    lines = component_lines()
+    share = 100 * lines["model"] / sum(lines.values())
+    assert question_arguments(CHAPTER, "model-share")["answer"] == round(share, 1)
+
+
+def test_the_costliest_prediction_answers_with_the_simulations_costliest():
+    arguments = question_arguments(CHAPTER, "costliest-failure")
+    chosen = arguments["choices"][arguments["answer"]]
+    costliest = max(reports(0), key=lambda k: reports(0)[k].extra_cost_eur)
+    assert chosen.lower().startswith(costliest)
