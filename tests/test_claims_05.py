@@ -327,6 +327,115 @@ def rated_minor_grid_step():
     return float(np.round(np.diff(ticks), 6).max())
 
 
+def blind_weights(seed):
+    """Weights of income, credit history and postcode in the model trained without the group."""
+    model = LogisticRegression().fit(make_design_matrix(history(seed), BLIND),
+                                     history(seed).approved)
+    return dict(zip(BLIND, model.coef_[0].tolist()))
+
+
+def eo_effects(seed):
+    """Points of the selection-rate and precision gaps at one threshold of 0.5 and with equal
+    TPRs, and the thresholds and cost of equal opportunity."""
+    eo, eo_rates = thresholds(seed)["eo"]
+    single = rates_at(seed)
+    return {"thresholds": (eo.threshold_a, eo.threshold_b),
+            "selection": (100 * abs(gap(single, "selection_rate")),
+                          100 * abs(gap(eo_rates, "selection_rate"))),
+            "ppv": (100 * abs(gap(single, "ppv")), 100 * abs(gap(eo_rates, "ppv"))),
+            "cost": cost_points(seed, "eo")}
+
+
+def error_rates_at_gap(seed, income_gap):
+    """FPR and FNR of A and B at threshold 0.5, and the largest calibration error."""
+    rates = rates_at(seed, income_gap)
+    return {"fpr": (rates.fpr["A"], rates.fpr["B"]),
+            "fnr": (1 - rates.tpr["A"], 1 - rates.tpr["B"]),
+            "calibration": calibration_error(seed, income_gap)}
+
+
+def question_claims():
+    """Claims of the chapter's predictions and self-checks (mlsys.questions strings)."""
+    return [
+        Claim("p-group-dropped-48-27", CHAPTER,
+              words="without the group it approves 48% of A and 27% of B, a 21-point gap",
+              derive=lambda seed: selection(seed)["group dropped"], seed=SEED,
+              holds=lambda r: (round(100 * r["A"]), round(100 * r["B"]),
+                               round(100 * (r["A"] - r["B"]))) == (48, 27, 21),
+              robust=lambda r: r["A"] - r["B"] > 0.1),
+        Claim("sc-postcode-smaller-weight", CHAPTER,
+              words="the postcode's weight was smaller and still carried a 21-point gap",
+              derive=lambda seed: (blind_weights(seed), blind_gap(seed)), seed=SEED,
+              holds=lambda w: abs(w[0]["postcode"]) < min(abs(w[0]["income"]),
+                                                          abs(w[0]["credit_history"]))
+              and round(100 * w[1]) == 21,
+              robust=lambda w: abs(w[0]["postcode"]) < min(abs(w[0]["income"]),
+                                                          abs(w[0]["credit_history"]))
+              and w[1] > 0.1),
+        Claim("sc-merit-only-fewer-in-both", CHAPTER,
+              words="The merit-only model approves fewer people in both groups than would repay",
+              derive=selection, seed=SEED,
+              holds=lambda table: bool((table["merit only"] < table["repaid"]).all())),
+        Claim("sc-difference-0-174", CHAPTER, words="returns 0.174",
+              derive=lambda seed: abs(gap(rates_at(seed), "tpr")), seed=SEED,
+              holds=lambda g: round(g, 3) == 0.174, robust=lambda g: 0.075 <= g < 0.185,
+              spread=(20, 20)),
+        Claim("sc-tprs-0-757-0-583", CHAPTER, words="0.757 − 0.583 = 0.174",
+              derive=lambda seed: rates_at(seed).tpr.round(3).to_dict(), seed=SEED,
+              holds=lambda tpr: tpr == {"A": 0.757, "B": 0.583},
+              robust=lambda tpr: tpr["A"] > tpr["B"]),
+        Claim("sc-tpr-17-points-lower", CHAPTER,
+              words="its TPR is 17 points lower in group B",
+              derive=lambda seed: gap(rates_at(seed), "tpr"), seed=SEED,
+              holds=lambda g: round(100 * g) == 17, robust=lambda g: 8 <= round(100 * g) <= 18,
+              spread=(20, 20)),
+        Claim("sc-agree-12-places", CHAPTER, words="They agree to 12 decimal places",
+              derive=fairlearn_disagreement, holds=lambda diff: diff <= 1e-12, seed=SEED),
+        Claim("p-equal-tpr-effects", CHAPTER,
+              words="With A at 0.55 and B at 0.40 the TPRs match; the gap in selection rates "
+                    "narrows from 21 to 5 points, the gap in precision widens from 6 to 15, and "
+                    "it costs 0.8 points of accuracy against the most accurate pair",
+              derive=eo_effects, seed=SEED,
+              holds=lambda e: e["thresholds"] == (0.55, 0.40)
+              and tuple(map(round, e["selection"] + e["ppv"])) == (21, 5, 6, 15)
+              and round(e["cost"], 1) == 0.8,
+              robust=lambda e: e["selection"][1] < e["selection"][0]
+              and e["ppv"][1] > e["ppv"][0] and e["cost"] >= 0),
+        Claim("p-equal-base-rates-within-0-05", CHAPTER,
+              words="With equal base rates every rate stays within 0.05",
+              derive=lambda seed: max(abs(gap(rates_at(seed, 0.0), m))
+                                      for m in ("selection_rate", "tpr", "fpr", "ppv")),
+              holds=lambda g: g <= TOLERANCE, seed=SEED),
+        Claim("p-gap-1-error-rates", CHAPTER,
+              words="at a gap of 1 sd B's false positive rate is 0.08 against A's 0.30 and its "
+                    "false negative rate 0.56 against 0.24, while the scores stay calibrated in "
+                    "both groups",
+              derive=lambda seed: error_rates_at_gap(seed, 1.0), seed=SEED,
+              holds=lambda e: tuple(round(v, 2) for v in e["fpr"][::-1] + e["fnr"][::-1])
+              == (0.08, 0.30, 0.56, 0.24) and e["calibration"] <= 0.08,
+              robust=lambda e: e["fpr"][1] < e["fpr"][0] / 2 and e["fnr"][1] > 2 * e["fnr"][0]
+              and e["calibration"] <= 0.1),
+        Claim("sc-fprs-0-30-0-17", CHAPTER,
+              words="In section 3 the calibrated model's FPRs were 0.30 in A and 0.17 in B",
+              derive=lambda seed: rates_at(seed).fpr, seed=SEED,
+              holds=lambda fpr: (round(fpr["A"], 2), round(fpr["B"], 2)) == (0.30, 0.17),
+              robust=lambda fpr: fpr["A"] > fpr["B"] + 0.05),
+        Claim("p-no-exploration-36-points", CHAPTER,
+              words="With no exploration the gap is 36 points after 20 rounds",
+              derive=lambda seed: loop_gap(seed, 0.0, 20), seed=SEED,
+              holds=lambda g: round(100 * g) == 36, robust=lambda g: g > 0.2, spread=(20, 20)),
+        Claim("sc-b-line-stayed-flat", CHAPTER,
+              words="B's line stayed flat however many rounds passed",
+              derive=lambda seed: loop(seed, 0.0, 40).approval["B"].nunique(), seed=SEED,
+              holds=lambda count: count == 1, spread=(20, 20)),
+        Claim("sc-upper-cells-never-lent", CHAPTER,
+              words="In the upper cells of B most applicants repay, yet the scorecard never lent "
+                    "there",
+              derive=rejected_cells_of_b, seed=SEED, spread=(20, 20),
+              holds=lambda r: r["observed"] == 0 and r["above"] >= 2),
+    ]
+
+
 CLAIMS = [
     # Section 1
     Claim("b-is-40-percent", CHAPTER, words="(B is 40% of applicants)",
@@ -596,6 +705,8 @@ CLAIMS = [
           derive=lambda: compute_chouldechova_fpr(0.5, 0.8, 0.2),
           holds=lambda fpr: round(fpr, 3) == 0.2),
 ]
+
+CLAIMS += question_claims()
 
 # ledger.tests, not `from ledger import tests`: pytest would collect a bare `tests` as a test.
 test_claim = ledger.tests(CLAIMS)
