@@ -403,6 +403,54 @@ def plot_latency_histogram(latencies_ms, *, title, ax=None) -> Axes:
                     legend=True)
 
 
+def plot_tail_curve(latencies_ms, *, title, max_share=0.1, ax=None) -> Axes:
+    """Plot the tail of a latency distribution: the share of requests slower than each latency.
+
+    The curve is the empirical survival function ``share(latency > x)`` on a log latency axis,
+    with the share on a linear axis cut at `max_share` and a grid line every percentage point, so
+    a share can be read off it: a flat stretch of the curve is a gap between the body and a
+    cluster of slow requests.
+
+    Parameters
+    ----------
+    latencies_ms : sequence of float
+        Latencies in milliseconds, all ``> 0``.
+    title : str
+        Title of the axes.
+    max_share : float, default 0.1
+        Top of the share axis, ``0 < max_share <= 1``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure of the book's size if omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = plot_tail_curve([10, 20, 30, 40, 1000], title="One slow request in five")
+    >>> [float(share) for share in ax.get_ylim()]
+    [0.0, 0.1]
+    """
+    latencies_ms = _check_positive_samples("latencies_ms", latencies_ms)
+    title = _check_title(title)
+    max_share = check_number("max_share", max_share, low=0, high=1, low_open=True)
+    ax = _axes_or_new(ax)
+    ordered = np.sort(latencies_ms)
+    slower = 1 - np.arange(1, ordered.size + 1) / ordered.size  # share above each sorted value
+    ax.step(np.r_[ordered[0], ordered], np.r_[1.0, slower], where="post",
+            color=PALETTE["blue"], lw=2)
+    ax.set_xscale("log")
+    _plain_ticks(ax.xaxis)
+    ax.set_ylim(0.0, max_share)
+    step = 0.01 if max_share <= 0.2 else 0.05
+    ax.set_yticks(np.arange(0, max_share + step / 2, step))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.grid(True, which="both", axis="x", alpha=0.3)
+    return decorate(ax, xlabel="latency (ms, log scale)",
+                    ylabel="share of requests slower", title=title)
+
+
 # ---------------------------------------------------------------------------------------------
 # Who is in the tail
 # ---------------------------------------------------------------------------------------------
@@ -566,6 +614,66 @@ def plot_tail_users(users, *, q=99, ax=None) -> Axes:
                     ylabel="latency (ms, log scale)", title=title, legend=True)
 
 
+def plot_tail_revenue(revenue_elasticity, lookup_ms_per_item, *, q=99, n_requests=50_000,
+                      seed=0) -> Figure:
+    """Plot who is in the tail and what share of revenue it carries, for one user model.
+
+    Simulates `simulate_user_latencies` with the given elasticity of revenue and cost of a
+    feature lookup, then draws latency against history (as `plot_tail_users`) beside two bars:
+    the tail's share of requests and its share of revenue.
+
+    Parameters
+    ----------
+    revenue_elasticity : float
+        How revenue per request grows with history, between 0 and 2.
+    lookup_ms_per_item : float
+        Feature lookup cost per history item, ms, ``>= 0`` (0: latency ignores the user).
+    q : float, default 99
+        Nearest-rank percentile in percent that starts the tail, ``0 < q < 100``.
+    n_requests : int, default 50_000
+        Number of simulated requests, ``>= 1``.
+    seed : int, default 0
+        Seed of the simulation.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Titled with the tail's share of revenue and how many times its share of requests that is.
+
+    Examples
+    --------
+    >>> fig = plot_tail_revenue(0.5, 0.1)
+    >>> print(fig.get_suptitle())
+    Elasticity 0.5, lookups 0.1 ms per item:
+    the slowest 1% of requests carry 4.2% of revenue, 4.2 times their share
+    """
+    q = check_number("q", q, low=0, high=100, low_open=True, high_open=True, unit="percent")
+    users = simulate_user_latencies(n_requests, seed, revenue_elasticity=revenue_elasticity,
+                                    lookup_ms_per_item=lookup_ms_per_item)
+    fig, (ax, bars) = plt.subplots(1, 2, figsize=(7, 3.8), width_ratios=(2.3, 1),
+                                   layout="constrained")
+    plot_tail_users(users, q=q, ax=ax)
+    ax.set_title("who is in the tail", loc="left")
+    # A fixed corner with a frame: "best" would search 50,000 points, and the tail moves.
+    ax.legend(loc="lower right", frameon=True, framealpha=0.9, edgecolor="none", markerscale=3)
+    request_share = float(np.mean(users.latency_ms >= percentile(users.latency_ms, q)))
+    revenue_share = tail_share(users.latency_ms, users.revenue_usd, q)
+    shares = (request_share, revenue_share)
+    drawn = bars.bar(["requests", "revenue"], shares, color=[PALETTE["sky"], PALETTE["vermillion"]])
+    drawn[1].set_hatch("//")
+    bars.bar_label(drawn, labels=[f"{share:.1%}" for share in shares], padding=2)
+    bars.set_ylim(0, max(0.05, 1.25 * max(shares)))
+    bars.yaxis.set_major_formatter(PercentFormatter(1.0))
+    decorate(bars, xlabel="", ylabel=f"share held by the slowest {100 - q:g}%",
+             title="the tail's share")
+    ratio = revenue_share / request_share
+    fig.suptitle(f"Elasticity {revenue_elasticity:g}, lookups {lookup_ms_per_item:g} ms per item:\n"
+                 f"the slowest {100 - q:g}% of requests carry {revenue_share:.1%} of revenue, "
+                 f"{ratio:.1f} times their share", x=0.02, ha="left", fontweight="bold",
+                 fontsize=11)
+    return fig
+
+
 # ---------------------------------------------------------------------------------------------
 # The tail at scale (Dean & Barroso 2013)
 # ---------------------------------------------------------------------------------------------
@@ -641,60 +749,6 @@ def simulate_fanout(n_servers, p_slow, n_requests=20_000, seed=0) -> float:
 
 def _format_percent(fraction: float) -> str:
     return f"{fraction:.0%}" if fraction >= 0.01 or fraction == 0 else f"{100 * fraction:.2g}%"
-
-
-def plot_fanout(n_servers, p_slow, *, n_requests=20_000, seed=0) -> Figure:
-    """Plot the chance of meeting a slow server against fan-out, with one simulated point.
-
-    Parameters
-    ----------
-    n_servers : int
-        Fan-out to mark on the curve, ``N >= 1``.
-    p_slow : float
-        Probability that one server is slow, ``0 <= p <= 1``.
-    n_requests : int, default 20_000
-        Requests simulated at `n_servers`, ``>= 1``.
-    seed : int, default 0
-        Seed of the simulation.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        The curve ``1 - (1 - p) ** N`` for N from 1 to ``max(200, n_servers)`` on a log axis,
-        the simulated fraction at `n_servers` as a marker, and the result in a two-line title.
-
-    Examples
-    --------
-    >>> fig = plot_fanout(100, 0.01)
-    >>> print(fig.axes[0].get_title(loc="left"))
-    N = 100, p = 1%: 63% of requests wait for a slow server
-    (simulated 64.1%)
-    """
-    n_servers, p_slow = _check_fanout(n_servers, p_slow)
-    simulated = simulate_fanout(n_servers, p_slow, n_requests=n_requests, seed=seed)
-    closed_form = fanout_slow_probability(n_servers, p_slow)
-    grid = np.unique(np.geomspace(1, max(200, n_servers), 200).round().astype(int))
-    fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
-    ax.plot(grid, [fanout_slow_probability(n, p_slow) for n in grid], color=PALETTE["blue"],
-            linestyle=LINESTYLES[0], label="closed form 1 - (1 - p)$^N$")
-    ax.plot([n_servers], [simulated], "D", ms=8, color=PALETTE["vermillion"],
-            label=f"simulated, {format_count(n_requests, 'request')}")
-    # Above the point unless that would run into the title; the white box keeps it legible
-    # wherever the curve passes behind it.
-    above = simulated < 0.7
-    ax.annotate(f"closed form {closed_form:.1%}\nsimulated {simulated:.1%}",
-                (n_servers, simulated), xytext=(-12, 8 if above else -8),
-                textcoords="offset points", ha="right", va="bottom" if above else "top",
-                bbox=dict(facecolor="white", edgecolor="none", alpha=0.8))
-    ax.set_xscale("log")
-    _plain_ticks(ax.xaxis)
-    ax.set_ylim(-0.02, 1.05)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    title = (f"N = {n_servers}, p = {100 * p_slow:g}%: {_format_percent(closed_form)} of requests "
-             f"wait for a slow server\n(simulated {simulated:.1%})")
-    decorate(ax, xlabel="servers a request waits for, N (log scale)",
-             ylabel="requests that meet a slow server", title=title, legend=True)
-    return fig
 
 
 @dataclass(frozen=True, eq=False)
@@ -795,6 +849,158 @@ def simulate_hedged_requests(n_requests=100_000, *, hedge_after_q=95, seed=0, fa
                          unhedged_p[50], unhedged_p[99], unhedged_p[99.9],
                          hedged_p[50], hedged_p[99], hedged_p[99.9],
                          first_ms, hedged_ms)
+
+
+@dataclass(frozen=True, eq=False)
+class FanoutLatencies:
+    """Latency of requests that wait for the slowest of N servers, with and without hedging."""
+
+    n_servers: int
+    p_slow: float             # chance that one server stalls on a sub-request
+    slow_ms: float            # a latency at least this long is a stall (the shortest stall)
+    hedge_after_ms: float     # a hedged sub-request sends a copy once it has taken this long
+    extra_load: float         # fraction of sub-requests that sent a copy
+    server_ms: np.ndarray = field(repr=False)    # one server's latency per request, ms
+    unhedged_ms: np.ndarray = field(repr=False)  # each request's slowest sub-request, ms
+    hedged_ms: np.ndarray = field(repr=False)    # the same with every sub-request hedged, ms
+
+    @property
+    def unhedged_slow_share(self) -> float:
+        """Fraction of requests that waited for a stall, without hedging."""
+        return float(np.mean(self.unhedged_ms >= self.slow_ms))
+
+    @property
+    def hedged_slow_share(self) -> float:
+        """Fraction of requests that waited for a stall with every sub-request hedged."""
+        return float(np.mean(self.hedged_ms >= self.slow_ms))
+
+
+def simulate_fanout_latency(n_servers, p_slow, *, n_requests=2_000, hedge_after_q=95, seed=0,
+                            fast_median_ms=10.0, fast_sigma=0.3,
+                            stall_ms=(100.0, 1000.0)) -> FanoutLatencies:
+    """Simulate requests that fan out to `n_servers` replicas' servers and wait for all of them.
+
+    Each sub-request goes to a server like those of `simulate_hedged_requests`: lognormal around
+    `fast_median_ms`, except that with probability `p_slow` it stalls for a time uniform in
+    `stall_ms`. The request takes as long as its slowest sub-request. With hedging, each
+    sub-request sends a copy to another replica once it has taken longer than the
+    `hedge_after_q`-th percentile of one server's latency, and takes ``min(L1, threshold + L2)``.
+
+    A request meets a stall with probability ``1 - (1 - p) ** N`` without hedging; hedged, a
+    sub-request stalls only when both copies do, so about ``1 - (1 - p ** 2) ** N``: hedging
+    squares p, and fan-out still wins once N is large enough.
+
+    Parameters
+    ----------
+    n_servers : int
+        Servers each request waits for, ``N >= 1``.
+    p_slow : float
+        Probability that one server stalls on a sub-request, ``0 <= p <= 1``.
+    n_requests : int, default 2_000
+        Number of requests, ``>= 1``.
+    hedge_after_q : float, default 95
+        Percentile in percent of one server's latency after which to hedge, ``0 < q <= 100``.
+    seed : int, default 0
+        Seed of the random generator.
+    fast_median_ms : float, default 10.0
+        Median latency of a sub-request that does not stall, ms, ``> 0``.
+    fast_sigma : float, default 0.3
+        Log-standard deviation of that latency, ``>= 0``.
+    stall_ms : (float, float), default (100.0, 1000.0)
+        Shortest and longest stall in ms.
+
+    Returns
+    -------
+    FanoutLatencies
+        Every request's latency with and without hedging, one server's latency, the hedge
+        threshold, the extra load and the shares of requests that waited for a stall.
+
+    Examples
+    --------
+    >>> run = simulate_fanout_latency(100, 0.01)
+    >>> round(run.unhedged_slow_share, 2), bool(run.hedged_slow_share < 0.05)
+    (0.64, True)
+    """
+    n_servers, p_slow = _check_fanout(n_servers, p_slow)
+    n_requests = check_number("n_requests", n_requests, low=1, integer=True)
+    hedge_after_q = _check_q("hedge_after_q", hedge_after_q)
+    fast_median_ms = check_number("fast_median_ms", fast_median_ms, low=0, low_open=True,
+                                  unit="ms")
+    fast_sigma = check_number("fast_sigma", fast_sigma, low=0)
+    stall_ms = _check_stall_ms(stall_ms)
+    rng = _rng(seed)
+    server = (fast_median_ms, fast_sigma, p_slow, stall_ms)
+    first_ms = _server_latencies_ms(rng, n_requests * n_servers, *server)
+    hedge_after_ms = percentile(first_ms, hedge_after_q)
+    hedged = first_ms > hedge_after_ms
+    hedged_ms = first_ms.copy()
+    second_ms = _server_latencies_ms(rng, int(hedged.sum()), *server)
+    hedged_ms[hedged] = np.minimum(first_ms[hedged], hedge_after_ms + second_ms)
+    shape = (n_requests, n_servers)
+    return FanoutLatencies(n_servers, p_slow, stall_ms[0], hedge_after_ms, float(hedged.mean()),
+                           first_ms.reshape(shape)[:, 0], first_ms.reshape(shape).max(axis=1),
+                           hedged_ms.reshape(shape).max(axis=1))
+
+
+def plot_fanout_latency(n_servers, p_slow, *, n_requests=2_000, hedge_after_q=95,
+                        seed=0) -> Figure:
+    """Plot the latency of fanned-out requests, without hedging (top) and hedged (bottom).
+
+    Parameters
+    ----------
+    n_servers : int
+        Servers each request waits for, ``N >= 1``.
+    p_slow : float
+        Probability that one server stalls on a sub-request, ``0 <= p <= 1``.
+    n_requests : int, default 2_000
+        Number of simulated requests, ``>= 1``.
+    hedge_after_q : float, default 95
+        Percentile of one server's latency after which a sub-request is hedged.
+    seed : int, default 0
+        Seed of the simulation (`simulate_fanout_latency`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two histograms on a shared log axis, each with one server's latency as a dashed
+        outline and the request's p50 and p99 as vertical lines; each panel's title gives the
+        share of requests that waited for a stall, the p50 and the p99.
+
+    Examples
+    --------
+    >>> fig = plot_fanout_latency(100, 0.01)
+    >>> print(fig.axes[0].get_title(loc="left"))
+    N = 100, p = 1%, no hedging:
+    64% of requests wait for a stall (p50 370 ms, p99 989 ms)
+    """
+    n_servers, p_slow = _check_fanout(n_servers, p_slow)
+    run = simulate_fanout_latency(n_servers, p_slow, n_requests=n_requests,
+                                  hedge_after_q=hedge_after_q, seed=seed)
+    fig, axes = plt.subplots(2, 1, figsize=(7, 5.6), sharex=True, layout="constrained")
+    bins = np.geomspace(3, 1_200, 61)
+    panels = [(run.unhedged_ms, run.unhedged_slow_share,
+               f"N = {n_servers:,}, p = {100 * p_slow:g}%, no hedging"),
+              (run.hedged_ms, run.hedged_slow_share,
+               f"Each sub-request hedged after {run.hedge_after_ms:.0f} ms "
+               f"({run.extra_load:.0%} more sub-requests)")]
+    for ax, (latency_ms, slow_share, head) in zip(axes, panels):
+        # One artist per histogram (`stairs`), not one patch per bar: explorers draw dozens.
+        ax.stairs(np.histogram(np.clip(latency_ms, bins[0], bins[-1]), bins)[0], bins,
+                  fill=True, color=PALETTE["sky"], alpha=0.8, label="request: its slowest server")
+        ax.stairs(np.histogram(np.clip(run.server_ms, bins[0], bins[-1]), bins)[0], bins,
+                  color=PALETTE["black"], linestyle="--", lw=1.5, label="one server")
+        p50, p99 = percentile(latency_ms, 50), percentile(latency_ms, 99)
+        ax.axvline(p50, color=PALETTE["orange"], linestyle=LINESTYLES[0], lw=2,
+                   label=f"request p50 = {_format_ms(p50)}")
+        ax.axvline(p99, color=PALETTE["vermillion"], linestyle=LINESTYLES[2], lw=2,
+                   label=f"request p99 = {_format_ms(p99)}")
+        ax.set_xscale("log")
+        title = (f"{head}:\n{_format_percent(slow_share)} of requests wait for a stall "
+                 f"(p50 {_format_ms(p50)}, p99 {_format_ms(p99)})")
+        decorate(ax, xlabel="latency (ms, log scale)" if ax is axes[-1] else "",
+                 ylabel="requests", title=title, legend=True)
+    _plain_ticks(axes[-1].xaxis)
+    return fig
 
 
 # ---------------------------------------------------------------------------------------------

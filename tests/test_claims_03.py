@@ -21,7 +21,8 @@ from mlsys.checks import latency as checks
 from mlsys.latency import (HUYEN_LATENCIES_MS, compare_percentile_definitions,
                            add_network_leg, fanout_slow_probability, percentile, percentiles,
                            retransmit_share,
-                           simulate_fanout, simulate_hedged_requests, simulate_user_latencies,
+                           simulate_fanout, simulate_fanout_latency, simulate_hedged_requests,
+                           simulate_user_latencies,
                            tail_share, time_single_predictions_ms)
 from mlsys.queueing import (HUYEN_SERVICE, batch_capacity_per_s, fit_batch_service,
                             mm1_latency_percentile_ms, mm1_mean_latency_ms, simulate_server)
@@ -62,12 +63,36 @@ def median_ratio(run):
 # --- Section 3: who is in the tail -----------------------------------------------------------
 
 @lru_cache(maxsize=None)
+def revenue_share_with(seed, elasticity, lookup_ms):
+    users = simulate_user_latencies(n_requests=50_000, seed=seed, revenue_elasticity=elasticity,
+                                    lookup_ms_per_item=lookup_ms)
+    return tail_share(users.latency_ms, users.revenue_usd, q=99)
+
+
+@lru_cache(maxsize=None)
 def revenue_share(seed, elasticity=0.5, q=99):
     users = simulate_user_latencies(n_requests=50_000, seed=seed, revenue_elasticity=elasticity)
     return tail_share(users.latency_ms, users.revenue_usd, q=q)
 
 
 USER_DEFAULTS = simulate_user_latencies.__kwdefaults__
+
+
+@lru_cache(maxsize=None)
+def tail_ratio(seed, elasticity, lookup_ms):
+    """The explorer's user model: the tail's share of revenue over its share of requests."""
+    users = simulate_user_latencies(n_requests=50_000, seed=seed, revenue_elasticity=elasticity,
+                                    lookup_ms_per_item=lookup_ms)
+    in_tail = np.mean(users.latency_ms >= percentile(users.latency_ms, 99))
+    return tail_share(users.latency_ms, users.revenue_usd, q=99) / in_tail
+
+
+def grows_with_both_links(seed):
+    """With both links on, the tail's ratio rises along each link of the explorer's grid."""
+    grid = [[tail_ratio(seed, e, lookup) for lookup in (0.01, 0.03, 0.1)] for e in (0.25, 0.5, 1)]
+    rows = all(row == sorted(row) for row in grid)
+    columns = all(list(column) == sorted(column) for column in zip(*grid))
+    return rows and columns
 
 
 # --- Section 4: the simulator and batching ---------------------------------------------------
@@ -147,6 +172,16 @@ def hedged(seed, q=95):
     return simulate_hedged_requests(n_requests=100_000, hedge_after_q=q, seed=seed)
 
 
+@lru_cache(maxsize=None)
+def fanout_run(seed, n_servers, p_slow):
+    """The fan-out explorer's simulation (2,000 requests, hedged after the p95)."""
+    run = simulate_fanout_latency(n_servers, p_slow, seed=seed)
+    return dict(p50=percentile(run.unhedged_ms, 50), p99=percentile(run.unhedged_ms, 99),
+                hedged_p99=percentile(run.hedged_ms, 99), slow=run.unhedged_slow_share,
+                hedged_slow=run.hedged_slow_share, load=run.extra_load,
+                server_p50=percentile(run.server_ms, 50))
+
+
 def hedging_verdict(seed):
     h = hedged(seed)
     return (round(h.extra_load, 2), h.hedged_p99_ms <= h.unhedged_p99_ms / 10,
@@ -171,23 +206,6 @@ def client_side(seed, loss):
                 p999=percentile(legs.client_ms, 99.9), share=legs.retransmit_share,
                 network_p99=percentile(legs.network_ms, 99),
                 server_unchanged=bool(np.array_equal(legs.server_ms, server_side(seed))))
-
-
-#: numpy.percentile's methods: Hyndman & Fan's nine and four of numpy's own.
-NUMPY_METHOD_NAMES = ("inverted_cdf", "averaged_inverted_cdf", "closest_observation",
-                      "interpolated_inverted_cdf", "hazen", "weibull", "linear", "median_unbiased",
-                      "normal_unbiased", "lower", "higher", "midpoint", "nearest")
-
-
-def numpy_methods_accepted():
-    accepted = []
-    for method in NUMPY_METHOD_NAMES:
-        try:
-            np.percentile(HUYEN_LATENCIES_MS, 90, method=method)
-        except ValueError:
-            continue
-        accepted.append(method)
-    return accepted
 
 
 def model_answer():
@@ -261,6 +279,20 @@ CLAIMS = [
           words="with no dependence at all, the slowest 1% carry about 1% of revenue",
           derive=lambda seed: revenue_share(seed, elasticity=0),
           holds=lambda share: 0.008 <= share <= 0.012, seed=0),
+    Claim("no-lookups-about-one-percent", CHAPTER,
+          words="they carry about 1% of revenue whatever the elasticity",
+          derive=lambda seed: [revenue_share_with(seed, e, 0) for e in (0, 0.25, 0.5, 1)],
+          holds=lambda shares: all(0.008 <= share <= 0.012 for share in shares), seed=0),
+    Claim("more-than-its-share-when-both-links", CHAPTER,
+          words="The tail carries more than its share only when both links hold",
+          # the "only" is the two claims before; with both links on, even the weakest pair of
+          # the explorer's grid (0.25, 0.01 ms) puts more than its share of revenue in the tail
+          derive=lambda seed: min(tail_ratio(seed, e, lookup) for e in (0.25, 0.5, 1)
+                                  for lookup in (0.01, 0.03, 0.1)),
+          holds=lambda ratio: ratio > 1.05, seed=0),
+    Claim("stronger-either-link-larger-share", CHAPTER,
+          words="the stronger either link, the larger the tail's share",
+          derive=grows_with_both_links, holds=bool, seed=0),
     Claim("larger-growth-larger-share", CHAPTER,
           words="the larger that growth, the larger the tail's share",
           derive=lambda seed: [revenue_share(seed, elasticity=e) for e in (0, 0.5, 1)],
@@ -341,6 +373,42 @@ CLAIMS = [
     Claim("fanout-18", CHAPTER,
           words="Even a 1-in-10,000 event affects 18% of requests at *N* = 2,000",
           derive=lambda: fanout_slow_probability(2_000, 1e-4), holds=lambda p: round(p, 2) == 0.18),
+    Claim("fanout-median-is-a-stall", CHAPTER,
+          words="At *N* = 100 and *p* = 1% most requests wait for a stall, and the median request "
+                "takes hundreds of milliseconds where one server's median is 10 ms",
+          derive=lambda seed: fanout_run(seed, 100, 0.01),
+          holds=lambda r: r["slow"] > 0.5 and r["p50"] >= 100 and 9 <= r["server_p50"] <= 11,
+          seed=0),
+    Claim("fanout-healthy-twice", CHAPTER,
+          words="at *N* = 100 about twice a server's median",
+          derive=lambda seed: fanout_run(seed, 100, 0)["p50"] / fanout_run(seed, 100, 0)["server_p50"],
+          holds=lambda ratio: 1.8 <= ratio <= 2.3, seed=0),
+    Claim("fanout-hedging-5-percent", CHAPTER,
+          words="Hedging each sub-request after its p95 costs about 5% more sub-requests",
+          derive=lambda seed: [fanout_run(seed, n, 0.01)["load"] for n in (30, 100, 300)],
+          holds=lambda loads: all(round(load, 2) == 0.05 for load in loads), seed=0),
+    Claim("fanout-hedging-squares-p", CHAPTER,
+          words="hedging turns *p* into about *p*², and the share of requests that wait for a "
+                "stall into 1 − (1 − *p*²)ᴺ",
+          derive=lambda seed: [(fanout_run(seed, n, p)["hedged_slow"],
+                                fanout_slow_probability(n, p ** 2))
+                               for n, p in ((100, 0.02), (300, 0.01), (1_000, 0.02))],
+          # within four standard errors of 2,000 requests
+          holds=lambda pairs: all(abs(s - e) <= 4 * math.sqrt(e * (1 - e) / 2_000)
+                                  for s, e in pairs), seed=0),
+    Claim("fanout-hedging-30", CHAPTER,
+          words="At *p* = 1% and *N* = 30 it brings the p99 from a stall back under 50 ms",
+          derive=lambda seed: fanout_run(seed, 30, 0.01),
+          holds=lambda r: r["p99"] >= 100 and r["hedged_p99"] < 50, seed=0),
+    Claim("fanout-hedging-300", CHAPTER,
+          words="At *N* = 300 about 3% of requests still wait for a stall, and the p99 is a stall "
+                "again",
+          derive=lambda seed: fanout_run(seed, 300, 0.01),
+          holds=lambda r: 0.02 <= r["hedged_slow"] <= 0.04 and r["hedged_p99"] >= 100, seed=0),
+    Claim("fanout-hedging-third", CHAPTER,
+          words="at *N* = 1,000 and *p* = 2% about a third of them do",
+          derive=lambda seed: fanout_run(seed, 1_000, 0.02)["hedged_slow"],
+          holds=lambda share: 0.28 <= share <= 0.38, seed=0),
     Claim("hedging-order-of-magnitude", CHAPTER,
           words="For about 5% more requests, the p99 falls by an order of magnitude, while the\n"
                 "median is untouched",
@@ -407,26 +475,84 @@ CLAIMS = [
           derive=lambda seed: client_side(seed, 0.01)["share"],
           holds=lambda share: round(share, 2) == 0.02, seed=0),
 
+    # Predictions (their questions and results are prose too)
+    Claim("predict-median-ratio-holds-on-a-rerun", CHAPTER,
+          words="The ratio at the median belongs to the models and holds on a re-run",
+          derive=lambda: min(median_ratio(0), median_ratio(1)), holds=lambda ratio: ratio >= 3),
+    Claim("predict-tail-4-2", CHAPTER,
+          words="4.2%, about four times their share",
+          derive=lambda seed: revenue_share(seed), holds=lambda share: round(share, 3) == 0.042,
+          robust=lambda share: 0.035 <= share <= 0.045, seed=0),
+    Claim("predict-capacities-129-842", CHAPTER,
+          words="129/s at 1 and 842/s at 8, below the load",
+          derive=lambda: (batch_capacity_per_s(1), batch_capacity_per_s(8)),
+          holds=lambda c: (round(c[0]), round(c[1])) == (129, 842) and max(c) < 1_000),
+    Claim("predict-16-and-32-keep-up", CHAPTER,
+          words="16 and 32 keep up with a p99 near 23 ms",
+          derive=lambda seed: (batching(seed, 16), batching(seed, 32)),
+          holds=lambda r: all(x["utilisation"] < 0.97 and 21 <= x["p99"] <= 25 for x in r),
+          seed=0),
+    Claim("predict-fanout-10", CHAPTER,
+          words="9.6%: 1 − 0.99¹⁰, almost ten times one server's 1%, and the simulation agrees",
+          derive=lambda seed: (fanout_slow_probability(10, 0.01),
+                               simulate_fanout(10, 0.01, n_requests=20_000, seed=seed)),
+          holds=lambda r: round(r[0], 3) == 0.096
+          and abs(r[1] - r[0]) <= 3 * math.sqrt(r[0] * (1 - r[0]) / 20_000), seed=0),
+    Claim("predict-users-p99-250", CHAPTER,
+          words="About 250 ms: 1 − 0.99² ≈ 2% of requests lose an exchange",
+          derive=lambda seed: (client_side(seed, 0.01)["p99"], retransmit_share(2, 0.01)),
+          holds=lambda r: 240 <= r[0] <= 260 and round(r[1], 2) == 0.02,
+          robust=lambda r: 230 <= r[0] <= 270, seed=0),
+
     # Self-check
     Claim("self-check-mean-median", CHAPTER,
           words="Ten latencies have a mean of 390 ms and a median of 100 ms",
           derive=lambda: (float(np.mean(HUYEN_LATENCIES_MS)), percentile(HUYEN_LATENCIES_MS, 50)),
           holds=lambda pair: pair == (390, 100)),
-    Claim("self-check-numpy-has-more-than-nine", CHAPTER,
-          words="numpy alone\nhas more than nine",
-          derive=numpy_methods_accepted, holds=lambda methods: len(methods) > 9),
-    Claim("self-check-capacity-4", CHAPTER, words="4 requests / 8.5 ms ≈ 471 requests/s",
+    Claim("self-check-rank-248", CHAPTER,
+          words="⌈0.99 × 250⌉ = ⌈247.5⌉ = 248: the 248th fastest request",
+          derive=lambda: (int(np.sum(np.arange(1, 251) <= percentile(np.arange(1, 251), 99))),
+                          0.99 * 250),
+          holds=lambda r: r == (248, 247.5)),
+    Claim("self-check-rank-247-is-98-8", CHAPTER,
+          words="247 requests are only 98.8%",
+          derive=lambda: 247 / 250, holds=lambda share: round(share, 3) == 0.988),
+    Claim("self-check-150-of-10000", CHAPTER,
+          words="150 / 10,000 = 1.5% of requests took longer than 300 ms, so the 99th percentile "
+                "lies above 300 ms",
+          # 10,000 requests of which exactly 150 are slower than 300 ms: the nearest-rank p99
+          derive=lambda: percentile(np.r_[np.full(9_850, 80.0), np.full(150, 301.0)], 99),
+          holds=lambda p99: p99 > 300),
+    Claim("self-check-capacity-4", CHAPTER, words="4 / 8.5 ms ≈ 471 requests/s",
           derive=lambda: batch_capacity_per_s(4), holds=lambda c: round(c) == 471),
-    Claim("self-check-capacity-10", CHAPTER, words="It equals\n1 request/ms at *b* = 10",
+    Claim("self-check-capacity-8", CHAPTER, words="8 / 9.5 ms ≈ 842 requests/s",
+          derive=lambda: batch_capacity_per_s(8), holds=lambda c: round(c) == 842),
+    Claim("self-check-capacity-10", CHAPTER,
+          words="It reaches 1 request per ms at b = 10, where the queue still grows",
           derive=lambda: batch_capacity_per_s(10), holds=lambda c: math.isclose(c, 1_000)),
-    Claim("self-check-capacity-11", CHAPTER, words="*b* ≥ 11 (≈ 1,073 requests/s)",
+    Claim("self-check-capacity-11", CHAPTER, words="b ≥ 11 (≈ 1,073 requests/s)",
           derive=lambda: (batch_capacity_per_s(10), batch_capacity_per_s(11)),
           holds=lambda c: c[0] <= 1_000 < c[1] and round(c[1]) == 1_073),
-    Claim("self-check-capacity-16", CHAPTER, words="16 / 11.5 ms ≈ 1,391 requests/s",
-          derive=lambda: batch_capacity_per_s(16), holds=lambda c: round(c) == 1_391),
+    Claim("self-check-run-at-8-never-caught-up", CHAPTER,
+          words="the section's run at 8 never caught up",
+          derive=lambda seed: batching(seed, 8)["utilisation"], holds=lambda u: u > 0.99, seed=0),
     Claim("self-check-fanout-50", CHAPTER, words="1 − 0.98⁵⁰ ≈ 0.636: about 64%",
           derive=lambda: fanout_slow_probability(50, 0.02), holds=lambda p: round(p, 3) == 0.636),
 
+    Claim("self-check-fanout-none-36", CHAPTER,
+          words="0.98⁵⁰ ≈ 36.4% is the share that meets *no* slow server",
+          derive=lambda: 1 - fanout_slow_probability(50, 0.02),
+          holds=lambda p: round(p, 3) == 0.364),
+    Claim("self-check-hedging-third", CHAPTER,
+          words="1 − (1 − 0.02²)¹⁰⁰⁰ ≈ 33%",
+          derive=lambda: fanout_slow_probability(1_000, 0.02 ** 2),
+          holds=lambda p: round(p, 2) == 0.33),
+    Claim("self-check-hedging-p-squared", CHAPTER, words="about p² = 0.04%",
+          derive=lambda: 0.02 ** 2, holds=lambda p: round(p, 6) == 0.0004),
+    Claim("self-check-hedging-5-percent", CHAPTER,
+          words="only sub-requests slower than the p95 send a copy, about 5% more sub-requests",
+          derive=lambda seed: fanout_run(seed, 1_000, 0.02)["load"],
+          holds=lambda load: round(load, 2) == 0.05, seed=0),
     Claim("self-check-three-exchanges", CHAPTER,
           words="A request meets a loss with probability 1 − 0.995³ ≈ 1.5%, more\nthan the 1%",
           derive=lambda: retransmit_share(3, 0.005), holds=lambda p: round(p, 3) == 0.015),

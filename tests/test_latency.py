@@ -17,10 +17,13 @@ from mlsys.latency import (  # noqa: E402
     fanout_slow_probability,
     percentile,
     percentiles,
-    plot_fanout,
+    plot_fanout_latency,
     plot_latency_histogram,
+    plot_tail_curve,
+    plot_tail_revenue,
     plot_tail_users,
     simulate_fanout,
+    simulate_fanout_latency,
     simulate_hedged_requests,
     simulate_user_latencies,
     summarize_batches,
@@ -111,13 +114,6 @@ def test_percentiles_rejects_bad_qs():
 def test_compare_percentile_definitions_rejects_bad_q():
     with pytest.raises(ValueError, match="q must"):
         compare_percentile_definitions(HUYEN_LATENCIES_MS, 101)
-
-
-def test_plot_fanout_legend_says_1_request_not_1_requests():
-    labels = [line.get_label() for line in plot_fanout(10, 0.1, n_requests=1).axes[0].get_lines()]
-    assert "simulated, 1 request" in labels
-    labels = [line.get_label() for line in plot_fanout(10, 0.1).axes[0].get_lines()]
-    assert "simulated, 20,000 requests" in labels
 
 
 # --- Measuring a real model ------------------------------------------------------------------
@@ -299,21 +295,91 @@ def test_fanout_rejects_bad_arguments(n_servers, p_slow, error, name):
         simulate_fanout(n_servers, p_slow)
 
 
-def test_plot_fanout_returns_a_titled_figure():
-    fig = plot_fanout(100, 0.01)
-    simulated = simulate_fanout(100, 0.01)
-    assert isinstance(fig, matplotlib.figure.Figure)
-    assert fig.axes[0].get_title(loc="left") == (
-        f"N = 100, p = 1%: 63% of requests wait for a slow server\n(simulated {simulated:.1%})")
-    assert fig.get_size_inches().tolist() == list(latency.FIGSIZE)
-    curve = fig.axes[0].get_lines()[0]
-    assert curve.get_xdata().max() == 200
+@pytest.mark.parametrize("n_servers, p_slow", [(1, 0.02), (10, 0.01), (100, 0.01), (300, 0.005)])
+def test_fanout_latency_stall_shares_agree_with_theory(n_servers, p_slow):
+    """Unhedged: 1 - (1 - p)^N of requests meet a stall; hedged: about 1 - (1 - p^2)^N."""
+    n_requests = 20_000
+    run = simulate_fanout_latency(n_servers, p_slow, n_requests=n_requests, seed=3)
+    for simulated, p in [(run.unhedged_slow_share, p_slow), (run.hedged_slow_share, p_slow ** 2)]:
+        expected = fanout_slow_probability(n_servers, p)
+        standard_error = math.sqrt(expected * (1 - expected) / n_requests)
+        assert abs(simulated - expected) <= max(4 * standard_error, 2 / n_requests)
 
 
-def test_plot_fanout_extends_the_curve_past_200_servers():
-    fig = plot_fanout(2000, 1e-4)
-    assert fig.axes[0].get_lines()[0].get_xdata().max() == 2000
-    assert fig.axes[0].get_title(loc="left").startswith("N = 2000, p = 0.01%: 18% of requests")
+def test_fanout_latency_request_waits_for_its_slowest_server():
+    run = simulate_fanout_latency(50, 0.01, n_requests=500, seed=1)
+    assert np.all(run.unhedged_ms >= run.server_ms)
+    assert np.all(run.hedged_ms <= run.unhedged_ms)
+    assert run.extra_load == pytest.approx(0.05, abs=0.002)
+    assert run.hedge_after_ms < run.slow_ms
+    # With no stalls, the slowest of N lognormal servers: its median is the server's
+    # (1/2)^(1/N) quantile, exp(mu + sigma * z) with z = Phi^-1(0.5^(1/N)).
+    healthy = simulate_fanout_latency(100, 0, n_requests=20_000, seed=2)
+    z = 2.4581  # the normal quantile of 0.5 ** (1 / 100) = 0.99309
+    assert percentile(healthy.unhedged_ms, 50) == pytest.approx(10 * math.exp(0.3 * z), rel=0.02)
+    assert healthy.unhedged_slow_share == healthy.hedged_slow_share == 0
+
+
+def test_fanout_latency_with_one_server_is_one_server():
+    run = simulate_fanout_latency(1, 0.02, n_requests=1_000, seed=0)
+    assert np.array_equal(run.unhedged_ms, run.server_ms)
+
+
+def test_fanout_latency_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="n_servers"):
+        simulate_fanout_latency(0, 0.01)
+    with pytest.raises(ValueError, match="p_slow"):
+        simulate_fanout_latency(10, 1.5)
+    with pytest.raises(ValueError, match="n_requests"):
+        simulate_fanout_latency(10, 0.01, n_requests=0)
+    with pytest.raises(ValueError, match="hedge_after_q"):
+        simulate_fanout_latency(10, 0.01, hedge_after_q=0)
+    with pytest.raises(ValueError, match="fast_median_ms"):
+        simulate_fanout_latency(10, 0.01, fast_median_ms=0)
+    with pytest.raises(TypeError, match="stall_ms"):
+        simulate_fanout_latency(10, 0.01, stall_ms=100)
+    with pytest.raises(ValueError, match="seed"):
+        simulate_fanout_latency(10, 0.01, seed=-1)
+
+
+def test_plot_fanout_latency_titles_both_panels_with_their_results():
+    fig = plot_fanout_latency(30, 0.01, n_requests=2_000, seed=0)
+    run = simulate_fanout_latency(30, 0.01, n_requests=2_000, seed=0)
+    top, bottom = (ax.get_title(loc="left") for ax in fig.axes)
+    assert top.startswith("N = 30, p = 1%, no hedging:\n")
+    assert f"{run.unhedged_slow_share:.0%} of requests wait for a stall" in top
+    assert bottom.startswith(f"Each sub-request hedged after {run.hedge_after_ms:.0f} ms (5% more")
+    assert f"p99 {percentile(run.hedged_ms, 99):.3g} ms" in bottom
+    assert fig.axes[0].get_xscale() == "log"
+    with pytest.raises(ValueError, match="p_slow"):
+        plot_fanout_latency(30, -0.1)
+
+
+def test_plot_tail_revenue_says_the_tail_share_and_its_ratio():
+    fig = plot_tail_revenue(0.5, 0.1, n_requests=5_000, seed=0)
+    users = simulate_user_latencies(5_000, 0, revenue_elasticity=0.5, lookup_ms_per_item=0.1)
+    share = tail_share(users.latency_ms, users.revenue_usd, q=99)
+    in_tail = np.mean(users.latency_ms >= percentile(users.latency_ms, 99))
+    assert fig.get_suptitle() == (
+        "Elasticity 0.5, lookups 0.1 ms per item:\nthe slowest 1% of requests carry "
+        f"{share:.1%} of revenue, {share / in_tail:.1f} times their share")
+    bars = fig.axes[1].patches
+    assert [bar.get_height() for bar in bars] == pytest.approx([in_tail, share])
+
+
+def test_plot_tail_revenue_without_lookups_the_tail_is_a_random_draw():
+    """Latency that ignores the user puts random users in the tail: about 1% of revenue."""
+    fig = plot_tail_revenue(1, 0, n_requests=50_000, seed=4)
+    assert 0.007 <= fig.axes[1].patches[1].get_height() <= 0.013
+
+
+def test_plot_tail_revenue_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="revenue_elasticity"):
+        plot_tail_revenue(3, 0.1)
+    with pytest.raises(ValueError, match="lookup_ms_per_item"):
+        plot_tail_revenue(0.5, -1)
+    with pytest.raises(ValueError, match="q must"):
+        plot_tail_revenue(0.5, 0.1, q=100)
 
 
 def test_hedging_cuts_the_tail_for_about_five_percent_more_load():
@@ -429,3 +495,17 @@ def test_network_leg_rejects_bad_arguments(kwargs, error, name):
 def test_retransmit_share_rejects_bad_arguments(round_trips, loss_probability, name):
     with pytest.raises(ValueError, match=name):
         latency.retransmit_share(round_trips, loss_probability)
+
+
+def test_plot_tail_curve_reads_the_share_slower_than_each_latency():
+    ax = plot_tail_curve([10, 20, 30, 40, 1000], title="One slow request in five", max_share=0.5)
+    x, y = ax.get_lines()[0].get_data()
+    # Right of 40 ms and left of 1,000 ms, one request in five is slower.
+    assert y[np.searchsorted(x, 40, side="right") - 1] == pytest.approx(0.2)
+    assert y[-1] == 0 and ax.get_ylim() == (0.0, 0.5) and ax.get_xscale() == "log"
+    with pytest.raises(ValueError, match="max_share"):
+        plot_tail_curve([10, 20], title="t", max_share=0)
+    with pytest.raises(ValueError, match="latencies_ms"):
+        plot_tail_curve([0, 20], title="t")
+    with pytest.raises(TypeError, match="title"):
+        plot_tail_curve([10, 20], title=None)
