@@ -7,7 +7,12 @@ nothing about merit reveals the group (`proxy_strength`). A model trained on tho
 learns the bias back, through the postcode when the group itself is dropped.
 
 The exercises carry the ideas to a second domain the chapter never shows, hiring: a screening
-model scores job candidates' chance of a good first year (`make_scored_candidates`).
+model scores job candidates' chance of a good first year (`make_scored_candidates`), and a second
+one learned from managers' ratings that marked group B down (`make_rated_candidates`), whose
+calibration plot by group (`plot_calibration_by_group`) shows it understates B.
+
+`compare_criteria` meets each fairness criterion in turn with a threshold per group and measures
+what it costs; `plot_threshold_search` draws it for the chapter's search explorer.
 
 The metrics follow Hardt, Price & Srebro (NeurIPS 2016) for equalized odds and equal opportunity;
 the impossibility results are Kleinberg, Mullainathan & Raghavan (ITCS 2017) and Chouldechova

@@ -4,7 +4,9 @@ ledger.
 
 The chapter draws its lending history with `make_applicants(4_000, seed)` and decides on new
 applicants drawn with ``seed + 1``; its scored applicants are `make_scored_applicants(0.5, 4_000,
-seed)`; both use seed 0. The exercise's hiring data are `make_scored_candidates(**HIRING)`.
+seed)`; both use seed 0. The exercise's hiring data are `make_scored_candidates(**HIRING)` and,
+for task 3b, `make_rated_candidates(**RATED)`. The chapter's predictions and self-checks are
+recorded like its markdown (`question_claims`).
 """
 
 import inspect
