@@ -29,9 +29,10 @@ from ledger import Claim
 from mlsys.checks import interpretability as checks
 from mlsys.interpretability import (ACTIONABLE_CHANGES, IMMUTABLE, find_counterfactual,
                                     flagged_patients)
-from mlsys.interpretability import (FEATURES, SHORTCUT, compare_glass_and_black_box,
+from mlsys.interpretability import (FEATURES, SHORTCUT, choose_readable_model,
+                                    compare_glass_and_black_box,
                                     compute_true_partial_dependence, compute_true_risk,
-                                    make_patient_data, simulate_shortcut)
+                                    make_patient_data, simulate_age_copies, simulate_shortcut)
 
 CHAPTER = "chapters/06_interpretability.ipynb"
 SOLUTION = "solutions/06_interpretability.ipynb"
@@ -184,6 +185,61 @@ def section3_patients_again(seed):
             and np.array_equal(leaky.y, clean.y))
 
 
+# --- The readability explorer: training patients and the 3-point rule -------------------------
+
+@lru_cache(maxsize=None)
+def readability_at(n_train, seed):
+    return compare_glass_and_black_box(n_train=n_train, seed=3 * seed)
+
+
+def rule_at(n_train, tolerance, seed):
+    """The boosted model's lead over the logistic regression, and what the rule picks."""
+    result = readability_at(n_train, seed)
+    return (result.boosted_accuracy - result.linear_accuracy,
+            choose_readable_model(result, tolerance))
+
+
+def few_patients(seed):
+    lead, choice = rule_at(250, 0.03, seed)
+    return lead < 0.03 and choice is not None and choice.to_read <= 8
+
+
+def many_patients(seed):
+    for n_train in (4_000, 8_000):
+        lead, choice = rule_at(n_train, 0.03, seed)
+        if lead < 0.04 or (choice is not None and (choice.model == "logistic regression"
+                                                   or choice.to_read < 16)):
+            return False
+    return True
+
+
+def one_point_rule(seed):
+    return all(rule_at(n_train, 0.01, seed)[1] is None for n_train in (2_000, 4_000, 8_000))
+
+
+# --- The near-copies explorer ---------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def copies(seed):
+    """The explorer's three cases on sample `seed`: age alone, an exact copy, three records
+    one year apart."""
+    return (simulate_age_copies(1, seed=3 * seed), simulate_age_copies(2, 0, seed=3 * seed),
+            simulate_age_copies(3, 1, seed=3 * seed))
+
+
+def near_copies(seed):
+    alone, exact, near = copies(seed)
+    return dict(alone=float(alone.importance_mean[0]),
+                exact_copy=float(exact.importance_mean[1]),
+                exact_original=float(exact.importance_mean[0]),
+                largest=float(near.importance_mean[:3].max()),
+                total=float(near.importance_mean[:3].sum()),
+                group=near.group_importance,
+                accuracy_moves=max(abs(exact.accuracy - alone.accuracy),
+                                   abs(near.accuracy - alone.accuracy)),
+                top=near.feature_names[int(np.argmax(near.importance_mean))])
+
+
 # --- The shortcut explorer ------------------------------------------------------------------
 
 @lru_cache(maxsize=None)  # the package's own cache holds fewer than the ledger needs
@@ -320,6 +376,21 @@ CLAIMS = [
           holds=lambda best: (5 <= best["depth"] <= 9 and best["rules"] >= 30
                               and 1 <= points(best["gap"]) <= 3 and best["deepest_falls"])),
 
+    # The readability explorer
+    Claim("few-patients-glass-box-close", CHAPTER,
+          words="With 250 training patients the boosted model is less than 3 points ahead of the "
+                "logistic regression, so a model of 8 weights, or a tree of fewer rules, meets "
+                "the 3-point rule (in all 20 samples).",
+          derive=few_patients, seed=0, spread=(20, 20)),
+    Claim("many-patients-black-box-ahead", CHAPTER,
+          words="With 4,000 or more it is at least 4 points ahead, and what meets the rule is a "
+                "tree of 16 rules or more, or nothing (in all 20 samples).",
+          derive=many_patients, seed=0, spread=(20, 20)),
+    Claim("one-point-rule", CHAPTER,
+          words="Ask for 1 point, and from 2,000 training patients on no readable model qualifies "
+                "(in all 20 samples).",
+          derive=one_point_rule, seed=0, spread=(20, 20)),
+
     # Section 4: permutation importance and partial dependence
     Claim("importance-ranking", CHAPTER,
           words="age moves risk most, then blood pressure; the postcode digit scores zero",
@@ -348,6 +419,38 @@ CLAIMS = [
           words="the step at 145 mmHg",
           derive=lambda seed: model_and_true_pd(seed)["systolic_bp_mmhg"], seed=0,
           holds=lambda curve: 140 <= curve[0][int(np.argmax(np.diff(curve[1]))) + 1] <= 150),
+
+    # The near-copies explorer
+    Claim("copies-accuracy-holds", CHAPTER,
+          words="The model's accuracy hardly moves (within about a point: it has no new "
+                "information)",
+          derive=near_copies, seed=0, holds=lambda c: c["accuracy_moves"] <= 0.015),
+    Claim("exact-copies-ignored", CHAPTER,
+          words="so the copies are never used and score zero, though they hold exactly what age "
+                "holds (in all 20 samples)",
+          derive=near_copies, seed=0, spread=(20, 20),
+          holds=lambda c: c["exact_copy"] == 0 and c["exact_original"] == c["alone"]),
+    Claim("near-copies-share", CHAPTER,
+          words="so with three records each scores less than three quarters of what age scored "
+                "alone, 0.25 (in all 20 samples), and here the largest scores 0.05",
+          derive=near_copies, seed=0, spread=(20, 20),
+          holds=lambda c: (round(c["alone"], 2) == 0.25 and round(c["largest"], 2) == 0.05
+                           and c["largest"] < 0.75 * c["alone"]),
+          robust=lambda c: c["largest"] < 0.75 * c["alone"]),
+    Claim("near-copies-bp-top", CHAPTER,
+          words="In this sample blood pressure becomes the top feature (in 4 of 20 samples it "
+                "did).",
+          derive=near_copies, seed=0, spread=(4, 4),
+          holds=lambda c: c["top"] == "systolic_bp_mmhg"),
+    Claim("near-copies-sum-short", CHAPTER,
+          words="they sum to less than age alone (in all 20 samples)",
+          derive=near_copies, seed=0, spread=(20, 20),
+          holds=lambda c: c["total"] < c["alone"]),
+    Claim("near-copies-group", CHAPTER,
+          words="all of them at once cost the model about the 0.25 that age did alone",
+          derive=near_copies, seed=0,
+          holds=lambda c: round(c["group"], 2) == 0.25,
+          robust=lambda c: abs(c["group"] - c["alone"]) <= 0.025),
 
     # Section 5: the leaky model
     Claim("section-3-score", CHAPTER,

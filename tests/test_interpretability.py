@@ -15,15 +15,21 @@ from sklearn.tree import DecisionTreeClassifier  # noqa: E402
 from mlsys.interpretability import (  # noqa: E402
     FEATURES,
     SHORTCUT,
+    ReadabilityResult,
+    add_age_copies,
+    choose_readable_model,
     compare_glass_and_black_box,
     compute_accuracy_drop,
+    compute_group_drop,
     compute_true_partial_dependence,
     compute_true_risk,
     make_patient_data,
     make_shortcut,
+    plot_age_copies,
     plot_importances,
     plot_readability,
     plot_shortcut,
+    simulate_age_copies,
     simulate_shortcut,
 )
 
@@ -171,12 +177,73 @@ def test_compare_glass_and_black_box_rejects_bad_input(kwargs, error, match):
         compare_glass_and_black_box(**kwargs)
 
 
-def test_plot_readability_returns_a_figure_with_its_point_in_the_title():
-    fig = plot_readability(2)
-    assert "Depth 2: 4 rules" in fig.axes[0].get_title(loc="left")
-    assert fig.axes[0].get_title(loc="left").endswith("from 3,100 leaves")
-    with pytest.raises(ValueError, match="max_depth"):
-        plot_readability(11)
+def _result(linear, trees, boosted=0.86):
+    """A hand-made ReadabilityResult: depths 1..len(trees), leaves 2^d, the given accuracies."""
+    depths = np.arange(1, len(trees) + 1)
+    return ReadabilityResult(depths, np.array(trees, dtype=float), 2 ** depths, linear, 8,
+                             boosted, 100, 3_100, 0.875, None)
+
+
+def test_choose_readable_model_takes_the_least_to_read_within_the_tolerance():
+    result = _result(linear=0.82, trees=[0.78, 0.80, 0.83, 0.845])
+    # depth 1 (2 rules) and 2 (4) are too far; the logistic regression (8) ties with depth 3
+    # (8 rules) and loses it, being less accurate
+    assert choose_readable_model(result, 0.04).model == "tree, depth 3"
+    assert choose_readable_model(result, 0.05).model == "tree, depth 3"
+    assert choose_readable_model(_result(0.84, [0.78, 0.80, 0.83]), 0.04).model == \
+        "logistic regression"  # the same 8 to read, more accurate
+    assert choose_readable_model(result, 0.06).model == "tree, depth 2"
+    choice = choose_readable_model(result, 0.02)
+    assert (choice.model, choice.to_read) == ("tree, depth 4", 16)
+    assert choice.gap == pytest.approx(0.015)
+    assert choose_readable_model(result, 0.01) is None
+    # a model exactly at the boundary qualifies
+    assert choose_readable_model(_result(0.83, [0.5]), 0.03).model == "logistic regression"
+    assert choose_readable_model(_result(0.90, [0.5]), 0.0).gap == pytest.approx(-0.04)
+
+
+@pytest.mark.parametrize("args, error, match", [
+    (("not a result", 0.03), TypeError, "result"),
+    ((None, 0.03), TypeError, "result"),
+    (("result", -0.1), ValueError, "tolerance"),
+    (("result", 3), ValueError, "tolerance"),
+    (("result", "3"), TypeError, "tolerance"),
+])
+def test_choose_readable_model_rejects_bad_input(args, error, match):
+    result = _result(0.82, [0.8]) if args[0] == "result" else args[0]
+    with pytest.raises(error, match=match):
+        choose_readable_model(result, args[1])
+
+
+def test_plot_readability_says_which_model_the_rule_picks():
+    small, large = plot_readability(250, 3), plot_readability(4_000, 3)
+    assert small.axes[0].get_title(loc="left").startswith("250 training patients: logistic "
+                                                          "regression 1.9 points below")
+    assert large.axes[0].get_title(loc="left").endswith("tree, depth 6 (55 rules)")
+    assert plot_readability(4_000, 1).axes[0].get_title(loc="left").endswith(
+        "no readable model is within 1 point")
+    # the readable choice is ringed where choose_readable_model puts it
+    choice = choose_readable_model(compare_glass_and_black_box(n_train=4_000), 0.03)
+    ring = [line for line in large.axes[0].lines if line.get_markersize() == 16][0]
+    assert (ring.get_xdata()[0], ring.get_ydata()[0]) == (choice.to_read, choice.accuracy)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(n_train=10), ValueError, "n_train"),
+    (dict(n_train=1.5), TypeError, "n_train"),
+    (dict(tolerance_points=-1), ValueError, "tolerance_points"),
+    (dict(tolerance_points=None), TypeError, "tolerance_points"),
+])
+def test_plot_readability_rejects_bad_input(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        plot_readability(**kwargs)
+
+
+def test_the_black_box_lead_grows_with_the_training_patients():
+    """The explorer's point: the boosted model gains more from data than the glass boxes."""
+    gaps = [compare_glass_and_black_box(n_train=n) for n in (250, 8_000)]
+    lead = [r.boosted_accuracy - r.linear_accuracy for r in gaps]
+    assert lead[0] < 0.03 < 0.04 < lead[1]
 
 
 # --- Explaining a black box ------------------------------------------------------------------
@@ -414,3 +481,113 @@ def test_flagged_patients_and_plot_counterfactual(chapter_model):
         plot_counterfactual(50)
     with pytest.raises(ValueError, match="n_patients"):
         flagged_patients(0)
+
+
+# --- Near copies of a feature ---------------------------------------------------------------
+
+def test_add_age_copies_adds_rounded_noisy_records_after_age(patients):
+    X = patients.X[list(FEATURES)]
+    before = X.copy()
+    copies = add_age_copies(X, 3, 2.0, seed=4)
+    assert X.equals(before)  # not modified
+    assert list(copies.columns[:4]) == ["age_years", "age_record_2", "age_record_3",
+                                        "systolic_bp_mmhg"]
+    for name in ("age_record_2", "age_record_3"):
+        error = copies[name] - copies["age_years"]
+        assert np.all(error == error.round())  # whole years
+        assert 1.7 < error.std() < 2.3  # the noise asked for (3,000 patients)
+    assert add_age_copies(X, 2, 0)["age_record_2"].equals(X["age_years"])
+    assert add_age_copies(X, 1, 5).equals(X)
+    assert add_age_copies(X, 3, 1, seed=4).equals(add_age_copies(X, 3, 1, seed=4))
+
+
+@pytest.mark.parametrize("args, error, match", [
+    (([1, 2], 2, 1), TypeError, "X"),
+    ((None, 0, 1), ValueError, "n_copies"),
+    ((None, 7, 1), ValueError, "n_copies"),
+    ((None, 2, -1), ValueError, "noise_years"),
+    ((None, 2, "1"), TypeError, "noise_years"),
+])
+def test_add_age_copies_rejects_bad_input(patients, args, error, match):
+    X = patients.X if args[0] is None else args[0]
+    with pytest.raises(error, match=match):
+        add_age_copies(X, *args[1:])
+
+
+def test_compute_group_drop_of_one_column_is_the_mean_single_drop(patients):
+    tree = DecisionTreeClassifier(max_depth=4, random_state=0).fit(patients.X, patients.y)
+    # with one column, the group drop is permutation importance by hand (same seeds)
+    rng = np.random.default_rng(3)
+    baseline = tree.score(patients.X, patients.y)
+    drops = []
+    for _ in range(4):
+        shuffled = patients.X.copy()
+        shuffled["age_years"] = patients.X["age_years"].to_numpy()[rng.permutation(3_000)]
+        drops.append(baseline - tree.score(shuffled, patients.y))
+    assert compute_group_drop(tree, patients.X, patients.y, ["age_years"], n_repeats=4,
+                              seed=3) == pytest.approx(np.mean(drops))
+    # a model that ignores a group loses nothing; shuffling every column loses the most
+    assert compute_group_drop(tree, patients.X, patients.y, ["postcode_digit"]) == 0
+    everything = compute_group_drop(tree, patients.X, patients.y, list(patients.X.columns))
+    assert everything >= compute_group_drop(tree, patients.X, patients.y, ["age_years"])
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(model="tree"), TypeError, "model"),
+    (dict(X=[[1]]), TypeError, "X"),
+    (dict(columns="age_years"), TypeError, "columns"),
+    (dict(columns=[]), TypeError, "columns"),
+    (dict(columns=["height"]), ValueError, "columns"),
+    (dict(n_repeats=0), ValueError, "n_repeats"),
+])
+def test_compute_group_drop_rejects_bad_input(patients, kwargs, error, match):
+    tree = DecisionTreeClassifier(max_depth=2, random_state=0).fit(patients.X, patients.y)
+    args = dict(model=tree, X=patients.X, y=patients.y, columns=["age_years"]) | kwargs
+    with pytest.raises(error, match=match):
+        compute_group_drop(args["model"], args["X"], args["y"], args["columns"],
+                           n_repeats=args.get("n_repeats", 5))
+
+
+def test_simulate_age_copies_exact_copies_are_ignored_and_near_copies_share():
+    alone, exact, near = (simulate_age_copies(1), simulate_age_copies(2, 0),
+                          simulate_age_copies(3, 1))
+    assert alone.feature_names == FEATURES
+    # an exact copy never wins a split over the column before it: the same model, score 0
+    assert exact.importance_mean[1] == 0
+    assert exact.importance_mean[0] == alone.importance_mean[0]
+    # near copies split the credit; the group keeps it
+    assert near.importance_mean[:3].max() < 0.75 * alone.importance_mean[0]
+    assert near.importance_mean[:3].sum() < alone.importance_mean[0]
+    assert abs(near.group_importance - alone.group_importance) < 0.02
+    assert abs(near.accuracy - alone.accuracy) < 0.015
+    # with one record of age, the group is that column, shuffled as permutation_importance does
+    assert abs(alone.group_importance - alone.importance_mean[0]) < 0.02
+    assert simulate_age_copies(1, 5.0) is alone  # the noise of no extra record changes nothing
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(n_copies=0), ValueError, "n_copies"),
+    (dict(noise_years=-1), ValueError, "noise_years"),
+    (dict(n_train=10), ValueError, "n_train"),
+    (dict(n_eval=10), ValueError, "n_eval"),
+    (dict(n_repeats=0), ValueError, "n_repeats"),
+    (dict(seed=-1), ValueError, "seed"),
+])
+def test_simulate_age_copies_rejects_bad_input(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        simulate_age_copies(**(dict(n_copies=2) | kwargs))
+
+
+def test_plot_age_copies_hatches_the_records_and_marks_the_group():
+    fig = plot_age_copies(3, 1)
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left").startswith("3 records of age (sd 1 year); top feature: "
+                                               "systolic_bp_mmhg")
+    hatched = [label.get_text() for label, bar in zip(ax.get_yticklabels(), ax.patches)
+               if bar.get_hatch() == "//"]
+    assert sorted(hatched) == ["age_record_2", "age_record_3", "age_years"]
+    result = simulate_age_copies(3, 1)
+    assert ax.lines[-1].get_xdata()[0] == result.group_importance
+    assert "exact copies" in plot_age_copies(2, 0).axes[0].get_title(loc="left")
+    assert plot_age_copies(1).axes[0].get_title(loc="left").startswith(
+        "1 record of age; top feature: age_years")
