@@ -223,6 +223,23 @@ def routing(seed, per_day, complexity):
     return assess_ticket_routing(per_day, complexity, seed=seed)
 
 
+def self_check_break_even(**change):
+    """The break-even volume of the section's number self-check, or of one of its mistakes."""
+    figures = dict(cost_per_error_usd=1.0, rule_error_rate=0.05, model_error_rate=0.03,
+                   rule_fixed_cost_usd=0, model_fixed_cost_usd=150_000,
+                   model_cost_per_prediction_usd=0.001)
+    figures.update(change)
+    if figures["model_cost_per_prediction_usd"] < 0:  # "added the serving cost to the saving"
+        gap = figures["rule_error_rate"] - figures["model_error_rate"]
+        return 150_000 / (gap + 0.001)
+    return find_break_even_volume(CostAssumptions(**figures))
+
+
+@lru_cache(maxsize=None)
+def drift_run(seed):
+    return simulate_drift(drift_deg_per_week=1.5, retrain_every_weeks=4, seed=seed)
+
+
 # --- Section 1: a pattern exists, the system can learn ---------------------------------------
 
 @lru_cache(maxsize=None)
@@ -365,7 +382,7 @@ CLAIMS = [
           derive=lambda seed: comparisons(seed)[0].winner, holds=lambda w: w == "rule", seed=0),
     # Section 3
     Claim("rule-82-at-complexity-3", CHAPTER,
-          words="at complexity 3 the rule is right about 82% of the time",
+          words="At complexity 3 the rule is right about 82% of the time",
           derive=lambda: compute_rule_accuracy(3), holds=lambda a: round(a, 2) == 0.82),
     Claim("learning-curve-setup", CHAPTER,
           words="fits the tree on training sets of 10 to 5,000 examples, five independent sets "
@@ -432,7 +449,7 @@ CLAIMS = [
           and s[0.2, "tree"][0] < s[0.2, "rule"][0]),
     # Section 4
     Claim("drift-78-degrees", CHAPTER,
-          words="the pattern turns by 1.5° a week, 78° over the year",
+          words="The pattern turns by 1.5° a week, 78° over the year",
           derive=lambda: make_drifting_stream(n_per_week=1, drift_deg_per_week=1.5
                                               ).angle_deg[-1],
           holds=lambda angle: angle == 78),
@@ -530,19 +547,107 @@ CLAIMS = [
                 "the same factor",
           derive=break_even_factors,
           holds=lambda f: abs(f[0] / 10 - 1) < 0.1 and abs(f[1] / 5 - 1) < 0.1, seed=0),
-    Claim("self-check-7-5-million", CHAPTER,
-          words="*V\\** = \\$150,000 / \\$0.02 = 7.5 million predictions a year",
-          derive=lambda: find_break_even_volume(CostAssumptions(
-              cost_per_error_usd=1.0, rule_error_rate=0.02, model_error_rate=0.0,
-              rule_fixed_cost_usd=0, model_fixed_cost_usd=150_000,
-              model_cost_per_prediction_usd=0.0)),
-          holds=lambda volume: math.isclose(volume, 7.5e6)),
+    # Predictions and self-checks: the numbers in their strings
+    Claim("predict-lookup-result", CHAPTER,
+          words="answers the most common label (49.0%), and the tree finds no pattern in "
+                "shuffled labels (50.2%)",
+          derive=memory_and_learning,
+          holds=lambda s: (round(s[("pattern", "lookup")], 3), round(s[("shuffled", "tree")], 3))
+          == (0.49, 0.502),
+          robust=lambda s: all(0.42 <= s[key] <= 0.58 for key in
+                               [("pattern", "lookup"), ("shuffled", "tree")]), seed=0),
+    Claim("predict-complexity-5-result", CHAPTER,
+          words="The rule falls to 74.2% and the model holds 88.5%",
+          derive=lambda seed: comparisons(seed)[5],
+          holds=lambda r: (round(r.rule_accuracy, 3), round(r.model_accuracy, 3))
+          == (0.742, 0.885),
+          robust=lambda r: r.model_accuracy - r.rule_accuracy > 0.1, seed=0),
+    Claim("predict-curve-result", CHAPTER,
+          words="With 20 examples the model is at 79.7%, below the rule; it first clears the "
+                "2-point margin at 500",
+          derive=chapter_curve,
+          holds=lambda c: round(c.mean_model_accuracy[1], 3) == 0.797
+          and c.mean_model_accuracy[1] < c.rule_accuracy and c.smallest_size_beating_rule() == 500,
+          robust=lambda c: c.mean_model_accuracy[1] - c.rule_accuracy <= MATCH_MARGIN, seed=0),
+    Claim("predict-drift-result", CHAPTER,
+          words="In week 52 the rule and the frozen model are right on 54% and 55% of examples, "
+                "close to a coin toss; the retrained model on 92%",
+          derive=drift_run,
+          holds=lambda r: (round(r.rule_accuracy[-1], 2), round(r.frozen_accuracy[-1], 2),
+                           round(r.retrained_accuracy[-1], 2)) == (0.54, 0.55, 0.92),
+          robust=lambda r: max(r.rule_accuracy[-1], r.frozen_accuracy[-1]) < 0.65
+          and r.retrained_accuracy[-1] > 0.85, seed=0),
+    Claim("self-check-frozen-numbers", CHAPTER,
+          words="this model was right 96% of the time at launch",
+          derive=drift_run,
+          holds=lambda r: round(r.frozen_accuracy[0], 2) == 0.96
+          and round(r.frozen_accuracy[-1], 2) == 0.55 and round(r.retrained_accuracy.min(), 2)
+          >= 0.89,
+          robust=lambda r: r.frozen_accuracy[0] > 0.9 and r.frozen_accuracy[-1] < 0.65
+          and r.retrained_accuracy.min() > 0.85, seed=0),
+    Claim("predict-tenth-of-a-cent-result", CHAPTER,
+          words="the errors a model prediction avoids are worth less than the $0.0001 it costs "
+                "to serve",
+          derive=lambda seed: chapter_costs(seed, 0.001),
+          holds=lambda c: c.model_cost_per_prediction_usd == 0.0001
+          and c.cost_per_error_usd * (c.rule_error_rate - c.model_error_rate) < 0.0001, seed=0),
+    Claim("predict-one-in-a-million-54", CHAPTER,
+          words="About one year in two (54% of the 2,000 simulated years)",
+          derive=lambda seed: float(np.mean(costly_year(seed, 1_000_000) > 0)),
+          holds=lambda share: round(share, 2) == 0.54,
+          robust=lambda share: 0.4 <= share <= 0.65, seed=0),
+    Claim("predict-weekly-9-6-years", CHAPTER,
+          words="500 / 52 is 9.6 years",
+          derive=examples_needed,
+          holds=lambda needed: needed == 500 and round(needed / 52, 1) == 9.6,
+          robust=lambda needed: needed / 52 > 1, seed=0),
+    Claim("predict-routing-result", CHAPTER,
+          words="a year brings 36,500 labels, far more than the 500 the model needs, and the "
+                "model pays from about 28,000 tickets a year",
+          derive=lambda seed: routing(seed, 100, 3),
+          holds=lambda r: r.labels_per_year == 36_500 and r.examples_needed == 500
+          and round(r.break_even_per_year, -3) == 28_000,
+          robust=lambda r: r.examples_needed < r.labels_per_year
+          and r.break_even_per_year < r.labels_per_year, seed=0),
+    Claim("self-check-routing-10-a-day", CHAPTER,
+          words="it pays from about 35,000 tickets a year, and you route 3,650",
+          derive=lambda seed: routing(seed, 10, 3),
+          holds=lambda r: round(r.break_even_per_year, -3) == 35_000
+          and r.labels_per_year == 3_650 and r.examples_needed == 500,
+          robust=lambda r: r.break_even_per_year > r.labels_per_year >= r.examples_needed,
+          seed=0),
+    Claim("predict-handover-result", CHAPTER,
+          words="6%: it keeps 94% of the questions and is right on 98% of them; trained on 20 it "
+                "hands over 61%",
+          derive=lambda seed: (support_run(seed), support_run(seed, 20)),
+          holds=lambda runs: (round(runs[0].handover_share, 2), round(runs[0].answered_accuracy, 2),
+                              round(runs[1].handover_share, 2)) == (0.06, 0.98, 0.61),
+          robust=lambda runs: runs[0].handover_share < 0.15 and runs[1].handover_share > 0.4,
+          seed=0),
+    Claim("takeaway-routing-depends-on-volume", CHAPTER,
+          words="ticket routing is a strong fit at 1,000 tickets a day and a *don't* at 10, where "
+                "the model does not pay",
+          derive=lambda seed: (routing(seed, 1_000, 3), routing(seed, 10, 3)),
+          holds=lambda rs: rs[0].verdict.level == "strong" and rs[1].verdict.level == "no"
+          and rs[1].answers["not_cost_effective"], seed=0),
+    Claim("self-check-7-89-million", CHAPTER,
+          words="$150,000 / ($1 × (0.05 − 0.03) − $0.001) = $150,000 / $0.019 ≈ 7.89 million "
+                "predictions a year",
+          derive=lambda: self_check_break_even(),
+          holds=lambda volume: round(volume / 1e6, 2) == 7.89),
+    Claim("self-check-break-even-mistakes", CHAPTER,
+          words="Serving costs $0.001 a prediction: subtract it from the $0.02 each prediction "
+                "saves",
+          derive=lambda: [round(self_check_break_even(**change) / 1e6, 2) for change in (
+              dict(model_cost_per_prediction_usd=0), dict(model_cost_per_prediction_usd=-0.001),
+              dict(rule_error_rate=0.03, model_error_rate=0.0), dict(model_error_rate=0.0))],
+          holds=lambda volumes: volumes == [7.5, 7.14, 5.17, 3.06]),
     Claim("self-check-3-2-points", CHAPTER,
-          words="By $(1 - 2 \\times 0.1) \\times 4 = 3.2$ points",
+          words="(1 − 2 × 0.1) × 4 = 3.2 points",
           derive=lambda: (0.1 + 0.8 * 0.90) - (0.1 + 0.8 * 0.86),
           holds=lambda gap: round(100 * gap, 1) == 3.2),
     Claim("ten-million-five-times", CHAPTER,
-          words="at 10 million predictions a year, almost five times the break-even volume, the "
+          words="At 10 million predictions a year, almost five times the break-even volume, the "
                 "model saves about \\$680,000 a year on average",
           derive=lambda seed: (1e7 / find_break_even_volume(chapter_costs(seed)),
                                expected_saving_usd(seed)),
@@ -662,7 +767,7 @@ CLAIMS = [
           holds=lambda s: s[("pattern", "lookup on seen")] == 1.0
           and abs(s[("pattern", "lookup")] - 0.5) < 0.05, seed=0),
     Claim("lookup-100-on-seen", CHAPTER,
-          words="the lookup table is 100% right on its own training inputs",
+          words="The lookup table is 100% right on its own training inputs",
           derive=memory_and_learning,
           holds=lambda s: s[("pattern", "lookup on seen")] == 1.0, seed=0),
     Claim("tree-learns-90", CHAPTER,
