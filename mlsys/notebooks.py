@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import re
@@ -12,7 +13,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from mlsys._validate import check_number
-from mlsys.questions import present_question_cells
+from mlsys.questions import is_question_cell, present_question_cells
 
 KERNEL = "python3"
 
@@ -49,7 +50,7 @@ def execute(notebook, *, cwd, timeout_s: float = 300, allow_errors: bool = False
                             allow_errors=allow_errors, record_timing=False,
                             store_widget_state=True)
     client.execute()
-    return number_widget_models(merge_streams(notebook))
+    return number_widget_models(drop_question_widgets(merge_streams(notebook)))
 
 
 def merge_streams(notebook) -> nbformat.NotebookNode:
@@ -75,7 +76,43 @@ def merge_streams(notebook) -> nbformat.NotebookNode:
 
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 _MODEL_ID = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
+_MODEL_REFERENCE = re.compile(r"IPY_MODEL_([0-9a-f]{32})")
+
+
+def _reachable(state, roots) -> set:
+    """The widget models `roots` refer to, directly or through other models, and `roots`."""
+    seen, todo = set(), list(roots)
+    while todo:
+        model = todo.pop()
+        if model in seen or model not in state:
+            continue
+        seen.add(model)
+        todo += _MODEL_REFERENCE.findall(json.dumps(state[model]))
+    return seen
+
+
+def drop_question_widgets(notebook) -> nbformat.NotebookNode:
+    """Store a prediction's or self-check's output without its widget; return the notebook.
+
+    The stored output keeps the website's form (text/html) and its plain text; the widget, which
+    only a running kernel can answer for, is made again when the learner runs the cell. Its
+    models would otherwise weigh on every page (a dozen models per question) for nothing.
+    """
+    state = notebook.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    roots = []
+    for cell in notebook.cells:
+        if is_question_cell(cell):
+            for output in cell.get("outputs", []):
+                view = output.get("data", {}).pop(WIDGET_VIEW, None)
+                if view:
+                    roots.append(view["model_id"])
+    questions = _reachable(state, roots)
+    others = _reachable(state, [model for model in state if model not in questions])
+    for model in questions - others:
+        del state[model]
+    return notebook
 
 
 def number_widget_models(notebook) -> nbformat.NotebookNode:

@@ -143,12 +143,11 @@ class _Question:
     def widget(self):
         import ipywidgets as widgets
 
-        layout = widgets.Layout(width="auto")
         head = widgets.HTML(f'<div class="mlsys-question">{self._legend()}</div>')
         if self.choices is not None:
             answer = widgets.RadioButtons(options=[(plain(t), i) for i, t in
                                                    enumerate(self.choice_texts)],
-                                          value=None, layout=layout)
+                                          value=None, layout=widgets.Layout(width="auto"))
         else:
             answer = widgets.Text(placeholder=f"a number{' in ' + self.unit if self.unit else ''}",
                                   description="Your answer", layout=widgets.Layout(width="320px"))
