@@ -11,6 +11,7 @@ from sklearn.ensemble import RandomForestClassifier
 import ledger
 from ledger import Claim
 from mlsys.artifacts import (FEATURES, LABEL, NOISE_Z, SliceValues, _slice_values,
+                             compute_dataset_hash,
                              make_churn_schema, make_corrupted_batch, plan_erasure,
                              run_data_tests, schema_failures, weights_read_time_ms,
                              _smallest_within, capacity_sweep, compute_capacity_sweep,
@@ -44,6 +45,27 @@ def rebuild(seed):
     same = [r for r in records.values() if (r.code_version, r.params) == ("churn-1.0",
                                                                          (("C", 1.0),))]
     return rebuilt == records["v1"], len(same), len({r.model_hash for r in same})
+
+
+def hashes_of_three_tables():
+    """(v1 == shuffled v1, v1 == v2) by the chapter's hash."""
+    data_v1 = make_churn_data(n_rows=2_000, seed=0)
+    data_v2 = pd.concat([data_v1, make_churn_data(n_rows=1_000, seed=1)], ignore_index=True)
+    shuffled = data_v1.sample(frac=1, random_state=7).reset_index(drop=True)
+    digest = compute_dataset_hash
+    return digest(data_v1) == digest(shuffled), digest(data_v1) == digest(data_v2)
+
+
+@lru_cache(maxsize=None)
+def decisions_that_change(seed):
+    """How many of 2,000 new customers the models of v1 and v2 decide differently."""
+    data_v1 = make_churn_data(n_rows=2_000, seed=seed)
+    data_v2 = pd.concat([data_v1, make_churn_data(n_rows=1_000, seed=seed + 1)],
+                        ignore_index=True)
+    customers = make_churn_data(n_rows=2_000, seed=seed + 2)[list(FEATURES)]
+    changed = (train_churn_model(data_v1).predict(customers)
+               != train_churn_model(data_v2).predict(customers))
+    return int(changed.sum())
 
 
 @lru_cache(maxsize=None)
@@ -372,7 +394,7 @@ CLAIMS = [
           derive=partner_verdict(0.8), holds=bool, seed=0, spread=(18, 18)),
     # Section 4
     Claim("largest-1400-times-smallest", CHAPTER,
-          words="the largest forest will be about 1,400 times the smallest on disk",
+          words="will be about 1,400 times the smallest on disk",
           derive=lambda: sweep_table()["disk_kb"].max() / sweep_table()["disk_kb"].min(),
           holds=lambda ratio: 1_300 <= ratio <= 1_500),
     Claim("accuracy-flattens-near-80", CHAPTER,
@@ -448,22 +470,89 @@ CLAIMS = [
     Claim("two-points-choice-under-50-kb", CHAPTER,
           words="while the one chosen within 2 points stays under 50 kB",
           derive=lambda: chosen_kb_over_draws(2.0), holds=lambda kb: max(kb) < 50),
+    # Predictions and self-checks (the strings of predict and self_check cells)
+    Claim("prediction-equal-hashes", CHAPTER,
+          words="v1 and its shuffled copy share a hash, since the lines are sorted before "
+                "hashing; v2, with 1,000 more rows, has another.",
+          derive=hashes_of_three_tables, holds=lambda equal: equal == (True, False)),
+    Claim("prediction-27-decisions", CHAPTER,
+          words="27 of 2,000 decisions (1.4%) change, with no line of code changed.",
+          derive=decisions_that_change, holds=lambda n: n == 27,
+          robust=lambda n: 0 < n < 200, seed=0),
+    Claim("prediction-two-partitions-to-add", CHAPTER,
+          words="2: day 31 and the corrected day 12, stored beside the original day 12",
+          derive=lambda seed: daily_versions(seed)[2],
+          holds=lambda diff: diff["added"] == ("day-31",) and diff["changed"] == ("day-12",),
+          seed=0),
+    Claim("prediction-other-29-days", CHAPTER,
+          words="the other 29 days are stored once for both versions",
+          derive=lambda seed: len(daily_versions(seed)[2]["unchanged"]),
+          holds=lambda n: n == 29, seed=0),
+    Claim("prediction-both-copies-hold-the-customer", CHAPTER,
+          words="2: both stored copies of day 12 hold the customer. Matched on the whole row, "
+                "the corrected copy, whose label differs, would keep them in version 2.",
+          derive=erasure_of_a_corrected_customer,
+          holds=lambda plans: len(plans[0].rewritten) == 2
+          and plans[1].repointed == ("v1",), seed=0),
+    Claim("prediction-only-missing-tenures-crash", CHAPTER,
+          words="Only the missing tenures crash the fit; ages in months, sessions per month and "
+                "the unknown Pro all train without a word.",
+          derive=corruptions_that_crash_the_fit, holds=lambda crashed: crashed == {"missing"}),
+    Claim("prediction-same-five-rules", CHAPTER,
+          words="both reject the corrupted batch on the same five rules",
+          derive=hand_and_pandera_failures,
+          holds=lambda found: found[0] == found[1] == FIVE_RULES,
+          robust=lambda found: found[0] == found[1], seed=0),
+    Claim("prediction-partner-3-1-points", CHAPTER,
+          words="Yes: without the partner, accuracy rises 3.1 points, beyond its band of ±1.8, "
+                "while dropping either good source costs accuracy.",
+          derive=chapter_values,
+          holds=lambda v: round(-100 * v.value[1], 1) == 3.1
+          and round(100 * v.noise_band[1], 1) == 1.8 and v.harmful.tolist() == [False, True, False]
+          and v.helpful.tolist() == [True, False, True],
+          robust=lambda v: v.harmful.tolist() == [False, True, False]
+          and v.helpful.tolist() == [True, False, True], seed=0, spread=(18, 18)),
+    Claim("prediction-13-5-points", CHAPTER,
+          words="13.5 points (79.8% against 66.3%)",
+          derive=sweep_table,
+          holds=lambda t: [round(100 * t.loc[t["disk_kb"].idxmax(), "accuracy"], 1),
+                           round(100 * t.loc[t["disk_kb"].idxmin(), "accuracy"], 1)]
+          == [79.8, 66.3]),
+    Claim("prediction-hundredth-within-a-point", CHAPTER,
+          words="forests a hundredth of its size come within a point of it",
+          derive=sweep_table,
+          holds=lambda t: bool(((t["disk_kb"] <= t["disk_kb"].max() / 100)
+                                & (t["accuracy"] >= t.loc[t["disk_kb"].idxmax(), "accuracy"]
+                                   - 0.01)).any())),
+    Claim("prediction-depth-16-twentyfold", CHAPTER,
+          words="the depth-16 forest grows more than twentyfold from 300 to 10,000 rows",
+          derive=growth_with_rows, holds=lambda kb: kb[10_000][16] / kb[300][16] > 20, seed=0),
+    Claim("self-check-choice-25-to-700-kb", CHAPTER,
+          words="over 20 draws of the data the chosen forest ranged from about 25 kB to about "
+                "700 kB",
+          derive=lambda: chosen_kb_over_draws(0.5),
+          holds=lambda kb: 20 <= min(kb) <= 30 and 650 <= max(kb) <= 750),
+    Claim("self-check-one-accuracy-3000-rows", CHAPTER,
+          words="one accuracy on 3,000 rows is known only to about ±0.7 points",
+          derive=lambda seed: 100 * math.sqrt(sweep_at_3000(seed).accuracy.max()
+                                              * (1 - sweep_at_3000(seed).accuracy.max()) / 3_000),
+          holds=lambda se: 0.65 <= se <= 0.76, seed=0),
     # Self-check 4
     Claim("self-check-gain-0-3", CHAPTER,
           words="raises accuracy on 4,000 validation rows by 0.3 points",
           derive=lambda: 100 * (B - C) / N, holds=lambda gain: gain == 0.3),
     Claim("self-check-paired-se", CHAPTER,
-          words=r"$\sqrt{b + c - (b - c)^2/n}/n = \sqrt{128 - 144/4000}/4000 \approx 0.28$ points",
+          words="√(b + c − (b − c)²/n)/n = √(128 − 144/4000)/4000 ≈ 0.28 points",
           derive=lambda: (B + C, (B - C) ** 2, 100 * paired_standard_error(B, C, N)),
           holds=lambda found: found[:2] == (128, 144) and round(found[2], 2) == 0.28),
     Claim("self-check-one-se", CHAPTER,
           words="A gain of 0.3 points is about one standard error, inside a 95% band of ±0.55 "
-                "points.",
+                "points",
           derive=lambda: (0.003 / paired_standard_error(B, C, N),
                           100 * NOISE_Z * paired_standard_error(B, C, N)),
           holds=lambda found: 0.9 <= found[0] <= 1.2 and round(found[1], 2) == 0.55),
     Claim("self-check-close-to-sqrt", CHAPTER,
-          words=r"close to $\sqrt{b + c}/n$",
+          words="close to √(b + c)/n",
           derive=lambda: paired_standard_error(B, C, N) / (math.sqrt(B + C) / N),
           holds=lambda ratio: 0.99 <= ratio <= 1.0),
     Claim("self-check-one-accuracy-0-7", CHAPTER,
