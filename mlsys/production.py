@@ -1077,6 +1077,85 @@ def plot_shipping_decision(p99_budget_ms, rows_per_request, *, tables) -> Figure
     return fig
 
 
+def plot_model_candidates(sizes, accuracy, p99_ms, *, budget_ms, accuracy_label="accuracy",
+                          title="Accuracy against the p99 of one request") -> Figure:
+    """Plot candidate models' accuracy against their p99 latency, one line per kind of request.
+
+    Unlike `plot_shipping_decision`, it marks no choice: every point is labelled with its size
+    and its p99, and the budget is drawn, for a reader to decide.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Each model's size (trees), in order.
+    accuracy : sequence of float
+        Each model's accuracy (or recall), a fraction between 0 and 1.
+    p99_ms : dict of str -> sequence of float
+        A kind of request (an endpoint) mapped to each model's p99 on it, ms (``> 0``); at most
+        four kinds.
+    budget_ms : float
+        The p99 budget, ms, ``> 0``.
+    accuracy_label : str, default "accuracy"
+        The y-axis label.
+    title : str
+        The figure's title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = plot_model_candidates([10, 20], [0.9, 0.95], {"one row": [2.0, 4.0]}, budget_ms=3)
+    >>> [t.get_text() for t in fig.axes[0].texts]
+    ['10: 2 ms', '20: 4 ms']
+    """
+    sizes = [check_number(f"sizes[{i}]", n, low=1, integer=True) for i, n in enumerate(sizes)]
+    accuracy = [check_number(f"accuracy[{i}]", a, low=0, high=1) for i, a in enumerate(accuracy)]
+    if len(accuracy) != len(sizes) or not sizes:
+        raise ValueError(f"accuracy must have one value per size ({len(sizes)}); "
+                         f"got {len(accuracy)}")
+    if not isinstance(p99_ms, Mapping) or not 1 <= len(p99_ms) <= 4:
+        raise TypeError("p99_ms must be a dict of 1 to 4 kinds of request -> p99 per model, ms; "
+                        f"got {p99_ms!r}")
+    budget = check_number("budget_ms", budget_ms, low=0, low_open=True, unit="ms")
+    for label in (accuracy_label, title):
+        if not isinstance(label, str) or not label.strip():
+            raise TypeError(f"accuracy_label and title must be non-empty strings; got {label!r}")
+    lines = {}
+    for kind, values in p99_ms.items():
+        values = [check_number(f"p99_ms[{kind!r}][{i}]", v, low=0, low_open=True, unit="ms")
+                  for i, v in enumerate(values)]
+        if len(values) != len(sizes):
+            raise ValueError(f"p99_ms[{kind!r}] must have one value per size ({len(sizes)}); "
+                             f"got {len(values)}")
+        lines[kind] = values
+    fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+    percent = [100 * a for a in accuracy]
+    for k, ((kind, values), marker, colour, style) in enumerate(zip(
+            lines.items(), ("o", "s", "^", "D"), ("blue", "orange", "green", "sky"), LINESTYLES)):
+        ax.plot(values, percent, marker, color=PALETTE[colour], linestyle=style, label=kind)
+        above = k % 2 == 0  # alternate sides, so that neighbouring lines' labels do not collide
+        for n, x, y in zip(sizes, values, percent):
+            ax.annotate(f"{n}: {x:g} ms", (x, y), textcoords="offset points",
+                        xytext=(-5, 6) if above else (6, -11), ha="right" if above else "left",
+                        fontsize=7)
+    low_y, high_y = min(percent), max(percent)
+    ax.set_ylim(low_y - 0.12 * (high_y - low_y) - 0.5, high_y + 0.1 * (high_y - low_y) + 0.5)
+    every = [v for values in lines.values() for v in values] + [budget]
+    ax.axvline(budget, color=PALETTE["black"], linestyle=LINESTYLES[1], lw=1.5,
+               label=f"p99 budget {budget:g} ms")
+    ax.set_xscale("log")
+    ax.set_xlim(min(every) / 2, max(every) * 1.5)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.xaxis.set_minor_formatter(FuncFormatter(lambda value, _: ""))
+    ax.yaxis.set_major_formatter(PercentFormatter(100, decimals=0))
+    decorate(ax, xlabel="p99 latency of one request (ms, log scale)", ylabel=accuracy_label,
+             title=title)
+    ax.legend(loc="lower right", fontsize=8)
+    return fig
+
+
 # ---------------------------------------------------------------------------------------------
 # Computational priorities
 # ---------------------------------------------------------------------------------------------

@@ -261,132 +261,136 @@ def test_task2_an_answer_that_calls_sys_exit_is_a_fail():
 
 # --- Task 3 ----------------------------------------------------------------------------------
 
-TABLE = checks._ensembles()
-BEST = checks._most_accurate(TABLE, "p99_ms", checks.P99_BUDGET_MS)
-TIGHT = checks._most_accurate(TABLE, "p99_ms", checks.TIGHT_P99_BUDGET_MS)
+SINGLE, BASKET = checks.FRAUD_ENDPOINTS
+RIGHT_SINGLE, RIGHT_BASKET = 200, 100
 
 
-def test_task3_reference_table_is_consistent_and_each_mistake_gives_another_size():
-    assert sorted(TABLE) == [row[0] for row in checks.REFERENCE_ENSEMBLES]
-    assert all(row["p50_ms"] <= row["p99_ms"] for row in TABLE.values())
-    assert (BEST, TIGHT) == (16, 1)
-    for budget, best in ((checks.P99_BUDGET_MS, BEST), (checks.TIGHT_P99_BUDGET_MS, TIGHT)):
-        by_p50 = checks._most_accurate(TABLE, "p50_ms", budget)
-        position = sorted(TABLE).index(best)
-        assert len({best, by_p50, max(TABLE), position}) == 4
-        # No knife edge: every size's p99 is at least 0.1 ms from the budget.
-        assert all(abs(row["p99_ms"] - budget) >= 0.1 for row in TABLE.values())
-    # The fastest forest is wrong at 3 ms; the largest forest that fits is wrong at 1.2 ms,
-    # where it was right by luck at 3 ms alone (before, the check let that reasoning through).
-    assert min(TABLE) != BEST
-    assert checks._largest_within(TABLE, checks.P99_BUDGET_MS) == BEST
-    assert checks._largest_within(TABLE, checks.TIGHT_P99_BUDGET_MS) != TIGHT
-    assert sorted(TABLE).index(BEST) in TABLE  # the position is itself a size: a hint tells it
+def test_task3_data_give_the_decision_and_each_mistake_its_own_answer():
+    assert (checks.fraud_choice(SINGLE), checks.fraud_choice(BASKET)) == (RIGHT_SINGLE,
+                                                                          RIGHT_BASKET)
+    sizes = [row[0] for row in checks.FRAUD_MODELS]
+    for endpoint, right in ((SINGLE, RIGHT_SINGLE), (BASKET, RIGHT_BASKET)):
+        mistakes = checks.fraud_mistakes(endpoint)
+        assert right not in mistakes and len(mistakes) == 4
+        assert len(set(mistakes.values())) == len(mistakes)  # each its own hint
+    # A basket costs more than a single payment on every model, and no p99 sits on the budget.
+    assert all(row[3] > row[2] for row in checks.FRAUD_MODELS)
+    assert all(abs(p99 - checks.FRAUD_P99_BUDGET_MS) >= 1 for row in checks.FRAUD_MODELS
+               for p99 in row[2:])
+    # The single-payment answer is wrong for baskets, and the most accurate model fits neither.
+    assert checks.fraud_mistakes(BASKET)[RIGHT_SINGLE].startswith("That is the single-payment")
+    assert max(checks.FRAUD_MODELS, key=lambda row: row[1])[0] == max(sizes)
+
+
+def test_task3_figure_shows_the_data_and_not_the_choice():
+    fig = checks.plot_fraud_models()
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.texts]
+    assert "400: 31.2 ms" in labels and "100: 21.3 ms" in labels and len(labels) == 10
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["single payment", "basket of 40", "p99 budget 30 ms"]
+    assert "ship" not in ax.get_title(loc="left").lower()
 
 
 @pytest.mark.parametrize("form", [int, np.int64, float, lambda n: np.array([n]),
                                   lambda n: pd.Series([n])])
-def test_task3_passes_the_most_accurate_forests_within_budget_in_every_form(form, capsys):
-    assert checks.check_ensemble_choice(form(BEST), form(TIGHT)) is True
+def test_task3_passes_the_right_models_in_every_form(form, capsys):
+    assert checks.check_fraud_choice(form(RIGHT_SINGLE), form(RIGHT_BASKET)) is True
     assert "— PASS" in verdict(capsys)
 
 
-@pytest.mark.parametrize("n_trees, n_trees_tight, hint", [
-    (checks._most_accurate(TABLE, "p50_ms", checks.P99_BUDGET_MS), TIGHT, "budget is on the p99"),
-    (BEST, checks._most_accurate(TABLE, "p50_ms", checks.TIGHT_P99_BUDGET_MS),
-     "budget is on the p99"),
-    (max(TABLE), TIGHT, "The budget is a limit"),
-    (min(TABLE), TIGHT, "fastest forest"),
-    (BEST, 2, "largest forest within the budget"),
-    (sorted(TABLE).index(BEST), TIGHT, "row's position"),
-    (BEST, sorted(TABLE).index(TIGHT), "row's position"),
-    (5, TIGHT, "not one of the measured sizes"),
-])
-def test_task3_names_each_classic_mistake(n_trees, n_trees_tight, hint, capsys):
-    assert checks.check_ensemble_choice(n_trees, n_trees_tight) is False
-    text = verdict(capsys)
-    assert hint in text
-    others = ["budget is on the p99", "The budget is a limit", "fastest forest",
-              "largest forest within the budget", "row's position"]
-    assert all(other not in text for other in others if other != hint)
+MISTAKES = [(endpoint, n) for endpoint in (SINGLE, BASKET) for n in checks.fraud_mistakes(endpoint)]
 
 
-def test_task3_the_whole_row_is_told_apart(capsys):
-    row = next(r for r in checks.REFERENCE_ENSEMBLES if r[0] == BEST)
+@pytest.mark.parametrize("endpoint, wrong", MISTAKES)
+def test_task3_names_each_classic_mistake_only_for_it(endpoint, wrong, capsys):
+    answers = {SINGLE: RIGHT_SINGLE, BASKET: RIGHT_BASKET}
+    answers[endpoint] = wrong
+    assert checks.check_fraud_choice(answers[SINGLE], answers[BASKET]) is False
+    out = " ".join(verdict(capsys).split())
+    hint = checks.fraud_mistakes(endpoint)[wrong]
+    assert " ".join(hint.split()) in out
+    others = [h for e in (SINGLE, BASKET) for n, h in checks.fraud_mistakes(e).items()
+              if h != hint]
+    assert not any(" ".join(h.split()) in out for h in others)
+
+
+def test_task3_the_classic_basket_mistakes_are_the_ones_the_docstring_names(capsys):
+    assert set(checks.fraud_mistakes(BASKET)) == {25, 2, 200, 400}
+    assert set(checks.fraud_mistakes(SINGLE)) == {25, 3, 100, 400}
+    assert not checks.check_fraud_choice(RIGHT_SINGLE, RIGHT_SINGLE)
+    assert "scores 40 payments at once" in verdict(capsys)
+
+
+def test_task3_the_whole_row_and_other_sizes_are_told_apart(capsys):
+    row = next(r for r in checks.FRAUD_MODELS if r[0] == RIGHT_SINGLE)
     for whole_row in (row, list(row), np.array(row)):
-        assert not checks.check_ensemble_choice(whole_row, TIGHT)
+        assert not checks.check_fraud_choice(whole_row, RIGHT_BASKET)
         assert "whole row" in verdict(capsys)
-
-
-def test_task3_says_1_tree_never_1_trees(capsys):
-    assert not checks.check_ensemble_choice(1, TIGHT)
-    assert "1 tree fits the budget, but" in verdict(capsys)
-    assert checks.check_ensemble_choice(BEST, 1)
-    assert "1 tree:" in verdict(capsys)
+    assert not checks.check_fraud_choice(RIGHT_SINGLE, 150)
+    assert "not one of the models" in verdict(capsys)
 
 
 @pytest.mark.parametrize("wrong", WRONG_TYPES)
 def test_task3_never_raises(wrong):
-    assert checks.check_ensemble_choice(wrong, TIGHT) is False
-    assert checks.check_ensemble_choice(BEST, wrong) is False
+    assert checks.check_fraud_choice(wrong, RIGHT_BASKET) is False
+    assert checks.check_fraud_choice(RIGHT_SINGLE, wrong) is False
 
 
 def test_task3_an_answer_that_calls_sys_exit_is_a_fail():
-    assert checks.check_ensemble_choice(Exits(), TIGHT) is False
+    assert checks.check_fraud_choice(Exits(), RIGHT_BASKET) is False
 
 
 # --- Task 4 ----------------------------------------------------------------------------------
 
-COSTS = checks.REFERENCE_COSTS_MS
-KNN, LINEAR = COSTS["nearest neighbours"], COSTS["logistic regression"]
-EXACT = (LINEAR["fit_ms"] - KNN["fit_ms"]) / (KNN["predict_ms"] - LINEAR["predict_ms"])
+(_, KNN_FIT_MIN, KNN_PREDICT), (_, CLF_FIT_MIN, CLF_PREDICT) = checks.ROUTER_COSTS
+KNN_FIT, CLF_FIT = KNN_FIT_MIN * 60_000, CLF_FIT_MIN * 60_000
+EXACT = (CLF_FIT - KNN_FIT) / (KNN_PREDICT - CLF_PREDICT)
+WEEKLY = checks.TICKETS_PER_DAY * checks.RETRAIN_DAYS
 
 
 def test_task4_accepts_the_break_even_unrounded_or_rounded_either_way(capsys):
-    assert checks._break_even() == pytest.approx(EXACT)
-    assert 10 < EXACT < 100  # one request at a time, the crossing comes after tens
+    assert checks._break_even() == pytest.approx(EXACT) == 590_000
     for answer in (EXACT, math.floor(EXACT), math.ceil(EXACT), round(EXACT, 1),
                    np.array([EXACT]), pd.Series([math.ceil(EXACT)])):
-        assert checks.check_break_even(answer) is True
+        assert checks.check_router_break_even(answer, "nearest neighbours") is True
     text = verdict(capsys)
-    assert "— PASS" in text
-    # As the chapter's figure: production is far above the single-request break-even, and
-    # research, scoring in batches, moves the break-even further out.
-    assert f"About {EXACT:.0f} predictions per training, one request at a time" in text
-    assert "in batches" in text and "further out" in text
+    assert "— PASS" in text and "About 590,000 tickets per training" in text
     for answer in (math.floor(EXACT) - 1, math.ceil(EXACT) + 1):
-        assert checks.check_break_even(answer) is False
+        assert checks.check_router_break_even(answer, "nearest neighbours") is False
 
 
-def test_task4_still_passes_after_the_learner_edits_the_costs_it_was_handed(capsys):
-    # The exercise hands out `costs = checks.REFERENCE_COSTS_MS`. Before, the check read that
-    # same dict, so converting it to seconds in place made the right answer fail.
-    saved = {name: dict(row) for name, row in COSTS.items()}
-    try:
-        costs = checks.REFERENCE_COSTS_MS
-        costs["nearest neighbours"]["predict_ms"] *= 1000  # to microseconds, in place
-        costs["logistic regression"]["fit_ms"] /= 1000  # to seconds, in place
-        assert checks.check_break_even(EXACT) is True
-        assert f"About {EXACT:.0f} predictions" in verdict(capsys)
-    finally:
-        for name, row in saved.items():
-            COSTS[name].clear()
-            COSTS[name].update(row)
+def test_task4_the_desks_traffic_is_below_the_break_even_so_the_fast_trainer_wins(capsys):
+    assert WEEKLY == 280_000 < EXACT  # the chapter's production verdict does not carry over
+    for spelling in ("nearest neighbours", "Nearest neighbors", "kNN", "k-nearest neighbours"):
+        assert checks.check_router_break_even(EXACT, spelling) is True
+    assert checks.check_router_break_even(EXACT, "classifier") is False
+    assert "280,000 tickets, below the break-even" in verdict(capsys)
+
+
+def test_task4_the_costs_handed_out_are_a_fresh_copy(capsys):
+    costs = checks.router_costs()
+    costs["classifier"]["fit_min"] *= 60  # to seconds, in place
+    assert checks.router_costs()["classifier"]["fit_min"] == CLF_FIT_MIN
+    assert checks.check_router_break_even(EXACT, "nearest neighbours") is True
 
 
 HINTS = {
-    "knn fit left out": (LINEAR["fit_ms"] / KNN["predict_ms"], "own fit time"),
-    "fit times only": (LINEAR["fit_ms"] / KNN["fit_ms"], "training times only"),
-    "predict times only": (KNN["predict_ms"] / LINEAR["predict_ms"], "prediction times only"),
-    "one model only": (LINEAR["fit_ms"] / LINEAR["predict_ms"], "Both models' costs"),
-    "knn predict for the gap": ((LINEAR["fit_ms"] - KNN["fit_ms"]) / KNN["predict_ms"],
+    "minutes not converted": ((CLF_FIT_MIN - KNN_FIT_MIN) / (KNN_PREDICT - CLF_PREDICT),
+                              "convert the minutes to ms (x 60,000) first"),
+    "minutes to seconds": ((CLF_FIT_MIN - KNN_FIT_MIN) * 60 / (KNN_PREDICT - CLF_PREDICT),
+                           "converts the minutes to seconds"),
+    "knn fit left out": (CLF_FIT / KNN_PREDICT, "own fit time"),
+    "fit times only": (CLF_FIT / KNN_FIT, "training times only"),
+    "predict times only": (KNN_PREDICT / CLF_PREDICT, "prediction times only"),
+    "one option only": (CLF_FIT / CLF_PREDICT, "Both options' costs"),
+    "knn predict for the gap": ((CLF_FIT - KNN_FIT) / KNN_PREDICT,
                                 "*difference* of the two prediction times"),
-    "linear predict for the gap": ((LINEAR["fit_ms"] - KNN["fit_ms"]) / LINEAR["predict_ms"],
-                                   "*difference* of the two prediction times"),
-    "fit times added": ((LINEAR["fit_ms"] + KNN["fit_ms"])
-                        / (KNN["predict_ms"] - LINEAR["predict_ms"]), "added the two fit times"),
-    "predict times added": ((LINEAR["fit_ms"] - KNN["fit_ms"])
-                            / (KNN["predict_ms"] + LINEAR["predict_ms"]),
+    "classifier predict for the gap": ((CLF_FIT - KNN_FIT) / CLF_PREDICT,
+                                       "*difference* of the two prediction times"),
+    "fit times added": ((CLF_FIT + KNN_FIT) / (KNN_PREDICT - CLF_PREDICT),
+                        "added the two fit times"),
+    "predict times added": ((CLF_FIT - KNN_FIT) / (KNN_PREDICT + CLF_PREDICT),
                             "added the two prediction times"),
     "opposite orders": (-EXACT, "negative count"),
     "upside down": (1 / EXACT, "upside down"),
@@ -398,6 +402,7 @@ def test_task4_every_classic_mistake_gives_another_answer():
     assert sorted(values) == pytest.approx(sorted(checks.break_even_mistakes()))
     for value in values:
         assert not (math.floor(EXACT) - 1 <= value <= math.ceil(EXACT) + 1)
+    assert len({round(v, 6) for v in values}) == len(values)
 
 
 @pytest.mark.parametrize("mistake", sorted(HINTS))
@@ -405,24 +410,27 @@ def test_task4_names_each_classic_mistake_unrounded_or_rounded(mistake, capsys):
     value, hint = HINTS[mistake]
     answers = [value] + ([math.floor(value), math.ceil(value)] if abs(value) > 1 else [])
     for answer in answers:
-        assert not checks.check_break_even(answer)
+        assert not checks.check_router_break_even(answer, "nearest neighbours")
         text = verdict(capsys)
         assert hint in text
         assert "Solve fit_knn" not in text
+        others = [h for m, (_, h) in HINTS.items() if h != hint]
+        assert not any(h in text for h in others)
 
 
 def test_task4_the_equation_hint(capsys):
-    assert not checks.check_break_even(1_000_000)
+    assert not checks.check_router_break_even(1_000_000, "nearest neighbours")
     assert "Solve fit_knn" in verdict(capsys)
 
 
 @pytest.mark.parametrize("wrong", WRONG_TYPES)
 def test_task4_never_raises(wrong):
-    assert checks.check_break_even(wrong) is False
+    assert checks.check_router_break_even(wrong, "nearest neighbours") is False
+    assert checks.check_router_break_even(EXACT, wrong) is False
 
 
 def test_task4_an_answer_that_calls_sys_exit_is_a_fail():
-    assert checks.check_break_even(Exits()) is False
+    assert checks.check_router_break_even(Exits(), "nearest neighbours") is False
 
 
 # --- Task 5a: the decision ---------------------------------------------------------------------

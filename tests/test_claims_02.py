@@ -206,13 +206,16 @@ def chapter_forest_table():
 
 
 @lru_cache(maxsize=None)
-def chapter_forest_sizes():
+def chapter_forest_fastest_ms():
+    """The fastest of 900 single requests to the chapter's first 1 and 64 trees: what each costs
+    when the machine lets it run. Under heavy load (9 runnable processes on 2 cores) the median
+    of the long 64-tree call inflates more than the short one-tree call, and their ratio with it."""
     X, y = load_digits(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.4, random_state=0)
     forest = RandomForestClassifier(n_estimators=64, random_state=0).fit(X_train, y_train)
-    table = measure_ensembles(forest, X_test, y_test, sizes=FOREST_SIZES, n_requests=1,
-                              warmup=0)
-    return dict(zip(table.n_trees.tolist(), zip(table.accuracy, table.size_kb)))
+    return {n: min(time_single_predictions_ms(take_first_trees(forest, n).predict_proba, X_test,
+                                              n_requests=300, warmup=30, seed=run).min()
+                   for run in range(MEASURE_RUNS)) for n in (1, 64)}
 
 
 # --- Measured latencies ------------------------------------------------------------------------
@@ -272,19 +275,6 @@ def compute_costs():
 def sales_frontier(seed):
     shop = make_catalogue(**{**checks.FRONTIER_SHOP, "seed": seed})
     return trace_frontier(shop, shop.click_probability)
-
-
-def best_under_budget(column):
-    rows = [row for row in checks.REFERENCE_ENSEMBLES if row[column] <= checks.P99_BUDGET_MS]
-    return max(rows, key=lambda row: (row[1], -row[0]))[0]
-
-
-def stored_costs():
-    costs = checks.REFERENCE_COSTS_MS
-    knn, linear = costs["nearest neighbours"], costs["logistic regression"]
-    n = checks._break_even()
-    return [(knn["fit_ms"] + m * knn["predict_ms"]) - (linear["fit_ms"] + m * linear["predict_ms"])
-            for m in (n / 2, 2 * n)]
 
 
 
@@ -442,17 +432,13 @@ CLAIMS = [
           derive=forest_accuracy,
           holds=lambda acc: gain_points(acc, 2, 8) > 10 and gain_points(acc, 16, 64) < 4,
           seed=0),
-    Claim("forest-64-vs-16", CHAPTER,
-          words="A 64-tree forest is 1.5 accuracy points better than a 16-tree one.",
-          derive=forest_accuracy, holds=lambda acc: round(gain_points(acc, 16, 64), 1) == 1.5,
-          robust=lambda acc: 0 < gain_points(acc, 16, 64) < 4, seed=0),
     Claim("forest-64-twice-one-tree", CHAPTER,
           words="the 64-tree forest's median request takes more than twice as long as one "
                 "tree's",
           derive=chapter_forest_table, holds=lambda t: t.p50_ms[-1] > 2 * t.p50_ms[0]),
     Claim("latency-slower-than-trees", CHAPTER,
           words="Latency grows more slowly than the number of trees",
-          derive=chapter_forest_table, holds=lambda t: t.p50_ms[-1] < 64 * t.p50_ms[0]),
+          derive=chapter_forest_fastest_ms, holds=lambda ms: ms[64] < 64 * ms[1]),
 
     Claim("forest-cost-model", CHAPTER,
           words="0.13 ms per call, 0.032 ms per tree, 0.05 µs per tree and row",
@@ -494,11 +480,12 @@ CLAIMS = [
           derive=compute_costs,
           holds=lambda c: c["fit_ms"]["linear"] > c["fit_ms"]["knn"]
           and c["predict_ms"]["knn"] > c["predict_ms"]["linear"]),
-    Claim("batches-twice-throughput", CHAPTER,
-          words="batches of 1,000 serve more than twice as many rows per second as single "
-                "requests, for both models",
+    Claim("batches-more-throughput", CHAPTER,
+          words="batches of 1,000 serve more rows per second than single requests, for both "
+                "models, and logistic regression more than a hundred times as many",
           derive=compute_costs,
-          holds=lambda c: all(r[1] > 2 * r[0] for r in c["throughput"].values())),
+          holds=lambda c: all(r[1] > r[0] for r in c["throughput"].values())
+          and c["throughput"]["linear"][1] > 100 * c["throughput"]["linear"][0]),
     Claim("research-validation-fifth", CHAPTER,
           words="a validation set of 10,000 rows, a fifth of the 50,000",
           derive=lambda: RESEARCH_PREDICTIONS / 50_000, holds=lambda share: share == 0.2),
@@ -587,9 +574,6 @@ CLAIMS = [
           holds=lambda rows: len(rows) == 9 and max(b for b, _ in rows) == 12.5 < 52 / 4
           and min(r for _, r in rows) >= 1.9 - 0.05 and round(min(r for _, r in rows), 1) >= 1.9),
 
-    Claim("self-check-12-5-weeks", CHAPTER,
-          words="the best plan spends at most 12.5 weeks of a\nyear on the model",
-          derive=sensitivity, holds=lambda rows: max(b for b, _ in rows) == 12.5),
     Claim("takeaway-orders-of-magnitude", CHAPTER,
           words="accuracy wins by orders of magnitude",
           derive=shop_gains, holds=lambda g: g.accuracy_usd > 100 * g.throughput_usd, seed=0),
@@ -598,12 +582,53 @@ CLAIMS = [
           derive=lambda: value_of_gains(ASSISTANT),
           holds=lambda g: g.throughput_usd > g.accuracy_usd),
     Claim("self-check-tie-rule", CHAPTER,
-          words="Accuracy wins when\nthe revenue change per point exceeds about the serving cost "
-                "divided by a hundred times the\nrevenue per request",
+          words="accuracy wins when the revenue change per point exceeds about the serving cost "
+                "divided by a hundred times the revenue per request",
           derive=lambda: [(break_even_change_per_point(e), e.serving_cost_per_request_usd
                            / (100 * e.revenue_per_request_usd))
                           for e in (ASSISTANT, ServingEconomics(1, 2.0, 0.005, 0.00002))],
           holds=lambda pairs: all(abs(tie / rule - 1) < 0.002 for tie, rule in pairs)),
+
+    # --- Predictions and self-checks ------------------------------------------------------------
+    Claim("shop-accuracy-ten-thousand-times", CHAPTER,
+          words="Accuracy, by more than 10,000 times",
+          derive=shop_gains, holds=lambda g: g.accuracy_usd > 10_000 * g.throughput_usd,
+          seed=0),
+    Claim("forest-64-about-13-times-idle", CHAPTER,
+          words="on an idle machine about 13 times, not 64",
+          derive=lambda: ForestCosts().median_ms(64, 1) / ForestCosts().median_ms(1, 1),
+          holds=lambda ratio: round(ratio) == 13),
+    Claim("retrained-three-times-perfected", CHAPTER,
+          words="The 9-week plan with retraining delivers 57%, three times as much as the "
+                "perfected model",
+          derive=plans,
+          holds=lambda p: round(p["retrained"].value, 2) == 0.57
+          and 2.9 <= p["retrained"].value / p["perfected"].value < 3.2),
+    Claim("self-check-page-revenue", CHAPTER,
+          words="0.10 × $2 + 0.04 × $6 = $0.20 + $0.24 = $0.44",
+          derive=lambda: (0.10 * PURCHASE_RATE * 20, 0.04 * (PURCHASE_RATE * 50 + 1)),
+          holds=lambda parts: round(parts[0], 2) == 0.20 and round(parts[1], 2) == 0.24
+          and round(sum(parts), 2) == 0.44),
+    Claim("self-check-calls-or-rows", CHAPTER,
+          words="3,000 calls take far longer than one call of 3,000 rows",
+          derive=ForestCosts,
+          holds=lambda c: all(3_000 * c.median_ms(n, 1) > 10 * c.median_ms(n, 3_000)
+                              for n in FOREST_SIZES)),
+    Claim("self-check-break-even-40000", CHAPTER,
+          words="n = 60,000 / 1.5 = 40,000",
+          derive=lambda: (70_000 - 10_000) / (2 - 0.5), holds=lambda n: n == 40_000),
+    Claim("self-check-speech-gains", CHAPTER,
+          words="$1,095. The throughput gain would save about 0.1% of the $1.83 million serving "
+                "bill, $1,823, so here throughput is worth more",
+          derive=lambda: value_of_gains(ServingEconomics(1_000_000, 0.01, 0.003, 0.005)),
+          holds=lambda g: round(g.accuracy_usd) == 1_095 and round(g.throughput_usd) == 1_823
+          and g.throughput_usd > g.accuracy_usd),
+    Claim("self-check-assistant-two-thirds", CHAPTER,
+          words="whose requests cost two-thirds of what they earn, the throughput gain is worth "
+                "more",
+          derive=lambda: (ASSISTANT.serving_cost_per_request_usd
+                          / ASSISTANT.revenue_per_request_usd, value_of_gains(ASSISTANT)),
+          holds=lambda r: abs(r[0] - 2 / 3) < 1e-9 and r[1].throughput_usd > r[1].accuracy_usd),
 
     # --- The solution --------------------------------------------------------------------------
     Claim("sales-target", SOLUTION, words="at least **25% more revenue**",
@@ -619,23 +644,20 @@ CLAIMS = [
           derive=lambda seed: shop_study(seed),
           holds=lambda s: s["predicted_monotone"] and len(s["fine_both_fall"]) > 0,
           seed=0, spread=(12, 12)),
-    Claim("stored-forests-are-the-chapters", SOLUTION,
-          words="The table below holds the chapter's random forests (the first *n* of 64 trees, "
-                "on the digits)",
-          derive=chapter_forest_sizes,
-          holds=lambda table: all(
-              abs(table[n][0] - accuracy) < 5e-5 and abs(table[n][1] - kb) <= 1
-              for n, accuracy, _, _, kb in checks.REFERENCE_ENSEMBLES)),
-    Claim("budget-3-ms", SOLUTION, words="a **p99 latency of at most 3 ms**",
-          derive=lambda: checks.P99_BUDGET_MS, holds=lambda ms: ms == 3),
-    Claim("median-reading-differs", SOLUTION,
-          words="which size would you pick if the budget were on the median, and why is that "
-                "the wrong reading?",
-          derive=lambda: (best_under_budget(2), best_under_budget(3)),
-          holds=lambda sizes: sizes[0] != sizes[1]),
-    Claim("above-break-even-linear-cheaper", SOLUTION,
-          words="above it, logistic regression costs less",
-          derive=stored_costs, holds=lambda d: d[0] < 0 < d[1]),
+    Claim("fraud-budget-30-ms", SOLUTION, words="a **p99 of at most 30 ms per request**",
+          derive=lambda: checks.FRAUD_P99_BUDGET_MS, holds=lambda ms: ms == 30),
+    Claim("fraud-basket-40", SOLUTION, words="scores a **basket of 40 payments** in one request",
+          derive=lambda: checks.BASKET_ROWS, holds=lambda rows: rows == 40),
+    Claim("router-costs", SOLUTION,
+          words="whose index builds in 1.5 minutes and answers a ticket in 12 ms, and a "
+                "fine-tuned classifier that trains in 90 minutes and answers in 3 ms",
+          derive=checks.router_costs,
+          holds=lambda c: c == {"nearest neighbours": {"fit_min": 1.5, "predict_ms": 12.0},
+                                "classifier": {"fit_min": 90.0, "predict_ms": 3.0}}),
+    Claim("router-traffic-below-break-even", SOLUTION,
+          words="Either is rebuilt every week, and the desk receives 40,000 tickets a day",
+          derive=lambda: (checks.TICKETS_PER_DAY, checks.RETRAIN_DAYS, checks._break_even()),
+          holds=lambda t: t[:2] == (40_000, 7) and t[0] * t[1] < t[2]),
 ]
 
 # ledger.tests, not `from ledger import tests`: pytest would collect a module-level `tests`.

@@ -32,6 +32,7 @@ from mlsys.production import (  # noqa: E402
     make_pair_features,
     measure_ensembles,
     plot_compute_cost,
+    plot_model_candidates,
     plot_shipping_decision,
     plot_frontier,
     predict_clicks,
@@ -531,6 +532,42 @@ def test_plot_shipping_decision_rejects_bad_arguments():
         plot_shipping_decision(1, 1, tables={1: "table"})
     with pytest.raises(ValueError, match="p99_budget_ms"):
         plot_shipping_decision(-1, 1, tables=shipping_tables())
+
+
+def test_plot_model_candidates_labels_every_point_and_marks_no_choice():
+    fig = plot_model_candidates([10, 20, 40], [0.80, 0.90, 0.95],
+                                {"one row": [1.0, 2.0, 4.0], "a basket": [2.5, 5.0, 10.0]},
+                                budget_ms=4.5, accuracy_label="recall", title="Candidates")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.texts] == ["10: 1 ms", "20: 2 ms", "40: 4 ms",
+                                                "10: 2.5 ms", "20: 5 ms", "40: 10 ms"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "one row", "a basket", "p99 budget 4.5 ms"]
+    assert ax.get_title(loc="left") == "Candidates" and ax.get_ylabel() == "recall"
+    assert ax.get_xscale() == "log"
+    low, high = ax.get_xlim()
+    assert low < 1 and high > 10
+
+
+def test_plot_model_candidates_rejects_bad_arguments():
+    good = dict(sizes=[10, 20], accuracy=[0.8, 0.9], p99_ms={"one row": [1.0, 2.0]},
+                budget_ms=3)
+    with pytest.raises(ValueError, match="accuracy"):
+        plot_model_candidates(**{**good, "accuracy": [0.8]})
+    with pytest.raises(ValueError, match="accuracy"):
+        plot_model_candidates(**{**good, "accuracy": [0.8, 90]})
+    with pytest.raises(ValueError, match=r"p99_ms\['one row'\]"):
+        plot_model_candidates(**{**good, "p99_ms": {"one row": [1.0]}})
+    with pytest.raises(ValueError, match=r"p99_ms\['one row'\]\[1\]"):
+        plot_model_candidates(**{**good, "p99_ms": {"one row": [1.0, 0]}})
+    with pytest.raises(TypeError, match="p99_ms"):
+        plot_model_candidates(**{**good, "p99_ms": [1.0, 2.0]})
+    with pytest.raises(ValueError, match="budget_ms"):
+        plot_model_candidates(**{**good, "budget_ms": 0})
+    with pytest.raises(ValueError, match="sizes"):
+        plot_model_candidates(**{**good, "sizes": [0, 20]})
+    with pytest.raises(TypeError, match="title"):
+        plot_model_candidates(**good, title="")
 
 
 # --- Computational priorities ----------------------------------------------------------------

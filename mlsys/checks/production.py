@@ -1,7 +1,7 @@
 """Checks for the research-vs-production exercises (exercises/02_research_vs_production.ipynb).
 
-No check depends on the learner's machine: tasks 3 and 4 use timings measured once and stored
-here, and task 2 uses the seeded shop with a perfect click model. No check reads an object the
+No check depends on the learner's machine: tasks 3 and 4 use stored scenarios (task 3 read off
+a figure), and task 2 uses the seeded shop with a perfect click model. No check reads an object the
 learner also holds: the stored data are tuples (which cannot be edited in place) or private copies
 made when this module is imported, and task 2 regenerates its shop on every call. No task asks for
 a function, so the only learner code a check runs is an answer's own conversion to a number or a
@@ -10,7 +10,6 @@ list, inside the `task` decorator.
 
 from __future__ import annotations
 
-import copy
 import math
 
 import numpy as np
@@ -19,7 +18,6 @@ from mlsys.checks import (Fail, close_at_precision, require_answer, require_choi
                           require_number, require_sequence, task, written_task)
 from mlsys.production import (PURCHASE_RATE, ServingEconomics, make_catalogue, trace_frontier,
                               value_of_gains)
-from mlsys.style import format_count
 
 # ---------------------------------------------------------------------------------------------
 # Task 1: one user's page ranked for revenue
@@ -247,123 +245,159 @@ def check_sales_weight(weight, clicks_lost):
 
 
 # ---------------------------------------------------------------------------------------------
-# Task 3: the ensemble to ship under a p99 budget
+# Task 3: a fraud model under a p99 budget, read off a figure (a payments API)
 # ---------------------------------------------------------------------------------------------
 
-#: Random forests on scikit-learn's digits (the first n of 64 trees, random_state=0, 60/40 split
-#: with random_state=0), measured once on the authors' 2-core machine, idle, with one thread as in
-#: the chapter: `time_single_predictions_ms` in 10 rounds of 100 requests per size, the sizes
-#: taking turns so that the machine's state falls on all of them alike. Stored, so the check does
-#: not depend on the learner's machine: (trees, test accuracy, p50 ms, p99 ms, pickled size kB).
-REFERENCE_ENSEMBLES = (
-    (1, 0.7761, 0.50, 0.93, 38),
-    (2, 0.7330, 0.64, 1.07, 79),
-    (4, 0.8901, 0.79, 1.34, 158),
-    (8, 0.9388, 1.08, 2.83, 324),
-    (16, 0.9666, 2.12, 2.85, 651),
-    (32, 0.9764, 2.49, 4.42, 1299),
-    (64, 0.9819, 4.59, 8.19, 2609),
+#: The payments team's gradient-boosted fraud models: (trees, recall at a 1% false-alarm rate,
+#: p99 ms of a single-payment request, p99 ms of a checkout request that scores a basket of
+#: `BASKET_ROWS` payments). A scenario, not a measurement of this book's code; the exercise shows
+#: it as a figure (`plot_fraud_models`) and the learner reads the answer off it.
+FRAUD_MODELS = (
+    (25, 0.880, 3.1, 6.2),
+    (50, 0.915, 5.2, 11.4),
+    (100, 0.934, 9.0, 21.3),
+    (200, 0.946, 16.4, 38.5),
+    (400, 0.949, 31.2, 74.0),
 )
-#: The p99 latency budget of task 3, ms.
-P99_BUDGET_MS = 3.0
-#: The tighter budget of task 3's second answer, ms: within it, the larger forest is the less
-#: accurate one (2 trees score below 1), so picking the largest size that fits is told apart.
-TIGHT_P99_BUDGET_MS = 1.2
+#: The p99 budget of both endpoints, ms per request.
+FRAUD_P99_BUDGET_MS = 30
+#: Payments a checkout request scores at once.
+BASKET_ROWS = 40
+FRAUD_ENDPOINTS = ("single payment", f"basket of {BASKET_ROWS}")
 
 
-def _ensembles() -> dict:
-    return {row[0]: dict(zip(("accuracy", "p50_ms", "p99_ms", "size_kb"), row[1:]))
-            for row in REFERENCE_ENSEMBLES}
+def _fraud_table() -> dict:
+    """{endpoint: {trees: (recall, p99 ms)}}, built afresh from the tuple on every call."""
+    return {endpoint: {row[0]: (row[1], row[2 + e]) for row in FRAUD_MODELS}
+            for e, endpoint in enumerate(FRAUD_ENDPOINTS)}
 
 
-def _most_accurate(table, column, budget_ms=P99_BUDGET_MS) -> int:
-    within = {n: row for n, row in table.items() if row[column] <= budget_ms}
-    return max(within, key=lambda n: (within[n]["accuracy"], -n))
+def fraud_choice(endpoint) -> int:
+    """The most accurate model within the budget for `endpoint` (one of FRAUD_ENDPOINTS)."""
+    within = {n: recall for n, (recall, p99) in _fraud_table()[endpoint].items()
+              if p99 <= FRAUD_P99_BUDGET_MS}
+    return max(within, key=lambda n: (within[n], -n))
 
 
-def _largest_within(table, budget_ms) -> int:
-    return max(n for n, row in table.items() if row["p99_ms"] <= budget_ms)
+def plot_fraud_models():
+    """The figure the task is read from: recall against p99 for both endpoints, and the budget.
 
-
-def _judge_ensemble(n_trees, name, budget_ms) -> int:
-    """The right size under `budget_ms`, or a Fail naming the classic mistake `n_trees` is."""
-    table = _ensembles()
-    best = _most_accurate(table, "p99_ms", budget_ms)
-    if not isinstance(n_trees, (str, bytes)) and hasattr(n_trees, "__len__") and \
-            len(n_trees) == len(REFERENCE_ENSEMBLES[0]):
-        raise Fail(f"{name} is a whole row of the table; give its number of trees (its first "
-                   "value).")
-    answer = require_number(n_trees, name)
-    if answer == best:
-        return best
-    where = f"{name} ({budget_ms:g} ms budget)"
-    if answer not in table:
-        hint = ("That is the row's position in the table (counting from 0), not its number of "
-                "trees." if answer == sorted(table).index(best) else None)
-        raise Fail(f"{where}: {answer:g} is not one of the measured sizes {sorted(table)}.", hint)
-    if table[answer]["p99_ms"] > budget_ms:
-        if answer == _most_accurate(table, "p50_ms", budget_ms):
-            hint = "Its p50 is within budget, but the budget is on the p99."
-        else:
-            hint = f"The budget is a limit: keep only sizes whose p99_ms <= {budget_ms:g} ms."
-        raise Fail(f"{where}: {format_count(answer, 'tree')} {'has' if answer == 1 else 'have'} a p99 "
-                   f"of {table[answer]['p99_ms']:g} ms, over the budget.", hint)
-    if answer == sorted(table).index(best):
-        hint = "That is the row's position in the table (counting from 0), not its number of trees."
-    elif answer == min(table):
-        hint = "That is the fastest forest; the budget allows a more accurate one."
-    elif answer == _largest_within(table, budget_ms):
-        hint = (f"That is the largest forest within the budget, but more trees are not always "
-                f"more accurate: {format_count(best, 'tree')} {'scores' if best == 1 else 'score'} "
-                f"{table[best]['accuracy']:.1%}, {format_count(answer, 'tree')} "
-                f"{table[answer]['accuracy']:.1%}. Pick by the measured accuracy.")
-    else:
-        hint = "Among the sizes within the budget, pick the highest accuracy."
-    raise Fail(f"{where}: {format_count(answer, 'tree')} {'fits' if answer == 1 else 'fit'} the "
-               "budget, but another size within it is more accurate.", hint)
-
-
-@task("3", "the ensemble to ship under a p99 budget")
-def check_ensemble_choice(n_trees, n_trees_tight):
-    """The most accurate ensemble whose p99 is within the 3 ms budget, and within the tighter
-    1.2 ms budget (smallest if accuracy ties).
-
-    Classic mistakes: the budget read on the p50 (32 trees at 3 ms, 8 at 1.2 ms); the most
-    accurate forest whatever its latency (64); the fastest forest (1, wrong at 3 ms); the largest
-    forest that fits (2, wrong at 1.2 ms, where 2 trees score below 1); the row's position in the
-    table instead of its number of trees (4 at 3 ms, 0 at 1.2 ms); the whole row.
+    Every point is labelled with its trees and its p99; the figure says nothing of the choice.
     """
-    best = _judge_ensemble(n_trees, "n_trees", P99_BUDGET_MS)
-    tight = _judge_ensemble(n_trees_tight, "n_trees_tight", TIGHT_P99_BUDGET_MS)
-    table = _ensembles()
-    row, largest = table[best], table[max(table)]
-    return (f"{format_count(best, 'tree')}: {row['accuracy']:.1%} accurate, p99 "
-            f"{row['p99_ms']:g} ms; {format_count(max(table), 'tree')} would add "
-            f"{100 * (largest['accuracy'] - row['accuracy']):.1f} points for "
-            f"{largest['p99_ms'] / row['p99_ms']:.1f}x the p99. Under "
-            f"{TIGHT_P99_BUDGET_MS:g} ms, {format_count(tight, 'tree')}: the larger forest that fits is "
-            "less accurate.")
+    from mlsys.production import plot_model_candidates
+
+    return plot_model_candidates(
+        [row[0] for row in FRAUD_MODELS], [row[1] for row in FRAUD_MODELS],
+        {endpoint: [row[2 + e] for row in FRAUD_MODELS]
+         for e, endpoint in enumerate(FRAUD_ENDPOINTS)},
+        budget_ms=FRAUD_P99_BUDGET_MS, accuracy_label="recall at a 1% false-alarm rate",
+        title="Fraud models: recall against the p99 of one request")
+
+
+def fraud_mistakes(endpoint) -> dict:
+    """{wrong number of trees: its hint} for `endpoint`: each classic mistake's own answer."""
+    table = _fraud_table()[endpoint]
+    sizes = sorted(table)
+    right = fraud_choice(endpoint)
+    other = fraud_choice(next(e for e in FRAUD_ENDPOINTS if e != endpoint))
+    most_accurate = max(table, key=lambda n: table[n][0])
+    over = [n for n in sizes if table[n][1] > FRAUD_P99_BUDGET_MS]
+    mistakes = {
+        min(sizes): "That is the fastest model; the budget allows a more accurate one.",
+        sizes.index(right): "That is the model's position in the figure's order (counting from "
+                            "0), not its number of trees.",
+    }
+    if endpoint == FRAUD_ENDPOINTS[1]:
+        mistakes[other] = (f"That is the single-payment choice. A checkout request scores "
+                           f"{BASKET_ROWS} payments at once: read the basket's points, whose p99 "
+                           f"is {table[other][1]:g} ms for {other} trees.")
+        mistakes[most_accurate] = (f"The most accurate model, but its basket p99 is "
+                                   f"{table[most_accurate][1]:g} ms: the budget is "
+                                   f"{FRAUD_P99_BUDGET_MS} ms per request, whatever it scores, "
+                                   "not per payment in it.")
+    else:
+        mistakes[other] = ("That is the basket's choice; a single-payment request scores one "
+                           "payment, and its p99 allows a larger model.")
+        for n in over:
+            mistakes[n] = (f"{n} trees' p99 is {table[n][1]:g} ms, over the "
+                           f"{FRAUD_P99_BUDGET_MS} ms budget: a budget is a limit, even by a "
+                           "little.")
+    return {n: hint for n, hint in mistakes.items() if n != right}
+
+
+def _judge_fraud(answer, name, endpoint) -> int:
+    right = fraud_choice(endpoint)
+    if not isinstance(answer, (str, bytes)) and hasattr(answer, "__len__") and \
+            len(answer) == len(FRAUD_MODELS[0]):
+        raise Fail(f"{name} is a whole row of the data; give the model's number of trees.")
+    number = require_number(answer, name)
+    if number == right:
+        return right
+    where = f"{name} ({endpoint})"
+    hint = fraud_mistakes(endpoint).get(number)
+    sizes = sorted(_fraud_table()[endpoint])
+    if number not in sizes:
+        raise Fail(f"{where}: {number:g} is not one of the models {sizes}.", hint)
+    raise Fail(f"{where}: {number:g} trees is not the most accurate model within the "
+               f"{FRAUD_P99_BUDGET_MS} ms p99 budget.",
+               hint or "Keep the points left of the budget line for that endpoint; take the "
+                       "highest.")
+
+
+@task("3", "a fraud model under a p99 budget")
+def check_fraud_choice(trees_single, trees_basket):
+    """The most accurate fraud model whose p99 is within 30 ms, for single payments (200
+    trees) and for checkout baskets of 40 payments (100 trees), read off the figure.
+
+    Classic mistakes, each its own answer on the data (`fraud_mistakes`): for single
+    payments, the 400-tree model whose p99 is just over the budget, the fastest model (25), the
+    basket's choice (100), the position in the figure's order (3); for baskets, the
+    single-payment choice reused (200: the rows per request ignored), the most accurate model
+    whatever its latency, as if the budget were per payment (400), the fastest (25), the
+    position (2); a whole row instead of a number of trees.
+    """
+    single = _judge_fraud(trees_single, "trees_single", FRAUD_ENDPOINTS[0])
+    basket = _judge_fraud(trees_basket, "trees_basket", FRAUD_ENDPOINTS[1])
+    table = _fraud_table()
+    lost = table[FRAUD_ENDPOINTS[0]][single][0] - table[FRAUD_ENDPOINTS[1]][basket][0]
+    return (f"{single} trees for single payments, {basket} for baskets: the same model's p99 "
+            f"grows from {table[FRAUD_ENDPOINTS[0]][single][1]:g} to "
+            f"{table[FRAUD_ENDPOINTS[1]][single][1]:g} ms when a request scores {BASKET_ROWS} "
+            f"payments, so the checkout endpoint gives up {100 * lost:.1f} points of recall.")
 
 
 # ---------------------------------------------------------------------------------------------
-# Task 4: when fast inference beats fast training
+# Task 4: when fast inference beats fast training (a support-ticket router)
 # ---------------------------------------------------------------------------------------------
 
-#: Median training time (5 fits) and median single-request latency (1,000 requests), ms, of two
-#: models on 50,000 generated rows of 20 features (make_classification, n_informative=10,
-#: random_state=0), measured once on the authors' idle 2-core machine with one thread, as in the
-#: chapter, and stored. The notebook hands this dict out; the check uses `_COSTS_MS`.
-REFERENCE_COSTS_MS = {
-    "nearest neighbours": {"fit_ms": 4.8, "predict_ms": 1.71},
-    "logistic regression": {"fit_ms": 66.1, "predict_ms": 0.23},
+#: A support desk's two ways to route a ticket to a team: (option, fit time in minutes, median
+#: time to answer one ticket in ms). A scenario, not a measurement of this book's code.
+ROUTER_COSTS = (("nearest neighbours", 1.5, 12.0), ("classifier", 90.0, 3.0))
+#: Tickets the desk receives per day, and days between two trainings (both rebuilt weekly).
+TICKETS_PER_DAY, RETRAIN_DAYS = 40_000, 7
+MS_PER_MINUTE = 60_000
+ROUTER_CHOICES = {
+    "nearest neighbours": ("nearest neighbors", "knn", "k-nearest neighbours",
+                           "k-nearest neighbors", "nearest neighbour", "nearest neighbor",
+                           "nearest neighbour search", "nearest neighbor search"),
+    "classifier": ("the classifier", "fine-tuned classifier", "the fine-tuned classifier"),
 }
-#: The check's private copy, made at import: a learner's in-place edit of `costs` cannot reach it.
-_COSTS_MS = copy.deepcopy(REFERENCE_COSTS_MS)
+
+
+def router_costs() -> dict:
+    """The task's costs as a fresh dict {option: {"fit_min": ..., "predict_ms": ...}}."""
+    return {name: {"fit_min": fit, "predict_ms": predict} for name, fit, predict in ROUTER_COSTS}
+
+
+def _router() -> tuple:
+    """(fit_knn_ms, predict_knn_ms, fit_clf_ms, predict_clf_ms) from the tuple, in ms."""
+    (_, knn_fit, knn_predict), (_, clf_fit, clf_predict) = ROUTER_COSTS
+    return knn_fit * MS_PER_MINUTE, knn_predict, clf_fit * MS_PER_MINUTE, clf_predict
 
 
 def _break_even() -> float:
-    knn, linear = _COSTS_MS["nearest neighbours"], _COSTS_MS["logistic regression"]
-    return (linear["fit_ms"] - knn["fit_ms"]) / (knn["predict_ms"] - linear["predict_ms"])
+    knn_fit, knn_predict, clf_fit, clf_predict = _router()
+    return (clf_fit - knn_fit) / (knn_predict - clf_predict)
 
 
 def _whole_or_exact(answer: float, exact: float) -> bool:
@@ -373,55 +407,71 @@ def _whole_or_exact(answer: float, exact: float) -> bool:
 
 def break_even_mistakes() -> dict:
     """{what a classic mistake computes: its hint} for task 4."""
-    knn, linear = _COSTS_MS["nearest neighbours"], _COSTS_MS["logistic regression"]
-    fit_gap = linear["fit_ms"] - knn["fit_ms"]
-    predict_gap = knn["predict_ms"] - linear["predict_ms"]
+    knn_fit, knn_predict, clf_fit, clf_predict = _router()
+    fit_gap, predict_gap = clf_fit - knn_fit, knn_predict - clf_predict
     return {
-        linear["fit_ms"] / knn["predict_ms"]: "You left out the nearest neighbours' own fit time.",
-        linear["fit_ms"] / knn["fit_ms"]:
-            "That compares training times only; predictions cost too.",
-        knn["predict_ms"] / linear["predict_ms"]: "That compares prediction times only.",
-        linear["fit_ms"] / linear["predict_ms"]: "Both models' costs enter the comparison.",
-        fit_gap / knn["predict_ms"]:
-            "The saving per prediction is the *difference* of the two prediction times.",
-        fit_gap / linear["predict_ms"]:
-            "The saving per prediction is the *difference* of the two prediction times.",
-        (linear["fit_ms"] + knn["fit_ms"]) / predict_gap:
+        fit_gap / MS_PER_MINUTE / predict_gap:
+            "The fit times are in minutes and the prediction times in ms: convert the minutes "
+            "to ms (x 60,000) first.",
+        fit_gap / 1000 / predict_gap:
+            "That converts the minutes to seconds; the prediction times are in ms, so convert "
+            "the minutes to ms (x 60,000).",
+        clf_fit / knn_predict: "You left out the nearest neighbours' own fit time.",
+        clf_fit / knn_fit: "That compares training times only; predictions cost too.",
+        knn_predict / clf_predict: "That compares prediction times only.",
+        clf_fit / clf_predict: "Both options' costs enter the comparison.",
+        fit_gap / knn_predict:
+            "The saving per ticket is the *difference* of the two prediction times.",
+        fit_gap / clf_predict:
+            "The saving per ticket is the *difference* of the two prediction times.",
+        (clf_fit + knn_fit) / predict_gap:
             "You added the two fit times; the extra training cost is their *difference*.",
-        fit_gap / (knn["predict_ms"] + linear["predict_ms"]):
-            "You added the two prediction times; the saving per prediction is their *difference*.",
+        fit_gap / (knn_predict + clf_predict):
+            "You added the two prediction times; the saving per ticket is their *difference*.",
         -fit_gap / predict_gap:
             "A negative count: subtract the fit times and the prediction times in the same "
             "order (or take the size of each gap).",
         predict_gap / fit_gap:
-            "That is upside down: the number of predictions is the extra fit time divided by "
-            "the saving per prediction.",
+            "That is upside down: the number of tickets is the extra fit time divided by the "
+            "saving per ticket.",
     }
 
 
-@task("4", "predictions per training at break-even")
-def check_break_even(n_predictions):
-    """The number of predictions per training above which logistic regression costs less:
-    unrounded, or rounded to a whole number either way.
+@task("4", "tickets per training at break-even, and the cheaper router")
+def check_router_break_even(n_predictions, cheaper):
+    """The tickets per training at which the two routers cost the same (590,000: unrounded, or
+    a whole number rounded either way), and the one that costs less per weekly training at
+    today's traffic (nearest neighbours: 280,000 tickets, below the break-even).
 
-    Classic mistakes (`break_even_mistakes`): one model's fit time left out; fit times or
-    prediction times compared alone; one prediction time in place of their difference; the fit
-    times or the prediction times added; the gaps subtracted in opposite orders (a negative
-    count); the ratio upside down.
+    Classic mistakes (`break_even_mistakes`): the minutes not converted, or converted to
+    seconds; one option's fit time left out; fit times or prediction times compared alone; one
+    prediction time in place of their difference; the fit times or the prediction times added;
+    the gaps subtracted in opposite orders (a negative count); the ratio upside down. For the
+    choice: the classifier, the chapter's production verdict, where this traffic is below the
+    break-even.
     """
     expected = _break_even()
     answer = require_number(n_predictions, "n_predictions")
-    if _whole_or_exact(answer, expected):
-        return (f"About {expected:.0f} predictions per training, one request at a time: "
-                "production serves millions of requests per training, far above it, so there "
-                "logistic regression costs less. Research scores its validation set in batches, "
-                "which makes each nearest-neighbours prediction cheaper and moves the "
-                "break-even further out; the chapter's figure shows both crossings.")
-    hint = next((text for value, text in break_even_mistakes().items()
-                 if np.isclose(answer, value, rtol=1e-3) or
-                 (abs(value) > 1 and _whole_or_exact(answer, value))),
-                "Solve fit_knn + n x predict_knn = fit_linear + n x predict_linear for n.")
-    raise Fail(f"n_predictions is {answer:g}; the two models do not cost the same there.", hint)
+    if not _whole_or_exact(answer, expected):
+        hint = next((text for value, text in break_even_mistakes().items()
+                     if np.isclose(answer, value, rtol=1e-3) or
+                     (abs(value) > 1 and _whole_or_exact(answer, value))),
+                    "Solve fit_knn + n x predict_knn = fit_clf + n x predict_clf for n, with "
+                    "every time in ms.")
+        raise Fail(f"n_predictions is {answer:g}; the two routers do not cost the same there.",
+                   hint)
+    choice = require_choice(cheaper, ROUTER_CHOICES, "cheaper")
+    weekly = TICKETS_PER_DAY * RETRAIN_DAYS
+    right = "classifier" if weekly > expected else "nearest neighbours"
+    if choice != right:
+        raise Fail(f"cheaper = {choice!r} does not cost less at {weekly:,} tickets per training.",
+                   f"Per training the desk routes {TICKETS_PER_DAY:,} x {RETRAIN_DAYS} = "
+                   f"{weekly:,} tickets, below the break-even of {expected:,.0f}: below it, the "
+                   "option that trains fast costs less. Production's n is not always huge.")
+    return (f"About {expected:,.0f} tickets per training: above it the classifier costs less. "
+            f"The desk routes {weekly:,} per weekly training, so nearest neighbours costs less "
+            f"today; at {int(expected // RETRAIN_DAYS // 1000 + 1) * 1000:,} tickets a day the "
+            "classifier would.")
 
 
 # ---------------------------------------------------------------------------------------------
