@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mlsys.artifacts import capacity_sweep, compute_dataset_hash, compute_slice_values
+from mlsys.artifacts import compute_dataset_hash, compute_slice_values
 from mlsys.checks import REVIEW
 from mlsys.checks import artifacts as checks
 
@@ -303,68 +303,85 @@ def test_task3_verdict_does_not_hang_on_the_bootstrap_seed():
 
 # --- Task 4 -------------------------------------------------------------------------------
 
-def task4_answer(sweep=None):
-    sweep = sweep or capacity_sweep()
-    within = np.flatnonzero(sweep.accuracy >= sweep.accuracy.max() - 0.01)
-    best = within[np.argmin(sweep.disk_kb[within])]
-    return int(sweep.max_depth[best]), int(sweep.n_trees[best])
+def task4_rows():
+    return checks._thermostat_forests()
 
 
-def pair(sweep, row):
-    return int(sweep.max_depth[row]), int(sweep.n_trees[row])
+def task4_answer():
+    """The smallest forest within 1 point of the best, found here by a search of every pair."""
+    rows = task4_rows()
+    best = max(r[2] for r in rows)
+    within = [r for r in rows if r[2] >= best - 0.01 - 1e-12]
+    chosen = min(within, key=lambda r: r[3])
+    return chosen[:2], chosen[3] <= 64
+
+
+def test_task4_the_figure_shows_every_forest_and_the_budget():
+    import matplotlib.pyplot as plt
+
+    fig = checks.plot_thermostat_forests()
+    try:
+        ax = fig.axes[0]
+        assert len(ax.lines) == 4 + 1  # one line per depth, and the device's
+        labels = [t.get_text() for t in ax.texts]
+        assert sorted(labels) == sorted(str(r[1]) for r in task4_rows())
+        assert "number of trees" in ax.get_title(loc="left")
+    finally:
+        plt.close(fig)
 
 
 @pytest.mark.parametrize("form", [tuple, list, np.array, pd.Series,
                                   lambda p: (float(p[0]), np.int64(p[1]))])
 def test_task4_accepts_every_form_of_the_pair(form):
-    """The old check failed a list: it wanted a tuple."""
-    assert checks.check_smallest_model(form(task4_answer()))
+    pair, fits = task4_answer()
+    assert checks.check_thermostat_forest(form(pair), fits)
+    assert checks.check_thermostat_forest(form(pair), np.bool_(fits))
 
 
 def test_task4_classic_mistakes_give_other_answers_and_their_hints(capsys):
-    sweep = capacity_sweep()
-    answer = task4_answer()
-    within = np.flatnonzero(sweep.accuracy >= sweep.accuracy.max() - 0.01)
-    most_accurate = int(np.argmax(sweep.accuracy))
-    fewest_trees = within[np.argmin(sweep.n_trees[within])]
-    relative = np.flatnonzero(sweep.accuracy >= 0.99 * sweep.accuracy.max())
-    relative = relative[np.argmin(sweep.disk_kb[relative])]
-    assert answer not in {pair(sweep, most_accurate), pair(sweep, fewest_trees),
-                          pair(sweep, relative)}
-    assert not checks.check_smallest_model(pair(sweep, most_accurate))
-    assert "most accurate" in verdict(capsys)
-    assert not checks.check_smallest_model(pair(sweep, fewest_trees))
-    assert "Fewest trees" in verdict(capsys)
-    assert not checks.check_smallest_model(pair(sweep, relative))
-    assert "relative" in verdict(capsys)
-    assert not checks.check_smallest_model(pair(sweep, int(np.argmin(sweep.disk_kb))))
-    assert "1 point is 0.01" in verdict(capsys)
-    assert not checks.check_smallest_model((4, 1))
-    assert "below the best" in verdict(capsys)
-    assert not checks.check_smallest_model(answer[::-1])
+    rows = task4_rows()
+    (answer, fits) = task4_answer()
+    best = max(rows, key=lambda r: r[2])
+    smallest = min(rows, key=lambda r: r[3])
+    within = [r for r in rows if r[2] >= best[2] - 0.01 - 1e-12]
+    fewest = min(within, key=lambda r: (r[1], r[3]))
+    relative = min((r for r in rows if r[2] >= 0.99 * best[2]), key=lambda r: r[3])
+    below = next(r for r in rows if r[2] < best[2] - 0.01 and r[:2] != smallest[:2])
+    mistakes = [best[:2], smallest[:2], fewest[:2], relative[:2]]
+    assert len({answer, *mistakes}) == 5, "the data must tell every mistake apart"
+    for wrong, words in zip(mistakes, ["most accurate", "smallest forest of all",
+                                       "Fewest trees", "1% of the best"]):
+        assert not checks.check_thermostat_forest(wrong, fits)
+        assert words in verdict(capsys)
+    assert not checks.check_thermostat_forest(below[:2], fits)
+    assert "below the shaded band" in verdict(capsys)
+    assert not checks.check_thermostat_forest(answer[::-1], fits)
     assert "other order" in verdict(capsys)
-    assert not checks.check_smallest_model((3, 3))
-    assert "not a forest of the sweep" in verdict(capsys)
+    assert not checks.check_thermostat_forest((3, 3), fits)
+    assert "not a forest of the figure" in verdict(capsys)
+    assert (best[3] <= 64) != fits, "the most accurate forest's verdict must differ"
+    assert not checks.check_thermostat_forest(answer, not fits)
+    assert "most accurate forest, not the chosen one" in verdict(capsys)
 
 
-def test_task4_private_copy_survives_an_edit_of_the_learners_sweep():
-    """The old check read capacity_sweep(), the cached object the learner also holds."""
-    answer = task4_answer()
-    sweep = capacity_sweep()
-    saved = sweep.accuracy.copy(), sweep.disk_kb.copy()
+def test_task4_private_copy_survives_an_edit_of_the_task_constants():
+    pair, fits = task4_answer()
+    saved = dict(checks.THERMOSTAT_TASK)
     try:
-        accuracy, disk_kb = sweep.accuracy, sweep.disk_kb
-        accuracy *= 100  # an ordinary in-place edit of arrays the learner holds
-        disk_kb[:] = disk_kb[::-1].copy()
-        assert checks.check_smallest_model(answer)
+        checks.THERMOSTAT_TASK["budget_points"] = 50
+        checks.THERMOSTAT_TASK["device_kb"] = 1
+        assert checks.check_thermostat_forest(pair, fits)
     finally:
-        sweep.accuracy[:], sweep.disk_kb[:] = saved
+        checks.THERMOSTAT_TASK.update(saved)
 
 
-@pytest.mark.parametrize("wrong", WRONG_TYPES + [(4,), (4, "32"), (4, float("nan")), {4, 32},
-                                                 (4, 32, 1)])
+@pytest.mark.parametrize("wrong", WRONG_TYPES + [(4,), (4, "16"), (4, float("nan")), {4, 16},
+                                                 (4, 16, 1)])
 def test_task4_never_raises(wrong, capsys):
-    assert checks.check_smallest_model(wrong) is False
+    assert checks.check_thermostat_forest(wrong, True) is False
+    assert "— FAIL" in verdict(capsys)
+    pair, _ = task4_answer()
+    assert checks.check_thermostat_forest(pair, wrong) is False
     assert "— FAIL" in verdict(capsys)
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import functools
 import math
+import pickle
 import re
 
 import numpy as np
 import pandas as pd
 
-from mlsys.artifacts import (capacity_sweep, compute_dataset_hash, compute_slice_values,
+from mlsys.artifacts import (compute_dataset_hash, compute_slice_values,
                              diff_manifests, make_churn_data, make_manifest)
 from mlsys.checks import (Fail, close_at_precision, require_bool,
                           require_choice, require_function, require_number, require_own_code,
@@ -305,79 +306,156 @@ def check_harmful_slice(candidate_source, accuracy_gain_points, drop_it):
 
 # --- Task 4 -------------------------------------------------------------------------------
 
-ACCURACY_BUDGET_POINTS = 1.0
+#: The thermostat of task 4: the accuracy the product may lose against the best forest
+#: (percentage points) and the storage its microcontroller spares for the model (kB).
+THERMOSTAT_TASK = {"budget_points": 1.0, "device_kb": 64.0}
+_THERMOSTAT_TASK = dict(THERMOSTAT_TASK)
+_THERMOSTAT_DEPTHS = (2, 4, 8, 16)
+_THERMOSTAT_TREES = (1, 2, 4, 8, 16, 32)
+
+
+def _occupancy_data(n_rows, seed):
+    """Hours of a smart thermostat's log: (hour, weekday, motion events, CO2 ppm, door
+    openings) and whether the room was occupied in the next hour (1) or not (0)."""
+    rng = np.random.default_rng(seed)
+    hour, weekday = rng.integers(0, 24, n_rows), rng.integers(0, 7, n_rows)
+    motion, co2, doors = rng.poisson(3, n_rows), rng.normal(600, 150, n_rows), rng.poisson(1, n_rows)
+    office_hours = (weekday < 5) & (hour >= 8) & (hour < 18)
+    logit = -2.0 + 2.5 * office_hours + 0.45 * motion + 0.006 * (co2 - 600) + 0.3 * doors
+    occupied = rng.random(n_rows) < 1 / (1 + np.exp(-logit))
+    features = np.column_stack([hour, weekday, motion, co2, doors]).astype(float)
+    return features, occupied.astype(int)
 
 
 @functools.lru_cache(maxsize=1)
-def _private_sweep():
-    """The check's own sweep, computed afresh: `capacity_sweep()` is a cached object the learner
-    holds, and an in-place edit of its arrays (``sweep.accuracy *= 100``) would change it."""
-    return capacity_sweep.__wrapped__()
+def _thermostat_forests():
+    """(max_depth, n_trees, test accuracy, pickled kB) of every forest of the task, computed by
+    the check itself: 2,500 training hours, 3,000 test hours."""
+    from sklearn.ensemble import RandomForestClassifier
+
+    (X, y), (X_test, y_test) = _occupancy_data(2_500, 11), _occupancy_data(3_000, 12)
+    rows = []
+    for depth in _THERMOSTAT_DEPTHS:
+        forest = RandomForestClassifier(n_estimators=1, max_depth=depth, random_state=3,
+                                        warm_start=True)
+        for count in _THERMOSTAT_TREES:
+            forest.set_params(n_estimators=count)
+            forest.fit(X, y)
+            rows.append((depth, count, forest.score(X_test, y_test),
+                         len(pickle.dumps(forest, protocol=5)) / 1000))
+    return tuple(rows)
 
 
-def _within_budget(points=ACCURACY_BUDGET_POINTS):
-    sweep = _private_sweep()
-    keep = sweep.accuracy >= sweep.accuracy.max() - points / 100
-    return sweep, keep
+def _thermostat_choice(budget_points=None, relative=False):
+    """Index of the smallest forest within the budget of the best (or 1% of it, `relative`)."""
+    rows = _thermostat_forests()
+    points = _THERMOSTAT_TASK["budget_points"] if budget_points is None else budget_points
+    best = max(r[2] for r in rows)
+    floor = best * (1 - points / 100) if relative else best - points / 100
+    within = [i for i, r in enumerate(rows) if r[2] >= floor - 1e-12]
+    return min(within, key=lambda i: rows[i][3])
 
 
-def _smallest(sweep, keep):
-    candidates = np.flatnonzero(keep)
-    return int(candidates[np.argmin(sweep.disk_kb[candidates])])
+def plot_thermostat_forests():
+    """Figure of task 4: accuracy against size on disk of the thermostat's forests.
 
-
-@task("4", "smallest model within the accuracy budget")
-def check_smallest_model(choice):
-    """The learner's (max_depth, n_trees): the smallest forest on disk within 1 point of the best.
-
-    Classic mistakes: the most accurate forest; the forest with the fewest trees (deep trees are
-    large); a budget of 1% of the best accuracy (relative), not 1 point; a budget of 1 in
-    accuracy as a fraction (every forest within it); a forest outside the budget; the pair in
-    the other order, (n_trees, max_depth). A list, tuple or array of the two numbers is accepted.
+    One line per depth (marker and line style), each point labelled with its number of trees;
+    the band shades the accuracies within the budget of the best, the dotted line marks the
+    device's storage. A pyplot figure, so that ``plt.show()`` shows it in a notebook.
     """
-    pair = require_sequence(choice, "smallest_forest", length=2)
+    import matplotlib.pyplot as plt
+
+    from mlsys.style import PALETTE, decorate
+
+    rows = _thermostat_forests()
+    budget, device_kb = _THERMOSTAT_TASK["budget_points"], _THERMOSTAT_TASK["device_kb"]
+    fig, ax = plt.subplots(figsize=(7.5, 4.8), layout="constrained")
+    styles = zip(_THERMOSTAT_DEPTHS, "os^D", ["-", "--", "-.", ":"],
+                 [PALETTE[c] for c in ("blue", "orange", "green", "purple")])
+    for depth, marker, style, colour in styles:
+        points = [r for r in rows if r[0] == depth]
+        ax.plot([r[3] for r in points], [100 * r[2] for r in points], marker=marker,
+                linestyle=style, color=colour, label=f"depth {depth}")
+        for _, trees, accuracy, kb in points:
+            ax.annotate(str(trees), (kb, 100 * accuracy), textcoords="offset points",
+                        xytext=(0, 7), ha="center", fontsize=8)
+    best = 100 * max(r[2] for r in rows)
+    ax.axhspan(best - budget, best + 0.5, color=PALETTE["sky"], alpha=0.25,
+               label=f"within {budget:g} point of the best")
+    ax.axvline(device_kb, color=PALETTE["black"], linestyle=(0, (1, 2)), lw=1.5,
+               label=f"{device_kb:g} kB thermostat")
+    ax.set_xscale("log")
+    decorate(ax, xlabel="model size on disk (kB, log scale)", ylabel="test accuracy (%)",
+             title="Occupancy forests: test accuracy against size (labels: number of trees)")
+    ax.legend(loc="lower right", ncols=2, fontsize="small")
+    return fig
+
+
+def _forest_name(i):
+    depth, trees, accuracy, kb = _thermostat_forests()[i]
+    return f"{format_count(trees, 'tree')} of depth {depth} ({100 * accuracy:.1f}%, {kb:,.0f} kB)"
+
+
+@task("4", "the thermostat's forest, read off the figure")
+def check_thermostat_forest(chosen_forest, fits_device):
+    """The learner's (max_depth, n_trees) read off the figure, and whether it fits the device.
+
+    Classic mistakes: the most accurate forest; the forest with the fewest trees within the
+    budget (deep trees are large); the smallest forest of all (the budget ignored); a budget of
+    1% of the best accuracy (relative), not 1 point; the pair in the other order,
+    (n_trees, max_depth); a forest outside the budget; and, for the device, the verdict of the
+    most accurate forest instead of the chosen one. A list, tuple or array is accepted.
+    """
+    pair = require_sequence(chosen_forest, "chosen_forest", length=2)
     depth, trees = (require_number(v, name) for v, name in zip(pair, ("max_depth", "n_trees")))
-    sweep, keep = _within_budget()
-    expected = _smallest(sweep, keep)
-    expected_pair = (int(sweep.max_depth[expected]), int(sweep.n_trees[expected]))
-    try:
-        row = sweep.row(depth, trees)
-    except ValueError:
-        if (trees, depth) == expected_pair:
-            raise Fail(f"{tuple(pair)} has the numbers in the other order.",
-                       "The task asks for (max_depth, n_trees): the depth first.") from None
-        raise Fail(f"{tuple(pair)} is not a forest of the sweep.",
-                   "Pick max_depth from (2, 4, 8, 16) and n_trees from (1, 2, 4, ..., 64).") \
-            from None
-    if row == expected:
-        return (f"{format_count(expected_pair[1], 'tree')} of depth {expected_pair[0]}: "
-                f"{sweep.accuracy[row]:.1%} accurate in {sweep.disk_kb[row]:,.0f} kB, "
-                f"{sweep.disk_kb.max() / sweep.disk_kb[row]:.0f}x smaller than the largest.")
-    if not keep[row]:
-        if row == int(np.argmin(sweep.disk_kb)):
-            hint = ("That is the smallest forest of all: a budget of 1 on accuracy as a "
-                    "fraction lets every forest in. 1 point is 0.01.")
+    rows = _thermostat_forests()
+    index = {(r[0], r[1]): i for i, r in enumerate(rows)}
+    expected = _thermostat_choice()
+    expected_pair = rows[expected][:2]
+    if (trees, depth) == expected_pair and depth != trees:
+        raise Fail(f"{tuple(pair)} has the numbers in the other order.",
+                   "The task asks for (max_depth, n_trees): the depth first.")
+    if (depth, trees) not in index:
+        raise Fail(f"{tuple(pair)} is not a forest of the figure.",
+                   f"Depths are {_THERMOSTAT_DEPTHS}; the labels give the trees, "
+                   f"{_THERMOSTAT_TREES}.")
+    row = index[depth, trees]
+    best = max(range(len(rows)), key=lambda i: rows[i][2])
+    if row != expected:
+        within = rows[row][2] >= rows[best][2] - _THERMOSTAT_TASK["budget_points"] / 100 - 1e-12
+        within_ids = [i for i, r in enumerate(rows)
+                      if r[2] >= rows[best][2] - _THERMOSTAT_TASK["budget_points"] / 100 - 1e-12]
+        fewest = min(within_ids, key=lambda i: (rows[i][1], rows[i][3]))
+        if row == best:
+            hint = ("That is the most accurate forest: the task asks for the smallest one in the "
+                    "shaded band.")
+        elif row == min(range(len(rows)), key=lambda i: rows[i][3]):
+            hint = ("That is the smallest forest of all, far below the band: keep only the "
+                    "points inside the shaded band, then take the leftmost.")
+        elif row == _thermostat_choice(relative=True):
+            hint = ("A budget of 1% of the best accuracy is not 1 point: the band starts one "
+                    "percentage point below the best.")
+        elif row == fewest:
+            hint = ("Fewest trees is not smallest: deep trees are large. Compare the points' "
+                    "positions on the size axis, not their labels.")
+        elif not within:
+            hint = "That point lies below the shaded band: it loses more than the budget."
         else:
-            hint = "Keep only forests within the budget first, then take the smallest."
-        raise Fail(f"{tuple(pair)} is {sweep.accuracy[row]:.1%} accurate, more than "
-                   f"{format_count(ACCURACY_BUDGET_POINTS, 'point')} below the best "
-                   f"({sweep.accuracy.max():.1%}).", hint)
-    relative = _smallest(sweep, sweep.accuracy >= 0.99 * sweep.accuracy.max())
-    fewest = np.flatnonzero(keep)[np.argmin(sweep.n_trees[keep])]
-    mistakes = []
-    if row == int(np.argmax(sweep.accuracy)):
-        mistakes.append("that is the most accurate forest; the task asks for the smallest "
-                        "within budget")
-    if row == fewest:
-        mistakes.append("fewest trees is not smallest: deep trees are large, so compare "
-                        "disk_kb, not n_trees")
-    if row == relative:
-        mistakes.append("a budget of 1% of the best accuracy (relative) is not 1 point: keep "
-                        "accuracy >= best - 0.01")
-    hint = ("; or ".join(mistakes).capitalize() + "." if mistakes else
-            "Among the forests within budget, take the one with the smallest disk_kb.")
-    raise Fail(f"{tuple(pair)} is within budget but {sweep.disk_kb[row]:,.0f} kB on disk; a "
-               "smaller one is too.", hint)
+            hint = "Inside the band, take the point furthest to the left: the smallest on disk."
+        raise Fail(f"{tuple(pair)} is not the smallest forest within "
+                   f"{_THERMOSTAT_TASK['budget_points']:g} point of the best.", hint)
+    fits = rows[expected][3] <= _THERMOSTAT_TASK["device_kb"]
+    verdict = require_bool(fits_device, "fits_device")
+    if verdict != fits:
+        hint = ("That is the verdict for the most accurate forest, not the chosen one."
+                if verdict == (rows[best][3] <= _THERMOSTAT_TASK["device_kb"]) else
+                "Compare the chosen point with the dotted line of the device.")
+        raise Fail(f"fits_device is {verdict}, but the chosen forest "
+                   f"{'fits' if fits else 'does not fit'} in "
+                   f"{_THERMOSTAT_TASK['device_kb']:g} kB.", hint)
+    return (f"{_forest_name(expected)}: the smallest within the budget, and it "
+            f"{'fits' if fits else 'does not fit'} in {_THERMOSTAT_TASK['device_kb']:g} kB; the "
+            f"most accurate forest takes {rows[best][3]:,.0f} kB.")
 
 
 # --- Task 5 -------------------------------------------------------------------------------
