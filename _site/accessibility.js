@@ -7,6 +7,8 @@
 //  - Labels ipywidgets draws with title="null" lose that tooltip.
 //  - The search button's visible text ("Search Ctrl+K") becomes its accessible name: the theme's
 //    aria-label="Search" does not contain it.
+//  - A folded code cell's toggle (myst-nb's hide-input: <summary aria-label="Toggle hidden
+//    content">) is named by its visible text, "Show code cell source", which says more.
 //  - The colour-mode button keeps its name "Color mode"; its icons are decoration, and their
 //    titles ("Light", "Dark") made the name and the content disagree.
 (function () {
@@ -46,9 +48,16 @@
     }
   }
 
+  function nameToggles(root) {
+    for (const summary of root.querySelectorAll("details.hide > summary[aria-label]")) {
+      if (summary.textContent.trim()) summary.removeAttribute("aria-label");
+    }
+  }
+
   function fix() {
     nameSliders(document);
     fixThemeButtons(document);
+    nameToggles(document);
   }
 
   // Our own attribute changes trigger the observer once more; they are then already right, so
