@@ -338,6 +338,18 @@ class SelfCheck(_Question):
         return _strip_tags(self.reveal_html())
 
 
+_VERDICT = re.compile(r"(right|correct|not quite|wrong|no|yes)\s*[.:!,;—–-]\s*", re.IGNORECASE)
+
+
+def _without_verdict(feedback):
+    """The feedback without a verdict of its own: "Right." or "Not quite." is added to it."""
+    match = _VERDICT.match(feedback)
+    if not match or not feedback[match.end():]:
+        return feedback
+    rest = feedback[match.end():]
+    return rest[0].upper() + rest[1:]
+
+
 def _strip_tags(text):
     return html.unescape(re.sub(r"<[^>]+>", "", text))
 
@@ -380,7 +392,7 @@ def _choices(choices, *, with_feedback):
             raise ValueError("choices must be (answer, feedback) pairs: the feedback says why "
                              f"that answer is right or wrong; got {item!r}")
         checked.append((_text("choices (an answer)", item[0]),
-                        _text("choices (its feedback)", item[1])))
+                        _without_verdict(_text("choices (its feedback)", item[1]))))
     return checked
 
 
