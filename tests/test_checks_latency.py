@@ -323,47 +323,81 @@ def test_task4_batching_task_is_read_only():
 
 # --- Task 5 ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("form", [lambda p: p, lambda p: round(p, 3), lambda p: np.float32(p),
-                                  lambda p: np.array([p]), lambda p: pd.Series([p]),
-                                  lambda p: round(p, 4)])
-def test_task5_accepts_the_probability_to_three_decimals(form):
-    assert checks.check_fanout(form(fanout_slow_probability(150, 0.006)))
+def test_task5_figure_shows_a_plateau_at_four_percent_around_100_ms():
+    """The body ends under 80 ms and the stalls start above 150 ms: the reading cannot slip."""
+    sample = checks.feature_service_sample()
+    assert np.mean(sample > 100) == 0.04
+    assert np.mean(sample > 80) == np.mean(sample > 150) == 0.04
+    ax = checks.plot_feature_service()
+    assert ax.get_ylim() == (0.0, 0.1) and ax.get_xscale() == "log"
+    assert "4%" not in ax.get_title(loc="left")  # the title does not read the figure for you
 
 
-N, P = 150, 0.006
-FANOUT_MISTAKES = {"double-counts": N * P, "every server is fast": (1 - P) ** N,
-                   "a percent": 100 * (1 - (1 - P) ** N), "not 0.6": 1 - (1 - 0.6) ** N,
-                   "Poisson": round(1 - math.exp(-N * P), 3),
-                   "cutting the digits off": math.floor(1_000 * (1 - (1 - P) ** N)) / 1_000}
+def test_task5_sample_is_a_private_copy():
+    sample = checks.feature_service_sample()
+    sample[:] = 1.0
+    assert np.mean(checks.feature_service_sample() > 100) == 0.04
+
+
+@pytest.mark.parametrize("reading", [0.04, 0.035, 0.045, np.float32(0.04), np.array([0.042]),
+                                     pd.Series([0.038])])
+@pytest.mark.parametrize("form", [lambda p: p, lambda p: round(p, 3), lambda p: np.array([p])])
+def test_task5_accepts_any_reading_within_half_a_point_and_its_own_fan_out(reading, form):
+    s = float(np.asarray(reading).ravel()[0])
+    assert checks.check_fanout(reading, form(1 - (1 - s) ** 8))
+
+
+S = 0.04
+READING_MISTAKES = {"at or under 100 ms": 0.96, "looks like a percent": 4.0,
+                    "top of the share axis": 0.1}
+FANOUT_MISTAKES = {"adds the chances": 8 * S, "meets no slow service": (1 - S) ** 8,
+                   "one service's share": S, "Poisson": round(1 - math.exp(-8 * S), 3),
+                   "a percent": 100 * (1 - (1 - S) ** 8)}
+
+
+@pytest.mark.parametrize("hint", READING_MISTAKES)
+def test_task5_fails_each_misreading_with_its_hint(hint, capsys):
+    assert not checks.check_fanout(READING_MISTAKES[hint], 0.279)
+    out = verdict(capsys)
+    assert hint in out and sum(h in out for h in READING_MISTAKES) == 1
 
 
 @pytest.mark.parametrize("hint", FANOUT_MISTAKES)
-def test_task5_fails_each_classic_mistake_with_its_hint(hint, capsys):
-    # N x p and p read as a percent both gave 1.0 with the old 200 servers at 0.5%.
-    assert not checks.check_fanout(FANOUT_MISTAKES[hint])
+def test_task5_fails_each_fan_out_mistake_with_its_hint(hint, capsys):
+    assert not checks.check_fanout(S, FANOUT_MISTAKES[hint])
     out = verdict(capsys)
     assert hint in out and sum(h in out for h in FANOUT_MISTAKES) == 1
 
 
+def test_task5_the_fan_out_is_graded_on_the_learners_own_reading(capsys):
+    # 0.045 is a fair reading; 1 - 0.955^8 = 0.308 follows from it, 0.279 (from 4%) does not.
+    assert checks.check_fanout(0.045, 0.308)
+    assert not checks.check_fanout(0.045, 0.279)
+    assert not checks.check_fanout(0.03, 1 - 0.97 ** 8)  # a misreading fails first
+    assert "slow_share is 0.03" in verdict(capsys)
+
+
 def test_task5_never_raises(capsys):
     for wrong in WRONG_TYPES + [1.5, -0.2]:
-        assert checks.check_fanout(wrong) is False
+        assert checks.check_fanout(wrong, 0.279) is False
+        assert checks.check_fanout(0.04, wrong) is False
     assert "— FAIL" in verdict(capsys)
 
 
 # --- Task 6 ---------------------------------------------------------------------------------
 
 def runs():
-    return {q: simulate_hedged_requests(hedge_after_q=q, seed=0) for q in checks.HEDGE_CANDIDATES}
+    return {q: simulate_hedged_requests(hedge_after_q=q, seed=0, **checks.HEDGE_TASK)
+            for q in checks.HEDGE_CANDIDATES}
 
 
 def test_task6_hedging(capsys):
     r = runs()
     within = [q for q, run in r.items() if run.extra_load <= checks.LOAD_BUDGET]
     best = min(within, key=lambda q: r[q].hedged_p99_ms)
-    assert best == 98 and within == [98, 99]  # the chapter's p95 costs 5%: over this budget
+    assert best == 98 and within == [98, 99]  # the chapter's p95 costs 5%, the p97 3%: over
     assert checks.check_hedging(best, r[best].hedged_p99_ms)
-    assert "cuts the p99 from 557" in verdict(capsys)
+    assert f"cuts the p99 from {r[best].unhedged_p99_ms:.0f}" in verdict(capsys)
     assert checks.check_hedging(np.int64(best), round(r[best].hedged_p99_ms))
     assert checks.check_hedging(float(best), np.array([r[best].hedged_p99_ms]))
     assert not checks.check_hedging(97, 40.0)
@@ -372,8 +406,17 @@ def test_task6_hedging(capsys):
         assert checks.check_hedging(best, wrong) is False
 
 
+def test_task6_is_not_the_chapters_replicas():
+    """The payments API's replicas are not the chapter's: the answers are not printed there."""
+    chapter = simulate_hedged_requests.__kwdefaults__
+    assert any(chapter[key] != value for key, value in checks.HEDGE_TASK.items())
+    with pytest.raises(TypeError):
+        checks.HEDGE_TASK["stall_probability"] = 0.02
+
+
 @pytest.mark.parametrize("q, p99, hint", [
     (95, "hedged_p99_ms", "over the budget"),
+    (97, "hedged_p99_ms", "over the budget"),
     (99, "hedged_p99_ms", "only helps the requests slower than the threshold"),
     (0.98, "hedged_p99_ms", "q is in percent"),
     (98, "unhedged_p99_ms", "without hedging"),
@@ -382,7 +425,7 @@ def test_task6_hedging(capsys):
     (98, "hedge_after_ms", "hedging threshold"),
 ])
 def test_task6_fails_each_classic_mistake_with_its_hint(q, p99, hint, capsys):
-    run = simulate_hedged_requests(hedge_after_q=98, seed=0)
+    run = simulate_hedged_requests(hedge_after_q=98, seed=0, **checks.HEDGE_TASK)
     assert not checks.check_hedging(q, getattr(run, p99))
     assert hint in verdict(capsys)
 

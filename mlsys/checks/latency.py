@@ -434,58 +434,110 @@ def check_largest_batch(max_batch_size):
                f"{BATCHING_SLO_MS:g}.")
 
 
-# --- Task 5: fan-out ------------------------------------------------------------------------------
+# --- Task 5: read a tail off a figure, then fan it out ----------------------------------------
 
-#: Task 5: a request to 150 servers, each slow on 0.6% of requests.
-FANOUT_SERVERS, FANOUT_P_SLOW = 150, 0.006
+#: Task 5: a fraud-scoring request waits for 8 feature services like the one in the figure.
+FANOUT_SERVERS = 8
+SLOW_MS = 100.0
+#: How far a reading of the figure may be from the true share (half a percentage point).
+READING_TOLERANCE = 0.005
 
 
-@task("5", "fan-out probability")
-def check_fanout(probability):
-    """The learner's chance, to three decimals, that a request to 150 servers, each slow 0.6% of
-    the time, meets at least one slow server: 1 - (1 - p)^N = 0.595.
+@functools.lru_cache(maxsize=1)
+def _feature_service_ms() -> np.ndarray:
+    # A lognormal body around 25 ms (all under 80 ms) and 4% of requests stuck for 0.15-1.5 s.
+    rng = np.random.default_rng(53)
+    body = rng.lognormal(np.log(25.0), 0.3, 4_800)
+    stalls = rng.uniform(150.0, 1_500.0, 200)
+    sample = rng.permutation(np.r_[body, stalls]).round(1)
+    sample.flags.writeable = False
+    return sample
 
-    Classic mistakes, each with its own answer and hint: N x p (0.9), the complement (0.405), a
-    percent (59.5), p read as 0.6 (1.0), the Poisson approximation 1 - e^(-Np) (0.593), the
-    digits cut off instead of rounded (0.594).
+
+def feature_service_sample() -> np.ndarray:
+    """A copy of one feature service's day of latencies (ms), the data task 5's figure draws."""
+    return _feature_service_ms().copy()
+
+
+def plot_feature_service():
+    """Draw task 5's figure: the tail of one feature service's latency; return its Axes."""
+    from mlsys.latency import plot_tail_curve
+
+    return plot_tail_curve(_feature_service_ms(),
+                           title="One feature service, one day: the share of requests slower "
+                                 "than each latency")
+
+
+def _slow_share() -> float:
+    return float(np.mean(_feature_service_ms() > SLOW_MS))
+
+
+@task("5", "read the tail, then fan it out")
+def check_fanout(slow_share, fanout_slow):
+    """The share of one service's requests slower than 100 ms, read off the figure (within half
+    a percentage point of the true 4%), and the share of requests to 8 such services that wait
+    for at least one of them, 1 - (1 - s)^8 computed from the learner's own reading s, to three
+    decimals.
+
+    Classic mistakes, each with its own answer and hint. Reading: the share at or under 100 ms
+    (0.96), a percent (4), the top of the axis (0.1). Fan-out: N x s (0.32 for s = 0.04), the
+    share that meets no slow service (1 - s)^N (0.721), one service's share s (0.04), the
+    Poisson approximation 1 - e^(-N s) (0.274), a percent (27.9).
     """
-    answer = require_number(probability, "p_slow_request")
-    n, p = FANOUT_SERVERS, FANOUT_P_SLOW
-    expected = fanout_slow_probability(n, p)
+    share = require_number(slow_share, "slow_share")
+    truth = _slow_share()
+    if abs(share - truth) > READING_TOLERANCE:
+        readings = {
+            "That is the share at or under 100 ms; the question asks for the share slower.":
+                1 - truth,
+            "That looks like a percent; give the share as a fraction (4.5% is 0.045).":
+                truth * 100,
+            "That is the top of the share axis; follow the curve to 100 ms and read the share "
+            "there.": 0.1,
+        }
+        hint = next((h for h, value in readings.items()
+                     if abs(share - value) <= READING_TOLERANCE * max(1, value)),
+                    "Find 100 ms on the horizontal axis, go up to the curve and read the share "
+                    "on the vertical axis.")
+        raise Fail(f"slow_share is {share:g}; that is not what the figure shows at 100 ms "
+                   "(within half a percentage point).", hint)
+    answer = require_number(fanout_slow, "fanout_slow")
+    n = FANOUT_SERVERS
+    expected = fanout_slow_probability(n, share)
     if close_at_precision(answer, expected, 3):
-        return f"1 - (1 - {p})^{n} = {expected:.3f}."
+        return (f"The figure shows {truth:.0%} slower than 100 ms; from your {share:g}, "
+                f"1 - (1 - {share:g})^{n} = {expected:.3f}: about {expected / share:.1f} times "
+                "one service's share, not 8 times.")
     mistakes = {
-        ("N x p adds the chances as if slow servers never coincided; it double-counts and can "
-         "exceed 1. Compute the chance that all servers are fast, then its complement."): n * p,
-        "That is the chance that every server is fast; the question asks for the complement.":
+        (f"N x s adds the chances as if slow services never coincided; it counts twice every "
+         f"request that meets two. Compute the chance that all {n} are fast, then its "
+         "complement."): n * share,
+        "That is the share that meets no slow service; the question asks for the complement.":
             1 - expected,
-        "That is a percent; give the probability as a fraction between 0 and 1.": expected * 100,
-        "Each server is slow 0.6% of the time: p = 0.006, not 0.6.": 1 - (1 - p * 100) ** n,
-        ("That is the Poisson approximation 1 - e^(-N p); the task asks for the exact "
-         "probability."): 1 - math.exp(-n * p),
+        f"That is one service's share; the request waits for all {n}.": share,
+        ("That is the Poisson approximation 1 - e^(-N s); the task asks for the exact share."):
+            1 - math.exp(-n * share),
+        "That is a percent; give the share as a fraction between 0 and 1.": expected * 100,
     }
-    hint = next((h for h, value in mistakes.items() if close_at_precision(answer, value, 3)), None)
-    if hint is None:
-        if math.floor(expected * 1_000) / 1_000 == answer:
-            hint = "Close: round to three decimals rather than cutting the digits off."
-        elif not 0 <= answer <= 1:
-            hint = "A probability lies between 0 and 1."
-        else:
-            hint = "Each server is fast with probability 1 - p, independently of the others."
-    raise Fail(f"p_slow_request is {answer:g}; that is not the chance of at least one slow server "
-               "(to three decimals).", hint)
+    hint = next((h for h, value in mistakes.items() if close_at_precision(answer, value, 3)),
+                "Each service is fast with probability 1 - s, independently of the others.")
+    raise Fail(f"fanout_slow is {answer:g}; that is not the share of requests that meet at "
+               f"least one slow service, from your reading {share:g} (to three decimals).", hint)
 
 
 # --- Task 6: hedging within a load budget --------------------------------------------------------
 
-#: Task 6: the percentiles after which a copy may be sent, and the extra load the servers can take.
-HEDGE_CANDIDATES = (50, 75, 90, 95, 98, 99)
-LOAD_BUDGET = 0.03
+#: Task 6: a payments API's replicas (about 40 ms, 1.5% of requests held 0.3-3 s by a lock),
+#: the percentiles after which a copy may be sent, and the extra load the replicas can take.
+HEDGE_TASK = MappingProxyType(dict(fast_median_ms=40.0, fast_sigma=0.25, stall_probability=0.015,
+                                   stall_ms=(300.0, 3_000.0)))
+HEDGE_CANDIDATES = (90, 95, 97, 98, 99)
+LOAD_BUDGET = 0.025
 
 
 @functools.lru_cache(maxsize=1)
 def _hedging_runs() -> dict:
-    return MappingProxyType({q: simulate_hedged_requests(hedge_after_q=q, seed=0)
+    return MappingProxyType({q: simulate_hedged_requests(hedge_after_q=q, seed=0, **HEDGE_TASK)
                              for q in HEDGE_CANDIDATES})
 
 
@@ -493,11 +545,12 @@ def _hedging_runs() -> dict:
 def check_hedging(hedge_after_q, hedged_p99_ms):
     """The candidate percentile with the lowest hedged p99 among those whose extra load is at most
     LOAD_BUDGET, and that p99 (ms, to the nearest ms), from
-    ``simulate_hedged_requests(hedge_after_q=q, seed=0)``.
+    ``simulate_hedged_requests(hedge_after_q=q, seed=0, **HEDGE_TASK)``.
 
-    Classic mistakes: a candidate over the budget (the chapter's p95), the cheapest one (p99,
-    which cannot help the p99), q as a fraction (0.98); for the p99, the unhedged p99, the hedged
-    p99.9, the hedged median and the hedging threshold.
+    Classic mistakes: a candidate over the budget (the chapter's p95, or the p97 whose 3% is just
+    over), the cheapest one (p99, which cannot help the p99 when 1.5% of requests stall), q as a
+    fraction (0.98); for the p99, the unhedged p99, the hedged p99.9, the hedged median and the
+    hedging threshold.
     """
     q = require_number(hedge_after_q, "hedge_after_q")
     if q not in HEDGE_CANDIDATES:
@@ -510,7 +563,7 @@ def check_hedging(hedge_after_q, hedged_p99_ms):
     chosen = runs[q]
     if chosen.extra_load > LOAD_BUDGET:
         raise Fail(f"Hedging after the p{q:g} sends a copy for {chosen.extra_load:.1%} of "
-                   f"requests, over the budget of {LOAD_BUDGET:.0%}.",
+                   f"requests, over the budget of {LOAD_BUDGET:.1%}.",
                    "The extra load is the share of requests slower than the threshold: keep the "
                    "candidates whose extra_load is within the budget first.")
     if q != best:
@@ -528,7 +581,7 @@ def check_hedging(hedge_after_q, hedged_p99_ms):
                         chosen.hedged_p50_ms,
                     "That is the hedging threshold, not the p99 it gives.": chosen.hedge_after_ms}
         hint = next((h for h, value in mistakes.items() if close_at_precision(answer, value, 0)),
-                    "Read hedged_p99_ms of the run you chose (seed=0).")
+                    "Read hedged_p99_ms of the run you chose (seed=0, **checks.HEDGE_TASK).")
         raise Fail(f"hedged_p99_ms is {answer:g}; the p99 with hedging after the p{q:g} is not "
                    "that.", hint)
     return (f"Hedging after the p{q:g} ({chosen.hedge_after_ms:.1f} ms) sends "
