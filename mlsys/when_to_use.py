@@ -2276,3 +2276,64 @@ def plot_routing_checklist(tickets_per_day, complexity, *, repeats=3, seed=0) ->
     _bold_title(fig, f"{r.verdict.headline}{reason} ({_tickets(r.tickets_per_day)}, "
                      f"complexity {r.complexity:g})")
     return fig
+
+
+def plot_learning_gap(curve, *, margin=MATCH_MARGIN, title="The model's lead over the rule"
+                      ) -> Figure:
+    """Plot a learning curve as the model's lead over the rule, in points, with the margin.
+
+    Each training-set size gets the mean lead over the repeats (a dot labelled with its value,
+    to 0.1 point) and the range from the worst to the best repeat (a vertical bar); a dashed
+    line marks the margin the model must clear, a solid one the rule's level. The title says
+    nothing of where the curve crosses the margin: the figure is for a reader to read it.
+
+    Parameters
+    ----------
+    curve : LearningCurve
+        From `simulate_learning_curve`.
+    margin : float, default MATCH_MARGIN
+        The lead the model must exceed, as a fraction (0.02 is 2 points), ``0 <= margin < 1``.
+    title : str, default "The model's lead over the rule"
+        The figure's title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> curve = simulate_learning_curve(3, train_sizes=(20, 2_000), repeats=3)
+    >>> fig = plot_learning_gap(curve)
+    >>> [text.get_text() for text in fig.axes[0].texts]
+    ['-1.2', '+9.4']
+    """
+    if not isinstance(curve, LearningCurve):
+        raise TypeError(f"curve must be a LearningCurve from simulate_learning_curve; "
+                        f"got {type(curve).__name__}")
+    margin = check_number("margin", margin, low=0, high=1, high_open=True)
+    if not isinstance(title, str) or not title.strip():
+        raise TypeError(f"title must be a non-empty string; got {title!r}")
+    sizes = curve.train_sizes
+    lead = 100 * (curve.mean_model_accuracy - curve.rule_accuracy)
+    low = 100 * (curve.model_accuracy.min(axis=1) - curve.rule_accuracy)
+    high = 100 * (curve.model_accuracy.max(axis=1) - curve.rule_accuracy)
+    fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+    ax.vlines(sizes, low, high, color=PALETTE["sky"], lw=6, alpha=0.6,
+              label=f"range of {format_count(curve.model_accuracy.shape[1], 'repeat')}")
+    ax.plot(sizes, lead, "o", color=PALETTE["blue"], linestyle=LINESTYLES[0], label="mean")
+    for size, value in zip(sizes, lead):
+        ax.annotate(f"{value:+.1f}", (size, value), textcoords="offset points", xytext=(8, -3),
+                    fontsize=9)
+    ax.axhline(100 * margin, color=PALETTE["vermillion"], linestyle=LINESTYLES[1], lw=1.5,
+               label=f"margin: {100 * margin:g} points ahead")
+    ax.axhline(0, color=PALETTE["black"], linestyle=LINESTYLES[0], lw=0.8,
+               label="level with the rule")
+    ax.set_xscale("log")
+    ax.set_xticks(sizes)
+    ax.set_xlim(sizes[0] / 1.4, sizes[-1] * 1.6)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+    _no_minor_ticks(ax)
+    decorate(ax, xlabel="training examples (log scale)",
+             ylabel="model minus rule (points)", title=title)
+    ax.legend(loc="upper left", fontsize=8)
+    return fig

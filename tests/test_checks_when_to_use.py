@@ -17,8 +17,8 @@ from mlsys.when_to_use import (MATCH_MARGIN, CostAssumptions, estimate_expected_
                                find_break_even_volume, simulate_drift, simulate_learning_curve)
 
 WRONG_TYPES = [None, "text", [1, 2], float("nan"), math.inf, {"a": 1}]
-RIGHT_CRITERIA = {"lottery": "pattern", "new_shop": "data", "other_hospital": "same_patterns",
-                  "vat": "prediction"}
+RIGHT_CRITERIA = {"prize_draw": "pattern", "new_shop": "data",
+                  "other_hospital": "same_patterns", "overtime": "prediction"}
 
 
 def verdict(capsys):
@@ -113,8 +113,8 @@ def test_task1_a_learners_sys_exit_is_a_fail(capsys):
 # --- Task 2 ----------------------------------------------------------------------------------
 
 def test_task2_passes_each_accepted_answer():
-    for vat in checks.ACCEPTED["vat"]:
-        assert checks.check_failing_criteria({**RIGHT_CRITERIA, "vat": vat})
+    for overtime in checks.ACCEPTED["overtime"]:
+        assert checks.check_failing_criteria({**RIGHT_CRITERIA, "overtime": overtime})
 
 
 @pytest.mark.parametrize("spelt", ["same_patterns", "Same patterns", "SAME-PATTERNS",
@@ -129,26 +129,26 @@ def test_task2_accepts_any_mapping():
 
 
 @pytest.mark.parametrize("proposal, wrong, words", [
-    ("lottery", "data", "30 years of draws"),
-    ("lottery", "complex", "Is there one at all"),
-    ("lottery", "learn", "capacity to learn"),
-    ("lottery", "The system can learn the goal", "capacity to learn"),
+    ("prize_draw", "data", "data exist"),
+    ("prize_draw", "complex", "Is there one at all"),
+    ("prize_draw", "learn", "capacity to learn"),
+    ("prize_draw", "The system can learn the goal", "capacity to learn"),
     ("new_shop", "learn", "on its first day"),
-    ("lottery", "prediction", "a prediction"),
-    ("lottery", "same_patterns", "all equally random"),
+    ("prize_draw", "prediction", "a prediction"),
+    ("prize_draw", "same_patterns", "all equally random"),
     ("new_shop", "same_patterns", "past data"),
     ("new_shop", "pattern", "Churn has patterns"),
     ("new_shop", "complex", "hard to write down"),
     ("other_hospital", "data", "like them"),
     ("other_hospital", "pattern", "What changes in the second"),
-    ("vat", "pattern", "a published one"),
-    ("vat", "data", "Does a calculation need"),
+    ("overtime", "pattern", "written in the contract"),
+    ("overtime", "data", "Does a calculation need"),
     ("new_shop", "scale", "'shines' criteria"),
-    ("vat", "Patterns that change", "'shines' criteria"),
-    ("lottery", "unethical", "Read the proposal again"),
-    ("vat", "no_such_key", "not one of the choices"),
-    ("vat", None, "still None"),
-    ("vat", 3, "(text)"),
+    ("overtime", "Patterns that change", "'shines' criteria"),
+    ("prize_draw", "unethical", "Read the proposal again"),
+    ("overtime", "no_such_key", "not one of the choices"),
+    ("overtime", None, "still None"),
+    ("overtime", 3, "(text)"),
 ])
 def test_task2_fails_each_classic_mistake_with_its_hint(proposal, wrong, words, capsys):
     assert checks.check_failing_criteria({**RIGHT_CRITERIA, proposal: wrong}) is False
@@ -156,15 +156,15 @@ def test_task2_fails_each_classic_mistake_with_its_hint(proposal, wrong, words, 
 
 
 def test_task2_a_hint_names_its_mistake_only_for_that_answer(capsys):
-    # "30 years of draws" is the hint of lottery -> data, never of another wrong key.
+    # "data exist" is the hint of prize_draw -> data, never of another wrong key.
     for wrong in ("complex", "prediction", "same_patterns", "unethical"):
-        checks.check_failing_criteria({**RIGHT_CRITERIA, "lottery": wrong})
-        assert "30 years of draws" not in verdict(capsys)
+        checks.check_failing_criteria({**RIGHT_CRITERIA, "prize_draw": wrong})
+        assert "data exist" not in verdict(capsys)
 
 
-@pytest.mark.parametrize("answer", WRONG_TYPES + [{"lottery": "pattern"},
+@pytest.mark.parametrize("answer", WRONG_TYPES + [{"prize_draw": "pattern"},
                                                   {**RIGHT_CRITERIA, "extra": "data"},
-                                                  {**RIGHT_CRITERIA, "vat": 3}])
+                                                  {**RIGHT_CRITERIA, "overtime": 3}])
 def test_task2_never_raises(answer, capsys):
     assert checks.check_failing_criteria(answer) is False
     assert "— FAIL" in verdict(capsys)
@@ -182,11 +182,11 @@ def test_task2_a_learners_sys_exit_is_a_fail(capsys):
 def test_task2_keeps_its_own_copy_of_the_proposals():
     saved = copy.deepcopy((checks.PROPOSALS, checks.ACCEPTED))
     try:
-        checks.PROPOSALS.pop("vat")  # what a learner exploring the printed dict may do
+        checks.PROPOSALS.pop("overtime")  # what a learner exploring the printed dict may do
         checks.PROPOSALS["extra"] = "another proposal"
-        checks.ACCEPTED["lottery"].add("data")
+        checks.ACCEPTED["prize_draw"].add("data")
         assert checks.check_failing_criteria(RIGHT_CRITERIA) is True
-        assert checks.check_failing_criteria({**RIGHT_CRITERIA, "lottery": "data"}) is False
+        assert checks.check_failing_criteria({**RIGHT_CRITERIA, "prize_draw": "data"}) is False
     finally:
         checks.PROPOSALS.clear()
         checks.PROPOSALS.update(saved[0])
@@ -202,9 +202,10 @@ def test_task2_accepted_keys_are_criteria():
 # --- Task 3 ----------------------------------------------------------------------------------
 
 def task_curve():
-    task = checks.DATA_TASK
-    return simulate_learning_curve(task["complexity"], label_noise=task["label_noise"],
-                                   repeats=task["repeats"], seed=task["seed"])
+    task = checks.LEAK_TASK
+    return simulate_learning_curve(task["complexity"], task["train_sizes"],
+                                   label_noise=task["label_noise"], repeats=task["repeats"],
+                                   seed=task["seed"])
 
 
 def first(beats, sizes):
@@ -217,84 +218,70 @@ def expected_size():
                  curve.train_sizes)
 
 
-def test_task3_expected_answer_comes_from_the_learning_curve(capsys):
+def test_task3_expected_answer_is_the_first_dot_above_the_margin_on_the_figure(capsys):
     expected = expected_size()
     assert expected == 1000  # the size the model answer is written for
     assert expected > checks.AVAILABLE_EXAMPLES  # so ship_model is False, not trivially True
+    fig = checks.plot_leak_task()
+    labels = [float(t.get_text()) for t in fig.axes[0].texts]
+    sizes = list(checks.LEAK_TASK["train_sizes"])
+    # What the reader reads: the first label above +2 is the answer's, the one before is not.
+    assert labels[sizes.index(expected)] > 2 >= max(labels[:sizes.index(expected)])
+    assert "1,000" not in fig.axes[0].get_title() and "1000" not in fig.axes[0].get_title()
     for form in one_number_forms(expected) + [np.int64(expected)]:
         assert checks.check_enough_data(form, np.bool_(False)) is True
     assert not checks.check_enough_data(expected, True)
     assert "keep the rule" in verdict(capsys)
 
 
-def test_task3_ignoring_the_margin_gives_another_answer_to_both_parts(capsys):
-    # The defect this data fixes: on the old task (complexity 4, 10% noise, seed 0) the first
-    # size ahead of the rule at all was the same 500 as the first ahead by the margin, so
-    # 500 passed whether or not the learner used the margin, and the hint could never fire.
-    old = simulate_learning_curve(4, label_noise=0.1, repeats=5, seed=0)
-    assert old.smallest_size_beating_rule(0) == old.smallest_size_beating_rule() == 500
+@pytest.mark.parametrize("mistake, size, would_ship, words", [
+    ("no_margin", 200, True, "not against the rule's level"),
+    ("best_repeat", 500, True, "not the top of the bars"),
+    ("worst_repeat", 5000, False, "not the bottom of the"),
+])
+def test_task3_each_misreading_gives_its_own_size_and_hint(mistake, size, would_ship, words,
+                                                           capsys):
     curve = task_curve()
-    without_margin = first(curve.mean_model_accuracy - curve.rule_accuracy > 0,
-                           curve.train_sizes)
-    assert without_margin == 500 != expected_size()
-    # ... and it would ship: 700 examples are enough without the margin, not with it.
-    assert without_margin <= checks.AVAILABLE_EXAMPLES < expected_size()
-    assert checks.check_enough_data(without_margin, True) is False
-    assert "not with 0" in verdict(capsys)
-
-
-def test_task3_the_best_repeat_is_named(capsys):
-    curve = task_curve()
-    best = first(curve.model_accuracy.max(axis=1) - curve.rule_accuracy > MATCH_MARGIN,
-                 curve.train_sizes)
-    assert best != expected_size()
-    assert checks.check_enough_data(best, False) is False
-    assert "not the best of them" in verdict(capsys)
-
-
-def test_task3_the_first_repeat_alone_is_named(capsys):
-    curve = task_curve()
-    one = first(curve.model_accuracy[:, 0] - curve.rule_accuracy > MATCH_MARGIN,
-                curve.train_sizes)
-    assert one == 2000 != expected_size()
-    assert checks.check_enough_data(one, False) is False
+    rule = curve.rule_accuracy
+    read = {"no_margin": first(curve.mean_model_accuracy - rule > 0, curve.train_sizes),
+            "best_repeat": first(curve.model_accuracy.max(axis=1) - rule > MATCH_MARGIN,
+                                 curve.train_sizes),
+            "worst_repeat": first(curve.model_accuracy.min(axis=1) - rule > MATCH_MARGIN,
+                                  curve.train_sizes)}
+    assert read[mistake] == size != expected_size()
+    assert len(set(read.values()) | {expected_size()}) == 4  # the data tell them apart
+    assert (checks.AVAILABLE_EXAMPLES >= size) == would_ship
+    assert checks.check_enough_data(size, would_ship) is False
     out = verdict(capsys)
-    assert "first repeat alone" in out and "not with 0" not in out
-
-
-def test_task3_a_margin_in_percent_is_named(capsys):
-    curve = task_curve()
-    gaps = curve.mean_model_accuracy - curve.rule_accuracy
-    percent = int(curve.train_sizes[np.argmax(gaps > 2)])  # what the learner's code returns
-    assert percent == 10
-    assert checks.check_enough_data(percent, False) is False
-    assert "a fraction" in verdict(capsys)
-
-
-def test_task3_the_position_instead_of_the_size_is_named(capsys):
-    curve = task_curve()
-    position = int(np.argmax(curve.mean_model_accuracy - curve.rule_accuracy > MATCH_MARGIN))
-    assert position == 6
-    assert checks.check_enough_data(position, False) is False
-    assert "position of the size" in verdict(capsys)
+    assert words in out
+    assert all(other not in out for other in ("not against the rule's level",
+                                              "not the top of the bars",
+                                              "not the bottom of the") if other != words)
 
 
 def test_task3_explains_other_sizes_without_naming_a_mistake(capsys):
-    assert not checks.check_enough_data(200, False)
+    assert not checks.check_enough_data(100, False)
     out = verdict(capsys)
-    assert "not more than 2 points ahead" in out
-    assert "not with 0" not in out and "best of them" not in out and "fraction" not in out
-    assert not checks.check_enough_data(5000, False)
+    assert "not more than 2 points ahead" in out and "first above the dashed" in out
+    assert not checks.check_enough_data(2000, False)
     assert "smaller training set" in verdict(capsys)
-    assert not checks.check_enough_data(333, False)
-    assert "not one of the simulated sizes" in verdict(capsys)
+    assert not checks.check_enough_data(700, False)
+    assert "not one of the sizes on the figure" in verdict(capsys)
 
 
-def test_task3_a_learners_edit_of_their_curve_changes_nothing():
-    curve = simulate_learning_curve(3, label_noise=0.15, repeats=5, seed=10)
-    curve.model_accuracy[:] *= 100  # an ordinary in-place edit of the learner's own arrays
-    curve.train_sizes[:] = 1
-    assert checks.check_enough_data(1000, False) is True
+def test_task3_a_learners_edit_of_the_figure_or_a_curve_changes_nothing():
+    fig = checks.plot_leak_task()
+    fig.axes[0].texts[0].set_text("+99.0")
+    curve = task_curve()
+    curve.model_accuracy[:] *= 100  # an ordinary in-place edit of a learner's own arrays
+    saved = dict(checks.LEAK_TASK)
+    try:
+        checks.LEAK_TASK["seed"] = 1  # what a learner exploring the task's settings may do
+        checks._leak_curve.cache_clear()
+        assert checks.check_enough_data(1000, False) is True
+        assert checks.plot_leak_task().axes[0].texts[4].get_text() == "+3.7"
+    finally:
+        checks.LEAK_TASK.update(saved)
 
 
 @pytest.mark.parametrize("answer", WRONG_TYPES)

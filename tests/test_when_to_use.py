@@ -733,3 +733,21 @@ def test_the_answer_is_written_by_rules_not_by_the_model():
         answer_question("refund", {"tracking": "T1"}, model)
     with pytest.raises(TypeError, match="question"):
         answer_question("", order, model)
+
+
+def test_learning_gap_figure_labels_each_mean_lead_and_hides_the_crossing():
+    from mlsys.when_to_use import plot_learning_gap
+
+    curve = simulate_learning_curve(3, train_sizes=(20, 500, 2_000), repeats=3, seed=1)
+    fig = plot_learning_gap(curve, title="Leads")
+    leads = 100 * (curve.mean_model_accuracy - curve.rule_accuracy)
+    assert [t.get_text() for t in fig.axes[0].texts] == [f"{v:+.1f}" for v in leads]
+    assert fig.axes[0].get_title(loc="left") == "Leads"
+    labels = fig.axes[0].get_legend_handles_labels()[1]
+    assert "margin: 2 points ahead" in labels and "range of 3 repeats" in labels
+    with pytest.raises(TypeError, match="curve"):
+        plot_learning_gap([0.5, 0.6])
+    with pytest.raises(ValueError, match="margin"):
+        plot_learning_gap(curve, margin=2)
+    with pytest.raises(TypeError, match="title"):
+        plot_learning_gap(curve, title="")

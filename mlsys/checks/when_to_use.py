@@ -21,8 +21,8 @@ from mlsys.when_to_use import (
     CRITERIA,
     CRITERION_KEYS,
     MATCH_MARGIN,
-    TRAIN_SIZES,
     estimate_expected_accuracy,
+    plot_learning_gap,
     simulate_drift,
     simulate_learning_curve,
 )
@@ -95,38 +95,39 @@ def check_break_even(break_even_volume, model_pays_at_one_million):
 
 # Task 2: proposals and the criteria that can count as the first to fail.
 PROPOSALS = {
-    "lottery": "A start-up trains a model on 30 years of lottery draws to predict the next "
-               "week's numbers.",
+    "prize_draw": "A retailer wants a model that predicts, from each customer's purchase "
+                  "history, who will win its monthly prize draw, which a notary draws at "
+                  "random.",
     "new_shop": "A shop that opens next month wants a churn model for its customers from its "
                 "first day.",
     "other_hospital": "A model trained on X-rays from one hospital's machines is to be used, "
                       "unchanged, in a hospital with other machines and other patients.",
-    "vat": "An accounting team wants a model that computes the VAT due on each invoice from "
-           "its lines.",
+    "overtime": "An HR team wants a model that computes each employee's overtime pay from "
+                "their timesheet and the rates in their contract.",
 }
 _PROPOSALS = copy.deepcopy(PROPOSALS)  # the check's own copy: the learner may edit PROPOSALS
 ACCEPTED = {
-    "lottery": {"pattern"},
+    "prize_draw": {"pattern"},
     "new_shop": {"data"},
     "other_hospital": {"same_patterns"},
-    "vat": {"prediction", "complex", "simpler_works"},
+    "overtime": {"prediction", "complex", "simpler_works"},
 }
 _ACCEPTED = copy.deepcopy(ACCEPTED)
 # A criterion may be named by its key or by its label, in any case, with spaces or hyphens.
 _CRITERION_SPELLINGS = {c.key: (c.label,) for c in CRITERIA}
 _HINTS = {
-    ("lottery", "data"): "There are 30 years of draws: data exist. What do they carry about "
-                         "the next draw?",
-    ("lottery", "learn"): "Every draw is published, so a system could learn from each one: "
-                          "it has the capacity to learn. Is there anything in the draws to "
-                          "learn?",
+    ("prize_draw", "data"): "The retailer has years of purchases and of past winners: data "
+                            "exist. What do they carry about who wins a random draw?",
+    ("prize_draw", "learn"): "Every draw's winner is known, so a system could learn from each "
+                             "one: it has the capacity to learn. Is there anything to learn?",
     ("new_shop", "learn"): "Once open, the shop will see who cancels, so a system could learn "
                            "from it. What is missing on its first day?",
-    ("lottery", "complex"): "Complexity is a question about a pattern. Is there one at all?",
-    ("lottery", "prediction"): "The next draw is a guess that can be scored later: a "
-                               "prediction. Is there anything in the past draws to base it on?",
-    ("lottery", "same_patterns"): "Future draws are like past ones, all equally random. What "
-                                  "do the past draws carry about the next?",
+    ("prize_draw", "complex"): "Complexity is a question about a pattern. Is there one at all?",
+    ("prize_draw", "prediction"): "Next month's winner is a guess that can be scored later: a "
+                                  "prediction. Is there anything in the purchases to base it "
+                                  "on?",
+    ("prize_draw", "same_patterns"): "Future draws are like past ones, all equally random. What "
+                                     "do past winners carry about the next?",
     ("new_shop", "same_patterns"): "Before asking whether future data look like past data, "
                                    "ask whether there are past data.",
     ("new_shop", "pattern"): "Churn has patterns in most businesses; what does this shop lack "
@@ -137,9 +138,10 @@ _HINTS = {
                                 "hospital's images like them?",
     ("other_hospital", "pattern"): "X-rays do carry the diagnosis: the model learnt it in the "
                                    "first hospital. What changes in the second?",
-    ("vat", "pattern"): "VAT follows a pattern, a published one. What does that make the model?",
-    ("vat", "data"): "Invoices with their VAT are plentiful. Does a calculation need to be "
-                     "learnt from them?",
+    ("overtime", "pattern"): "Overtime pay follows a pattern, one written in the contract. What "
+                             "does that make the model?",
+    ("overtime", "data"): "Timesheets with their pay are plentiful. Does a calculation need to "
+                          "be learnt from them?",
 }
 _SHINES = {c.key for c in CRITERIA if c.group == "shines"}
 
@@ -150,16 +152,16 @@ def check_failing_criteria(failing_criterion):
 
     A criterion may be given by its key or its label ("Future data like past data"), in any
     case. Classic mistakes, each with its own hint: a 'shines' criterion (none is required);
-    the lottery's data (they exist), its capacity to learn (each draw is published: a system
-    could learn, there is nothing to learn) or complexity (there is no pattern to be complex);
-    the new shop's capacity to learn or future data (there are no past data yet) or its
-    pattern; the other hospital's data
-    (there are plenty) or pattern (it was learnt); the VAT's pattern or data (it is a
+    the prize draw's data (they exist), its capacity to learn (each winner is known: a system
+    could learn, there is nothing to learn), its complexity (there is no pattern to be
+    complex) or future data (draws are all equally random); the new shop's capacity to learn
+    or future data (there are no past data yet) or its pattern; the other hospital's data
+    (there are plenty) or pattern (it was learnt); the overtime pay's pattern or data (it is a
     calculation).
     """
     require_answer(failing_criterion, "failing_criterion")
     if not hasattr(failing_criterion, "keys") or not hasattr(failing_criterion, "items"):
-        raise Fail("failing_criterion should be a dict such as {'lottery': 'pattern', ...}; "
+        raise Fail("failing_criterion should be a dict such as {'new_shop': 'data', ...}; "
                    f"got {type(failing_criterion).__name__}.")
     if set(failing_criterion.keys()) != set(_PROPOSALS):
         raise Fail(f"failing_criterion should have exactly the keys {sorted(_PROPOSALS)}; "
@@ -181,12 +183,15 @@ def check_failing_criteria(failing_criterion):
                                                "of ML, or which objection, decides it?")
         raise Fail(f"For {proposal!r} ({_PROPOSALS[proposal]}) {key!r} is not the criterion "
                    "that fails first.", hint)
-    return ("lottery: no pattern; new shop: no data yet; other hospital: future data unlike "
-            "the training data; VAT: a calculation, which a formula does exactly.")
+    return ("prize draw: no pattern, the winner is drawn at random; new shop: no data yet; "
+            "other hospital: future data unlike the training data; overtime: a calculation, "
+            "which the contract's formula does exactly.")
 
 
-# Task 3: how much data the model needs when a tenth more of the labels are wrong.
-DATA_TASK = dict(complexity=3, label_noise=0.15, repeats=5, seed=10)
+# Task 3: read a learning curve of another system (a water utility's leak flags) off a figure.
+LEAK_TASK = dict(complexity=2, label_noise=0.1, repeats=5, seed=66,
+                 train_sizes=(50, 100, 200, 500, 1_000, 2_000, 5_000))
+_LEAK_TASK = copy.deepcopy(LEAK_TASK)  # the check's own copy: the learner may edit LEAK_TASK
 AVAILABLE_EXAMPLES = 700
 
 
@@ -195,92 +200,90 @@ def _first_size(beats, sizes):
 
 
 @functools.lru_cache(maxsize=1)
-def _data_task_curve():
-    # The check's own curve: the learner's `curve` is another object, whatever they do to it.
-    return simulate_learning_curve(DATA_TASK["complexity"], TRAIN_SIZES,
-                                   repeats=DATA_TASK["repeats"],
-                                   label_noise=DATA_TASK["label_noise"], seed=DATA_TASK["seed"])
+def _leak_curve():
+    # The check's own curve; the figure is drawn from a fresh one, so nothing the learner
+    # holds can change what the check expects.
+    task = _LEAK_TASK
+    return simulate_learning_curve(task["complexity"], task["train_sizes"],
+                                   repeats=task["repeats"], label_noise=task["label_noise"],
+                                   seed=task["seed"])
+
+
+def plot_leak_task():
+    """Draw the figure of task 3: the leak model's lead over the engineers' rule, in points."""
+    task = _LEAK_TASK
+    curve = simulate_learning_curve(task["complexity"], task["train_sizes"],
+                                    repeats=task["repeats"], label_noise=task["label_noise"],
+                                    seed=task["seed"])
+    return plot_learning_gap(curve, title="Leaking pipes: the model's lead over the "
+                                          "engineers' rule, by labelled pipes")
 
 
 @functools.lru_cache(maxsize=1)
-def _data_task_mistakes() -> dict:
-    """The answer each classic mistake gives on the task's curve (sizes, or None)."""
-    curve = _data_task_curve()
+def _leak_mistakes() -> dict:
+    """The size each classic misreading of the figure gives."""
+    curve = _leak_curve()
     sizes, rule = curve.train_sizes, curve.rule_accuracy
     return {
         "no_margin": _first_size(np.round(curve.mean_model_accuracy - rule, 12) > 0, sizes),
         "best_repeat": _first_size(curve.model_accuracy.max(axis=1) - rule > MATCH_MARGIN,
                                    sizes),
-        "one_repeat": _first_size(curve.model_accuracy[:, 0] - rule > MATCH_MARGIN, sizes),
-        # A margin of 2 (percent) where 0.02 was meant: no size beats it, and np.argmax of an
-        # all-False array is 0, the first size.
-        "percent_margin": int(sizes[0]),
+        "worst_repeat": _first_size(curve.model_accuracy.min(axis=1) - rule > MATCH_MARGIN,
+                                    sizes),
     }
 
 
-@task("3", "enough data to beat the rule?")
-def check_enough_data(smallest_size, ship_model):
-    """The learner's smallest training size beating the rule by the margin, and the decision.
+_LEAK_HINTS = {
+    "no_margin": "Read the dots against the dashed margin line, not against the rule's level: "
+                 "a model merely ahead of the rule is not worth its cost.",
+    "best_repeat": "Read the dots, the mean of the five training sets, not the top of the bars: "
+                   "one lucky training set is not a model you can count on.",
+    "worst_repeat": "Read the dots, the mean of the five training sets, not the bottom of the "
+                    "bars: the task asks when the model beats the rule on average.",
+}
 
-    Classic mistakes, each with its own answer on the task's curve (complexity 3, 15% of labels
-    flipped, seed 10) and its own hint: ignoring the 2-point margin (500, where the model is
-    ahead by 1.9 points; with it, 700 examples would seem enough to ship), the best of the
-    five repeats instead of their mean (500 too), the first repeat alone (2,000), the margin
-    as 2 rather than 0.02, which no size beats, so ``np.argmax`` returns the first size (10),
-    the position of the size in ``train_sizes`` (6) instead of the size, a larger size than
-    the smallest; and shipping although 700 is below the size needed.
+
+@task("3", "enough data to beat the rule? (read the figure)")
+def check_enough_data(smallest_size, ship_model):
+    """The size read off the leak figure, and the decision with 700 labelled pipes.
+
+    Classic misreadings, each with its own answer on the task's figure and its own hint:
+    reading the dots against the rule's level instead of the 2-point margin (200, where the
+    model is 0.4 points ahead; with it, 700 pipes would seem enough to ship), the top of the
+    bars, the best of five training sets (500), their bottom, the worst (5,000), a larger
+    size than the smallest, a size that is not on the figure; and shipping although 700 is
+    below the size needed.
     """
-    curve = _data_task_curve()
+    curve = _leak_curve()
     sizes = [int(n) for n in curve.train_sizes]
     expected = curve.smallest_size_beating_rule(MATCH_MARGIN)
-    mistakes = _data_task_mistakes()
     answer = require_number(smallest_size, "smallest_size")
     if answer != expected:
         if answer not in sizes:
-            if answer == sizes.index(expected):
-                raise Fail(f"smallest_size is {answer:g}: the position of the size in "
-                           "curve.train_sizes, not the size.",
-                           "Index curve.train_sizes with that position to get the number of "
-                           "examples.")
-            raise Fail(f"smallest_size is {answer:g}, which is not one of the simulated sizes "
-                       f"{tuple(sizes)}.")
-        gap = curve.mean_model_accuracy[sizes.index(answer)] - curve.rule_accuracy
-        named = []
-        if answer == mistakes["no_margin"]:
-            named.append("compare the mean gap with the margin, checks.MATCH_MARGIN (0.02), "
-                         "not with 0: a model merely level with the rule is not worth its "
-                         "cost")
-        if answer == mistakes["best_repeat"]:
-            named.append("use the mean over the repeats, not the best of them: one lucky "
-                         "training set is not a model you can count on")
-        if answer == mistakes["one_repeat"]:
-            named.append("use the mean over all five repeats (curve.mean_model_accuracy), "
-                         "not the first repeat alone")
-        if answer == mistakes["percent_margin"] and not named:
-            named.append("the margin is 0.02, a fraction: with 2 no size beats the rule, and "
-                         "np.argmax of an all-False array returns 0, the first size")
+            raise Fail(f"smallest_size is {answer:g}, which is not one of the sizes on the "
+                       f"figure {tuple(sizes)}.", "Read the x-axis: each dot is one size.")
+        lead = 100 * (curve.mean_model_accuracy[sizes.index(answer)] - curve.rule_accuracy)
+        named = [_LEAK_HINTS[m] for m, size in _leak_mistakes().items() if size == answer]
         if named:
-            hint = "; ".join(named) + "."
-            hint = hint[0].upper() + hint[1:]
+            hint = " ".join(named)
         elif answer < expected:
-            hint = ("Go through the sizes in order and take the first whose mean accuracy "
-                    "beats the rule's by more than 0.02.")
+            hint = ("Go along the dots from the left and take the first above the dashed "
+                    "margin line.")
         else:
-            hint = "The task asks for the smallest size: go through the sizes in order."
+            hint = "The task asks for the smallest size: go along the dots from the left."
         if answer < expected:
-            raise Fail(f"At {answer:,.0f} examples the model's mean accuracy is "
-                       f"{100 * gap:+.1f} points from the rule's: not more than 2 points "
-                       "ahead.", hint)
-        raise Fail(f"At {answer:,.0f} examples the model does beat the rule by the margin, "
+            raise Fail(f"At {answer:,.0f} pipes the model is {lead:+.1f} points from the rule "
+                       "on average: not more than 2 points ahead.", hint)
+        raise Fail(f"At {answer:,.0f} pipes the model does beat the rule by the margin, "
                    "but a smaller training set already does.", hint)
     ship = require_bool(ship_model, "ship_model")
     if ship != (AVAILABLE_EXAMPLES >= expected):
-        raise Fail(f"ship_model is {ship}, but you have {AVAILABLE_EXAMPLES:,} examples and "
-                   f"the model needs {expected:,}.",
+        raise Fail(f"ship_model is {ship}, but the utility has {AVAILABLE_EXAMPLES:,} labelled "
+                   f"pipes and the model needs {expected:,}.",
                    "Below that size the rule is as good or better, within the margin: keep the "
                    "rule and collect labels.")
-    return (f"The model needs {expected:,} examples to beat the rule by more than 2 points: "
-            f"with {AVAILABLE_EXAMPLES:,}, keep the rule and collect labels.")
+    return (f"The model needs {expected:,} labelled pipes to beat the rule by more than 2 "
+            f"points: with {AVAILABLE_EXAMPLES:,}, keep the rule and label more pipes.")
 
 
 # Task 4: the longest retraining interval whose every week is expected at 90% or more.
