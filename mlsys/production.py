@@ -712,6 +712,142 @@ def plot_frontier(weight, n_candidates, *, frontiers, policies=None) -> Figure:
     return fig
 
 
+def add_model_error(click_probability, error, *, seed=0) -> np.ndarray:
+    """A less accurate model's predictions: each probability times a log-normal error.
+
+    Each prediction is multiplied by ``exp(error * z)``, ``z`` standard normal and independent
+    for every user and item, and clipped to [0, 1]. ``error = 0`` returns the predictions as they
+    are; 0.5 makes a typical prediction off by a factor of about 1.4 either way.
+
+    Parameters
+    ----------
+    click_probability : array-like of shape (n_users, n_items)
+        A model's predicted click probabilities.
+    error : float
+        Log-standard deviation of the error, ``>= 0``.
+    seed : int, default 0
+        Seed of the generator.
+
+    Returns
+    -------
+    numpy.ndarray
+        The noisier predictions, same shape.
+
+    Examples
+    --------
+    >>> noisy = add_model_error(np.full((2, 3), 0.01), 0.5, seed=1)
+    >>> noisy.shape, bool(np.all(noisy > 0)), bool(np.all(noisy != 0.01))
+    ((2, 3), True, True)
+    """
+    probability = np.asarray(click_probability, dtype=float)
+    if probability.ndim != 2 or probability.size == 0 or not np.all(np.isfinite(probability)) \
+            or probability.min() < 0 or probability.max() > 1:
+        raise ValueError("click_probability must be a non-empty users x items array of "
+                         f"probabilities in [0, 1]; got shape {probability.shape}")
+    error = check_number("error", error, low=0)
+    z = _rng(seed).standard_normal(probability.shape)
+    return np.clip(probability * np.exp(error * z), 0.0, 1.0)
+
+
+def promised_frontier(catalogue, click_probability, weights=FRONTIER_WEIGHTS, *, k=10) -> Frontier:
+    """The frontier a model promises: pages ranked *and scored* with its own predictions.
+
+    `trace_frontier` scores the same pages with the true click probabilities; the difference
+    between the two is what the business is promised and does not get.
+
+    Examples
+    --------
+    >>> shop = make_catalogue(20, 100)
+    >>> truth = trace_frontier(shop, shop.click_probability, [0, 1])
+    >>> promise = promised_frontier(shop, shop.click_probability, [0, 1])
+    >>> bool(np.allclose(truth.clicks, promise.clicks))  # a perfect model keeps its promise
+    True
+    """
+    catalogue = _check_catalogue(catalogue)
+    probability = np.asarray(click_probability, dtype=float)
+    if probability.shape != catalogue.click_probability.shape:
+        raise ValueError(f"click_probability must have shape {catalogue.click_probability.shape} "
+                         f"(users x items); got {probability.shape}")
+    believed = Catalogue(catalogue.user_factors, catalogue.item_factors, catalogue.price_usd,
+                         catalogue.ad_value_usd, probability)
+    return trace_frontier(believed, probability, weights, k=k)
+
+
+def plot_model_error(weight, model_error, *, frontiers) -> Figure:
+    """Plot what a model promises and what the shop gets, at one weight and one model error.
+
+    Parameters
+    ----------
+    weight : float
+        Weight of revenue against engagement; one of the frontiers' weights.
+    model_error : float
+        A key of `frontiers`.
+    frontiers : dict of float -> (Frontier, Frontier)
+        Model error mapped to (the true frontier, the promised frontier) of rankings by a model
+        with that error. The smallest error is the reference: its true weight-0 policy is what
+        the title compares with, and its true frontier is drawn faintly beside the others.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Expected revenue against expected clicks per 1,000 pages: the promised frontier
+        (dashed), the true one (solid), the chosen weight on both; the title gives both changes
+        against the reference's true engagement page.
+
+    Examples
+    --------
+    >>> shop = make_catalogue(30, 200)
+    >>> truth = trace_frontier(shop, shop.click_probability, [0, 1])
+    >>> fig = plot_model_error(1, 0, frontiers={0: (truth, truth)})
+    >>> print(fig.axes[0].get_title(loc="left"))
+    model error 0, weight 1: promised clicks -26%, revenue +30%;
+    the shop gets clicks -26%, revenue +30%
+    """
+    if not isinstance(frontiers, Mapping) or not frontiers or not all(
+            isinstance(pair, tuple) and len(pair) == 2
+            and all(isinstance(f, Frontier) for f in pair) for pair in frontiers.values()):
+        raise TypeError("frontiers must be a dict of model error -> (true Frontier, promised "
+                        f"Frontier); got {frontiers!r}")
+    if model_error not in frontiers:
+        raise ValueError(f"model_error must be one of the frontiers' keys {sorted(frontiers)}; "
+                         f"got {model_error!r}")
+    weight = _check_weight(weight)
+    reference = frontiers[min(frontiers)][0]
+    true, promised = frontiers[model_error]
+    at, base = _at_weight(true, weight), _at_weight(reference, 0.0)
+    if _at_weight(promised, weight) != at:
+        raise ValueError("the true and promised frontiers must share their weights")
+
+    def change(frontier):
+        return (_format_change(frontier.clicks[at] / reference.clicks[base] - 1),
+                _format_change(frontier.revenue_usd[at] / reference.revenue_usd[base] - 1))
+
+    fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+    if model_error != min(frontiers):
+        ax.plot(reference.clicks, reference.revenue_usd, ".", color="0.6",
+                linestyle=LINESTYLES[3], label=f"what the shop gets at model error "
+                                               f"{min(frontiers):g}")
+    ax.plot(promised.clicks, promised.revenue_usd, "^", color=PALETTE["orange"],
+            linestyle=LINESTYLES[1], ms=5, label="what the model promises")
+    ax.plot(true.clicks, true.revenue_usd, "o", color=PALETTE["blue"], linestyle=LINESTYLES[0],
+            ms=5, label="what the shop gets")
+    ax.annotate("", xy=(true.clicks[at], true.revenue_usd[at]),
+                xytext=(promised.clicks[at], promised.revenue_usd[at]),
+                arrowprops=dict(arrowstyle="->", color=PALETTE["black"], lw=1.2))
+    ax.plot([true.clicks[at], promised.clicks[at]], [true.revenue_usd[at],
+            promised.revenue_usd[at]], "o", ms=15, markerfacecolor="none", markeredgewidth=2.5,
+            color=PALETTE["purple"], linestyle="none", label=f"weight {weight:g}")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"${value:,.0f}"))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+    (p_clicks, p_revenue), (t_clicks, t_revenue) = change(promised), change(true)
+    title = (f"model error {model_error:g}, weight {weight:g}: promised clicks {p_clicks}, "
+             f"revenue {p_revenue};\nthe shop gets clicks {t_clicks}, revenue {t_revenue}")
+    decorate(ax, xlabel="expected clicks per 1,000 pages",
+             ylabel="expected revenue per 1,000 pages", title=title)
+    ax.legend(loc="best", fontsize=8)
+    return fig
+
+
 # ---------------------------------------------------------------------------------------------
 # Ensembles
 # ---------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from mlsys.latency import percentile, summarize_batches, time_batch_predictions_
     time_single_predictions_ms
 from mlsys.production import (ProjectAssumptions, ServingEconomics, best_dev_weeks,
                               break_even_change_per_point, project_outcome, value_of_gains)
+from mlsys.production import add_model_error, promised_frontier
 from mlsys.production import (EnsembleTable, ForestCosts, choose_ensemble,
                               simulate_ensembles, simulate_request_latency_ms)
 from mlsys.production import (FRONTIER_WEIGHTS, PURCHASE_RATE, Catalogue, Frontier,
@@ -43,6 +44,7 @@ N_USERS, N_ITEMS, N_IMPRESSIONS = 200, 5_000, 500_000
 FAST_CANDIDATES = 500             # the product team's policy scores the 500 most popular items
 DASHED_CANDIDATES = (100, 500)    # the explorer's smaller candidate sets
 FINE_WEIGHTS = np.linspace(0, 1, 101)
+MODEL_ERRORS = (0, 0.25, 0.5, 1)  # the model-error explorer's grid
 FOREST_SIZES = (1, 2, 4, 8, 16, 32, 64)
 RESEARCH_PREDICTIONS, PRODUCTION_PREDICTIONS = 10_000, 1_000_000
 
@@ -93,6 +95,13 @@ def shop_study(seed):
                         np.array([m.revenue_usd for m in metrics]))
 
     true_frontier, predicted_frontier = frontier_of(true_fine), frontier_of(predicted_fine)
+    # The model-error explorer: the engagement page (weight 0) ranked by noisier predictions,
+    # its clicks as the model promises them and as the shop gets them.
+    errors = {}
+    for error in MODEL_ERRORS:
+        believed = add_model_error(predicted, error, seed=seed)
+        errors[error] = (trace_frontier(shop, believed, [0]).clicks[0],
+                         promised_frontier(shop, believed, [0]).clicks[0])
     at = {round(w, 2): i for i, w in enumerate(every.weights)}
     return dict(
         sponsored_share=float(shop.sponsored.mean()),
@@ -108,6 +117,7 @@ def shop_study(seed):
                       for f in smaller.values() for c, r in zip(f.clicks, f.revenue_usd)),
         grid_both_fall=sum(len(_both_fall(f)) for f in (every, *smaller.values())),
         fine_both_fall=_both_fall(true_frontier),
+        error_clicks=errors,
         predicted_monotone=bool(np.all(np.diff(predicted_frontier.clicks) <= 1e-9)
                                 and np.all(np.diff(predicted_frontier.revenue_usd) >= -1e-9)),
     )
@@ -409,6 +419,26 @@ CLAIMS = [
           derive=lambda seed: shop_study(seed)["fine_both_fall"],
           holds=lambda steps: all(w >= 0.97 - 1e-9 for w, _, _ in steps), seed=0,
           spread=(20, 20)),
+
+    Claim("model-error-factor-1-4", CHAPTER,
+          words="at error 0.5, a typical prediction is off by a factor of about 1.4 either way",
+          derive=lambda: np.exp(0.5 * 0.6745), holds=lambda factor: round(factor, 1) == 1.4),
+    Claim("noisier-promises-more", CHAPTER,
+          words="The noisier the model, the more it promises and the less the shop gets.",
+          derive=lambda seed: shop_study(seed)["error_clicks"],
+          holds=lambda e: all(e[a][0] > e[b][0] and e[a][1] < e[b][1]
+                              for a, b in zip(MODEL_ERRORS, MODEL_ERRORS[1:])), seed=0),
+    Claim("fitted-promise-nearly-agrees", CHAPTER,
+          words="With the fitted model as it is, the promise and the result nearly agree",
+          derive=lambda seed: shop_study(seed)["error_clicks"][0],
+          holds=lambda pair: abs(pair[1] / pair[0] - 1) < 0.05, seed=0),
+    Claim("error-half-promise-48-gets-21", CHAPTER,
+          words="the engagement page promises 48% more clicks than the fitted model's page gets, "
+                "and the shop gets 21% fewer",
+          derive=lambda seed: [clicks / shop_study(seed)["error_clicks"][0][0] - 1
+                               for clicks in shop_study(seed)["error_clicks"][0.5][::-1]],
+          holds=lambda c: round(100 * c[0]) == 48 and round(100 * c[1]) == -21,
+          robust=lambda c: c[0] > 0.25 and c[1] < -0.1, seed=0),
 
     # --- Section 2: the forest -----------------------------------------------------------------
     Claim("boosted-hundred-trees", CHAPTER,

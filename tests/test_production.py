@@ -24,6 +24,7 @@ from mlsys.production import (  # noqa: E402
     ForestCosts,
     Frontier,
     PageMetrics,
+    add_model_error,
     choose_ensemble,
     evaluate_pages,
     fit_click_model,
@@ -33,9 +34,11 @@ from mlsys.production import (  # noqa: E402
     measure_ensembles,
     plot_compute_cost,
     plot_model_candidates,
+    plot_model_error,
     plot_shipping_decision,
     plot_frontier,
     predict_clicks,
+    promised_frontier,
     rank_by_popularity,
     rank_items,
     recommend,
@@ -356,6 +359,65 @@ def test_plot_frontier_rejects_bad_arguments(shop):
         plot_frontier(0, 400, frontiers={400: "curve"})
     with pytest.raises(TypeError, match="policies"):
         plot_frontier(0, 400, frontiers=frontiers, policies={"engagement": (1, 2)})
+
+
+def test_add_model_error_is_seeded_and_log_normal():
+    probability = np.full((200, 500), 0.01)
+    noisy = add_model_error(probability, 0.5, seed=2)
+    assert np.array_equal(noisy, add_model_error(probability, 0.5, seed=2))
+    assert not np.array_equal(noisy, add_model_error(probability, 0.5, seed=3))
+    log_ratio = np.log(noisy / probability)
+    assert np.std(log_ratio) == pytest.approx(0.5, rel=0.02)  # the error is the log-sd
+    assert abs(np.median(log_ratio)) < 0.01
+    assert np.array_equal(add_model_error(probability, 0, seed=2), probability)
+    assert add_model_error(np.full((3, 3), 0.9), 3.0).max() <= 1  # clipped to probabilities
+
+
+def test_add_model_error_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="error"):
+        add_model_error(np.full((2, 2), 0.1), -0.1)
+    with pytest.raises(ValueError, match="click_probability"):
+        add_model_error(np.full(4, 0.1), 0.5)
+    with pytest.raises(ValueError, match="click_probability"):
+        add_model_error(np.full((2, 2), 1.5), 0.5)
+    with pytest.raises(TypeError, match="error"):
+        add_model_error(np.full((2, 2), 0.1), "big")
+
+
+def test_a_noisier_model_promises_more_and_delivers_less(shop):
+    truth = shop.click_probability
+    fair = promised_frontier(shop, truth, [0, 1])
+    assert np.allclose(fair.clicks, trace_frontier(shop, truth, [0, 1]).clicks)
+    noisy = add_model_error(truth, 1.0, seed=0)
+    promised = promised_frontier(shop, noisy, [0])
+    delivered = trace_frontier(shop, noisy, [0])
+    # the ranking picks the items whose clicks the noise inflated: the winner's curse
+    assert promised.clicks[0] > fair.clicks[0] > delivered.clicks[0]
+    with pytest.raises(ValueError, match="click_probability"):
+        promised_frontier(shop, truth[:, :10])
+
+
+def test_plot_model_error_states_promise_and_result(shop):
+    truth = shop.click_probability
+    noisy = add_model_error(truth, 1.0, seed=0)
+    weights = [0, 0.5, 1]
+    frontiers = {0: (trace_frontier(shop, truth, weights), promised_frontier(shop, truth, weights)),
+                 1.0: (trace_frontier(shop, noisy, weights), promised_frontier(shop, noisy, weights))}
+    ax = plot_model_error(0, 1.0, frontiers=frontiers).axes[0]
+    title = ax.get_title(loc="left")
+    assert title.startswith("model error 1, weight 0: promised clicks +")
+    assert "the shop gets clicks -" in title
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["what the shop gets at model error 0", "what the model promises",
+                      "what the shop gets", "weight 0"]
+    assert plot_model_error(0, 0, frontiers=frontiers).axes[0].get_title(loc="left").startswith(
+        "model error 0, weight 0: promised clicks +0.0%")
+    with pytest.raises(ValueError, match="model_error"):
+        plot_model_error(0, 0.5, frontiers=frontiers)
+    with pytest.raises(ValueError, match="weight"):
+        plot_model_error(0.3, 1.0, frontiers=frontiers)
+    with pytest.raises(TypeError, match="frontiers"):
+        plot_model_error(0, 0, frontiers={0: frontiers[0][0]})
 
 
 # --- Ensembles -------------------------------------------------------------------------------
