@@ -12,9 +12,10 @@ import functools
 import math
 from collections.abc import Mapping
 
+import matplotlib.pyplot as plt
 import numpy as np
-
-from scipy import stats
+from scipy import special, stats
+from sklearn.metrics import average_precision_score, precision_recall_curve
 
 from mlsys.checks import (Fail, close_at_precision, require_answer, require_bool,
                           require_choice, require_function, require_number, require_own_code,
@@ -25,9 +26,9 @@ from mlsys.data_shift import (
     compute_ecdf_gaps,
     compute_ks_statistic,
     expected_measured_accuracy,
-    make_imbalanced_data,
     psi_from_proportions,
     sample_world,
+    StreamConfig,
     simulate_retraining,
 )
 from mlsys.style import format_count
@@ -86,62 +87,115 @@ def check_measured_accuracy(measured_accuracy):
 
 # --- Task 2 ----------------------------------------------------------------------------------
 
-IMBALANCE_TASK = dict(positive_rate=0.02, n_samples=5_000, seed=4)
-#: The metrics the task offers, each with the other spellings a learner may use.
-METRICS = {
-    "accuracy": (),
-    "precision": (),
-    "recall": ("sensitivity", "true positive rate", "tpr"),
-    "pr_auc": ("PR-AUC", "PR AUC", "AUPRC", "AUC-PR", "PRAUC", "average precision",
-               "area under the precision-recall curve", "precision-recall AUC",
-               "precision recall auc"),
-}
+#: Task 2's screening test set: 100,000 patients, about 1 in 100 sick, and two models' scores.
+SCREENING = dict(n_patients=100_000, prevalence=0.01, seed=11)
+SCREENING_MODELS = ("A", "B")
+#: How close a value read off the figure must be, and the recall it is read at.
+READING_TOLERANCE = 0.05
+READ_AT_RECALL = 0.8  # the programme must find 8 sick patients in 10
 
 
-def imbalanced_labels() -> np.ndarray:
-    """The test labels of task 2: a fraud-like problem with about 2% positives (a new copy)."""
-    return make_imbalanced_data(**IMBALANCE_TASK)[1]
+def _screening_scores():
+    rng = np.random.default_rng(SCREENING["seed"])
+    n = SCREENING["n_patients"]
+    sick = (rng.random(n) < SCREENING["prevalence"]).astype(int)
+    # A: cautious, flags few patients, but ranks the sick poorly; B: ranks them far better and
+    # flags many healthy patients at 0.5, so its accuracy there is lower.
+    a = special.expit(-5.0 + 3.0 * sick * (rng.random(n) < 0.45) + 1.2 * sick
+                      + rng.normal(0, 1.2, n))
+    b = special.expit(-1.0 + 2.8 * sick + rng.normal(0, 1.0, n))
+    return sick, {"A": a, "B": b}
 
 
-_IMBALANCE_Y = imbalanced_labels()  # the check's own copy
+@functools.lru_cache(maxsize=1)
+def _screening_facts() -> dict:
+    """Accuracy at 0.5, PR-AUC, the precision at recall 0.5 and the recall at precision 0.5."""
+    sick, scores = _screening_scores()
+    facts = {}
+    for name, score in scores.items():
+        precision, recall, _ = precision_recall_curve(sick, score)
+        facts[name] = dict(accuracy=float(np.mean((score > 0.5) == sick)),
+                           pr_auc=float(average_precision_score(sick, score)),
+                           precision_at=float(precision[recall >= READ_AT_RECALL][-1]),
+                           recall_at=float(recall[precision >= READ_AT_RECALL][0]),
+                           curve=(recall, precision))
+    facts["prevalence"] = float(sick.mean())
+    return facts
 
-_METRIC_HINTS = {
-    "accuracy": "'Always negative' scores about 98% accuracy and finds no positive at all: "
-                "that is the accuracy paradox.",
-    "precision": "A model that flags only its one surest case can reach precision 1 and miss "
-                 "every other positive.",
-    "recall": "A model that flags everything reaches recall 1; recall alone ignores the false "
-              "alarms.",
-}
 
+def plot_screening():
+    """Task 2's figure: both screening models' precision-recall curves, accuracy in the legend.
 
-@task("2", "a metric that survives imbalance")
-def check_imbalance_metric(majority_accuracy, chosen_metric):
-    """The majority predictor's accuracy on `imbalanced_labels()` and the metric to report.
-
-    Classic mistakes: the share of positives (the accuracy of 'always positive'), a percentage,
-    the count of negatives instead of their share; choosing accuracy (the accuracy paradox),
-    precision or recall, each of which a useless model can game.
+    Examples
+    --------
+    >>> fig = plot_screening()
+    >>> [line.get_label().split(":")[0] for line in fig.axes[0].get_lines()][:2]
+    ['model A', 'model B']
     """
-    y = _IMBALANCE_Y
-    expected = float(np.mean(y == 0))
-    answer = require_number(majority_accuracy, "majority_accuracy")
-    if not close_at_precision(answer, expected, ACCURACY_DECIMALS):
-        if _is(answer, 1 - expected, ACCURACY_DECIMALS):
-            hint = "That is the share of positives; 'always negative' is right on every negative."
-        elif _is(answer, 100 * expected, 1):
-            hint = "That is a percentage: give the accuracy as a share between 0 and 1."
-        elif math.isclose(answer, float(np.sum(y == 0))):
-            hint = "That is the number of right predictions; divide by the number of rows."
-        else:
-            hint = "Predict 0 for every row and compare with the labels."
-        raise Fail(f"majority_accuracy is {answer:g}; 'always negative' scores otherwise (to "
-                   "three decimals).", hint)
-    metric = require_choice(chosen_metric, METRICS, "chosen_metric")
-    if metric != "pr_auc":
-        raise Fail(f"{metric!r} can be gamed by a useless model here.", _METRIC_HINTS[metric])
-    return (f"'Always negative' scores {expected:.1%} accuracy but its PR-AUC is the positive "
-            f"rate, {1 - expected:.1%}: PR-AUC rewards only finding positives precisely.")
+    from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate
+
+    facts = _screening_facts()
+    fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+    for (name, colour, style) in [("A", "orange", 1), ("B", "blue", 0)]:
+        recall, precision = facts[name]["curve"]
+        ax.plot(recall, precision, color=PALETTE[colour], linestyle=LINESTYLES[style], lw=2,
+                label=f"model {name}: accuracy {facts[name]['accuracy']:.1%} at threshold 0.5")
+    ax.axhline(facts["prevalence"], color=PALETTE["black"], lw=1, linestyle=LINESTYLES[3],
+               label="a random ranking")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.02)
+    ax.set_xticks(np.linspace(0, 1, 11))
+    ax.set_yticks(np.linspace(0, 1, 11))
+    ax.grid(True, alpha=0.4)
+    decorate(ax, xlabel="recall (share of sick patients flagged)",
+             ylabel="precision (share of flagged who are sick)",
+             title="Two screening models, 1 patient in 100 sick")
+    ax.legend(loc="upper right", fontsize=8)
+    return fig
+
+
+@task("2", "read a precision-recall figure")
+def check_screening(better_model, precision_at_recall_80):
+    """The model to ship by its precision-recall curve, and its precision at recall 0.8 read
+    off `plot_screening()` to within 0.05.
+
+    Classic mistakes: shipping model A, whose accuracy at threshold 0.5 is higher (the accuracy
+    paradox); reading model A's curve; reading the recall where the precision is 0.8 (the axes
+    swapped); giving the accuracy from the legend; giving a percentage; giving the random
+    ranking's precision, the prevalence.
+    """
+    model = require_choice(better_model, {name: (f"model {name}",) for name in SCREENING_MODELS},
+                           "better_model")
+    facts = _screening_facts()
+    if model != "B":
+        raise Fail(f"Model A's accuracy is higher ({facts['A']['accuracy']:.1%} against "
+                   f"{facts['B']['accuracy']:.1%}), but its curve lies below B's.",
+                   "With 1 patient in 100 sick, accuracy mostly counts the healthy. Compare the "
+                   "curves: the one that stays higher ranks the sick better (its PR-AUC is "
+                   "larger).")
+    value = require_number(precision_at_recall_80, "precision_at_recall_80")
+    right = facts["B"]["precision_at"]
+    if abs(value - right) <= READING_TOLERANCE:
+        return (f"Model B: PR-AUC {facts['B']['pr_auc']:.2f} against A's "
+                f"{facts['A']['pr_auc']:.2f}, though A's accuracy is higher. To find 8 sick "
+                f"patients in 10 its precision is {right:.2f}: about "
+                f"{round(1 / right)} patients flagged for each sick one found.")
+    near = lambda target, width=0.02: abs(value - target) <= width  # noqa: E731
+    if near(facts["A"]["precision_at"]):
+        hint = "That is model A's curve at recall 0.8: read the curve of the model you chose."
+    elif near(facts["B"]["recall_at"]):
+        hint = ("That is the recall where B's precision is 0.8: recall runs along the x axis; "
+                "go up from 0.8 on it to the curve and read the precision on the y axis.")
+    elif near(facts["B"]["accuracy"], 0.005):
+        hint = "That is B's accuracy from the legend, not a point of its curve."
+    elif near(100 * right, 100 * READING_TOLERANCE):
+        hint = "That is a percentage: give the precision as a share between 0 and 1."
+    elif near(facts["prevalence"], 0.005):
+        hint = "That is the precision of a random ranking, the dotted line, not model B's."
+    else:
+        hint = "Go up from recall 0.8 on the x axis to B's curve and read the y axis there."
+    raise Fail(f"precision_at_recall_80 is {value:g}; B's curve says otherwise at recall 0.8 "
+               f"(to within {READING_TOLERANCE}).", hint)
 
 
 # --- Task 3 ----------------------------------------------------------------------------------
@@ -528,56 +582,84 @@ def check_shift_kinds(kinds):
 
 # --- Task 6 ----------------------------------------------------------------------------------
 
-RETRAIN_BUDGET = 8
+#: Task 6's stream: a spam filter's 48 days of 250 labelled emails. The mail drifts slowly and on
+#: day 30 the spammers switch templates: the rule rotates by 60° while the features stay put.
+SPAM_STREAM = StreamConfig(n_periods=48, period_size=250, drift_per_period=0.02, jump_period=30,
+                           jump_shift=0.0, jump_rotation_deg=60.0)
+SPAM_SEED = 5
+RETRAIN_BUDGET = 7
 CANDIDATES = {
     "every 2": dict(policy="periodic", every=2),
-    "every 5": dict(policy="periodic", every=5),
-    "every 10": dict(policy="periodic", every=10),
-    "every 15": dict(policy="periodic", every=15),
-    "every 20": dict(policy="periodic", every=20),
+    "every 3": dict(policy="periodic", every=3),
+    "every 4": dict(policy="periodic", every=4),
+    "every 6": dict(policy="periodic", every=6),
+    "every 8": dict(policy="periodic", every=8),
+    "every 12": dict(policy="periodic", every=12),
+    "every 16": dict(policy="periodic", every=16),
     "alarm 0.01": dict(policy="on_alarm", alpha=0.01),
     "alarm 0.001": dict(policy="on_alarm", alpha=0.001),
 }
-_CANDIDATES = copy.deepcopy(CANDIDATES)  # the check's own copy
+_CANDIDATES = copy.deepcopy(CANDIDATES)  # the check's own copies
 _BUDGET = RETRAIN_BUDGET
+_SPAM = (copy.deepcopy(SPAM_STREAM), SPAM_SEED)
 
 
-@functools.lru_cache(maxsize=1)
-def _candidate_results() -> dict:
-    return {name: simulate_retraining(**params) for name, params in _CANDIDATES.items()}
+@functools.lru_cache(maxsize=2)
+def _candidate_results(on_the_chapters_stream=False) -> dict:
+    config, seed = (StreamConfig(), 0) if on_the_chapters_stream else _SPAM
+    return {name: simulate_retraining(**params, config=config, seed=seed)
+            for name, params in _CANDIDATES.items()}
 
 
-@task("6", "a retraining policy within budget")
+def _best_within(results, budget, strict=False) -> str:
+    within = {n: r for n, r in results.items()
+              if (r.n_retrains < budget if strict else r.n_retrains <= budget)}
+    return max(within, key=lambda n: within[n].mean_accuracy)
+
+
+@task("6", "a retraining policy for a spam filter")
 def check_retraining_choice(best_candidate):
-    """The candidate with the highest mean accuracy among those with at most 8 retrains.
+    """The candidate with the highest mean accuracy on the spam stream among those with at most
+    7 retrains.
 
-    Classic mistakes: the best candidate overall, ignoring the budget ("every 2"); reading "at
-    most 8" as fewer than 8 ("every 10"); the candidate with the fewest retrains ("every 20");
-    another candidate within the budget.
+    Classic mistakes: the best candidate overall, ignoring the budget ("every 3"); reading "at
+    most 7" as fewer than 7 ("every 8"); the candidate with the fewest retrains ("alarm
+    0.001"); running the candidates on the chapter's stream instead of `SPAM_STREAM` ("every
+    12"); trusting the chapter's verdict that retraining on alarm wins ("alarm 0.01"), when the
+    spammers' change moves P(Y|X) and leaves P(X), which the alarm watches.
     """
     chosen_name = require_choice(best_candidate, {name: () for name in _CANDIDATES},
                                  "best_candidate")
     results = _candidate_results()
-    within = {n: r for n, r in results.items() if r.n_retrains <= _BUDGET}
-    best = max(within, key=lambda n: within[n].mean_accuracy)
+    best = _best_within(results, _BUDGET)
     chosen = results[chosen_name]
     if chosen_name == best:
+        alarm = results["alarm 0.01"]
         return (f"{best}: {format_count(chosen.n_retrains, 'retrain')}, mean accuracy "
-                f"{chosen.mean_accuracy:.1%}, the best within the budget.")
-    if chosen_name not in within:
+                f"{chosen.mean_accuracy:.1%}, the best within the budget. Retraining on alarm "
+                f"reached {alarm.mean_accuracy:.1%}: its alarms fired on days "
+                f"{', '.join(map(str, alarm.retrain_periods))}, none on day "
+                f"{_SPAM[0].jump_period}, since the spammers' switch left the features alone.")
+    if chosen.n_retrains > _BUDGET:
         raise Fail(f"{chosen_name!r} retrains {format_count(chosen.n_retrains, 'time')}, over "
                    f"the budget of {_BUDGET}.",
                    "Drop the candidates that break the budget first.")
-    strict = {n: r for n, r in within.items() if r.n_retrains < _BUDGET}
-    if strict and chosen_name == max(strict, key=lambda n: strict[n].mean_accuracy):
+    within = {n: r for n, r in results.items() if r.n_retrains <= _BUDGET}
+    if chosen_name == _best_within(results, _BUDGET, strict=True):
         hint = (f"'At most {_BUDGET}' includes {_BUDGET} itself: a candidate with exactly "
                 f"{_BUDGET} retrains is within the budget.")
-    elif chosen_name == min(within, key=lambda n: within[n].n_retrains):
+    elif chosen_name == _best_within(_candidate_results(True), _BUDGET):
+        hint = ("That is the best within the budget on the chapter's stream. Run the "
+                "candidates on this one: config=checks.SPAM_STREAM, seed=checks.SPAM_SEED.")
+    elif chosen_name == min(within, key=lambda n: (within[n].n_retrains, n)):
         hint = ("Fewest retrains is the cheapest, not the best: compare mean_accuracy among "
                 "the candidates within the budget.")
+    elif _CANDIDATES[chosen_name]["policy"] == "on_alarm":
+        hint = ("The chapter's alarm won where the data's features moved. Look at the days "
+                "this alarm retrained on (retrain_periods): the spammers' switch moved the "
+                "rule, P(Y|X), and left the features, which the alarm watches.")
     else:
-        hint = ("Compare mean_accuracy of every candidate within the budget; retraining when the "
-                "data moved spends the budget where it helps.")
+        hint = "Compare mean_accuracy of every candidate within the budget."
     raise Fail(f"{chosen_name!r} keeps the budget but reaches {chosen.mean_accuracy:.1%}; "
                "another candidate does better.", hint)
 
