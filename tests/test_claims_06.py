@@ -391,6 +391,79 @@ CLAIMS = [
                 "(in all 20 samples).",
           derive=one_point_rule, seed=0, spread=(20, 20)),
 
+    # Predictions and self-checks (their strings are prose too)
+    Claim("readable-cost-result", CHAPTER,
+          words="the boosted model scores 86.0%, the logistic regression 81.5% and the depth-3 "
+                "tree 80.8% (over 20 samples of patients the gap ranged from 4 to 8 points)",
+          derive=lambda seed: (readability(seed), readable_gaps(seed)), seed=0,
+          holds=lambda rg: (round(100 * rg[0].boosted_accuracy, 1) == 86.0
+                            and round(100 * rg[0].linear_accuracy, 1) == 81.5
+                            and round(100 * rg[0].tree_accuracy[2], 1) == 80.8),
+          robust=lambda rg: all(4 <= points(gap) <= 8 for gap in rg[1])),
+    Claim("lead-with-data-result", CHAPTER,
+          words="with 250 training patients the boosted model is less than 3 points ahead; with "
+                "4,000 or more, at least 4 points (in all 20 samples)",
+          derive=lambda seed: (rule_at(250, 0.03, seed)[0], rule_at(4_000, 0.03, seed)[0],
+                               rule_at(8_000, 0.03, seed)[0]),
+          seed=0, spread=(20, 20), holds=lambda leads: leads[0] < 0.03 and min(leads[1:]) >= 0.04),
+    Claim("glass-box-data-feedback", CHAPTER,
+          words="with 250 training patients the boosted model was less than 3 points ahead in "
+                "every sample; with 4,000 at least 4",
+          derive=lambda seed: (rule_at(250, 0.03, seed)[0], rule_at(4_000, 0.03, seed)[0]),
+          seed=0, spread=(20, 20), holds=lambda leads: leads[0] < 0.03 <= 0.04 <= leads[1]),
+    Claim("age-copies-result", CHAPTER,
+          words="the largest record scores 0.05 here, against 0.25 for age alone; all records "
+                "shuffled together cost about 0.25 again",
+          derive=near_copies, seed=0,
+          holds=lambda c: (round(c["largest"], 2) == 0.05 and round(c["alone"], 2) == 0.25
+                           and round(c["group"], 2) == 0.25),
+          robust=lambda c: c["largest"] < 0.75 * c["alone"]
+                           and abs(c["group"] - c["alone"]) <= 0.025),
+    Claim("importance-copies-feedback", CHAPTER,
+          words="in the chapter three records of age summed to less than age alone",
+          derive=near_copies, seed=0, holds=lambda c: c["total"] < c["alone"]),
+    Claim("leak-production-result", CHAPTER,
+          words="Validation: 97.0% accurate, recall 94.1%. Production: 74.3% accurate, recall "
+                "41.1%, fewer than half of the patients with the condition found.",
+          derive=leaky_section, seed=0,
+          holds=lambda s: (round(100 * s["validation_accuracy"], 1) == 97.0
+                           and round(100 * s["validation_recall"], 1) == 94.1
+                           and round(100 * s["production_accuracy"], 1) == 74.3
+                           and round(100 * s["production_recall"], 1) == 41.1),
+          robust=lambda s: s["production_recall"] < 0.5),
+    Claim("leak-cost-question", CHAPTER,
+          words="Validation promised a recall of 94%; in production the leaky model's recall "
+                "is 41%.",
+          derive=leaky_section, seed=0,
+          holds=lambda s: points(s["validation_recall"]) == 94
+                          and points(s["production_recall"]) == 41,
+          robust=lambda s: s["production_recall"] < 0.5 < 0.9 < s["validation_recall"]),
+    Claim("leak-first-sign-result", CHAPTER,
+          words="while recall is already 7 to 18 points below what validation promised",
+          derive=at_40_percent, seed=0,
+          holds=lambda d: 7 <= points(d["recall_gap"]) <= 18),
+    Claim("patient-4-result", CHAPTER,
+          words="One step, four ways: 5 mmHg less blood pressure, one unit less body-mass index, "
+                "an hour more exercise a week, or 0.5 mmol/L less cholesterol.",
+          derive=lambda: patient_4()[0],
+          holds=lambda r: r.cost == 1 and len(r.alternatives) == 4),
+    Claim("old-smoker", CHAPTER,
+          words="Patient 0 is an 82-year-old smoker whom the model flags at 100%.",
+          derive=lambda: (flagged_patients(1).iloc[0],
+                          find_counterfactual(boosted(0)[0], flagged_patients(1).iloc[0])),
+          holds=lambda pr: (pr[0]["age_years"] == 82 and pr[0]["smoker"] == 1
+                            and points(pr[1].probability_before) == 100)),
+    Claim("old-smoker-result", CHAPTER,
+          words="Ten steps across four features: blood pressure −10 mmHg, quit smoking, exercise "
+                "+5 h/week, cholesterol −1 mmol/L; and for patient 1, also 82, no change searched "
+                "is enough.",
+          derive=lambda: (find_counterfactual(boosted(0)[0], flagged_patients(1).iloc[0]),
+                          flagged_patients(2).iloc[1],
+                          find_counterfactual(boosted(0)[0], flagged_patients(2).iloc[1])),
+          holds=lambda t: (t[0].cost == 10 and t[0].changes == {
+              "systolic_bp_mmhg": -10.0, "smoker": -1.0, "exercise_h_per_week": 5.0,
+              "cholesterol_mmol_l": -1.0} and t[1]["age_years"] == 82 and t[2] is None)),
+
     # Section 4: permutation importance and partial dependence
     Claim("importance-ranking", CHAPTER,
           words="age moves risk most, then blood pressure; the postcode digit scores zero",
@@ -454,7 +527,7 @@ CLAIMS = [
 
     # Section 5: the leaky model
     Claim("section-3-score", CHAPTER,
-          words="the validation accuracy will look better than section 3's 86%",
+          words="The validation accuracy will look better than section 3's 86%.",
           derive=lambda seed: (readability(seed).boosted_accuracy,
                                leaky_section(seed)["validation_accuracy"]),
           seed=0, holds=lambda a: points(a[0]) == 86 and a[1] > a[0],
@@ -604,10 +677,14 @@ CLAIMS = [
           holds=lambda data: (data.X_production[checks.LEAKING_COLUMN].eq(0).all()
                               and data.X_train[checks.LEAKING_COLUMN][data.y_train == 0]
                               .eq(0).all())),
-    Claim("bp-grid", SOLUTION,
-          words="(100 to 200 mmHg by 5)",
-          derive=lambda: checks.BP_GRID,
-          holds=lambda grid: list(grid) == list(range(100, 201, 5))),
+    Claim("dti-grid", SOLUTION,
+          words="(0 to 0.8 by 0.05)",
+          derive=lambda: checks.DTI_GRID,
+          holds=lambda grid: np.allclose(grid, np.arange(17) * 0.05)),
+    Claim("loan-data-sizes", SOLUTION,
+          words="holds 5,000 training applicants and 3,000 test applicants",
+          derive=checks.make_loan_data,
+          holds=lambda loans: len(loans.X_train) == 5_000 and len(loans.X_test) == 3_000),
 ]
 
 test_claim = ledger.tests(CLAIMS)  # imported as a module: pytest would collect `tests` itself
