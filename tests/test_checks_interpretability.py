@@ -6,6 +6,7 @@ import inspect
 import math
 import sys
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,7 +15,7 @@ from sklearn.inspection import partial_dependence, permutation_importance
 from sklearn.metrics import recall_score
 
 from mlsys.checks import interpretability as checks
-from mlsys.interpretability import compare_glass_and_black_box, compute_true_partial_dependence
+from mlsys.interpretability import compute_true_partial_dependence
 
 WRONG_TYPES = [None, "text", [1, 2], float("nan"), math.inf, {"a": 1}]
 
@@ -149,24 +150,31 @@ def mean_prediction(model, X, feature, value):
     return model.predict_proba(X.assign(**{feature: value}))[:, 1].mean()
 
 
-CURVE = checks._bp_curve()
-RISE = float(CURVE[10] - CURVE[9])  # 145 -> 150 mmHg
+CURVE = checks._dti_curve()
+RISE = float(CURVE[8] - CURVE[7])  # a debt-to-income ratio of 0.35 -> 0.40
+STEP = 0.4
 
 
 def test_task2_reference_is_scikit_learns_partial_dependence():
-    model, X = checks.pd_task()
-    result = partial_dependence(model, X, ["systolic_bp_mmhg"], method="brute",
+    model, X = checks.loan_pd_task()
+    result = partial_dependence(model, X, ["debt_to_income"], method="brute",
                                 response_method="predict_proba", kind="average",
-                                custom_values={"systolic_bp_mmhg": np.array(checks.BP_GRID)})
-    assert result["average"][0] == pytest.approx(checks._bp_curve(), abs=1e-12)
-    truth = compute_true_partial_dependence(X, "systolic_bp_mmhg", checks.BP_GRID)
-    assert checks.BP_GRID[int(np.argmax(np.diff(truth))) + 1] == 150  # the true step: over 145
+                                custom_values={"debt_to_income": np.array(checks.DTI_GRID)})
+    assert result["average"][0] == pytest.approx(checks._dti_curve(), abs=1e-12)
+    # the generator's step is above a ratio of 0.35: the first grid value past it is 0.40
+    assert checks.DTI_GRID[int(np.argmax(np.diff(CURVE))) + 1] == STEP
+    assert list(X.columns) == list(checks.LOAN_FEATURES)  # the bank, not the chapter's patients
+    # the function part is still tried on patients, the chapter's sort of data
+    model, X = checks.pd_task()
+    truth = compute_true_partial_dependence(X, "systolic_bp_mmhg", [140, 150])
+    assert truth[1] > truth[0] + 0.2
 
 
-@pytest.mark.parametrize("step", [150, 150.0, np.int64(150), np.array([150]), pd.Series([150])])
+@pytest.mark.parametrize("step", [0.4, 0.1 + 0.3, np.float64(0.4), np.array([0.4]),
+                                  pd.Series([0.4])])
 def test_task2_passes_every_form_of_the_step(step, capsys):
     assert checks.check_partial_dependence(mean_prediction, step, RISE)
-    assert "145 mmHg" in verdict(capsys)
+    assert "ratio of 0.35 to" in verdict(capsys)
 
 
 def test_task2_data_give_each_mistake_another_answer():
@@ -177,7 +185,7 @@ def test_task2_data_give_each_mistake_another_answer():
         for name, wrong in checks.pd_mistakes(model, X, feature, value).items():
             gaps[name] = max(gaps.get(name, 0), abs(wrong - expected))
     assert set(gaps) == set(checks.PD_HINTS) and min(gaps.values()) > 0.01, gaps
-    assert set(checks.bp_step_mistakes()) == {145, 175}  # neither is the answer, 150
+    assert {checks.DTI_GRID[i] for i in checks.dti_step_mistakes()} == {0.35, 0.6}  # not 0.4
 
 
 @pytest.mark.parametrize("mistake, words", [
@@ -187,16 +195,16 @@ def test_task2_data_give_each_mistake_another_answer():
     (lambda m, X, f, v: m.predict_proba(X.mean().to_frame().T.assign(**{f: v}))[0, 1],
      "prediction for the average patient")])
 def test_task2_each_classic_mistake_fails_with_its_own_hint(mistake, words, capsys):
-    assert not checks.check_partial_dependence(mistake, 150, RISE)
+    assert not checks.check_partial_dependence(mistake, STEP, RISE)
     out = hint_of(capsys)
     assert words in out
     assert sum(h.split(";")[0].split(".")[0] in out for h in checks.PD_HINTS.values()) == 1
 
 
-@pytest.mark.parametrize("step, words", [(145, "value before the jump"),
-                                         (175, "where the curve is highest"),
-                                         (148.5, "not a value of checks.BP_GRID"),
-                                         (120, "np.diff")])
+@pytest.mark.parametrize("step, words", [(0.35, "value before the jump"),
+                                         (0.6, "where the curve is highest"),
+                                         (0.42, "not a value of checks.DTI_GRID"),
+                                         (0.1, "np.diff")])
 def test_task2_each_step_mistake_fails_with_its_own_hint(step, words, capsys):
     assert not checks.check_partial_dependence(mean_prediction, step, RISE)
     assert words in hint_of(capsys)
@@ -204,30 +212,30 @@ def test_task2_each_step_mistake_fails_with_its_own_hint(step, words, capsys):
 
 @pytest.mark.parametrize("rise", [RISE, round(RISE, 2), np.float64(RISE), np.array([RISE])])
 def test_task2_passes_the_rise_to_two_decimals_in_every_form(rise, capsys):
-    assert checks.check_partial_dependence(mean_prediction, 150, rise)
-    assert np.argmax(np.diff(CURVE)) == 9 and RISE > 0.2
+    assert checks.check_partial_dependence(mean_prediction, STEP, rise)
+    assert np.argmax(np.diff(CURVE)) == 7 and RISE > 0.1
 
 
 def test_task2_data_give_each_rise_mistake_another_answer():
-    for name, wrong in checks.bp_rise_mistakes().items():
+    for name, wrong in checks.dti_rise_mistakes().items():
         assert not checks.close_at_precision(wrong, RISE, 2), name
-    assert set(checks.bp_rise_mistakes()) == set(checks.BP_RISE_HINTS)
+    assert set(checks.dti_rise_mistakes()) == set(checks.DTI_RISE_HINTS)
 
 
-@pytest.mark.parametrize("mistake", list(checks.BP_RISE_HINTS))
+@pytest.mark.parametrize("mistake", list(checks.DTI_RISE_HINTS))
 def test_task2_each_rise_mistake_fails_with_its_own_hint(mistake, capsys):
-    assert not checks.check_partial_dependence(mean_prediction, 150,
-                                               checks.bp_rise_mistakes()[mistake])
+    assert not checks.check_partial_dependence(mean_prediction, STEP,
+                                               checks.dti_rise_mistakes()[mistake])
     out = hint_of(capsys)
-    assert checks.BP_RISE_HINTS[mistake] in out
-    assert sum(hint in out for hint in checks.BP_RISE_HINTS.values()) == 1
+    assert checks.DTI_RISE_HINTS[mistake] in out
+    assert sum(hint in out for hint in checks.DTI_RISE_HINTS.values()) == 1
 
 
 def test_task2_fails_a_function_that_memorises_the_tasks_cases(capsys):
     """The old check tried only PD_CASES on one frame: this lookup table passed it."""
     model, X = checks.pd_task()
     table = {(f, v): mean_prediction(model, X, f, v) for f, v in checks.PD_CASES}
-    assert not checks.check_partial_dependence(lambda m, X, f, v: table.get((f, v), 0.5), 150, RISE)
+    assert not checks.check_partial_dependence(lambda m, X, f, v: table.get((f, v), 0.5), STEP, RISE)
     assert "fresh sample" in hint_of(capsys)
 
 
@@ -235,7 +243,7 @@ def test_task2_enforces_dont_call_partial_dependence(capsys):
     def with_sklearn(model, X, feature, value):
         return partial_dependence(model, X, [feature], method="brute",
                                   custom_values={feature: np.array([value])})["average"][0][0]
-    assert not checks.check_partial_dependence(with_sklearn, 150, RISE)
+    assert not checks.check_partial_dependence(with_sklearn, STEP, RISE)
     assert "partial_dependence, which the task asks you not to use" in hint_of(capsys)
 
 
@@ -244,16 +252,16 @@ def test_task2_other_failures(capsys):
         X[feature] = value
         return model.predict_proba(X)[:, 1].mean()
 
-    assert not checks.check_partial_dependence(overwrites_X, 150, RISE)
+    assert not checks.check_partial_dependence(overwrites_X, STEP, RISE)
     assert "changed the X" in verdict(capsys)
-    assert not checks.check_partial_dependence(lambda m, X, f, v: None, 150, RISE)
+    assert not checks.check_partial_dependence(lambda m, X, f, v: None, STEP, RISE)
     assert "returned None" in verdict(capsys)
-    assert not checks.check_partial_dependence(lambda m, X, f, v: sys.exit(), 150, RISE)
+    assert not checks.check_partial_dependence(lambda m, X, f, v: sys.exit(), STEP, RISE)
     assert "SystemExit" in verdict(capsys)
     for wrong in WRONG_TYPES:
-        assert checks.check_partial_dependence(wrong, 150, RISE) is False
+        assert checks.check_partial_dependence(wrong, STEP, RISE) is False
         assert checks.check_partial_dependence(mean_prediction, wrong, RISE) is False
-        assert checks.check_partial_dependence(mean_prediction, 150, wrong) is False
+        assert checks.check_partial_dependence(mean_prediction, STEP, wrong) is False
 
 
 @pytest.mark.filterwarnings("ignore:The inplace keyword")
@@ -262,59 +270,140 @@ def test_task2_keeps_its_own_copy_of_the_model_and_patients(capsys):
     model, patients = checks.pd_task()
     patients.drop(columns="smoker", inplace=True)
     patients["age_years"] *= 100
-    assert checks.check_partial_dependence(mean_prediction, 150, RISE)
+    assert checks.check_partial_dependence(mean_prediction, STEP, RISE)
     assert checks.pd_task()[1].shape[1] == len(checks.FEATURES)
 
 
 # ---------------------------------------------------------------------------------------------
-# Task 3
+# Task 3a and 3b: the bank's loan model
 # ---------------------------------------------------------------------------------------------
 
-def test_task3_answer_and_its_forms(capsys):
-    result = compare_glass_and_black_box(seed=checks.DEPTH_SEED)
-    expected = checks.smallest_good_depth()
-    assert result.tree_accuracy[expected - 1] >= result.boosted_accuracy - checks.TOLERANCE
-    assert result.tree_accuracy[expected - 2] < result.boosted_accuracy - checks.TOLERANCE
+def _loan_reference():
+    """Task 3a refitted here, as the solution does: test accuracy of each tree and the boosted
+    model, and the same on the training applicants."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    loans = checks.make_loan_data()
+    boosted = HistGradientBoostingClassifier(random_state=0).fit(loans.X_train, loans.y_train)
+    trees = [DecisionTreeClassifier(max_depth=d, random_state=0).fit(loans.X_train, loans.y_train)
+             for d in range(1, 9)]
+    return (boosted.score(loans.X_test, loans.y_test),
+            [t.score(loans.X_test, loans.y_test) for t in trees])
+
+
+def test_task3a_answer_is_a_refit_and_passes_in_every_form(capsys):
+    boosted, trees = _loan_reference()
+    expected = checks.smallest_loan_depth()
+    assert trees[expected - 1] >= boosted - 0.025 > trees[expected - 2]
+    assert all(accuracy < boosted - 0.025 for accuracy in trees[:expected - 1])
     for form in (expected, np.int64(expected), float(expected), np.array([expected])):
-        assert checks.check_smallest_depth(form)
-    assert f"Depth {expected}: {result.tree_leaves[expected - 1]} rules," in verdict(capsys)
+        assert checks.check_loan_depth(form)
+    assert f"Depth {expected}: " in verdict(capsys)
 
 
-def test_task3_data_give_each_mistake_its_own_answer():
-    """At seed 3 and 5 points (the old task) 3% of the score, the chapter's seed and the answer
-    coincided (depth 4); here every mistake gives its own depth."""
-    mistakes = checks.depth_mistakes()
-    answers = [checks.smallest_good_depth(), *mistakes.values()]
+def test_task3a_is_a_new_context_with_units_in_the_names():
+    loans = checks.make_loan_data()
+    assert list(loans.X_train.columns) == list(checks.LOAN_FEATURES)
+    assert not set(loans.X_train.columns) & set(checks.FEATURES)  # not the chapter's patients
+    assert len(loans.X_train) == 5_000 and len(loans.X_test) == 3_000
+    assert 0.1 < loans.y_train.mean() < 0.3
+
+
+def test_task3a_data_give_each_mistake_its_own_answer():
+    mistakes = checks.loan_depth_mistakes()
+    answers = [checks.smallest_loan_depth(), *mistakes.values()]
     assert len(set(answers)) == len(answers), mistakes
 
 
-@pytest.mark.parametrize("mistake", list(checks.DEPTH_HINTS))
-def test_task3_each_classic_mistake_fails_with_its_own_hint(mistake, capsys):
-    assert not checks.check_smallest_depth(checks.depth_mistakes()[mistake])
+@pytest.mark.parametrize("mistake", list(checks.LOAN_DEPTH_HINTS))
+def test_task3a_each_classic_mistake_fails_with_its_own_hint(mistake, capsys):
+    assert not checks.check_loan_depth(checks.loan_depth_mistakes()[mistake])
     out = hint_of(capsys)
-    assert checks.DEPTH_HINTS[mistake] in out
-    assert sum(hint in out for hint in checks.DEPTH_HINTS.values()) == 1
+    assert checks.LOAN_DEPTH_HINTS[mistake] in out
+    assert sum(hint in out for hint in checks.LOAN_DEPTH_HINTS.values()) == 1
 
 
-def test_task3_other_wrong_answers(capsys):
-    expected = checks.smallest_good_depth()
-    assert not checks.check_smallest_depth(9)  # qualifies, not the smallest, no named mistake
-    assert 9 not in checks.depth_mistakes().values() and expected < 9
+def test_task3a_other_wrong_answers(capsys):
+    expected = checks.smallest_loan_depth()
+    unnamed = [d for d in range(expected + 1, 9) if d not in checks.loan_depth_mistakes().values()]
+    assert unnamed
+    assert not checks.check_loan_depth(unnamed[0])
     assert "a smaller depth is too" in verdict(capsys)
-    assert not checks.check_smallest_depth(2)
-    assert "more than 3 points below" in verdict(capsys)
-    assert not checks.check_smallest_depth(12)
+    assert not checks.check_loan_depth(expected - 2)
+    assert "more than 2.5" in verdict(capsys)
+    assert not checks.check_loan_depth(12)
     assert "not one of the depths" in verdict(capsys)
     for wrong in WRONG_TYPES:
-        assert checks.check_smallest_depth(wrong) is False
+        assert checks.check_loan_depth(wrong) is False
 
 
-def test_task3_keeps_its_own_copy_of_the_comparison(capsys):
-    """compare_glass_and_black_box used to return its cached object: this edit broke the check."""
-    result = compare_glass_and_black_box(seed=checks.DEPTH_SEED)
-    accuracy = result.tree_accuracy  # the array the learner holds
-    accuracy *= 100
-    assert checks.check_smallest_depth(4)
+def test_task3a_keeps_its_own_copy_of_the_data(capsys):
+    loans = checks.make_loan_data()
+    loans.X_test["income_k_per_year"] *= 0  # the learner's copy
+    loans.y_test[:] = 0
+    assert checks.check_loan_depth(checks.smallest_loan_depth())
+
+
+def _loan_figure_reference():
+    loans = checks.make_loan_data()
+    rng_train, rng_test = np.random.default_rng(31), np.random.default_rng(32)
+    frames = []
+    for X, rng in ((loans.X_train, rng_train), (loans.X_test, rng_test)):
+        X = X.copy()
+        X.insert(1, "income_declared_k", (X["income_k_per_year"] * np.exp(
+            rng.normal(0, 0.05, len(X)))).round(1).to_numpy())
+        frames.append(X)
+    model = HistGradientBoostingClassifier(random_state=0).fit(frames[0], loans.y_train)
+    result = permutation_importance(model, frames[1], loans.y_test, n_repeats=5, random_state=0)
+    return pd.Series(result.importances_mean, index=frames[1].columns)
+
+
+def test_task3b_the_figure_shows_income_split_between_two_records(capsys):
+    importance = _loan_figure_reference()
+    mine, _, group = checks._loan_importances()
+    pd.testing.assert_series_equal(importance, mine)
+    top = importance.idxmax()
+    assert top not in checks.INCOME_RECORDS  # each record of income looks minor ...
+    assert group > importance.max()  # ... though income, shuffled whole, matters most
+    assert checks.check_loan_figure(top, True)
+    assert checks.check_loan_figure([top], np.bool_(True))
+    assert "split between two copies" in verdict(capsys)
+
+
+def test_task3b_draws_the_bars_the_learner_reads():
+    fig = checks.plot_loan_importances()
+    ax = fig.axes[0]
+    labels = [label.get_text() for label in ax.get_yticklabels()]
+    importance = checks._loan_importances()[0]
+    assert labels[-1] == importance.idxmax() and labels[0] == importance.idxmin()
+    hatched = sorted(label for label, bar in zip(labels, ax.patches) if bar.get_hatch() == "//")
+    assert hatched == sorted(checks.INCOME_RECORDS)
+    assert ax.lines[-1].get_xdata()[0] == checks._loan_importances()[2]
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("top, matters, words", [
+    ("smallest", True, "shortest bar"),
+    ("income_k_per_year", True, "dashed line is"),
+    ("income_declared_k", True, "dashed line is"),
+    ("other", True, "longest bar, at the top"),
+    ("top", False, "Compare the dashed line"),
+])
+def test_task3b_each_classic_mistake_fails_with_its_own_hint(top, matters, words, capsys):
+    importance = checks._loan_importances()[0]
+    ranked = list(importance.sort_values(ascending=False).index)
+    named = {"smallest": importance.idxmin(), "top": importance.idxmax(),
+             "other": next(c for c in ranked[1:-1] if c not in checks.INCOME_RECORDS)}
+    assert not checks.check_loan_figure(named.get(top, top), matters)
+    assert words in hint_of(capsys)
+
+
+def test_task3b_never_raises(capsys):
+    top = checks._loan_importances()[0].idxmax()
+    for wrong in WRONG_TYPES:
+        assert checks.check_loan_figure(wrong, True) is False
+        assert checks.check_loan_figure(top, wrong) is False
+    assert checks.check_loan_figure("income", True) is False  # not a column
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,11 +19,11 @@ from sklearn.inspection import permutation_importance
 from sklearn.metrics import recall_score
 from sklearn.tree import DecisionTreeClassifier
 
-from mlsys.checks import (Fail, close_at_precision, require_answer, require_choice,
-                          require_function, require_number, require_own_code, require_returned,
-                          require_sequence, task, written_task)
-from mlsys.interpretability import (FEATURES, compare_glass_and_black_box, compute_accuracy_drop,
-                                    make_patient_data, make_shortcut)
+from mlsys.checks import (Fail, close_at_precision, require_answer, require_bool,
+                          require_choice, require_function, require_number, require_own_code,
+                          require_returned, require_sequence, task, written_task)
+from mlsys.interpretability import (FEATURES, compute_accuracy_drop, make_patient_data,
+                                    make_shortcut)
 from mlsys.style import format_count
 
 #: Fresh samples of patients a learner's function is also tried on, drawn when the check runs.
@@ -150,7 +150,8 @@ def check_accuracy_drop(function):
 #: (feature, value) pairs the learner's function is tried on, before the fresh cases.
 PD_CASES = (("age_years", 30.0), ("age_years", 70.0), ("systolic_bp_mmhg", 150.0),
             ("smoker", 1), ("exercise_h_per_week", 0.0))
-BP_GRID = tuple(range(100, 201, 5))  # mmHg
+#: The debt-to-income ratios at which task 2 reads the bank's model: 0 to 0.8 by 0.05.
+DTI_GRID = tuple(round(0.05 * i, 2) for i in range(17))
 #: What task 2 asks the learner not to call.
 PD_FORBIDDEN = ("partial_dependence", "PartialDependenceDisplay")
 
@@ -204,58 +205,77 @@ PD_HINTS = {
 }
 
 
-def _bp_curve() -> np.ndarray:
-    model, X = _pd_task()
-    return np.array([_mean_prediction(model, X, "systolic_bp_mmhg", v) for v in BP_GRID])
+@functools.lru_cache(maxsize=1)
+def _loan_pd_task():
+    data = _loan_data()
+    model = HistGradientBoostingClassifier(random_state=0).fit(data.X_train, data.y_train)
+    return model, data.X_test.iloc[:300]
 
 
-def bp_step_mistakes() -> dict:
-    """The classic mistakes of `bp_step_mmhg`: {value: hint}.
+def loan_pd_task():
+    """Task 2's reading: the bank's boosted model (tasks 3a and 3b's applicants) and 300 of its
+    test applicants, ``(model, X)``, a copy of your own."""
+    return copy.deepcopy(_loan_pd_task())
+
+
+def _dti_curve() -> np.ndarray:
+    model, X = _loan_pd_task()
+    return np.array([_mean_prediction(model, X, "debt_to_income", v) for v in DTI_GRID])
+
+
+def _grid_index(value) -> int | None:
+    """Position of `value` in DTI_GRID, allowing for floating-point sums (0.1 + 0.2)."""
+    hits = [i for i, v in enumerate(DTI_GRID) if abs(v - value) < 1e-6]
+    return hits[0] if hits else None
+
+
+def dti_step_mistakes() -> dict:
+    """The classic mistakes of `dti_step`: {grid position: hint}.
 
     The grid value before the jump (``argmax(diff)`` without the + 1), and the grid value where
     the curve is highest (``argmax`` of the curve instead of its rises)."""
-    curve = _bp_curve()
-    step = BP_GRID[int(np.argmax(np.diff(curve))) + 1]
-    return {step - 5: "That is the value before the jump; the task asks for the value the curve "
+    curve = _dti_curve()
+    step = int(np.argmax(np.diff(curve))) + 1
+    return {step - 1: "That is the value before the jump; the task asks for the value the curve "
                       "has risen to (np.argmax(np.diff(curve)) + 1 is its position).",
-            BP_GRID[int(np.argmax(curve))]: "That is where the curve is highest; the task asks "
-                                            "where it rises most from the value before it "
-                                            "(np.diff)."}
+            int(np.argmax(curve)): "That is where the curve is highest; the task asks where it "
+                                   "rises most from the value before it (np.diff)."}
 
 
-def bp_rise_mistakes() -> dict:
-    """The classic mistakes of `bp_rise` and their values: {mistake: value}.
+def dti_rise_mistakes() -> dict:
+    """The classic mistakes of `dti_rise` and their values: {mistake: value}.
 
-    - ``percent``: the rise in percentage points (33 for 0.33);
+    - ``percent``: the rise in percentage points (14 for 0.14);
     - ``level after``: the curve's value after the jump, not the rise;
     - ``level before``: its value before the jump;
-    - ``reversed sign``: before minus after.
-
-    (The curve's range, highest minus lowest point, is 0.38 here like the level before the jump,
-    so it is not told apart; the fallback hint covers it.)
+    - ``reversed sign``: before minus after;
+    - ``range``: the curve's highest minus its lowest point, not the rise at the step.
     """
-    curve = _bp_curve()
+    curve = _dti_curve()
     i = int(np.argmax(np.diff(curve))) + 1
     rise = float(curve[i] - curve[i - 1])
     return {"percent": 100 * rise, "level after": float(curve[i]),
-            "level before": float(curve[i - 1]), "reversed sign": -rise}
+            "level before": float(curve[i - 1]), "reversed sign": -rise,
+            "range": float(np.ptp(curve))}
 
 
-BP_RISE_HINTS = {
+DTI_RISE_HINTS = {
     "percent": "Give the rise as a probability (0.25, not 25 percentage points).",
     "level after": "That is the curve's value after the jump; the rise is after minus before.",
     "level before": "That is the curve's value before the jump; the rise is after minus before.",
     "reversed sign": "The sign is reversed: the rise is the value after the jump minus the value "
                      "before it.",
+    "range": "That is the whole curve's range, highest minus lowest; the task asks for the rise "
+             "at the one step, from the grid value before it.",
 }
 
 
 @task("2", "partial dependence by hand")
-def check_partial_dependence(function, bp_step_mmhg, bp_rise):
+def check_partial_dependence(function, dti_step, dti_rise):
     """The learner's ``function(model, X, feature, value)`` (mean predicted probability with the
     feature set to value), tried on the task's cases and on fresh samples of patients; the
-    BP_GRID value at which the blood-pressure curve rises most, and that rise (to two decimals).
-    """
+    DTI_GRID value at which the bank model's debt-to-income curve rises most, and that rise (to
+    two decimals)."""
     require_function(function, "mean_prediction")
     require_own_code(function, "mean_prediction", PD_FORBIDDEN)
     model, X = _pd_task()
@@ -287,121 +307,265 @@ def check_partial_dependence(function, bp_step_mmhg, bp_rise):
                 "model.predict_proba(...)[:, 1] over all of them.")
             raise Fail(f"With {feature} = {value:g}{where}: {got:.4f}, expected {expected:.4f}.",
                        hint)
-    step = require_number(bp_step_mmhg, "bp_step_mmhg")
-    curve = _bp_curve()
-    expected = BP_GRID[int(np.argmax(np.diff(curve))) + 1]
-    if step != expected:
-        mistakes = bp_step_mistakes()
-        if step in mistakes:
-            hint = mistakes[step]
-        elif step not in BP_GRID:
-            hint = (f"{step:g} is not a value of checks.BP_GRID (100 to 200 by 5): compute your "
-                    "mean_prediction at every value of that grid, not on another grid.")
+    step = require_number(dti_step, "dti_step")
+    curve = _dti_curve()
+    expected = int(np.argmax(np.diff(curve))) + 1
+    given = _grid_index(step)
+    if given != expected:
+        mistakes = dti_step_mistakes()
+        if given in mistakes:
+            hint = mistakes[given]
+        elif given is None:
+            hint = (f"{step:g} is not a value of checks.DTI_GRID (0 to 0.8 by 0.05): compute "
+                    "your mean_prediction at every value of that grid, not on another grid.")
         else:
-            hint = ("Compute the mean prediction at every value of checks.BP_GRID, then np.diff, "
-                    "and take the grid value just after the largest rise.")
-        raise Fail(f"bp_step_mmhg is {step:g}; the curve does not rise most there.", hint)
-    before, after = curve[BP_GRID.index(expected) - 1], curve[BP_GRID.index(expected)]
-    rise = require_number(bp_rise, "bp_rise")
+            hint = ("Compute the mean prediction at every value of checks.DTI_GRID, then "
+                    "np.diff, and take the grid value just after the largest rise.")
+        raise Fail(f"dti_step is {step:g}; the curve does not rise most there.", hint)
+    before, after = curve[expected - 1], curve[expected]
+    rise = require_number(dti_rise, "dti_rise")
     if not close_at_precision(rise, after - before, 2):
-        named = [m for m, wrong in bp_rise_mistakes().items()
+        named = [m for m, wrong in dti_rise_mistakes().items()
                  if close_at_precision(rise, wrong, 2)
                  and not close_at_precision(wrong, after - before, 2)]
-        raise Fail(f"bp_rise is {rise:g}; that is not how much the curve rises at {expected} "
-                   "mmHg.", BP_RISE_HINTS[named[0]] if named else
+        raise Fail(f"dti_rise is {rise:g}; that is not how much the curve rises at "
+                   f"{DTI_GRID[expected]:g}.", DTI_RISE_HINTS[named[0]] if named else
                    "Subtract the mean prediction at the grid value before the jump from the one "
                    "at the jump.")
     return (f"It matches on all {format_count(len(PD_CASES), 'case')} of the task and on "
-            f"{format_count(N_FRESH, 'fresh sample')} of patients. The mean prediction jumps "
-            f"from {before:.2f} at {expected - 5} mmHg to {after:.2f} at {expected} mmHg, nearly "
-            "flat on either side: the model learned the step in risk over 145 mmHg that the data "
-            "were generated with.")
+            f"{format_count(N_FRESH, 'fresh sample')} of patients. The bank model's mean "
+            f"predicted default rate jumps from {before:.2f} at a debt-to-income ratio of "
+            f"{DTI_GRID[expected - 1]:g} to {after:.2f} at {DTI_GRID[expected]:g}, its largest "
+            "step: a threshold the model learned, which a credit expert can check.")
 
 
 # ---------------------------------------------------------------------------------------------
-# Task 3: the smallest tree that is good enough
+# Tasks 3a and 3b: a bank's loan model (a context the chapter never showed)
 # ---------------------------------------------------------------------------------------------
 
-DEPTH_SEED = 1
-TOLERANCE = 0.03  # a tree may be at most 3 percentage points less accurate than the boosted model
+#: The loan applicants' features, with their units in the name.
+LOAN_FEATURES = ("income_k_per_year", "debt_to_income", "credit_history_years",
+                 "late_payments_2y", "loan_amount_k", "employment_years")
+LOAN_DEPTHS = tuple(range(1, 9))
+LOAN_TOLERANCE = 0.025  # a tree may be at most 2.5 percentage points less accurate
+#: Task 3b: a second record of income, as the applicant declared it on the form.
+LOAN_COPY = "income_declared_k"
+INCOME_RECORDS = ("income_k_per_year", LOAN_COPY)
 
 
-def _smallest(result, good) -> int | None:
-    depths = result.depths[good]
+def _make_loans(n_applicants, seed) -> tuple:
+    """Applicants and whether they defaulted, from a risk that adds up steps and slopes: a
+    debt-to-income ratio over 0.35, late payments, a short credit history, a loan large for the
+    income, under two years in a job, a low income, a loan over 25k."""
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame({
+        "income_k_per_year": np.exp(rng.normal(np.log(45), 0.45, n_applicants)).round(1),
+        "debt_to_income": (rng.beta(2, 5, n_applicants) * 0.9).round(2),
+        "credit_history_years": rng.uniform(0, 30, n_applicants).round(1),
+        "late_payments_2y": rng.poisson(0.7, n_applicants).astype(float),
+        "loan_amount_k": np.exp(rng.normal(np.log(15), 0.6, n_applicants)).round(1),
+        "employment_years": rng.gamma(2, 3, n_applicants).round(1),
+    })
+    burden = X["loan_amount_k"] / X["income_k_per_year"]
+    log_odds = (-2.6 + 1.3 * (X["debt_to_income"] > 0.35)
+                + 0.8 * np.minimum(X["late_payments_2y"], 3)
+                - 0.12 * np.minimum(X["credit_history_years"], 10) + 1.3 * (burden > 0.4)
+                + 1.3 * (X["employment_years"] < 2) - 0.05 * (X["income_k_per_year"] - 45)
+                + 0.9 * (X["loan_amount_k"] > 25))
+    risk = 1 / (1 + np.exp(-1.6 * log_odds))
+    return X, (rng.random(n_applicants) < risk).astype(int)
+
+
+@dataclass(frozen=True, eq=False)
+class LoanData:
+    """Training and test applicants of tasks 3a and 3b; y is 1 for a default."""
+
+    X_train: pd.DataFrame = field(repr=False)
+    y_train: np.ndarray = field(repr=False)
+    X_test: pd.DataFrame = field(repr=False)
+    y_test: np.ndarray = field(repr=False)
+
+
+@functools.lru_cache(maxsize=1)
+def _loan_data() -> LoanData:
+    return LoanData(*_make_loans(5_000, 21), *_make_loans(3_000, 22))
+
+
+def make_loan_data() -> LoanData:
+    """A bank's loan applicants: 5,000 to train on, 3,000 to test on, and who defaulted.
+
+    Each call returns a copy of your own: the checks keep theirs."""
+    return copy.deepcopy(_loan_data())
+
+
+@functools.lru_cache(maxsize=1)
+def _loan_scores() -> dict:
+    data = _loan_data()
+    trees = [DecisionTreeClassifier(max_depth=d, random_state=0).fit(data.X_train, data.y_train)
+             for d in LOAN_DEPTHS]
+    boosted = HistGradientBoostingClassifier(random_state=0).fit(data.X_train, data.y_train)
+    return dict(
+        tree_test=np.array([t.score(data.X_test, data.y_test) for t in trees]),
+        leaves=np.array([t.get_n_leaves() for t in trees]),
+        boosted_test=float(boosted.score(data.X_test, data.y_test)))
+
+
+def _first(good) -> int | None:
+    depths = np.array(LOAN_DEPTHS)[np.asarray(good)]
     return int(depths.min()) if len(depths) else None
 
 
-def smallest_good_depth() -> int:
-    """The answer of task 3, from `compare_glass_and_black_box(seed=DEPTH_SEED)`."""
-    result = compare_glass_and_black_box(seed=DEPTH_SEED)
-    return _smallest(result, result.tree_accuracy >= result.boosted_accuracy - TOLERANCE)
+def smallest_loan_depth() -> int:
+    """The answer of task 3a."""
+    scores = _loan_scores()
+    return _first(scores["tree_test"] >= scores["boosted_test"] - LOAN_TOLERANCE - 1e-9)
 
 
-def depth_mistakes() -> dict:
-    """The classic mistakes of task 3 and the depth each gives: {mistake: depth}.
+def loan_depth_mistakes() -> dict:
+    """The classic mistakes of task 3a and the depth each gives: {mistake: depth}.
 
     - ``most accurate``: the most accurate tree, not the smallest good enough;
-    - ``relative``: within 3% *of* the boosted accuracy (``0.97 * boosted``), not 3 points;
-    - ``points as 3``: ``boosted - 3`` instead of ``- 0.03``: every tree qualifies;
+    - ``points as 2.5``: ``boosted - 2.5`` instead of ``- 0.025``: every tree qualifies;
     - ``position``: ``np.argmax(good)``, a position from 0, not a depth;
     - ``rules``: the number of leaves of the right tree, not its depth;
-    - ``chapter seed``: the chapter's patients (seed 0) instead of ``seed=1``.
     """
-    result = compare_glass_and_black_box(seed=DEPTH_SEED)
-    good = result.tree_accuracy >= result.boosted_accuracy - TOLERANCE
-    expected = _smallest(result, good)
-    chapter = compare_glass_and_black_box(seed=0)
+    scores = _loan_scores()
+    test, boosted = scores["tree_test"], scores["boosted_test"]
+    good = test >= boosted - LOAN_TOLERANCE - 1e-9
+    expected = smallest_loan_depth()
     return {
-        "most accurate": int(result.depths[np.argmax(result.tree_accuracy)]),
-        "relative": _smallest(result, result.tree_accuracy >= (1 - TOLERANCE)
-                              * result.boosted_accuracy),
-        "points as 3": _smallest(result, result.tree_accuracy >= result.boosted_accuracy - 3),
+        "most accurate": int(LOAN_DEPTHS[int(np.argmax(test))]),
+        "points as 2.5": _first(test >= boosted - 2.5),
         "position": int(np.argmax(good)),
-        "rules": int(result.tree_leaves[expected - 1]),
-        "chapter seed": _smallest(chapter, chapter.tree_accuracy
-                                  >= chapter.boosted_accuracy - TOLERANCE),
+        "rules": int(scores["leaves"][expected - 1]),
     }
 
 
-DEPTH_HINTS = {
-    "most accurate": "That is the most accurate tree, but a smaller one is good enough: the task "
-                     "asks for the smallest depth within 3 points, the one with the fewest rules "
-                     "to read.",
-    "relative": "You took 3% *of* the boosted accuracy (0.97 × boosted); 3 percentage points is "
-                "boosted_accuracy - 0.03.",
-    "points as 3": "Accuracies are fractions: 3 points is 0.03, not 3 (with 3 every tree "
-                   "qualifies).",
-    "position": "That looks like a position from 0 (np.argmax), not a depth: depths start at 1; "
-                "read result.depths at that position.",
+LOAN_DEPTH_HINTS = {
+    "most accurate": "That is the most accurate tree, but a smaller one is good enough: the bank "
+                     "wants the smallest depth within 2.5 points, the fewest rules to explain.",
+    "points as 2.5": "Accuracies are fractions: 2.5 points is 0.025, not 2.5 (with 2.5 every "
+                     "tree qualifies).",
+    "position": "That looks like a position from 0 (np.argmax), not a depth: depths start at 1.",
     "rules": "That is the number of rules (leaves) of the right tree, not its max_depth.",
-    "chapter seed": "That is the answer for the chapter's patients (seed 0); the task uses "
-                    "compare_glass_and_black_box(seed=1).",
 }
 
 
-@task("3", "smallest tree within 3 points")
-def check_smallest_depth(depth):
-    """The learner's smallest max_depth within TOLERANCE of the boosted model's accuracy."""
+@task("3a", "the smallest tree the bank can explain")
+def check_loan_depth(depth):
+    """The learner's smallest max_depth (1 to 8) whose tree is within 2.5 points of the boosted
+    model on the test applicants."""
     answer = require_number(depth, "smallest_depth")
-    result = compare_glass_and_black_box(seed=DEPTH_SEED)  # a private copy: not the learner's
-    expected = smallest_good_depth()
+    scores = _loan_scores()
+    expected = smallest_loan_depth()
+    boosted = scores["boosted_test"]
     if answer == expected:
-        index = expected - 1
-        return (f"Depth {expected}: {format_count(result.tree_leaves[index], 'rule')}, "
-                f"{result.tree_accuracy[index]:.1%} against the boosted model's "
-                f"{result.boosted_accuracy:.1%}.")
-    named = [m for m, wrong in depth_mistakes().items() if wrong == answer and wrong != expected]
-    if answer not in result.depths:
-        raise Fail(f"smallest_depth is {answer:g}, not one of the depths compared, 1 to 10.",
-                   DEPTH_HINTS[named[0]] if named else None)
-    accuracy = result.tree_accuracy[int(answer) - 1]
-    if accuracy >= result.boosted_accuracy - TOLERANCE:
-        raise Fail(f"Depth {answer:g} is within 3 points, but a smaller depth is too.",
-                   DEPTH_HINTS[named[0]] if named else
-                   "Look for the smallest depth that qualifies.")
-    raise Fail(f"Depth {answer:g} reaches {accuracy:.1%}, more than 3 points below the boosted "
-               f"model's {result.boosted_accuracy:.1%}.", DEPTH_HINTS[named[0]] if named else
-               "Compare each tree_accuracy with boosted_accuracy - 0.03.")
+        return (f"Depth {expected}: {format_count(scores['leaves'][expected - 1], 'rule')}, "
+                f"{scores['tree_test'][expected - 1]:.1%} against the boosted model's "
+                f"{boosted:.1%}; a tree one level shallower is "
+                f"{100 * (boosted - scores['tree_test'][expected - 2]):.1f} points below.")
+    named = [m for m, wrong in loan_depth_mistakes().items()
+             if wrong == answer and wrong != expected]
+    hint = LOAN_DEPTH_HINTS[named[0]] if named else None
+    if answer not in LOAN_DEPTHS:
+        raise Fail(f"smallest_depth is {answer:g}, not one of the depths to compare, 1 to 8.",
+                   hint)
+    accuracy = scores["tree_test"][int(answer) - 1]
+    if accuracy >= boosted - LOAN_TOLERANCE - 1e-9:
+        raise Fail(f"Depth {answer:g} is within 2.5 points, but a smaller depth is too.",
+                   hint or "Look for the smallest depth that qualifies.")
+    raise Fail(f"Depth {answer:g} reaches {accuracy:.1%} on the test applicants, more than 2.5 "
+               f"points below the boosted model's {boosted:.1%}.",
+               hint or "Compare each tree's test accuracy with boosted accuracy - 0.025.")
+
+
+def _with_declared_income(X, seed) -> pd.DataFrame:
+    """X with the income as declared on the application form: the verified income, off by a
+    few percent, placed after it."""
+    X = X.copy()
+    declared = X["income_k_per_year"] * np.exp(np.random.default_rng(seed).normal(0, 0.05,
+                                                                                   len(X)))
+    X.insert(1, LOAN_COPY, declared.round(1).to_numpy())
+    return X
+
+
+@functools.lru_cache(maxsize=1)
+def _loan_importances() -> tuple:
+    """Task 3b's boosted model (with both records of income): each column's permutation
+    importance on the test applicants, and both income records shuffled together."""
+    from mlsys.interpretability import compute_group_drop
+
+    data = _loan_data()
+    X_train = _with_declared_income(data.X_train, 31)
+    X_test = _with_declared_income(data.X_test, 32)
+    model = HistGradientBoostingClassifier(random_state=0).fit(X_train, data.y_train)
+    result = permutation_importance(model, X_test, data.y_test, n_repeats=5, random_state=0)
+    importance = pd.Series(result.importances_mean, index=X_test.columns)
+    group = compute_group_drop(model, X_test, data.y_test, list(INCOME_RECORDS), n_repeats=5,
+                               seed=0)
+    return importance, result.importances_std, group
+
+
+def plot_loan_importances():
+    """Draw task 3b's figure: the bank model's permutation importance on the test applicants,
+    each record of income hatched, and a dashed line for both shuffled together."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    from mlsys.interpretability import plot_importances
+    from mlsys.style import FIGSIZE, PALETTE
+
+    importance, std, group = _loan_importances()
+    fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+    plot_importances(list(importance.index), importance.to_numpy(), std,
+                     title="The bank's model: permutation importance, test applicants",
+                     ax=ax)
+    order = np.argsort(importance.to_numpy())
+    for bar, column in zip(ax.patches, importance.index[order]):
+        if column in INCOME_RECORDS:
+            bar.set_hatch("//")
+            bar.set_facecolor(PALETTE["orange"])
+    line = ax.axvline(group, color=PALETTE["vermillion"], linestyle="--", lw=2,
+                      label="both records of income shuffled together")
+    hatched = Patch(facecolor=PALETTE["orange"], edgecolor=PALETTE["blue"], hatch="//",
+                    label="a record of income")
+    ax.legend(handles=[hatched, line], loc="lower right", fontsize=8)
+    return fig
+
+
+@task("3b", "read an importance figure")
+def check_loan_figure(top_column, income_matters_most):
+    """The column with the longest bar in task 3b's figure, and whether income (both records
+    shuffled together) matters more to the model than that column.
+
+    Classic mistakes: the shortest bar (the figure read upside down), a record of income as the
+    top column (the dashed line is not a column), income judged unimportant from its records'
+    short bars (each hides behind the other: the group's line is what income is worth)."""
+    importance, _, group = _loan_importances()
+    expected = importance.idxmax()
+    if not isinstance(top_column, str) and hasattr(top_column, "__len__") and \
+            len(top_column) == 1 and not hasattr(top_column, "keys"):
+        top_column = list(top_column)[0]  # a one-element list, array or Index of the name
+    name = require_choice(top_column, list(importance.index), "top_column")
+    if name != expected:
+        if name == importance.idxmin():
+            hint = "That is the shortest bar: the figure puts the most important column on top."
+        elif name in INCOME_RECORDS:
+            hint = ("A record of income has a shorter bar than the top one; the dashed line is "
+                    "both records shuffled together, not a column.")
+        else:
+            hint = "Read the label of the longest bar, at the top of the figure."
+        raise Fail(f"top_column is {name!r}; that is not the longest bar.", hint)
+    matters = require_bool(income_matters_most, "income_matters_most")
+    if matters != bool(group > importance.max()):
+        raise Fail("income_matters_most is not what the figure shows.",
+                   "Each record of income scores little because the other carries income when "
+                   "it is shuffled. Compare the dashed line (both shuffled together) with the "
+                   "longest bar.")
+    records = " and ".join(f"{importance[c]:.3f}" for c in INCOME_RECORDS)
+    return (f"{expected} has the longest bar ({importance.max():.3f}), but the records of "
+            f"income, {records} each, are worth {group:.3f} together: income matters most, "
+            "split between two copies.")
 
 
 # ---------------------------------------------------------------------------------------------
