@@ -15,7 +15,6 @@ from mlsys.artifacts import (FEATURES, LABEL, NOISE_Z, SliceValues, _slice_value
                              make_churn_schema, make_corrupted_batch, plan_erasure,
                              run_data_tests, schema_failures, weights_read_time_ms,
                              _smallest_within, capacity_sweep, compute_capacity_sweep,
-                             compute_slice_values,
                              diff_manifests, make_churn_data, make_churn_spec, make_manifest,
                              make_model_record, paired_standard_error, train_churn_model)
 from mlsys.checks import artifacts as checks
@@ -589,12 +588,19 @@ CLAIMS = [
                           <= checks.DEVICE_TASK["free_gb"]],
           holds=lambda fitting: fitting == ["int8", "int4"]
           and checks.DEVICE_TASK == {"n_parameters": 2.7e9, "free_gb": 3.0}),
-    Claim("solution-gain-within-band", SOLUTION,
-          words="Dropping the partner's rows raises accuracy by under a point, but its noise "
-                "band is wider than the gain",
-          derive=lambda: compute_slice_values(*checks.valuation_data()),
-          holds=lambda v: v.slices[int(np.argmin(v.value))] == "partner"
-          and 0 < -v.value[1] < 0.01 and v.noise_band[1] > -v.value[1]),
+    Claim("solution-vendor-gain-within-band", SOLUTION,
+          words="Dropping the vendor's tickets raises routing accuracy by 0.94 points on average, "
+                "but its noise band (±1.20) is wider than the gain, and some replicates favour the "
+                "vendor",
+          derive=lambda: checks.vendor_gains().to_numpy(),
+          holds=lambda g: round(g.mean(), 2) == 0.94 and round(1.96 * g.std(ddof=1), 2) == 1.20
+          and (g < 0).sum() > 0),
+    Claim("solution-sem-band-too-narrow", SOLUTION,
+          words="A band of 1.96 standard errors of the mean (±0.22) would have called the gain "
+                "real",
+          derive=lambda: checks.vendor_gains().to_numpy(),
+          holds=lambda g: round(1.96 * g.std(ddof=1) / math.sqrt(len(g)), 2) == 0.22
+          and g.mean() > 1.96 * g.std(ddof=1) / math.sqrt(len(g))),
     # Erasure
     Claim("erasure-both-day-12-copies", CHAPTER,
           words="both hold the customer: both are rewritten, nearly 1,000 rows written again to "

@@ -17,7 +17,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from mlsys.artifacts import (compute_dataset_hash, compute_slice_values,
+from mlsys.artifacts import (compute_dataset_hash,
                              diff_manifests, make_churn_data, make_manifest)
 from mlsys.checks import (Fail, close_at_precision, require_bool,
                           require_choice, require_function, require_number, require_own_code,
@@ -231,77 +231,83 @@ def check_data_test(function):
 
 # --- Task 3 -------------------------------------------------------------------------------
 
-VALUATION_TASK = dict(n_rows=3_000, seed=7, partner_share=0.4, partner_label_noise=0.4)
-#: Decimals the task asks for the gain in points ("to two decimals").
+#: Task 3: a support-ticket router retrained without a labelling vendor's tickets on this many
+#: bootstrap replicates; each gives a change in held-out routing accuracy (points).
+VENDOR_TASK = {"n_replicates": 30}
+#: Decimals the task asks for the mean gain and the noise band ("to two decimals").
 GAIN_DECIMALS = 2
+_VENDOR_SEED = 2034
 
 
-def valuation_data():
-    """The task's training rows (3,000, seed 7) and clean validation rows (4,000, seed 8)."""
-    return make_churn_data(**VALUATION_TASK), make_churn_data(4_000, seed=8)
+def _vendor_gains_private():
+    rng = np.random.default_rng(_VENDOR_SEED)
+    return np.round(rng.normal(0.9, 0.6, 30), 2)
 
 
-@functools.lru_cache(maxsize=1)
-def _slice_values():
-    """The check's own slice values, from its own copy of the data (the learner's is theirs)."""
-    return compute_slice_values(*valuation_data())
+def vendor_gains():
+    """The task's 30 replicate gains (points): accuracy without the vendor's tickets minus with
+    them, one per bootstrap replicate (a copy; the check keeps its own)."""
+    return pd.Series(_vendor_gains_private(), name="gain_points").rename_axis("replicate")
 
 
-@task("3", "the slice that looks harmful, and whether it is beyond the noise")
-def check_harmful_slice(candidate_source, accuracy_gain_points, drop_it):
-    """The source whose removal helps most, the accuracy it gains (points), and the decision.
+def _vendor_truth():
+    gains = _vendor_gains_private()
+    return float(gains.mean()), 1.96 * float(gains.std(ddof=1)), 1.96 * float(gains.std(ddof=0))
 
-    Classic mistakes: the most valuable slice instead of the most harmful (argmax for argmin);
-    the gain with its sign reversed (accuracy with every row minus without the slice); the gain
-    as a fraction, not points; the noise band, or the accuracy without the slice, given as the
-    gain; and dropping the slice because its gain is positive although it lies within the noise.
-    The gain is asked to two decimals; any rounding of the exact value to two decimals passes.
+
+@task("3", "a vendor's labels: gain, noise band and decision")
+def check_vendor_slice(mean_gain_points, noise_band_points, drop_it):
+    """The mean gain (points), its 95% noise band (1.96 standard deviations of the replicates,
+    points) and whether to drop the vendor's tickets.
+
+    Classic mistakes: the gain with its sign reversed; the median for the mean; the band as
+    1.96 standard errors of the *mean* (the standard deviation divided by the square root of 30,
+    far too narrow: the band is the spread of one replicate's value); one standard deviation
+    without the 1.96; the band's full width (twice the half-width); the variance for the
+    standard deviation; and dropping the tickets because the mean gain is positive, although it
+    lies within its band. Either standard deviation (ddof 1 or 0) is accepted, each to two
+    decimals.
     """
-    values = _slice_values()
-    worst = int(np.argmin(values.value))
-    expected_source = values.slices[worst]
-    expected_gain = -100 * float(values.value[worst])
-    band = 100 * float(values.noise_band[worst])
-    source = require_choice(candidate_source, values.slices, "candidate_source")
-    if source != expected_source:
-        if source == values.slices[int(np.argmax(values.value))]:
-            hint = ("That is the most valuable slice: removing it lowers accuracy the most. "
-                    "Look for the most negative value.")
-        else:
-            hint = "Removing that slice lowers accuracy more than it raises it."
-        raise Fail(f"Removing {source!r} does not raise validation accuracy the most.", hint)
-    gain = require_number(accuracy_gain_points, "accuracy_gain_points")
-    if not close_at_precision(gain, expected_gain, GAIN_DECIMALS):
-        if close_at_precision(-gain, expected_gain, GAIN_DECIMALS):
-            raise Fail(f"accuracy_gain_points is {gain:g}: the sign is wrong.",
-                       "The gain is accuracy without the slice minus accuracy with every row.")
-        if close_at_precision(100 * gain, expected_gain, GAIN_DECIMALS):
-            raise Fail(f"accuracy_gain_points is {gain:g}: that is a fraction.",
-                       "Give percentage points (multiply by 100).")
-        if close_at_precision(gain, band, GAIN_DECIMALS):
-            raise Fail(f"accuracy_gain_points is {gain:g}: that is the noise band, not the gain.",
-                       "The gain is -100 times the slice's value; its band is the noise around it.")
-        if gain > 20:
-            raise Fail(f"accuracy_gain_points is {gain:g}: that looks like an accuracy, not a "
-                       "gain.", "Give the difference: accuracy without the slice minus "
-                       "accuracy with every row, in points.")
-        raise Fail(f"accuracy_gain_points is {gain:g}; that is not the gain from dropping "
-                   f"{expected_source!r} (to {GAIN_DECIMALS} decimals).",
-                   "Use compute_slice_values on valuation_data(), as in the chapter, and read "
-                   "the value of that slice.")
+    gains = _vendor_gains_private()
+    mean, band, band_ddof0 = _vendor_truth()
+    got = require_number(mean_gain_points, "mean_gain_points")
+    if not close_at_precision(got, mean, GAIN_DECIMALS):
+        if close_at_precision(-got, mean, GAIN_DECIMALS):
+            raise Fail(f"mean_gain_points is {got:g}: the sign is wrong.",
+                       "Each replicate already gives accuracy without the vendor minus with it.")
+        if close_at_precision(got, float(np.median(gains)), GAIN_DECIMALS):
+            raise Fail(f"mean_gain_points is {got:g}: that is the median.",
+                       "The value of a slice is the mean of its replicates.")
+        raise Fail(f"mean_gain_points is {got:g}; that is not the mean of the 30 gains (to "
+                   f"{GAIN_DECIMALS} decimals).", "Average the replicates' gains.")
+    got_band = require_number(noise_band_points, "noise_band_points")
+    if not (close_at_precision(got_band, band, GAIN_DECIMALS)
+            or close_at_precision(got_band, band_ddof0, GAIN_DECIMALS)):
+        sd = band / 1.96
+        for wrong, hint in (
+                (band / math.sqrt(len(gains)),
+                 "That is 1.96 standard errors of the mean: the band of one value is the spread "
+                 "of the replicates themselves, 1.96 times their standard deviation."),
+                (sd, "That is one standard deviation: a 95% band is 1.96 of them."),
+                (2 * band, "That is the band's full width; give its half-width, the ± part."),
+                (1.96 * sd ** 2, "That uses the variance: take its square root first.")):
+            if close_at_precision(got_band, wrong, GAIN_DECIMALS):
+                raise Fail(f"noise_band_points is {got_band:g}.", hint)
+        raise Fail(f"noise_band_points is {got_band:g}; that is not 1.96 standard deviations of "
+                   f"the gains (to {GAIN_DECIMALS} decimals).",
+                   "Take the standard deviation of the 30 gains and multiply by 1.96.")
     decision = require_bool(drop_it, "drop_it")
-    beyond = bool(values.harmful[worst])
+    beyond = mean > band
     if decision != beyond:
-        hint = (f"A gain of {expected_gain:.2f} points is within its noise band of "
-                f"±{band:.2f}: another draw of rows could give the opposite sign. A positive "
-                "gain alone is not evidence." if not beyond else
-                f"The gain of {expected_gain:.2f} points is beyond its noise band of "
-                f"±{band:.2f}.")
+        hint = (f"A mean gain of {mean:.2f} points is within its band of ±{band:.2f}: another "
+                "draw of tickets could give the opposite sign. A positive gain alone is not "
+                "evidence." if not beyond else
+                f"The mean gain of {mean:.2f} points is beyond its band of ±{band:.2f}.")
         raise Fail(f"drop_it is {decision}, but the gain is "
                    f"{'beyond' if beyond else 'within'} the noise.", hint)
-    return (f"Dropping {expected_source!r} gains {expected_gain:.3f} points, "
-            f"{'beyond' if beyond else 'within'} its noise band of ±{band:.2f}: "
-            f"{'drop it' if beyond else 'no evidence yet that those rows harm the model'}.")
+    return (f"The vendor's tickets cost {mean:.2f} points on average, within a noise band of "
+            f"±{band:.2f}: no evidence yet that they harm the router." if not beyond else
+            f"The gain of {mean:.2f} points is beyond its band of ±{band:.2f}: drop them.")
 
 
 # --- Task 4 -------------------------------------------------------------------------------
