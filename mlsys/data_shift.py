@@ -746,6 +746,88 @@ def simulate_label_audit(noise_rate=0.1, thresholds=(0.5, 0.2, 0.1), *, n_sample
                  for t in thresholds)
 
 
+#: Flip rates and thresholds offered by the explorer of `plot_label_audit`.
+AUDIT_NOISE_RATES = (0.05, 0.1, 0.2, 0.3)
+AUDIT_THRESHOLDS = (0.1, 0.2, 0.3, 0.5)
+
+
+@functools.lru_cache(maxsize=8)
+def _audit_probabilities(noise_rate, n_samples, seed):
+    X, y, noisy = _noisy_world(noise_rate, n_samples, seed)
+    P = out_of_fold_probabilities(X, noisy, seed=seed)
+    return P[np.arange(noisy.size), noisy], noisy != y
+
+
+def self_confidence(noise_rate=0.1, *, n_samples=2_000, seed=0) -> tuple:
+    """Return each row's out-of-fold probability of its given label, and whether it was flipped.
+
+    The data is the chapter's parabola world with labels flipped at `noise_rate`, as in
+    `simulate_label_audit`; the probabilities come from `out_of_fold_probabilities`.
+
+    Returns
+    -------
+    (confidence, flipped) : two numpy arrays of shape (n_samples,)
+
+    Examples
+    --------
+    >>> confidence, flipped = self_confidence(0.1)
+    >>> bool(np.median(confidence[flipped]) < 0.5 < np.median(confidence[~flipped]))
+    True
+    """
+    noise_rate = _check_rate("noise_rate", noise_rate)
+    n_samples = check_number("n_samples", n_samples, low=100, integer=True)
+    seed = check_number("seed", seed, low=0, integer=True)
+    confidence, flipped = _audit_probabilities(noise_rate, n_samples, seed)
+    return confidence.copy(), flipped.copy()
+
+
+def plot_label_audit(noise_rate, threshold, *, seed=0) -> Figure:
+    """Plot the self-confidence of kept and flipped labels, and what a threshold flags.
+
+    Left: histograms (log scale) of each row's out-of-fold probability of its given label, for
+    the rows whose label was kept and those whose label was flipped, with the threshold: every
+    row left of it is flagged. Right: bars of the audit's precision and recall at that
+    threshold, and the precision of a random audit (the flip rate).
+
+    Examples
+    --------
+    >>> fig = plot_label_audit(0.1, 0.2)
+    >>> fig.get_suptitle().startswith("10% of labels flipped")
+    True
+    """
+    threshold = check_number("threshold", threshold, low=0, high=1, low_open=True,
+                             unit="probability")
+    confidence, flipped = self_confidence(noise_rate, seed=seed)
+    audit = _audit_scores(confidence < threshold, flipped, noise_rate, threshold)
+    fig, (left, right) = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained",
+                                      gridspec_kw={"width_ratios": [1.7, 1]})
+    edges = np.linspace(0, 1, 21)
+    left.hist(confidence[~flipped], edges, histtype="stepfilled", color=PALETTE["blue"],
+              alpha=0.5, label="label kept")
+    left.hist(confidence[flipped], edges, histtype="step", color=PALETTE["vermillion"], lw=2,
+              linestyle=LINESTYLES[1], label="label flipped")
+    left.axvline(threshold, color=PALETTE["black"], lw=1.5, linestyle=LINESTYLES[2],
+                 label=f"threshold {threshold:g}: flag left")
+    left.set_yscale("log")
+    decorate(left, xlabel="out-of-fold probability of the given label", ylabel="rows (log scale)",
+             title=f"{format_count(audit.n_flagged, 'row')} flagged of {flipped.size:,}")
+    left.legend(loc="upper left", fontsize=7, framealpha=0.9)
+    names = ["precision", "recall", "random\naudit"]
+    values = [audit.precision, audit.recall, noise_rate]
+    values = [0.0 if np.isnan(v) else v for v in values]
+    bars = right.bar(names, values, color=[PALETTE["blue"], PALETTE["orange"], PALETTE["black"]])
+    for bar, hatch in zip(bars, ["", "//", ".."]):
+        bar.set_hatch(hatch)
+        bar.set_edgecolor("white")
+    right.bar_label(bars, labels=[f"{v:.0%}" for v in values], fontsize=9)
+    right.set_ylim(0, 1.05)
+    right.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    decorate(right, xlabel="the audit at this threshold", ylabel="share",
+             title="precision and recall")
+    fig.suptitle(f"{noise_rate:.0%} of labels flipped, threshold {threshold:g}: precision "
+                 f"{audit.precision:.0%}, recall {audit.recall:.0%}")
+    return fig
+
 # ---------------------------------------------------------------------------------------------
 # Imbalanced labels
 # ---------------------------------------------------------------------------------------------

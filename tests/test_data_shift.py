@@ -401,6 +401,7 @@ def test_retraining_rejects_bad_input():
 @pytest.mark.parametrize("plot, args", [
     (ds.plot_messy_data, ("missing", 0.2)),
     (ds.plot_label_noise, (0.1, 0.3)),
+    (ds.plot_label_audit, (0.2, 0.3)),
     (ds.plot_imbalance, (0.02, 0.3)),
     (ds.plot_shift, ("label", 0.4)),
     (ds.plot_detection, (0.0, 1_000)),
@@ -554,6 +555,38 @@ def test_label_audit_functions_reject_bad_input(call, name):
 
 
 # --- Correcting label shift ------------------------------------------------------------------
+
+def test_self_confidence_agrees_with_the_audit_and_separates_flipped_labels():
+    confidence, flipped = ds.self_confidence(0.1)
+    assert np.median(confidence[flipped]) < 0.3 < 0.8 < np.median(confidence[~flipped])
+    for threshold in (0.1, 0.5):
+        (audit,) = ds.simulate_label_audit(0.1, (threshold,))
+        flags = confidence < threshold
+        assert flags.sum() == audit.n_flagged
+        assert (flags & flipped).sum() / flipped.sum() == pytest.approx(audit.recall)
+    confidence[:] = 0                                  # a private copy: the cache is untouched
+    assert ds.self_confidence(0.1)[0].max() > 0.5
+
+
+def test_audit_explorer_titles_say_what_the_threshold_flags():
+    fig = ds.plot_label_audit(0.1, 0.2)
+    (audit,) = ds.simulate_label_audit(0.1, (0.2,))
+    assert fig.get_suptitle() == (f"10% of labels flipped, threshold 0.2: precision "
+                                  f"{audit.precision:.0%}, recall {audit.recall:.0%}")
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: ds.self_confidence(1.5), "noise_rate"),
+    (lambda: ds.self_confidence(0.1, n_samples=10), "n_samples"),
+    (lambda: ds.self_confidence(0.1, seed=-1), "seed"),
+    (lambda: ds.plot_label_audit(0.1, 0.0), "threshold"),
+    (lambda: ds.plot_label_audit(0.1, "a"), "threshold"),
+])
+def test_self_confidence_and_audit_plot_reject_bad_input(call, name):
+    with pytest.raises((TypeError, ValueError), match=name):
+        call()
+
 
 def test_adjust_to_prior_is_bayes_rule():
     p = np.array([0.1, 0.5, 0.9])
