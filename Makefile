@@ -14,8 +14,13 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt pyproject.toml
+# JupyterLab's settings for the book (jupyterlab-settings/overrides.json: no news prompt, every
+# cell drawn) go into the environment, never into the learner's own settings.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
+
+$(VENV)/.installed: requirements.txt pyproject.toml jupyterlab-settings/overrides.json
 	$(PYTHON) -m venv $(VENV) && $(BIN)/pip install -r requirements.txt
+	mkdir -p $(LAB_SETTINGS) && cp jupyterlab-settings/overrides.json $(LAB_SETTINGS)/
 	touch $@
 
 book: setup node_modules/.package-lock.json
@@ -32,8 +37,9 @@ node_modules/.package-lock.json: package-lock.json | setup
 serve:
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html $(PORT)
 
+# Opens on start.ipynb, the book's start in JupyterLab: how a chapter works there, and links.
 lab: setup
-	$(BIN)/jupyter lab chapters
+	$(BIN)/jupyter lab start.ipynb
 
 # Finds a Chromium for the browser checks first (tests/browser/chromium.py: the machine's, else
 # Playwright's, downloaded if need be), or stops with one line.
