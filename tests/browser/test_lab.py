@@ -36,8 +36,9 @@ EXERCISE = "exercises/03_latency"
 
 # The notebook JupyterLab shows, through the application object it exposes to the page.
 NOTEBOOK_JS = "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-READY_JS = """() => { const nb = window.jupyterapp?.shell.currentWidget;
-  return !!nb?.content?.widgets?.length && nb.sessionContext?.session?.kernel?.status === 'idle'; }"""
+READY_JS = """path => { const nb = window.jupyterapp?.shell.currentWidget;
+  return nb?.context?.path === path && !!nb.content?.widgets?.length
+    && nb.sessionContext?.session?.kernel?.status === 'idle'; }"""
 # Started, not awaited: the command's promise need not settle when a cell raises.
 RUN_ALL_JS = "() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }"
 STARTED_JS = """() => window.jupyterapp.shell.currentWidget.content.widgets
@@ -116,8 +117,9 @@ def open_notebook(browser, lab, path):
     context.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url
                   else route.abort())
     tab = context.new_page()
-    tab.goto(f"{lab}/lab/tree/{path}.ipynb?token={TOKEN}", wait_until="load")
-    tab.wait_for_function(READY_JS, timeout=120_000)
+    # reset: a fresh workspace, so the notebooks of earlier tests are not opened again
+    tab.goto(f"{lab}/lab/tree/{path}.ipynb?token={TOKEN}&reset", wait_until="load")
+    tab.wait_for_function(READY_JS, arg=f"{path}.ipynb", timeout=120_000)
     return context, tab
 
 
