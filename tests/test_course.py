@@ -1,6 +1,8 @@
 """The course kit: syllabus.md against the chapters and exercises, every chapter's self-check,
 and the student edition's table of contents and configuration against the full book's."""
 
+import html
+import json
 import re
 from pathlib import Path
 
@@ -72,6 +74,30 @@ def linked_chapters(cell) -> list[str]:
     return re.findall(r"\]\((chapters/\d\d_\w+)\.ipynb\)", cell)
 
 
+SPEC = re.compile(r'data-spec="([^"]*)"')
+
+
+def self_checks(chapter) -> list[dict]:
+    """The chapter's self-checks, in order, as the website shows them (their stored forms)."""
+    notebook = nbformat.read(ROOT / f"{chapter}.ipynb", as_version=4)
+    specs = [json.loads(html.unescape(match)) for cell in notebook.cells
+             for output in cell.get("outputs", [])
+             for match in SPEC.findall(output.get("data", {}).get("text/html", ""))]
+    return [spec for spec in specs if spec["kind"] == "self-check"]
+
+
+def self_check_table() -> str:
+    """The syllabus's table of self-checks per objective, as the chapters hold them."""
+    rows = ["| Objective | Self-check questions, in the order the chapter asks them |", "|---|---|"]
+    for chapter in CHAPTERS:
+        checks = self_checks(chapter)
+        for index in range(1, len(objectives(chapter)) + 1):
+            questions = [spec["question"].replace("|", "\\|") for spec in checks
+                         if spec["objective"] == index]
+            rows.append(f"| {number(chapter)}.{index} | {'<br>'.join(questions)} |")
+    return "\n".join(rows)
+
+
 def test_the_book_has_chapters_and_the_syllabus_has_its_tables():
     assert len(CHAPTERS) >= 7
     assert len(tables_with("Read and run (min)")) == 2, "expected the weekly and workshop plans"
@@ -129,19 +155,30 @@ def test_every_objective_is_graded_by_tasks_that_exist_with_their_titles():
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_chapter_ends_with_a_self_check_of_hidden_answers_and_links_its_exercises(chapter):
+def test_chapter_ends_with_key_takeaways_and_links_its_exercises(chapter):
+    """Its self-checks are tests/test_questions.py's: one per objective, after its section."""
     notebook = nbformat.read(ROOT / f"{chapter}.ipynb", as_version=4)
     text = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
     assert "## Key takeaways" in text, f"{chapter} has no key takeaways"
-    assert "## Self-check" in text, f"{chapter} has no self-check"
-    self_check = text.split("## Self-check", 1)[1].split("\n## ", 1)[0]
-    questions = re.findall(r"^\d+\. ", self_check, flags=re.M)
-    answers = re.findall(r"```\{admonition\} Answer\n:class: dropdown\n", self_check)
-    assert len(questions) >= 3, f"{chapter}: {len(questions)} self-check questions, want 3+"
-    assert len(answers) == len(questions), (
-        f"{chapter}: {len(questions)} questions but {len(answers)} dropdown answers")
     exercise = Path(chapter.replace("chapters/", "exercises/")).name
     assert f"](../exercises/{exercise}.ipynb)" in text, f"{chapter} does not link its exercises"
+
+
+def test_the_syllabus_lists_every_self_check_under_its_objective():
+    assert self_check_table() in SYLLABUS, (
+        "syllabus.md's self-check table differs from the chapters'; it should read:\n"
+        + self_check_table())
+
+
+def test_the_start_in_jupyterlab_links_every_chapter_and_exercise_with_its_title():
+    start = nbformat.read(ROOT / "start.ipynb", as_version=4)
+    text = "\n".join(cell.source for cell in start.cells)
+    for chapter in CHAPTERS:
+        title = first_cell(chapter).splitlines()[0].lstrip("# ").strip()
+        assert f"[{title}]({chapter}.ipynb)" in text, f"start.ipynb does not link {chapter}"
+        exercise = chapter.replace("chapters/", "exercises/")
+        assert f"]({exercise}.ipynb)" in text, f"start.ipynb does not link {exercise}"
+    assert all(cell.cell_type == "markdown" for cell in start.cells)
 
 
 def entries(toc) -> list[tuple[str, list[str]]]:

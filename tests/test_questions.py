@@ -56,7 +56,7 @@ def test_a_choice_prediction_says_whether_the_reader_had_it():
 def test_a_choice_self_check_explains_each_answer():
     q = choice_check()
     assert q.feedback(0) == "Not quite. The mean describes no request."
-    assert q.feedback(1) == "Right. Right: one slow request pulls the mean up."
+    assert q.feedback(1) == "Right. One slow request pulls the mean up."
     assert q.feedback(2) == "Not quite. Nothing is broken: tails are normal."
     assert q.reveal() == "The answer: It is skewed. The median is the typical request."
 
@@ -135,3 +135,130 @@ def test_question_cells_show_only_their_form():
                                           "jupyter": {"source_hidden": True}}
     assert present_question_cells(notebook) == 0
     assert END_MARKER == '<div class="prediction-end"></div>'
+
+
+# The book's chapters: every prediction folds what answers it, every objective has self-checks.
+import yaml  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = [entry["file"] for part in yaml.safe_load((ROOT / "_toc.yml").read_text())["parts"]
+            for entry in part["chapters"] if entry["file"].startswith("chapters/")]
+SPEC = re.compile(r'data-spec="([^"]*)"')
+
+
+def questions(notebook):
+    """(cell index, spec) of each question cell, read from its stored website form."""
+    found = []
+    for index, cell in enumerate(notebook.cells):
+        if is_question_cell(cell):
+            forms = [o["data"]["text/html"] for o in cell.get("outputs", [])
+                     if "text/html" in o.get("data", {})]
+            assert len(forms) == 1, f"cell {index}: {len(forms)} stored forms (execute it)"
+            found.append((index, json.loads(html.unescape(SPEC.search(forms[0]).group(1)))))
+    return found
+
+
+def objective_count(notebook):
+    block = notebook.cells[0].source.split("After this chapter you can:", 1)[1]
+    return len(re.findall(r"^\d+\. ", block.split("**Time:**")[0], flags=re.M))
+
+
+def is_end_line(cell):
+    return cell.cell_type == "markdown" and END_MARKER in cell.source
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_prediction_commits_and_folds_what_answers_it(chapter):
+    notebook = nbformat.read(ROOT / f"{chapter}.ipynb", as_version=4)
+    markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    assert not re.search(r"\*\*Predict\b", markdown), (
+        f"{chapter}: a bold **Predict** prompt the reader cannot commit to; make it predict(...)")
+    predictions = [(i, spec) for i, spec in questions(notebook) if spec["kind"] == "prediction"]
+    assert predictions, f"{chapter} asks for no prediction"
+    ids = [spec["id"] for _, spec in questions(notebook)]
+    assert len(ids) == len(set(ids)), f"{chapter}: question ids repeat: {ids}"
+    for index, spec in predictions:
+        following = notebook.cells[index + 1:]
+        ends = [n for n, cell in enumerate(following) if is_end_line(cell)]
+        assert ends, f"{chapter}: prediction {spec['id']} has no end line after it"
+        folded = following[:ends[0] + 1]
+        assert ends[0] > 0 or folded[0].source.strip() != END_MARKER, (
+            f"{chapter}: prediction {spec['id']} folds nothing")
+        assert not any(is_question_cell(c) and '"prediction"' in "".join(
+            o.get("data", {}).get("text/html", "") for o in c.get("outputs", []))
+            for c in folded), f"{chapter}: prediction {spec['id']} folds another prediction"
+        for cell in folded:
+            if cell.cell_type == "markdown":
+                before_end = cell.source.split(END_MARKER)[0] if is_end_line(cell) else cell.source
+                assert not re.search(r"^#", before_end, flags=re.M), (
+                    f"{chapter}: a heading between prediction {spec['id']} and its end line")
+        end = folded[-1].source
+        assert re.search(rf"(^|\n\n){re.escape(END_MARKER)}(\n\n|$)", end.strip()), (
+            f"{chapter}: the end line of {spec['id']} needs a blank line on each side")
+    for index, cell in enumerate(notebook.cells):
+        if is_question_cell(cell):
+            assert "remove-input" in cell.metadata.get("tags", []) and \
+                cell.metadata.get("jupyter", {}).get("source_hidden"), (
+                f"{chapter}: question cell {index} shows its answer's source (execute it)")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_objective_has_self_checks_after_the_section_that_teaches_it(chapter):
+    notebook = nbformat.read(ROOT / f"{chapter}.ipynb", as_version=4)
+    takeaways = next(i for i, c in enumerate(notebook.cells)
+                     if c.cell_type == "markdown" and "## Key takeaways" in c.source)
+    checks = [(i, spec) for i, spec in questions(notebook) if spec["kind"] == "self-check"]
+    count = objective_count(notebook)
+    for objective in range(1, count + 1):
+        placed = [i for i, spec in checks if spec["objective"] == objective]
+        assert placed, f"{chapter}: no self-check on objective {objective}"
+        assert min(placed) < takeaways, (
+            f"{chapter}: objective {objective} is self-checked only at the end")
+    assert all(spec["objective"] <= count for _, spec in checks), (
+        f"{chapter}: a self-check names an objective the chapter does not have")
+    markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    assert "{admonition} Answer" not in markdown, (
+        f"{chapter}: a self-check answer is still a dropdown; make it self_check(...)")
+
+
+def test_a_stored_question_keeps_its_form_and_drops_its_widget_but_nothing_else():
+    from mlsys.notebooks import WIDGET_STATE, WIDGET_VIEW, drop_question_widgets
+
+    ids = {name: f"{n:032x}" for n, name in enumerate(
+        ["question", "its_part", "shared", "explorer", "link"], start=1)}
+
+    def model(*refs):
+        return {"model_name": "M", "state": {"children": [f"IPY_MODEL_{ids[r]}" for r in refs]}}
+
+    def view(name):
+        return {"output_type": "display_data", "metadata": {},
+                "data": {"text/plain": name, "text/html": f"<p>{name}</p>",
+                         WIDGET_VIEW: {"model_id": ids[name], "version_major": 2}}}
+
+    state = {ids["question"]: model("its_part", "shared"), ids["its_part"]: model(),
+             ids["shared"]: model(), ids["explorer"]: model("shared"),
+             ids["link"]: model("explorer")}  # a jslink: no view refers to it
+    asking = nbformat.v4.new_code_cell('self_check("a", 1, "q?", answer=1, explanation="e")')
+    asking.outputs = [nbformat.from_dict(view("question"))]
+    exploring = nbformat.v4.new_code_cell("explorer(plot, grid)")
+    exploring.outputs = [nbformat.from_dict(view("explorer"))]
+    notebook = nbformat.v4.new_notebook(cells=[asking, exploring])
+    notebook.metadata["widgets"] = {WIDGET_STATE: {"state": state}}
+    drop_question_widgets(notebook)
+    assert set(asking.outputs[0]["data"]) == {"text/plain", "text/html"}
+    assert WIDGET_VIEW in exploring.outputs[0]["data"]
+    kept = notebook.metadata["widgets"][WIDGET_STATE]["state"]
+    assert set(kept) == {ids["shared"], ids["explorer"], ids["link"]}
+
+
+@pytest.mark.parametrize("written, index, shown", [
+    ("Right: one slow request pulls the mean up.", 0, "Right. One slow request pulls the mean up."),
+    ("Not quite: the mean describes no request.", 1, "Not quite. The mean describes no request."),
+    ("Correct. It is skewed.", 0, "Right. It is skewed."),
+    ("No request took 390 ms.", 1, "Not quite. No request took 390 ms."),
+])
+def test_feedback_gets_one_verdict_even_when_its_author_wrote_one(written, index, shown):
+    q = self_check("v", 1, "q?", choices=[("a", written), ("b", written)], answer=0,
+                   explanation="e")
+    assert q.feedback(index) == shown
