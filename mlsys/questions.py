@@ -460,6 +460,27 @@ def is_question_cell(cell) -> bool:
         re.match(r"\s*(predict|self_check)\(", source))
 
 
+_SPEC = re.compile(r'data-spec="([^"]*)"')
+
+
+def stored_questions(notebook) -> list[tuple[int, dict]]:
+    """(cell index, spec) of each question cell, read from the website form stored in its output.
+
+    The spec is what the site's script reads (kind, id, objective, question, answer...). A
+    question cell that holds no stored form, or several, raises ValueError: execute it.
+    """
+    found = []
+    for index, cell in enumerate(notebook.cells):
+        if is_question_cell(cell):
+            forms = [match for output in cell.get("outputs", [])
+                     for match in _SPEC.findall(output.get("data", {}).get("text/html", ""))]
+            if len(forms) != 1:
+                raise ValueError(f"cell {index}: {len(forms)} stored question forms, expected 1 "
+                                 "(execute the notebook)")
+            found.append((index, json.loads(html.unescape(forms[0]))))
+    return found
+
+
 def present_question_cells(notebook) -> int:
     """Tag question cells ``remove-input`` (the site shows the form) and hide their source in
     JupyterLab (it holds the answer); return how many cells were changed."""

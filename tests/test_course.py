@@ -1,14 +1,14 @@
 """The course kit: syllabus.md against the chapters and exercises, every chapter's self-check,
 and the student edition's table of contents and configuration against the full book's."""
 
-import html
-import json
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
+
+from mlsys.questions import stored_questions
 
 ROOT = Path(__file__).resolve().parents[1]
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
@@ -74,16 +74,10 @@ def linked_chapters(cell) -> list[str]:
     return re.findall(r"\]\((chapters/\d\d_\w+)\.ipynb\)", cell)
 
 
-SPEC = re.compile(r'data-spec="([^"]*)"')
-
-
 def self_checks(chapter) -> list[dict]:
     """The chapter's self-checks, in order, as the website shows them (their stored forms)."""
     notebook = nbformat.read(ROOT / f"{chapter}.ipynb", as_version=4)
-    specs = [json.loads(html.unescape(match)) for cell in notebook.cells
-             for output in cell.get("outputs", [])
-             for match in SPEC.findall(output.get("data", {}).get("text/html", ""))]
-    return [spec for spec in specs if spec["kind"] == "self-check"]
+    return [spec for _, spec in stored_questions(notebook) if spec["kind"] == "self-check"]
 
 
 def self_check_table() -> str:

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from mlsys.questions import (END_MARKER, is_question_cell, predict, present_question_cells,
-                             self_check)
+                             self_check, stored_questions)
 
 
 def number_prediction():
@@ -144,21 +144,6 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = [entry["file"] for part in yaml.safe_load((ROOT / "_toc.yml").read_text())["parts"]
             for entry in part["chapters"] if entry["file"].startswith("chapters/")]
-SPEC = re.compile(r'data-spec="([^"]*)"')
-
-
-def questions(notebook):
-    """(cell index, spec) of each question cell, read from its stored website form."""
-    found = []
-    for index, cell in enumerate(notebook.cells):
-        if is_question_cell(cell):
-            forms = [o["data"]["text/html"] for o in cell.get("outputs", [])
-                     if "text/html" in o.get("data", {})]
-            assert len(forms) == 1, f"cell {index}: {len(forms)} stored forms (execute it)"
-            found.append((index, json.loads(html.unescape(SPEC.search(forms[0]).group(1)))))
-    return found
-
-
 def objective_count(notebook):
     block = notebook.cells[0].source.split("After this chapter you can:", 1)[1]
     return len(re.findall(r"^\d+\. ", block.split("**Time:**")[0], flags=re.M))
@@ -174,9 +159,10 @@ def test_every_prediction_commits_and_folds_what_answers_it(chapter):
     markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
     assert not re.search(r"\*\*Predict\b", markdown), (
         f"{chapter}: a bold **Predict** prompt the reader cannot commit to; make it predict(...)")
-    predictions = [(i, spec) for i, spec in questions(notebook) if spec["kind"] == "prediction"]
+    predictions = [(i, spec) for i, spec in stored_questions(notebook)
+                   if spec["kind"] == "prediction"]
     assert predictions, f"{chapter} asks for no prediction"
-    ids = [spec["id"] for _, spec in questions(notebook)]
+    ids = [spec["id"] for _, spec in stored_questions(notebook)]
     assert len(ids) == len(set(ids)), f"{chapter}: question ids repeat: {ids}"
     for index, spec in predictions:
         following = notebook.cells[index + 1:]
@@ -208,7 +194,8 @@ def test_every_objective_has_self_checks_after_the_section_that_teaches_it(chapt
     notebook = nbformat.read(ROOT / f"{chapter}.ipynb", as_version=4)
     takeaways = next(i for i, c in enumerate(notebook.cells)
                      if c.cell_type == "markdown" and "## Key takeaways" in c.source)
-    checks = [(i, spec) for i, spec in questions(notebook) if spec["kind"] == "self-check"]
+    checks = [(i, spec) for i, spec in stored_questions(notebook)
+              if spec["kind"] == "self-check"]
     count = objective_count(notebook)
     for objective in range(1, count + 1):
         placed = [i for i, spec in checks if spec["objective"] == objective]
@@ -262,3 +249,15 @@ def test_feedback_gets_one_verdict_even_when_its_author_wrote_one(written, index
     q = self_check("v", 1, "q?", choices=[("a", written), ("b", written)], answer=0,
                    explanation="e")
     assert q.feedback(index) == shown
+
+
+def test_a_question_cell_without_its_stored_form_is_an_error_not_a_missing_question():
+    question = number_prediction()
+    cell = nbformat.v4.new_code_cell('predict("fanout-10", "q?", unit="%", answer=9.6, result="r")')
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A page"), cell])
+    with pytest.raises(ValueError, match="cell 1: 0 stored question forms"):
+        stored_questions(notebook)
+    cell.outputs = [nbformat.v4.new_output("display_data", data={
+        "text/plain": question.to_text(), "text/html": question.to_html()})]
+    ((index, spec),) = stored_questions(notebook)
+    assert index == 1 and spec == question.spec()
