@@ -45,11 +45,15 @@ STARTED_JS = """() => window.jupyterapp.shell.currentWidget.content.widgets
   .some(c => c.model.type === 'code' && ((c.promptNode?.textContent || '').includes('*')
                                          || c.model.executionCount !== null))"""
 SHUT_DOWN_JS = "() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()"
-# Run All resolves once every cell has run, or once one raised (the rest are then not run).
+# Run All is done when the kernel is idle and every code cell has run, or when one raised (the
+# rest are then not run). The kernel is idle for a moment between two cells, and a queued cell
+# need not show "*" yet, so neither alone says the run is over.
 DONE_JS = """() => { const nb = window.jupyterapp.shell.currentWidget;
   const code = nb.content.widgets.filter(c => c.model.type === 'code');
-  return nb.sessionContext.session.kernel.status === 'idle'
-    && !code.some(c => (c.promptNode?.textContent || '').includes('*')); }"""
+  if (nb.sessionContext.session.kernel.status !== 'idle') return false;
+  if (code.every(c => c.model.executionCount !== null)) return true;
+  return !code.some(c => (c.promptNode?.textContent || '').includes('*'))
+    && code.some(c => c.model.outputs.toJSON().some(o => o.output_type === 'error')); }"""
 ERRORS_JS = """() => window.jupyterapp.shell.currentWidget.content.widgets
   .map((c, i) => ({i, outputs: c.model.type === 'code' ? c.model.outputs.toJSON() : []}))
   .flatMap(({i, outputs}) => outputs.filter(o => o.output_type === 'error')
@@ -70,6 +74,8 @@ def lab(tmp_path_factory):
     root = tmp_path_factory.mktemp("lab")
     for folder in ("chapters", "exercises"):
         shutil.copytree(ROOT / folder, root / folder)
+        for path in (root / folder).glob("*.ipynb"):
+            clear_outputs(path)
     shutil.copy(ROOT / "start.ipynb", root)
     private = tmp_path_factory.mktemp("lab-user")  # none of the learner's own settings
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(private / "config"),
@@ -112,6 +118,16 @@ def lab(tmp_path_factory):
         log.close()
 
 
+def clear_outputs(path):
+    """As a learner's notebook before its first run: no outputs, no execution counts, so that
+    a cell's count says it ran in this test."""
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nbformat.write(notebook, path)
+
+
 def open_notebook(browser, lab, path):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url
@@ -136,8 +152,9 @@ def run_all(tab):
     tab.wait_for_function(STARTED_JS, timeout=60_000, polling=200)
     tab.wait_for_function(DONE_JS, timeout=RUN_TIMEOUT_MS, polling=500)
     unrun = tab.evaluate("""() => window.jupyterapp.shell.currentWidget.content.widgets
-      .filter(c => c.model.type === 'code' && c.model.executionCount === null).length""")
-    return [f"{unrun} code cells did not run"] if unrun else []
+      .filter(c => c.model.type === 'code').map((c, i) => [i + 1, c.model.executionCount])
+      .filter(([i, count]) => count === null).map(([i]) => i)""")
+    return [f"code cells {unrun} did not run"] if unrun else []
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
