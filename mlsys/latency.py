@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter, PercentFormatter
 
 from mlsys._validate import check_number, check_samples
+from mlsys.drawing import keep, reuse
 from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate, format_count
 
 #: Huyen's ten request latencies (DMLS ch.1): mean 390 ms, median 100 ms.
@@ -943,7 +944,7 @@ def simulate_fanout_latency(n_servers, p_slow, *, n_requests=2_000, hedge_after_
 
 
 def plot_fanout_latency(n_servers, p_slow, *, n_requests=2_000, hedge_after_q=95,
-                        seed=0) -> Figure:
+                        seed=0, figure=None) -> Figure:
     """Plot the latency of fanned-out requests, without hedging (top) and hedged (bottom).
 
     Parameters
@@ -958,6 +959,8 @@ def plot_fanout_latency(n_servers, p_slow, *, n_requests=2_000, hedge_after_q=95
         Percentile of one server's latency after which a sub-request is hedged.
     seed : int, default 0
         Seed of the simulation (`simulate_fanout_latency`).
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
 
     Returns
     -------
@@ -976,31 +979,53 @@ def plot_fanout_latency(n_servers, p_slow, *, n_requests=2_000, hedge_after_q=95
     n_servers, p_slow = _check_fanout(n_servers, p_slow)
     run = simulate_fanout_latency(n_servers, p_slow, n_requests=n_requests,
                                   hedge_after_q=hedge_after_q, seed=seed)
-    fig, axes = plt.subplots(2, 1, figsize=(7, 5.6), sharex=True, layout="constrained")
     bins = np.geomspace(3, 1_200, 61)
-    panels = [(run.unhedged_ms, run.unhedged_slow_share,
-               f"N = {n_servers:,}, p = {100 * p_slow:g}%, no hedging"),
-              (run.hedged_ms, run.hedged_slow_share,
-               f"Each sub-request hedged after {run.hedge_after_ms:.0f} ms "
-               f"({run.extra_load:.0%} more sub-requests)")]
-    for ax, (latency_ms, slow_share, head) in zip(axes, panels):
-        # One artist per histogram (`stairs`), not one patch per bar: explorers draw dozens.
-        ax.stairs(np.histogram(np.clip(latency_ms, bins[0], bins[-1]), bins)[0], bins,
-                  fill=True, color=PALETTE["sky"], alpha=0.8, label="request: its slowest server")
-        ax.stairs(np.histogram(np.clip(run.server_ms, bins[0], bins[-1]), bins)[0], bins,
-                  color=PALETTE["black"], linestyle="--", lw=1.5, label="one server")
+    kept = reuse(figure, plot_fanout_latency)
+    if kept is None:
+        fig, axes = plt.subplots(2, 1, figsize=(7, 5.6), sharex=True, layout="constrained")
+        panels = []
+        for ax in axes:
+            # One artist per histogram (`stairs`), not one patch per bar: explorers draw dozens.
+            request = ax.stairs(np.zeros(len(bins) - 1), bins, fill=True, color=PALETTE["sky"],
+                                alpha=0.8, label="request: its slowest server")
+            server = ax.stairs(np.zeros(len(bins) - 1), bins, color=PALETTE["black"],
+                               linestyle="--", lw=1.5, label="one server")
+            p50 = ax.axvline(1, color=PALETTE["orange"], linestyle=LINESTYLES[0], lw=2)
+            p99 = ax.axvline(1, color=PALETTE["vermillion"], linestyle=LINESTYLES[2], lw=2)
+            ax.set_xscale("log")
+            ax.set_xlim(bins[0], bins[-1])
+            ax.set_axisbelow(True)  # the histograms redraw over the grid, not the grid over them
+            decorate(ax, xlabel="latency (ms, log scale)" if ax is axes[-1] else "",
+                     ylabel="requests")
+            legend = ax.legend(labels=["request: its slowest server", "one server",
+                                       "request p50", "request p99"],
+                               handles=[request, server, p50, p99])
+            panels.append((request, server, p50, p99, legend, ax.set_title("", loc="left")))
+        _plain_ticks(axes[-1].xaxis)
+        kept = keep(fig, plot_fanout_latency, panels=panels)
+    heads = [f"N = {n_servers:,}, p = {100 * p_slow:g}%, no hedging",
+             f"Each sub-request hedged after {run.hedge_after_ms:.0f} ms "
+             f"({run.extra_load:.0%} more sub-requests)"]
+    server_counts = np.histogram(np.clip(run.server_ms, bins[0], bins[-1]), bins)[0]
+    for (request, server, p50_line, p99_line, legend, title), latency_ms, slow_share, head in zip(
+            kept.panels, (run.unhedged_ms, run.hedged_ms),
+            (run.unhedged_slow_share, run.hedged_slow_share), heads):
+        counts = np.histogram(np.clip(latency_ms, bins[0], bins[-1]), bins)[0]
+        request.set_data(counts)
+        server.set_data(server_counts)
         p50, p99 = percentile(latency_ms, 50), percentile(latency_ms, 99)
-        ax.axvline(p50, color=PALETTE["orange"], linestyle=LINESTYLES[0], lw=2,
-                   label=f"request p50 = {_format_ms(p50)}")
-        ax.axvline(p99, color=PALETTE["vermillion"], linestyle=LINESTYLES[2], lw=2,
-                   label=f"request p99 = {_format_ms(p99)}")
-        ax.set_xscale("log")
-        title = (f"{head}:\n{_format_percent(slow_share)} of requests wait for a stall "
-                 f"(p50 {_format_ms(p50)}, p99 {_format_ms(p99)})")
-        decorate(ax, xlabel="latency (ms, log scale)" if ax is axes[-1] else "",
-                 ylabel="requests", title=title, legend=True)
-    _plain_ticks(axes[-1].xaxis)
-    return fig
+        p50_line.set_xdata([p50, p50])
+        p99_line.set_xdata([p99, p99])
+        legend.texts[2].set_text(f"request p50 = {_format_ms(p50)}")
+        legend.texts[3].set_text(f"request p99 = {_format_ms(p99)}")
+
+        # A fixed scale shows the mass moving as the sliders do; it doubles only for a peak
+        # that would not fit (the tick labels keep their width, so the layout holds).
+        peak = max(counts.max(), server_counts.max())
+        request.axes.set_ylim(0, 1_000 if peak <= 950 else 2_000 if peak <= 1_900 else 1.05 * peak)
+        title.set_text(f"{head}:\n{_format_percent(slow_share)} of requests wait for a stall "
+                       f"(p50 {_format_ms(p50)}, p99 {_format_ms(p99)})")
+    return kept.figure
 
 
 # ---------------------------------------------------------------------------------------------

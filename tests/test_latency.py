@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from updates import updates_match
 from mlsys import latency  # noqa: E402
 from mlsys.latency import (  # noqa: E402
     HUYEN_LATENCIES_MS,
@@ -509,3 +510,11 @@ def test_plot_tail_curve_reads_the_share_slower_than_each_latency():
         plot_tail_curve([0, 20], title="t")
     with pytest.raises(TypeError, match="title"):
         plot_tail_curve([10, 20], title=None)
+
+
+def test_the_fanout_explorer_updates_in_place_as_a_new_figure_draws():
+    # The explorer's corners and middle, walked as a slider would, the scale doubling and back.
+    points = [{"n_servers": n, "p_slow": p}
+              for n, p in [(100, 0.01), (1, 0.001), (1_000, 0.02), (1_000, 0.01), (30, 0.02),
+                           (300, 0.001), (100, 0.01)]]
+    assert updates_match(plot_fanout_latency, points) == []
