@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 from scipy import optimize, special, stats
 from sklearn.datasets import make_classification
@@ -32,9 +33,10 @@ from sklearn.metrics import average_precision_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, RobustScaler, StandardScaler
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController, threadpool_limits
 
 from mlsys._validate import check_choice, check_number, check_samples
+from mlsys.drawing import cached, keep, reuse
 from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate, format_count
 
 #: The three ways production data breaks a clean dataset, in `simulate_messy_data`.
@@ -61,6 +63,18 @@ def _single_threaded(function):
     return run
 
 
+@functools.cache
+def _threadpools() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
+def _one_thread():
+    # As threadpool_limits(limits=1), without looking for the loaded BLAS and OpenMP libraries
+    # again on each call (3-4 ms, more than a small fit): one controller lists them once, after
+    # this module's imports have loaded them.
+    return _threadpools().limit(limits=1)
+
+
 def _rng(seed) -> np.random.Generator:
     return np.random.default_rng(check_number("seed", seed, low=0, integer=True))
 
@@ -76,6 +90,15 @@ def _accuracy(model, X, y) -> float:
 
 def _new_figure(ncols=1):
     return plt.subplots(1, ncols, figsize=FIGSIZE, layout="constrained")
+
+
+def _suptitle(fig):
+    # An empty suptitle set where the constrained layout puts it (1 - h_pad from the top), so
+    # that the layout, run once, leaves it there: a figure updated in place and a new one drawn
+    # with its frozen layout then show it at the same place. Its text is set on each update.
+    title = fig.suptitle("")
+    title.set_y(1 - fig.get_layout_engine().get()["h_pad"] / fig.get_figheight())
+    return title
 
 
 # ---------------------------------------------------------------------------------------------
@@ -215,7 +238,7 @@ def _messy_fit(corruption, rate, n_samples, seed):
     rate_name = {"missing": "missing_rate", "noise": "noise_rate", "outliers": "outlier_rate"}
     X = corrupt_features(X_clean, **{rate_name[corruption]: rate}, seed=seed + 1)
     half = len(y) // 2
-    with threadpool_limits(limits=1):
+    with _one_thread():
         pipelines = tuple(pipeline.fit(X[:half], y[:half])
                           for pipeline in (make_naive_pipeline(), make_robust_pipeline()))
     return X_clean, X, y, half, pipelines
@@ -253,7 +276,7 @@ def simulate_messy_data(corruption, rate, *, n_samples=2_000, seed=0) -> MessyRe
     n_samples = check_number("n_samples", n_samples, low=20, integer=True)
     seed = check_number("seed", seed, low=0, integer=True)
     _, X, y, half, pipelines = _messy_fit(corruption, rate, n_samples, seed)
-    with threadpool_limits(limits=1):
+    with _one_thread():
         scores = [_accuracy(pipeline, X[half:], y[half:]) for pipeline in pipelines]
     return MessyResult(corruption, rate, *scores)
 
@@ -300,13 +323,38 @@ def scaled_feature(corruption, rate, pipeline, *, n_samples=2_000, seed=0) -> tu
     X_clean, X, _, half, pipelines = _messy_fit(corruption, rate, n_samples, seed)
     _, _, _, _, clean_pipelines = _messy_fit(corruption, 0.0, n_samples, seed)
     column = int(np.argmax(np.abs(X_clean[:half].mean(axis=0)) / X_clean[:half].std(axis=0)))
-    with threadpool_limits(limits=1):
+    with _one_thread():
         messy = pipelines[which][:-1].transform(X[half:])[:, column]
         clean = clean_pipelines[which][:-1].transform(X_clean[half:])[:, column]
     return messy, clean
 
 
-def plot_messy_data(corruption, rate, *, seed=0) -> Figure:
+#: Heights of the axis of `plot_messy_data`, as shares of the test rows: the lowest that fits the
+#: tallest bar with 5% to spare (the tick labels are as wide at each, so the layout holds).
+MESSY_HEIGHTS = (0.15, 0.3, 0.65, 0.95)
+_MESSY_EDGES = np.linspace(-MESSY_AXIS, MESSY_AXIS, 65)
+_MESSY_PIPELINES = ("naive", "robust")
+
+
+@cached(maxsize=128)
+def _messy_view(corruption, rate, seed):
+    # What plot_messy_data shows: per pipeline, the shares of the test rows in each bin for the
+    # corrupted and the clean column, and the shares beyond each edge; and both accuracies.
+    edges = _MESSY_EDGES
+    panels = []
+    for name in _MESSY_PIPELINES:
+        messy, clean = scaled_feature(corruption, rate, name, seed=seed)
+        share = np.full(messy.size, 1 / messy.size)
+        shown = np.clip(messy, edges[0] + 1e-9, edges[-1] - 1e-9)
+        counts = [np.histogram(values, edges, weights=share)[0] for values in (shown, clean)]
+        for array in counts:
+            array.setflags(write=False)  # shared by every call with these arguments
+        panels.append((*counts, float(np.mean(messy < edges[0])),
+                       float(np.mean(messy > edges[-1]))))
+    return simulate_messy_data(corruption, rate, seed=seed), tuple(panels)
+
+
+def plot_messy_data(corruption, rate, *, seed=0, figure=None) -> Figure:
     """Plot one feature as each pipeline hands it to the model, with both test accuracies.
 
     Left the naive pipeline (fill 0, standardise), right the robust one (median and indicator,
@@ -322,6 +370,8 @@ def plot_messy_data(corruption, rate, *, seed=0) -> Figure:
         Share of corrupted cells, in [0, 1].
     seed : int, default 0
         Seed of the data and the corruption.
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
 
     Returns
     -------
@@ -335,35 +385,49 @@ def plot_messy_data(corruption, rate, *, seed=0) -> Figure:
     """
     corruption = check_choice("corruption", corruption, CORRUPTIONS)
     rate = _check_rate("rate", rate)
-    result = simulate_messy_data(corruption, rate, seed=seed)
-    fig, axes = _new_figure(ncols=2)
-    edges = np.linspace(-MESSY_AXIS, MESSY_AXIS, 65)
+    seed = check_number("seed", seed, low=0, integer=True)
+    result, panels = _messy_view(corruption, rate, seed)
+    edges = _MESSY_EDGES
+    kept = reuse(figure, plot_messy_data)
+    if kept is None:
+        fig, axes = _new_figure(ncols=2)
+        parts = []
+        for ax, colour in zip(axes, ["vermillion", "blue"]):
+            # One artist per histogram (`stairs`), its shares set below.
+            messy = ax.stairs(np.zeros(len(edges) - 1), edges, fill=True,
+                              color=PALETTE[colour], alpha=0.7)
+            clean = ax.stairs(np.zeros(len(edges) - 1), edges, color=PALETTE["black"], lw=1.5,
+                              linestyle=LINESTYLES[1])
+            beyond = [ax.annotate("", (side * MESSY_AXIS, 0.02), fontsize=8,
+                                  ha="left" if side < 0 else "right") for side in (-1, 1)]
+            ax.set_xlim(edges[0] - 0.8, edges[-1] + 0.8)
+            ax.set_axisbelow(True)  # the histograms redraw over the grid, not the grid over them
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            decorate(ax, xlabel="scaled feature value", ylabel="share of test rows")
+            # The outline's legend handle is a box, as a step histogram's is, not a line.
+            outline = Patch(fill=False, edgecolor=PALETTE["black"], lw=1.5,
+                            linestyle=LINESTYLES[1])
+            legend = ax.legend(handles=[messy, outline], labels=["", "clean data"],
+                               loc="upper left", fontsize=7)
+            parts.append((messy, clean, beyond, legend, ax.set_title("", loc="left")))
+        kept = keep(fig, plot_messy_data, panels=parts, suptitle=_suptitle(fig))
     steps = {"naive": "fill 0, standardise", "robust": "median, IQR, clip"}
-    for ax, (name, colour) in zip(axes, [("naive", "vermillion"), ("robust", "blue")]):
-        messy, clean = scaled_feature(corruption, rate, name, seed=seed)
-        shown = np.clip(messy, edges[0] + 1e-9, edges[-1] - 1e-9)
-        weights = np.full(messy.size, 1 / messy.size)
-        ax.hist(shown, edges, weights=weights, histtype="stepfilled", color=PALETTE[colour],
-                alpha=0.7,
-                label=f"{rate:.0%} {corruption}")
-        ax.hist(clean, edges, weights=weights, histtype="step", color=PALETTE["black"], lw=1.5,
-                linestyle=LINESTYLES[1], label="clean data")
-        for side, beyond in [(-1, messy < edges[0]), (1, messy > edges[-1])]:
-            if beyond.any():
-                ax.annotate(f"{beyond.mean():.0%} beyond", (side * MESSY_AXIS, 0.02),
-                            ha="left" if side < 0 else "right", fontsize=8)
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        accuracy = getattr(result, f"{name}_accuracy")
-        decorate(ax, xlabel="scaled feature value",
-                 ylabel="share of test rows",
-                 title=f"{name} ({steps[name]}): {accuracy:.0%}")
-        ax.legend(loc="upper left", fontsize=7)
-    ymax = max(ax.get_ylim()[1] for ax in axes)
-    for ax in axes:
-        ax.set_ylim(0, ymax)
-    fig.suptitle(f"{rate:.0%} {corruption} cells: naive {result.naive_accuracy:.0%}, "
-                 f"robust {result.robust_accuracy:.0%} accuracy")
-    return fig
+    peak = max(counts.max() for panel in panels for counts in panel[:2])
+    height = next((h for h in MESSY_HEIGHTS if 1.05 * peak <= h), 1.05 * peak)
+    for (messy, clean, beyond, legend, title), name, (messy_counts, clean_counts, *shares) in zip(
+            kept.panels, _MESSY_PIPELINES, panels):
+        messy.set_data(messy_counts)
+        clean.set_data(clean_counts)
+        for text, share in zip(beyond, shares):
+            text.set_text(f"{share:.0%} beyond")
+            text.set_visible(share > 0)
+        legend.texts[0].set_text(f"{rate:.0%} {corruption}")
+        title.set_text(f"{name} ({steps[name]}): {getattr(result, f'{name}_accuracy'):.0%}")
+        if messy.axes.get_ylim() != (0, height):  # setting a limit, even unchanged, redraws all
+            messy.axes.set_ylim(0, height)
+    kept.suptitle.set_text(f"{rate:.0%} {corruption} cells: naive {result.naive_accuracy:.0%}, "
+                           f"robust {result.robust_accuracy:.0%} accuracy")
+    return kept.figure
 
 
 # ---------------------------------------------------------------------------------------------
@@ -486,7 +550,7 @@ def noisy_bayes_boundary(flip_positive, flip_negative) -> float:
     return float(special.logit(cut) / (2 * CLASS_SEPARATION))
 
 
-@functools.lru_cache(maxsize=64)
+@cached(maxsize=128)
 def _class_noise(flip_positive, flip_negative, n_samples, seed):
     rng = np.random.default_rng(seed)
     y = (rng.random(n_samples) < 0.5).astype(int)
@@ -494,7 +558,7 @@ def _class_noise(flip_positive, flip_negative, n_samples, seed):
     flips = rng.random(n_samples) < np.where(y == 1, flip_positive, flip_negative)
     recorded = np.where(flips, 1 - y, y)
     half = n_samples // 2
-    with threadpool_limits(limits=1):
+    with _one_thread():
         model = LogisticRegression().fit(x[:half, None], recorded[:half])
     boundary = float(-model.intercept_[0] / model.coef_[0, 0])
     predicted = (x[half:] > boundary).astype(int)
@@ -502,7 +566,10 @@ def _class_noise(flip_positive, flip_negative, n_samples, seed):
                               float(np.mean(predicted == y[half:])),
                               float(np.mean(predicted == recorded[half:])),
                               float(np.mean((x[half:] > 0) == y[half:])))
-    return x[:half], recorded[:half], result
+    x, recorded = x[:half].copy(), recorded[:half].copy()
+    for array in (x, recorded):
+        array.setflags(write=False)  # shared by every call with these arguments
+    return x, recorded, result
 
 
 def simulate_class_noise(flip_positive, flip_negative, *, n_samples=4_000, seed=0):
@@ -542,7 +609,7 @@ def simulate_class_noise(flip_positive, flip_negative, *, n_samples=4_000, seed=
     return _class_noise(flip_positive, flip_negative, n_samples, seed)[2]
 
 
-def plot_label_noise(flip_positive, flip_negative, *, seed=0) -> Figure:
+def plot_label_noise(flip_positive, flip_negative, *, seed=0, figure=None) -> Figure:
     """Plot what the model learns from labels that flip at a different rate in each class.
 
     Left: histograms of the feature for the training rows *recorded* positive and recorded
@@ -554,6 +621,8 @@ def plot_label_noise(flip_positive, flip_negative, *, seed=0) -> Figure:
     flip_positive, flip_negative : float
         Flip rate of each class, each in [0, 0.5) (see `simulate_class_noise`).
     seed : int, default 0
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
 
     Returns
     -------
@@ -567,38 +636,59 @@ def plot_label_noise(flip_positive, flip_negative, *, seed=0) -> Figure:
     """
     result = simulate_class_noise(flip_positive, flip_negative, seed=seed)
     x, recorded, _ = _class_noise(result.flip_positive, result.flip_negative, 4_000, seed)
-    fig, (left, right) = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained",
-                                      gridspec_kw={"width_ratios": [1.6, 1]})
     edges = np.linspace(-4.5, 4.5, 46)
-    weights = np.full(x.size, 1 / x.size)
-    left.hist(x[recorded == 1], edges, weights=weights[recorded == 1], histtype="stepfilled",
-              color=PALETTE["blue"], alpha=0.5, label="recorded positive")
-    left.hist(x[recorded == 0], edges, weights=weights[recorded == 0], histtype="step",
-              color=PALETTE["orange"], lw=2, linestyle=LINESTYLES[1],
-              label="recorded negative")
-    left.axvline(0, color=PALETTE["black"], lw=1.5, label="best rule")
-    left.axvline(result.boundary, color=PALETTE["vermillion"], lw=2, linestyle=LINESTYLES[2],
-                 label="learned boundary")
-    left.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    decorate(left, xlabel="feature (sd)", ylabel="share of training rows",
-             title=f"learned boundary at {result.boundary:+.2f} sd")
-    left.legend(loc="upper left", fontsize=7)
-    names = ["true", "measured", "best rule"]
-    values = [result.true_accuracy, result.measured_accuracy, result.best_accuracy]
-    bars = right.bar(names, values, color=[PALETTE["blue"], PALETTE["vermillion"],
-                                           PALETTE["black"]])
-    for bar, hatch in zip(bars, ["", "//", ".."]):
-        bar.set_hatch(hatch)
-        bar.set_edgecolor("white")
-    right.bar_label(bars, labels=[f"{v:.0%}" for v in values], fontsize=9)
-    right.set_ylim(0.4, 1.0)
-    right.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    decorate(right, xlabel="accuracy on the test rows", ylabel="accuracy",
-             title="true vs measured")
-    fig.suptitle(f"{flip_positive:.0%} of positives and {flip_negative:.0%} of negatives "
-                 f"mislabelled: true accuracy {result.true_accuracy:.0%}, "
-                 f"measured {result.measured_accuracy:.0%}")
-    return fig
+    kept = reuse(figure, plot_label_noise)
+    if kept is None:
+        fig, (left, right) = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained",
+                                          gridspec_kw={"width_ratios": [1.6, 1]})
+        # One artist per histogram (`stairs`), its shares set below.
+        positive = left.stairs(np.zeros(len(edges) - 1), edges, fill=True,
+                               color=PALETTE["blue"], alpha=0.5)
+        negative = left.stairs(np.zeros(len(edges) - 1), edges, color=PALETTE["orange"], lw=2,
+                               linestyle=LINESTYLES[1])
+        best = left.axvline(0, color=PALETTE["black"], lw=1.5)
+        boundary = left.axvline(0, color=PALETTE["vermillion"], lw=2, linestyle=LINESTYLES[2])
+        # Fixed: at flip rates below 0.5 a bin holds at most 5.1% of the training rows.
+        left.set_xlim(edges[0] - 0.45, edges[-1] + 0.45)
+        left.set_ylim(0, 0.055)
+        left.set_axisbelow(True)  # the histograms redraw over the grid, not the grid over them
+        left.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        decorate(left, xlabel="feature (sd)", ylabel="share of training rows")
+        # The outline's legend handle is a box, as a step histogram's is, not a line.
+        outline = Patch(fill=False, edgecolor=PALETTE["orange"], lw=2, linestyle=LINESTYLES[1])
+        left.legend(handles=[positive, outline, best, boundary],
+                    labels=["recorded positive", "recorded negative", "best rule",
+                            "learned boundary"], loc="upper left", fontsize=7)
+        names = ["true", "measured", "best rule"]
+        bars = right.bar(names, np.zeros(3), color=[PALETTE["blue"], PALETTE["vermillion"],
+                                                    PALETTE["black"]])
+        for bar, hatch in zip(bars, ["", "//", ".."]):
+            bar.set_hatch(hatch)
+            bar.set_edgecolor("white")
+        values = right.bar_label(bars, labels=["", "", ""], fontsize=9)
+        right.set_ylim(0.4, 1.0)
+        right.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        right.set_axisbelow(True)
+        decorate(right, xlabel="accuracy on the test rows", ylabel="accuracy",
+                 title="true vs measured")
+        kept = keep(fig, plot_label_noise, rows=[positive, negative], boundary=boundary,
+                    bars=bars, values=values, title=left.set_title("", loc="left"),
+                    suptitle=_suptitle(fig))
+    share = np.full(x.size, 1 / x.size)
+    for rows, label in zip(kept.rows, (1, 0)):
+        rows.set_data(np.histogram(x[recorded == label], edges,
+                                   weights=share[recorded == label])[0])
+    kept.boundary.set_xdata([result.boundary, result.boundary])
+    kept.title.set_text(f"learned boundary at {result.boundary:+.2f} sd")
+    accuracies = [result.true_accuracy, result.measured_accuracy, result.best_accuracy]
+    for bar, text, accuracy in zip(kept.bars, kept.values, accuracies):
+        bar.set_height(accuracy)
+        text.xy = (bar.get_x() + bar.get_width() / 2, accuracy)
+        text.set_text(f"{accuracy:.0%}")
+    kept.suptitle.set_text(f"{result.flip_positive:.0%} of positives and "
+                           f"{result.flip_negative:.0%} of negatives mislabelled: true accuracy "
+                           f"{result.true_accuracy:.0%}, measured {result.measured_accuracy:.0%}")
+    return kept.figure
 
 
 def out_of_fold_probabilities(X, y, *, n_folds=5, seed=0) -> np.ndarray:
@@ -641,7 +731,7 @@ def out_of_fold_probabilities(X, y, *, n_folds=5, seed=0) -> np.ndarray:
         raise ValueError(f"y must hold each class at least n_folds = {n_folds} times")
     folds = StratifiedKFold(n_folds, shuffle=True,
                             random_state=check_number("seed", seed, low=0, integer=True))
-    with threadpool_limits(limits=1):
+    with _one_thread():
         return cross_val_predict(HistGradientBoostingClassifier(max_iter=60, random_state=0), X,
                                  y, cv=folds, method="predict_proba")
 
@@ -751,11 +841,14 @@ AUDIT_NOISE_RATES = (0.05, 0.1, 0.2, 0.3)
 AUDIT_THRESHOLDS = (0.1, 0.2, 0.3, 0.5)
 
 
-@functools.lru_cache(maxsize=8)
+@cached(maxsize=16)
 def _audit_probabilities(noise_rate, n_samples, seed):
     X, y, noisy = _noisy_world(noise_rate, n_samples, seed)
     P = out_of_fold_probabilities(X, noisy, seed=seed)
-    return P[np.arange(noisy.size), noisy], noisy != y
+    confidence, flipped = P[np.arange(noisy.size), noisy], noisy != y
+    for array in (confidence, flipped):
+        array.setflags(write=False)  # shared by every call with these arguments
+    return confidence, flipped
 
 
 def self_confidence(noise_rate=0.1, *, n_samples=2_000, seed=0) -> tuple:
@@ -781,13 +874,29 @@ def self_confidence(noise_rate=0.1, *, n_samples=2_000, seed=0) -> tuple:
     return confidence.copy(), flipped.copy()
 
 
-def plot_label_audit(noise_rate, threshold, *, seed=0) -> Figure:
+def plot_label_audit(noise_rate, threshold, *, seed=0, figure=None) -> Figure:
     """Plot the self-confidence of kept and flipped labels, and what a threshold flags.
 
     Left: histograms (log scale) of each row's out-of-fold probability of its given label, for
     the rows whose label was kept and those whose label was flipped, with the threshold: every
     row left of it is flagged. Right: bars of the audit's precision and recall at that
-    threshold, and the precision of a random audit (the flip rate).
+    threshold, and the precision of a random audit (the flip rate). The out-of-fold
+    probabilities depend on `noise_rate` only: moving the threshold does not re-run the audit.
+
+    Parameters
+    ----------
+    noise_rate : float
+        Share of labels flipped, in [0, 1].
+    threshold : float
+        Rows whose given label has a probability below this are flagged, in (0, 1].
+    seed : int, default 0
+        Seed of the data, the flips and the folds.
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
 
     Examples
     --------
@@ -799,34 +908,58 @@ def plot_label_audit(noise_rate, threshold, *, seed=0) -> Figure:
                              unit="probability")
     confidence, flipped = self_confidence(noise_rate, seed=seed)
     audit = _audit_scores(confidence < threshold, flipped, noise_rate, threshold)
-    fig, (left, right) = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained",
-                                      gridspec_kw={"width_ratios": [1.7, 1]})
     edges = np.linspace(0, 1, 21)
-    left.hist(confidence[~flipped], edges, histtype="stepfilled", color=PALETTE["blue"],
-              alpha=0.5, label="label kept")
-    left.hist(confidence[flipped], edges, histtype="step", color=PALETTE["vermillion"], lw=2,
-              linestyle=LINESTYLES[1], label="label flipped")
-    left.axvline(threshold, color=PALETTE["black"], lw=1.5, linestyle=LINESTYLES[2],
-                 label=f"threshold {threshold:g}: flag left")
-    left.set_yscale("log")
-    decorate(left, xlabel="out-of-fold probability of the given label", ylabel="rows (log scale)",
-             title=f"{format_count(audit.n_flagged, 'row')} flagged of {flipped.size:,}")
-    left.legend(loc="upper left", fontsize=7, framealpha=0.9)
-    names = ["precision", "recall", "random\naudit"]
-    values = [audit.precision, audit.recall, noise_rate]
-    values = [0.0 if np.isnan(v) else v for v in values]
-    bars = right.bar(names, values, color=[PALETTE["blue"], PALETTE["orange"], PALETTE["black"]])
-    for bar, hatch in zip(bars, ["", "//", ".."]):
-        bar.set_hatch(hatch)
-        bar.set_edgecolor("white")
-    right.bar_label(bars, labels=[f"{v:.0%}" for v in values], fontsize=9)
-    right.set_ylim(0, 1.05)
-    right.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    decorate(right, xlabel="the audit at this threshold", ylabel="share",
-             title="precision and recall")
-    fig.suptitle(f"{noise_rate:.0%} of labels flipped, threshold {threshold:g}: precision "
-                 f"{audit.precision:.0%}, recall {audit.recall:.0%}")
-    return fig
+    kept = reuse(figure, plot_label_audit)
+    if kept is None:
+        fig, (left, right) = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained",
+                                          gridspec_kw={"width_ratios": [1.7, 1]})
+        # One artist per histogram (`stairs`), its counts set below.
+        kept_rows = left.stairs(np.ones(len(edges) - 1), edges, fill=True,
+                                color=PALETTE["blue"], alpha=0.5, label="label kept")
+        flipped_rows = left.stairs(np.ones(len(edges) - 1), edges, color=PALETTE["vermillion"],
+                                   lw=2, linestyle=LINESTYLES[1], label="label flipped")
+        line = left.axvline(threshold, color=PALETTE["black"], lw=1.5, linestyle=LINESTYLES[2])
+        left.set_yscale("log")
+        # Fixed: the flip rates of the explorer give at most 680 rows in a bin.
+        left.set_xlim(-0.05, 1.05)
+        left.set_ylim(0.8, 1_000)
+        left.set_axisbelow(True)  # the histograms redraw over the grid, not the grid over them
+        decorate(left, xlabel="out-of-fold probability of the given label",
+                 ylabel="rows (log scale)")
+        # The outline's legend handle is a box, as a step histogram's is, not a line.
+        outline = Patch(fill=False, edgecolor=PALETTE["vermillion"], lw=2,
+                        linestyle=LINESTYLES[1])
+        legend = left.legend(handles=[kept_rows, outline, line],
+                             labels=["label kept", "label flipped", "threshold"],
+                             loc="upper left", fontsize=7, framealpha=0.9)
+        names = ["precision", "recall", "random\naudit"]
+        bars = right.bar(names, np.zeros(3), color=[PALETTE["blue"], PALETTE["orange"],
+                                                    PALETTE["black"]])
+        for bar, hatch in zip(bars, ["", "//", ".."]):
+            bar.set_hatch(hatch)
+            bar.set_edgecolor("white")
+        values = right.bar_label(bars, labels=["", "", ""], fontsize=9)
+        right.set_ylim(0, 1.05)
+        right.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        right.set_axisbelow(True)
+        decorate(right, xlabel="the audit at this threshold", ylabel="share",
+                 title="precision and recall")
+        kept = keep(fig, plot_label_audit, rows=[kept_rows, flipped_rows], line=line,
+                    legend=legend, bars=bars, values=values,
+                    title=left.set_title("", loc="left"), suptitle=_suptitle(fig))
+    for rows, shown in zip(kept.rows, (confidence[~flipped], confidence[flipped])):
+        rows.set_data(np.histogram(shown, edges)[0])
+    kept.line.set_xdata([threshold, threshold])
+    kept.legend.texts[2].set_text(f"threshold {threshold:g}: flag left")
+    kept.title.set_text(f"{format_count(audit.n_flagged, 'row')} flagged of {flipped.size:,}")
+    shares = [0.0 if np.isnan(v) else v for v in (audit.precision, audit.recall, noise_rate)]
+    for bar, text, share in zip(kept.bars, kept.values, shares):
+        bar.set_height(share)
+        text.xy = (bar.get_x() + bar.get_width() / 2, share)
+        text.set_text(f"{share:.0%}")
+    kept.suptitle.set_text(f"{noise_rate:.0%} of labels flipped, threshold {threshold:g}: "
+                           f"precision {audit.precision:.0%}, recall {audit.recall:.0%}")
+    return kept.figure
 
 # ---------------------------------------------------------------------------------------------
 # Imbalanced labels
@@ -899,14 +1032,18 @@ def compute_imbalance_metrics(y_true, y_score, threshold=0.5) -> ImbalanceMetric
 IMBALANCE_MODELS = ("always negative", "logistic", "logistic, balanced weights")
 
 
-@functools.lru_cache(maxsize=16)
-@_single_threaded
+@cached(maxsize=64)
 def _imbalance_scores(positive_rate, seed):
     X, y = make_imbalanced_data(positive_rate, seed=seed)
     half = len(y) // 2
     models = [DummyClassifier(strategy="most_frequent"), LogisticRegression(max_iter=1_000),
               LogisticRegression(max_iter=1_000, class_weight="balanced")]
-    return y[half:], [m.fit(X[:half], y[:half]).predict_proba(X[half:])[:, 1] for m in models]
+    with _one_thread():
+        scores = tuple(m.fit(X[:half], y[:half]).predict_proba(X[half:])[:, 1] for m in models)
+    y_test = y[half:].copy()
+    for array in (y_test, *scores):
+        array.setflags(write=False)  # shared by every call with these arguments
+    return y_test, scores
 
 
 def simulate_imbalance(positive_rate, threshold=0.5, *, seed=0) -> dict:
@@ -1011,8 +1148,24 @@ def compare_class_weights(world, positive_rate=0.02, *, n_samples=4_000,
     return ClassWeightEffect(world, *pr_aucs)
 
 
-def plot_imbalance(positive_rate, threshold, *, seed=0) -> Figure:
+def plot_imbalance(positive_rate, threshold, *, seed=0, figure=None) -> Figure:
     """Plot accuracy, precision, recall and PR-AUC of the three models of `simulate_imbalance`.
+
+    Parameters
+    ----------
+    positive_rate : float
+        Share of positive rows, in (0, 0.5].
+    threshold : float
+        Decision threshold on the predicted probability, in [0, 1].
+    seed : int, default 0
+        Seed of the data.
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Grouped bars, one group per metric and one bar per model, labelled with their values.
 
     Examples
     --------
@@ -1021,26 +1174,39 @@ def plot_imbalance(positive_rate, threshold, *, seed=0) -> Figure:
     True
     """
     result = simulate_imbalance(positive_rate, threshold, seed=seed)
-    fig, ax = _new_figure()
     metrics = ("accuracy", "precision", "recall", "pr_auc")
     width = 0.27
-    styles = [("black", "//"), ("sky", ""), ("blue", "..")]
-    for i, ((name, scores), (colour, hatch)) in enumerate(zip(result.items(), styles)):
-        values = [getattr(scores, m) for m in metrics]
-        positions = np.arange(len(metrics)) + (i - 1) * width
-        ax.bar(positions, values, width, color=PALETTE[colour], hatch=hatch,
-               edgecolor="white", label=name)
-        for x, v in zip(positions, values):
-            ax.text(x, v + 0.01, f"{v:.2f}", ha="center", va="bottom", fontsize=7)
-    ax.set_xticks(np.arange(len(metrics)), ["accuracy", "precision", "recall", "PR-AUC"])
-    ax.set_ylim(0, 1.2)
-    ax.grid(axis="x", visible=False)
+    kept = reuse(figure, plot_imbalance)
+    if kept is None:
+        fig, ax = _new_figure()
+        styles = [("black", "//"), ("sky", ""), ("blue", "..")]
+        groups, labels = [], []
+        for i, (name, (colour, hatch)) in enumerate(zip(IMBALANCE_MODELS, styles)):
+            positions = np.arange(len(metrics)) + (i - 1) * width
+            groups.append(ax.bar(positions, np.zeros(len(metrics)), width,
+                                 color=PALETTE[colour], hatch=hatch, edgecolor="white",
+                                 label=name))
+            labels.append([ax.text(x, 0, "", ha="center", va="bottom", fontsize=7)
+                           for x in positions])
+        ax.set_xticks(np.arange(len(metrics)), ["accuracy", "precision", "recall", "PR-AUC"])
+        ax.set_ylim(0, 1.2)
+        ax.grid(axis="x", visible=False)
+        ax.set_axisbelow(True)  # the bars redraw over the grid, not the grid over them
+        decorate(ax, xlabel="metric", ylabel="score on the test set")
+        ax.legend(loc="upper center", ncols=3)
+        kept = keep(fig, plot_imbalance, groups=groups, labels=labels,
+                    title=ax.set_title("", loc="left"))
+    for bars, texts, name in zip(kept.groups, kept.labels, IMBALANCE_MODELS):
+        for bar, text, metric in zip(bars, texts, metrics):
+            value = getattr(result[name], metric)
+            bar.set_height(value)
+            text.set_y(value + 0.01)
+            text.set_text(f"{value:.2f}")
     majority = result["always negative"]
-    title = (f"{positive_rate:.0%} positives, threshold {threshold:g}: 'always negative' "
-             f"scores\n{majority.accuracy:.0%} accuracy and {majority.recall:.0%} recall")
-    decorate(ax, xlabel="metric", ylabel="score on the test set", title=title)
-    ax.legend(loc="upper center", ncols=3)
-    return fig
+    kept.title.set_text(f"{positive_rate:.0%} positives, threshold {threshold:g}: 'always "
+                        f"negative' scores\n{majority.accuracy:.0%} accuracy and "
+                        f"{majority.recall:.0%} recall")
+    return kept.figure
 
 
 # ---------------------------------------------------------------------------------------------
