@@ -655,3 +655,89 @@ def test_accuracy_margin_covers_the_simulated_accuracy_95_times_in_100():
 def test_accuracy_margin_rejects_bad_input(call, name):
     with pytest.raises((TypeError, ValueError), match=name):
         call()
+
+
+# --- Explorers that update in place: messy features, label noise, label audit, imbalance ------
+
+from updates import updates_match  # noqa: E402
+from mlsys import drawing  # noqa: E402
+
+
+def test_the_messy_data_explorer_updates_in_place_as_a_new_figure_draws():
+    # The grid's corners and middle, walked as its sliders would, through each height of the
+    # axis and the live slider's rows beyond the edge (outliers at 1%), back to the start.
+    points = [{"corruption": c, "rate": r} for c, r in [
+        ("missing", 0.1), ("missing", 0.0), ("outliers", 0.01), ("outliers", 0.4),
+        ("noise", 0.4), ("outliers", 0.05), ("missing", 0.4), ("missing", 0.1)]]
+    assert updates_match(ds.plot_messy_data, points) == []
+
+
+def test_the_label_noise_explorer_updates_in_place_as_a_new_figure_draws():
+    points = [{"flip_positive": p, "flip_negative": n} for p, n in [
+        (0.3, 0.0), (0.0, 0.0), (0.4, 0.4), (0.0, 0.4), (0.4, 0.0), (0.45, 0.0), (0.3, 0.0)]]
+    assert updates_match(ds.plot_label_noise, points) == []
+
+
+def test_the_label_audit_explorer_updates_in_place_as_a_new_figure_draws():
+    # The grid's corners, then the live slider's ends (0.02 and 0.9), back to the start.
+    points = [{"noise_rate": r, "threshold": t} for r, t in [
+        (0.1, 0.2), (0.05, 0.1), (0.3, 0.5), (0.3, 0.1), (0.05, 0.5), (0.1, 0.02), (0.1, 0.9),
+        (0.1, 0.2)]]
+    assert updates_match(ds.plot_label_audit, points) == []
+
+
+def test_the_imbalance_explorer_updates_in_place_as_a_new_figure_draws():
+    points = [{"positive_rate": p, "threshold": t} for p, t in [
+        (0.02, 0.5), (0.5, 0.1), (0.05, 0.3), (0.02, 0.1), (0.5, 0.5), (0.01, 0.95),
+        (0.02, 0.5)]]
+    assert updates_match(ds.plot_imbalance, points) == []
+
+
+def test_moving_the_audit_threshold_does_not_run_the_audit_again(monkeypatch):
+    fits = []
+    real = ds.out_of_fold_probabilities
+    monkeypatch.setattr(ds, "out_of_fold_probabilities",
+                        lambda *args, **kwargs: fits.append(1) or real(*args, **kwargs))
+    drawing.clear_caches()
+    fig = ds.plot_label_audit(0.1, 0.2)
+    for threshold in (0.02, 0.5, 0.9, 0.2):
+        assert ds.plot_label_audit(0.1, threshold, figure=fig) is fig
+    assert len(fits) == 1
+    ds.plot_label_audit(0.2, 0.2, figure=fig)  # another flip rate is another audit
+    assert len(fits) == 2
+    drawing.clear_caches()
+
+
+def _stairs_peak(fig):
+    return max(float(np.max(artist.get_data().values)) for ax in fig.axes
+               for artist in ax.patches if hasattr(artist, "get_data"))
+
+
+@pytest.mark.parametrize("plot, points", [
+    (ds.plot_messy_data, [(c, r) for c in ds.CORRUPTIONS for r in ds.MESSY_RATES]
+     + [("outliers", r / 100) for r in range(0, 51, 3)]),
+    (ds.plot_label_noise, [(p, n) for p in ds.CLASS_FLIP_RATES for n in ds.CLASS_FLIP_RATES]
+     + [(p / 100, 0.0) for p in range(0, 46, 5)]),
+    (ds.plot_label_audit, [(r, 0.2) for r in ds.AUDIT_NOISE_RATES]),
+])
+def test_the_fixed_limits_show_every_histogram_bin_whole(plot, points):
+    # The limits are fixed so that the layout holds; they must still fit every explorer's bins.
+    fig = None
+    for args in points:
+        fig = plot(*args, figure=fig)
+        for ax in fig.axes:
+            top = ax.get_ylim()[1]
+            bins = [a for a in ax.patches if hasattr(a, "get_data")]
+            assert all(np.max(b.get_data().values) < top for b in bins), (args, top)
+    assert _stairs_peak(fig) > 0
+
+
+def test_the_explorer_figures_refuse_a_figure_another_function_drew():
+    fig = ds.plot_imbalance(0.05, 0.5)
+    with pytest.raises(ValueError, match="plot_label_noise"):
+        ds.plot_label_noise(0.1, 0.0, figure=fig)
+    with pytest.raises(TypeError, match="figure"):
+        ds.plot_messy_data("missing", 0.1, figure="not a figure")
+    # The arguments are checked before any figure is touched.
+    with pytest.raises(ValueError, match="threshold"):
+        ds.plot_label_audit(0.1, 0.0, figure=fig)
