@@ -24,12 +24,14 @@ from dataclasses import dataclass, field
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 from sklearn.base import clone
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 
 from mlsys._validate import check_number
+from mlsys.drawing import cached, keep, reuse
 from mlsys.latency import percentiles, time_single_predictions_ms
 from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate, format_count
 
@@ -773,7 +775,57 @@ def promised_frontier(catalogue, click_probability, weights=FRONTIER_WEIGHTS, *,
     return trace_frontier(believed, probability, weights, k=k)
 
 
-def plot_model_error(weight, model_error, *, frontiers) -> Figure:
+def _autoscaled(ax, axis, values) -> tuple:
+    """The limits matplotlib's autoscale gives `values` on a linear `axis` ("x" or "y")."""
+    values = np.concatenate([np.ravel(v) for v in values])
+    locator = (ax.xaxis if axis == "x" else ax.yaxis).get_major_locator()
+    low, high = locator.nonsingular(float(values.min()), float(values.max()))
+    pad = ax.margins()[0 if axis == "x" else 1] * (high - low)
+    return low - pad, high + pad
+
+
+def _set_view(ax, *, xlim=None, ylim=None) -> None:
+    """Set the limits that differ from the axes' own; lay the figure out again if any did.
+
+    Setting unchanged limits is skipped: it would mark the axis as changed and make `render`
+    draw everything. A figure that `render` laid out and froze is laid out again when its
+    limits move, since its tick labels may then need other margins.
+    """
+    moved = False
+    for limits, get, set_ in ((xlim, ax.get_xlim, ax.set_xlim), (ylim, ax.get_ylim, ax.set_ylim)):
+        if limits is not None and tuple(get()) != tuple(limits):
+            set_(*limits)
+            moved = True
+    figure = ax.get_figure(root=True)
+    if moved and isinstance(figure.get_layout_engine(), PlaceHolderLayoutEngine):
+        figure.set_layout_engine("constrained")
+
+
+def _set_legend(kept, ax, entries, **options) -> None:
+    """Show `entries` ((handle, label) pairs) in `ax`'s legend, kept as ``kept.legend``.
+
+    When the handles are the ones already shown, only the texts change (in place); otherwise
+    a new legend replaces the old one (and `render` draws that figure in full once).
+    """
+    handles = [handle for handle, _ in entries]
+    labels = [label for _, label in entries]
+    if getattr(kept, "legend_handles", None) == handles:
+        for text, label in zip(kept.legend.texts, labels):
+            text.set_text(label)
+        return
+    kept.legend = ax.legend(handles, labels, **options)
+    kept.legend_handles = handles
+
+
+def _check_error_frontiers(frontiers) -> None:
+    if not isinstance(frontiers, Mapping) or not frontiers or not all(
+            isinstance(pair, tuple) and len(pair) == 2
+            and all(isinstance(f, Frontier) for f in pair) for pair in frontiers.values()):
+        raise TypeError("frontiers must be a dict of model error -> (true Frontier, promised "
+                        f"Frontier); got {frontiers!r}")
+
+
+def plot_model_error(weight, model_error, *, frontiers, figure=None) -> Figure:
     """Plot what a model promises and what the shop gets, at one weight and one model error.
 
     Parameters
@@ -786,13 +838,16 @@ def plot_model_error(weight, model_error, *, frontiers) -> Figure:
         Model error mapped to (the true frontier, the promised frontier) of rankings by a model
         with that error. The smallest error is the reference: its true weight-0 policy is what
         the title compares with, and its true frontier is drawn faintly beside the others.
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
 
     Returns
     -------
     matplotlib.figure.Figure
         Expected revenue against expected clicks per 1,000 pages: the promised frontier
         (dashed), the true one (solid), the chosen weight on both; the title gives both changes
-        against the reference's true engagement page.
+        against the reference's true engagement page. The axes fit the curves drawn, so they
+        move with the model error and hold still as the weight moves.
 
     Examples
     --------
@@ -803,49 +858,170 @@ def plot_model_error(weight, model_error, *, frontiers) -> Figure:
     model error 0, weight 1: promised clicks -26%, revenue +30%;
     the shop gets clicks -26%, revenue +30%
     """
-    if not isinstance(frontiers, Mapping) or not frontiers or not all(
-            isinstance(pair, tuple) and len(pair) == 2
-            and all(isinstance(f, Frontier) for f in pair) for pair in frontiers.values()):
-        raise TypeError("frontiers must be a dict of model error -> (true Frontier, promised "
-                        f"Frontier); got {frontiers!r}")
+    _check_error_frontiers(frontiers)
     if model_error not in frontiers:
         raise ValueError(f"model_error must be one of the frontiers' keys {sorted(frontiers)}; "
                          f"got {model_error!r}")
     weight = _check_weight(weight)
-    reference = frontiers[min(frontiers)][0]
+    smallest = min(frontiers)
+    reference = frontiers[smallest][0]
     true, promised = frontiers[model_error]
     at, base = _at_weight(true, weight), _at_weight(reference, 0.0)
     if _at_weight(promised, weight) != at:
         raise ValueError("the true and promised frontiers must share their weights")
 
+    kept = reuse(figure, plot_model_error)
+    if kept is None:
+        fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+        faint = ax.plot([], [], ".", color="0.6", linestyle=LINESTYLES[3])[0]
+        promise = ax.plot([], [], "^", color=PALETTE["orange"], linestyle=LINESTYLES[1],
+                          ms=5)[0]
+        result = ax.plot([], [], "o", color=PALETTE["blue"], linestyle=LINESTYLES[0], ms=5)[0]
+        arrow = ax.annotate("", xy=(0, 0), xytext=(0, 0),
+                            arrowprops=dict(arrowstyle="->", color=PALETTE["black"], lw=1.2))
+        chosen = ax.plot([], [], "o", ms=15, markerfacecolor="none", markeredgewidth=2.5,
+                         color=PALETTE["purple"], linestyle="none")[0]
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"${value:,.0f}"))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+        decorate(ax, xlabel="expected clicks per 1,000 pages",
+                 ylabel="expected revenue per 1,000 pages")
+        kept = keep(fig, plot_model_error, lines=[faint, promise, result, chosen], arrow=arrow,
+                    title=ax.set_title("", loc="left"))
+    faint, promise, result, chosen = kept.lines
+    ax = faint.axes
+    drawn = [promised, true] if model_error == smallest else [reference, promised, true]
+    faint.set_visible(model_error != smallest)
+    faint.set_data(reference.clicks, reference.revenue_usd)
+    promise.set_data(promised.clicks, promised.revenue_usd)
+    result.set_data(true.clicks, true.revenue_usd)
+    kept.arrow.xy = (true.clicks[at], true.revenue_usd[at])
+    kept.arrow.set_position((promised.clicks[at], promised.revenue_usd[at]))
+    chosen.set_data([true.clicks[at], promised.clicks[at]],
+                    [true.revenue_usd[at], promised.revenue_usd[at]])
+    _set_view(ax, xlim=_autoscaled(ax, "x", [f.clicks for f in drawn]),
+              ylim=_autoscaled(ax, "y", [f.revenue_usd for f in drawn]))
+    entries = [(faint, f"what the shop gets at model error {smallest:g}")] * (
+        model_error != smallest) + [(promise, "what the model promises"),
+                                    (result, "what the shop gets"), (chosen, f"weight {weight:g}")]
+    _set_legend(kept, ax, entries, loc="best", fontsize=8)
+
     def change(frontier):
         return (_format_change(frontier.clicks[at] / reference.clicks[base] - 1),
                 _format_change(frontier.revenue_usd[at] / reference.revenue_usd[base] - 1))
 
-    fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
-    if model_error != min(frontiers):
-        ax.plot(reference.clicks, reference.revenue_usd, ".", color="0.6",
-                linestyle=LINESTYLES[3], label=f"what the shop gets at model error "
-                                               f"{min(frontiers):g}")
-    ax.plot(promised.clicks, promised.revenue_usd, "^", color=PALETTE["orange"],
-            linestyle=LINESTYLES[1], ms=5, label="what the model promises")
-    ax.plot(true.clicks, true.revenue_usd, "o", color=PALETTE["blue"], linestyle=LINESTYLES[0],
-            ms=5, label="what the shop gets")
-    ax.annotate("", xy=(true.clicks[at], true.revenue_usd[at]),
-                xytext=(promised.clicks[at], promised.revenue_usd[at]),
-                arrowprops=dict(arrowstyle="->", color=PALETTE["black"], lw=1.2))
-    ax.plot([true.clicks[at], promised.clicks[at]], [true.revenue_usd[at],
-            promised.revenue_usd[at]], "o", ms=15, markerfacecolor="none", markeredgewidth=2.5,
-            color=PALETTE["purple"], linestyle="none", label=f"weight {weight:g}")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"${value:,.0f}"))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
     (p_clicks, p_revenue), (t_clicks, t_revenue) = change(promised), change(true)
-    title = (f"model error {model_error:g}, weight {weight:g}: promised clicks {p_clicks}, "
-             f"revenue {p_revenue};\nthe shop gets clicks {t_clicks}, revenue {t_revenue}")
-    decorate(ax, xlabel="expected clicks per 1,000 pages",
-             ylabel="expected revenue per 1,000 pages", title=title)
-    ax.legend(loc="best", fontsize=8)
-    return fig
+    kept.title.set_text(f"model error {model_error:g}, weight {weight:g}: promised clicks "
+                        f"{p_clicks}, revenue {p_revenue};\nthe shop gets clicks {t_clicks}, "
+                        f"revenue {t_revenue}")
+    return kept.figure
+
+
+class _Same:
+    """A key that compares its value by identity, to cache results about an array."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __hash__(self):
+        return id(self.value)
+
+    def __eq__(self, other):
+        return isinstance(other, _Same) and other.value is self.value
+
+
+@cached(maxsize=2)
+def _noisy_predictions(probability, model_error) -> np.ndarray:
+    noisy = add_model_error(probability.value, model_error, seed=0)
+    noisy.setflags(write=False)
+    return noisy
+
+
+@cached(maxsize=64)
+def _error_frontiers(catalogue, probability, model_error, weights) -> tuple:
+    """(true, promised) frontiers of the rankings by predictions with `model_error` added.
+
+    `trace_frontier` and `promised_frontier` would rank the same pages: each weight's pages
+    are ranked once here and scored twice, with the truth and with the noisy predictions.
+    """
+    catalogue = catalogue.value
+    noisy = _noisy_predictions(probability, model_error)
+    believed = Catalogue(catalogue.user_factors, catalogue.item_factors, catalogue.price_usd,
+                         catalogue.ad_value_usd, noisy)
+    true, promised = [], []
+    for w in weights:
+        pages = rank_items(catalogue, noisy, w)
+        true.append(evaluate_pages(catalogue, pages))
+        promised.append(evaluate_pages(believed, pages))
+    weights = np.array(weights)
+    return tuple(Frontier(weights, np.array([m.clicks for m in metrics]),
+                          np.array([m.revenue_usd for m in metrics]))
+                 for metrics in (true, promised))
+
+
+def _merge(frontier, point) -> Frontier:
+    """`frontier` with the weights of `point` added, in order of weight."""
+    weights = np.concatenate([frontier.weights, point.weights])
+    order = np.argsort(weights, kind="stable")
+    return Frontier(weights[order], np.concatenate([frontier.clicks, point.clicks])[order],
+                    np.concatenate([frontier.revenue_usd, point.revenue_usd])[order])
+
+
+def plot_live_error(weight, model_error, *, catalogue, click_probability, frontiers,
+                    figure=None) -> Figure:
+    """`plot_model_error` at any weight and model error, simulated: the live explorer's figure.
+
+    The predictions `click_probability` get `add_model_error(..., model_error, seed=0)`; their
+    frontiers are traced at ``FRONTIER_WEIGHTS`` and `weight` (cached: moving the weight ranks
+    the pages of one weight only) and drawn with `frontiers`' reference.
+
+    Parameters
+    ----------
+    weight : float
+        Weight of revenue against engagement, between 0 and 1.
+    model_error : float
+        Log-standard deviation of the model's error, ``>= 0`` (see `add_model_error`).
+    catalogue : Catalogue
+        The shop.
+    click_probability : numpy.ndarray of shape (n_users, n_items)
+        The fitted model's predictions (never change them in place: results are cached).
+    frontiers : dict of float -> (Frontier, Frontier)
+        As for `plot_model_error`; its smallest error is the reference.
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> shop = make_catalogue(30, 200)
+    >>> truth = shop.click_probability
+    >>> reference = {0: (trace_frontier(shop, truth), promised_frontier(shop, truth))}
+    >>> fig = plot_live_error(0.33, 0.5, catalogue=shop, click_probability=truth,
+    ...                       frontiers=reference)
+    >>> fig.axes[0].get_title(loc="left").startswith("model error 0.5, weight 0.33: promised")
+    True
+    """
+    weight = _check_weight(weight)
+    model_error = check_number("model_error", model_error, low=0)
+    catalogue = _check_catalogue(catalogue)
+    if not isinstance(click_probability, np.ndarray) or \
+            click_probability.shape != catalogue.click_probability.shape:
+        raise TypeError(f"click_probability must be a numpy array of shape "
+                        f"{catalogue.click_probability.shape} (users x items); got "
+                        f"{getattr(click_probability, 'shape', type(click_probability).__name__)}")
+    _check_error_frontiers(frontiers)
+    keys = (_Same(catalogue), _Same(click_probability), model_error)
+    true, promised = _error_frontiers(*keys, FRONTIER_WEIGHTS)
+    if not np.any(np.isclose(true.weights, weight, rtol=0, atol=1e-9)):
+        true_at, promised_at = _error_frontiers(*keys, (weight,))
+        true, promised = _merge(true, true_at), _merge(promised, promised_at)
+    return plot_model_error(weight, model_error, frontiers={**frontiers,
+                                                            model_error: (true, promised)},
+                            figure=figure)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1115,7 +1291,7 @@ def _format_ms(value_ms) -> str:
     return f"{value_ms:.3g} ms"
 
 
-def plot_shipping_decision(p99_budget_ms, rows_per_request, *, tables) -> Figure:
+def plot_shipping_decision(p99_budget_ms, rows_per_request, *, tables, figure=None) -> Figure:
     """Plot accuracy against p99 latency for each ensemble size, and the one to ship.
 
     Parameters
@@ -1129,6 +1305,8 @@ def plot_shipping_decision(p99_budget_ms, rows_per_request, *, tables) -> Figure
         forest and sizes in each). The x-axis spans all of them, so that moving from one to
         another shows the points move; the table with the fewest rows is drawn faintly beside
         the others.
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
 
     Returns
     -------
@@ -1160,32 +1338,54 @@ def plot_shipping_decision(p99_budget_ms, rows_per_request, *, tables) -> Figure
     table = tables[rows_per_request]
     sizes = table.n_trees.tolist()
     accuracy = 100 * table.accuracy
-    fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
     fewest = min(tables)
-    if rows_per_request != fewest:
-        faint = tables[fewest]
-        ax.plot(faint.p99_ms, 100 * faint.accuracy, ".", color="0.6", linestyle=LINESTYLES[3],
-                label=f"{_format_rows(fewest)} per request")
-    ax.plot(table.p99_ms, accuracy, color=PALETTE["blue"], linestyle=LINESTYLES[0], zorder=1)
+    faint_table = tables[fewest]
+
+    kept = reuse(figure, plot_shipping_decision)
+    if kept is not None and len(kept.labels) != len(sizes):
+        raise ValueError(f"figure was drawn for {len(kept.labels)} ensemble sizes and cannot "
+                         f"show {len(sizes)} (figure=None draws a new one)")
+    if kept is None:
+        fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+        faint = ax.plot([], [], ".", color="0.6", linestyle=LINESTYLES[3])[0]
+        curve = ax.plot([], [], color=PALETTE["blue"], linestyle=LINESTYLES[0], zorder=1)[0]
+        inside = ax.plot([], [], "o", color=PALETTE["blue"], linestyle="none")[0]
+        over = ax.plot([], [], "X", color=PALETTE["vermillion"], linestyle="none", ms=8)[0]
+        labels = [ax.annotate("", (1, 0), textcoords="offset points", xytext=(-4, 7),
+                              ha="right", fontsize=8) for _ in sizes]
+        span = ax.axvspan(1, 2, color="0.5", alpha=0.12, lw=0)
+        line = ax.axvline(1, color=PALETTE["black"], linestyle=LINESTYLES[1], lw=1.5)
+        ship = ax.plot([], [], "o", ms=15, markerfacecolor="none", markeredgewidth=2.5,
+                       color=PALETTE["purple"], linestyle="none")[0]
+        ax.set_xscale("log")
+        ax.set_axisbelow(True)  # the budget's shading redraws over the grid, not the grid over it
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+        ax.xaxis.set_minor_formatter(FuncFormatter(lambda value, _: ""))
+        ax.yaxis.set_major_formatter(PercentFormatter(100, decimals=0))
+        decorate(ax, xlabel="p99 latency of one request (ms, log scale)", ylabel="test accuracy")
+        kept = keep(fig, plot_shipping_decision, lines=[faint, curve, inside, over, ship],
+                    labels=labels, span=span, budget=line, title=ax.set_title("", loc="left"))
+    faint, curve, inside, over, ship = kept.lines
+    ax = faint.axes
+    faint.set_visible(rows_per_request != fewest)
+    faint.set_data(faint_table.p99_ms, 100 * faint_table.accuracy)
+    curve.set_data(table.p99_ms, accuracy)
     within = table.p99_ms <= budget
-    ax.plot(table.p99_ms[within], accuracy[within], "o", color=PALETTE["blue"],
-            linestyle="none", label="within the budget")
-    ax.plot(table.p99_ms[~within], accuracy[~within], "X", color=PALETTE["vermillion"],
-            linestyle="none", ms=8, label="over the budget")
-    for n, x, a in zip(sizes, table.p99_ms, accuracy):
-        ax.annotate(f"{n}", (x, a), textcoords="offset points", xytext=(-4, 7), ha="right",
-                    fontsize=8)
+    inside.set_data(table.p99_ms[within], accuracy[within])
+    over.set_data(table.p99_ms[~within], accuracy[~within])
+    for label, n, x, a in zip(kept.labels, sizes, table.p99_ms, accuracy):
+        label.set_text(f"{n}")
+        label.xy = (x, a)
     every_p99 = np.concatenate([t.p99_ms for t in tables.values()])
     low, high = min(every_p99.min(), budget) / 1.5, max(every_p99.max(), budget) * 1.5
-    ax.axvspan(budget, high, color="0.5", alpha=0.12, lw=0)
-    ax.axvline(budget, color=PALETTE["black"], linestyle=LINESTYLES[1], lw=1.5,
-               label=f"p99 budget {budget:g} ms")
+    kept.span.set_x(budget)
+    kept.span.set_width(high - budget)
+    kept.budget.set_xdata([budget, budget])
     chosen = choose_ensemble(table, budget)
+    ship.set_visible(chosen is not None)
     if chosen is not None:
         at = sizes.index(chosen)
-        ax.plot([table.p99_ms[at]], [accuracy[at]], "o", ms=15, markerfacecolor="none",
-                markeredgewidth=2.5, color=PALETTE["purple"], linestyle="none",
-                label=f"ship {format_count(chosen, 'tree')}")
+        ship.set_data([table.p99_ms[at]], [accuracy[at]])
         decision = f"ship {format_count(chosen, 'tree')} ({table.accuracy[at]:.1%})"
     else:
         decision = "no forest fits"
@@ -1198,19 +1398,67 @@ def plot_shipping_decision(p99_budget_ms, rows_per_request, *, tables) -> Figure
     else:
         detail = (f"{format_count(sizes[best], 'tree')} ({table.accuracy[best]:.1%}) would need "
                   f"a p99 of {_format_ms(table.p99_ms[best])}")
-    ax.set_xscale("log")
-    ax.set_xlim(low, high)
-    ax.set_xticks([tick for tick in (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500)
-                   if low <= tick <= high])
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-    ax.xaxis.set_minor_formatter(FuncFormatter(lambda value, _: ""))
-    ax.yaxis.set_major_formatter(PercentFormatter(100, decimals=0))
-    decorate(ax, xlabel="p99 latency of one request (ms, log scale)",
-             ylabel="test accuracy",
-             title=f"{_format_rows(rows_per_request)} per request, p99 budget {budget:g} ms: "
-                   f"{decision}\n{detail}")
-    ax.legend(loc="lower right", fontsize=8)
-    return fig
+    drawn = [accuracy] + ([100 * faint_table.accuracy] if rows_per_request != fewest else [])
+    if tuple(ax.get_xlim()) != (low, high):
+        ax.set_xticks([tick for tick in (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500)
+                       if low <= tick <= high])
+    _set_view(ax, xlim=(low, high), ylim=_autoscaled(ax, "y", drawn))
+    entries = [(faint, f"{_format_rows(fewest)} per request")] * (rows_per_request != fewest) + [
+        (inside, "within the budget"), (over, "over the budget"),
+        (kept.budget, f"p99 budget {budget:g} ms")] + [
+        (ship, f"ship {format_count(chosen or 1, 'tree')}")] * (chosen is not None)
+    _set_legend(kept, ax, entries, loc="lower right", fontsize=8)
+    kept.title.set_text(f"{_format_rows(rows_per_request)} per request, p99 budget {budget:g} ms: "
+                        f"{decision}\n{detail}")
+    return kept.figure
+
+
+@cached(maxsize=64)
+def _simulated(table, rows_per_request) -> EnsembleTable:
+    simulated = simulate_ensembles(table, rows_per_request, seed=0)
+    for values in (simulated.p50_ms, simulated.p99_ms):
+        values.setflags(write=False)
+    return simulated
+
+
+def plot_live_shipping(p99_budget_ms, rows_per_request, *, table, max_rows=10_000,
+                       figure=None) -> Figure:
+    """`plot_shipping_decision` at any budget and rows per request: the live explorer's figure.
+
+    The forests of `table` serve requests of `rows_per_request` rows and, drawn faintly, of
+    one row, simulated by `simulate_ensembles` (seed 0, cached). The x-axis also spans the
+    forests at `max_rows` rows, so that it holds still while the rows move up to there.
+
+    Parameters
+    ----------
+    p99_budget_ms : float
+        The p99 latency budget of one request, ms, ``> 0``.
+    rows_per_request : int
+        Rows each request scores, ``>= 1``.
+    table : EnsembleTable
+        The measured forests (`measure_ensembles`): their accuracy is drawn.
+    max_rows : int, default 10_000
+        The most rows the slider offers, ``>= 1``.
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> table = EnsembleTable(np.array([1, 64]), np.array([0.78, 0.98]), np.array([0.2, 2.2]),
+    ...                       np.array([0.3, 3.3]), np.array([38.0, 2609.0]))
+    >>> print(plot_live_shipping(5, 5_000, table=table).axes[0].get_title(loc="left"))
+    5,000 rows per request, p99 budget 5 ms: ship 1 tree (78.0%)
+    64 trees (98.0%) would need a p99 of 29.4 ms
+    """
+    table = _check_table(table)
+    rows = check_number("rows_per_request", rows_per_request, low=1, integer=True)
+    max_rows = check_number("max_rows", max_rows, low=1, integer=True)
+    tables = {n: _simulated(table, n) for n in sorted({1, rows, max(rows, max_rows)})}
+    return plot_shipping_decision(p99_budget_ms, rows, tables=tables, figure=figure)
 
 
 def plot_model_candidates(sizes, accuracy, p99_ms, *, budget_ms, accuracy_label="accuracy",

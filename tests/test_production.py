@@ -16,6 +16,7 @@ from sklearn.ensemble import RandomForestClassifier  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.neighbors import KNeighborsClassifier  # noqa: E402
 
+from updates import updates_match  # noqa: E402
 from mlsys import production  # noqa: E402
 from mlsys.production import (  # noqa: E402
     FRONTIER_WEIGHTS,
@@ -34,6 +35,8 @@ from mlsys.production import (  # noqa: E402
     measure_ensembles,
     plot_compute_cost,
     plot_model_candidates,
+    plot_live_error,
+    plot_live_shipping,
     plot_model_error,
     plot_shipping_decision,
     plot_frontier,
@@ -420,6 +423,89 @@ def test_plot_model_error_states_promise_and_result(shop):
         plot_model_error(0, 0, frontiers={0: frontiers[0][0]})
 
 
+@pytest.fixture(scope="module")
+def error_frontiers(shop):
+    # The model-error explorer's data in small: a model's predictions and noisier ones. At
+    # error 2 the promise passes $10,000: wider tick labels, so the figure is laid out again.
+    predicted = shop.click_probability
+    by_error = {}
+    for error in (0, 0.25, 0.5, 1, 2):
+        believed = add_model_error(predicted, error, seed=0)
+        by_error[error] = (trace_frontier(shop, believed), promised_frontier(shop, believed))
+    return predicted, by_error
+
+
+def test_the_model_error_explorer_updates_in_place_as_a_new_figure_draws(error_frontiers):
+    # Weight moves hold the axes still; error moves rescale them, add or drop the faint
+    # reference and its legend entry (at the smallest error); the walk returns to its start.
+    _, by_error = error_frontiers
+    points = [{"weight": w, "model_error": e}
+              for w, e in [(0, 0.5), (0.2, 0.5), (1, 0.5), (1, 0), (0.4, 0), (0, 1), (0.6, 2),
+                           (0.6, 0.25), (0, 0.5)]]
+    assert updates_match(plot_model_error, points, frontiers=by_error) == []
+
+
+def test_plot_model_error_keeps_the_axes_still_while_the_weight_moves(error_frontiers):
+    _, by_error = error_frontiers
+    fig = plot_model_error(0, 0.5, frontiers=by_error)
+    limits = fig.axes[0].get_xlim(), fig.axes[0].get_ylim()
+    for weight in (0.2, 1):
+        assert plot_model_error(weight, 0.5, frontiers=by_error, figure=fig) is fig
+        assert (fig.axes[0].get_xlim(), fig.axes[0].get_ylim()) == limits
+    plot_model_error(1, 1, frontiers=by_error, figure=fig)
+    assert fig.axes[0].get_ylim()[1] > limits[1][1]  # the promise grows with the error
+
+
+def old_live_error(shop, predicted, by_error, weight, model_error):
+    """What the chapter's live explorer drew before it moved into the package."""
+    weights = sorted({*FRONTIER_WEIGHTS, weight})
+    believed = add_model_error(predicted, model_error, seed=0)
+    chosen = (trace_frontier(shop, believed, weights), promised_frontier(shop, believed, weights))
+    return plot_model_error(weight, model_error, frontiers={0: by_error[0], model_error: chosen})
+
+
+@pytest.mark.parametrize("weight, model_error", [(0.37, 0.5), (0.35, 1.5), (1, 0), (0.01, 0.05)])
+def test_plot_live_error_draws_what_the_traced_frontiers_give(shop, error_frontiers, weight,
+                                                              model_error):
+    predicted, by_error = error_frontiers
+    live = plot_live_error(weight, model_error, catalogue=shop, click_probability=predicted,
+                           frontiers=by_error)
+    old = old_live_error(shop, predicted, by_error, weight, model_error)
+    assert live.axes[0].get_title(loc="left") == old.axes[0].get_title(loc="left")
+    drawn, traced = ([line for line in fig.axes[0].lines if line.get_visible()]
+                     for fig in (live, old))
+    assert len(drawn) == len(traced)
+    for mine, theirs in zip(drawn, traced):
+        assert np.array_equal(mine.get_xydata(), theirs.get_xydata())
+
+
+def test_the_live_model_error_explorer_updates_in_place_as_a_new_figure_draws(shop,
+                                                                                error_frontiers):
+    predicted, by_error = error_frontiers
+    points = [{"weight": w, "model_error": e}
+              for w, e in [(0.2, 0.5), (0.37, 0.5), (0.37, 1.5), (1, 0), (0, 0.05), (0.2, 0.5)]]
+    assert updates_match(plot_live_error, points, catalogue=shop, click_probability=predicted,
+                         frontiers=by_error) == []
+
+
+def test_plot_live_error_rejects_bad_arguments(shop, error_frontiers):
+    predicted, by_error = error_frontiers
+    good = dict(catalogue=shop, click_probability=predicted, frontiers=by_error)
+    with pytest.raises(TypeError, match="click_probability"):
+        plot_live_error(0, 0.5, **{**good, "click_probability": predicted[:, :10]})
+    with pytest.raises(TypeError, match="catalogue"):
+        plot_live_error(0, 0.5, **{**good, "catalogue": predicted})
+    with pytest.raises(ValueError, match="model_error"):
+        plot_live_error(0, -0.1, **good)
+    with pytest.raises(ValueError, match="weight"):
+        plot_live_error(1.5, 0.5, **good)
+    with pytest.raises(TypeError, match="frontiers"):
+        plot_live_error(0, 0.5, **{**good, "frontiers": {0: by_error[0][0]}})
+    with pytest.raises(ValueError, match="figure"):
+        plot_live_error(0, 0.5, **good, figure=plot_frontier(0, 400, frontiers={
+            400: by_error[0][0]}))
+
+
 # --- Ensembles -------------------------------------------------------------------------------
 
 def test_first_trees_are_the_forest_a_smaller_seed_twin_would_grow(digits_forest):
@@ -594,6 +680,76 @@ def test_plot_shipping_decision_rejects_bad_arguments():
         plot_shipping_decision(1, 1, tables={1: "table"})
     with pytest.raises(ValueError, match="p99_budget_ms"):
         plot_shipping_decision(-1, 1, tables=shipping_tables())
+
+
+def explorer_tables(rows=(1, 50, 500, 5_000)):
+    """The shipping explorer's tables: seven forests served with each number of rows."""
+    table = EnsembleTable(np.array([1, 2, 4, 8, 16, 32, 64]),
+                          np.array([0.78, 0.73, 0.89, 0.94, 0.97, 0.98, 0.98]),
+                          np.full(7, 0.2), np.full(7, 0.3), np.full(7, 40.0))
+    return table, {n: simulate_ensembles(table, n, seed=0) for n in rows}
+
+
+def test_the_shipping_explorer_updates_in_place_as_a_new_figure_draws():
+    # The grid's corners, a budget no forest meets (the legend loses its "ship" entry) and one
+    # above every p99 (the x-axis widens), then back to the start.
+    _, tables = explorer_tables()
+    points = [{"p99_budget_ms": b, "rows_per_request": r}
+              for b, r in [(5, 1), (1.5, 1), (20, 1), (20, 5_000), (1.5, 5_000), (0.5, 5_000),
+                           (10, 50), (100, 500), (5, 1)]]
+    assert updates_match(plot_shipping_decision, points, tables=tables) == []
+
+
+def test_plot_shipping_decision_keeps_the_axes_still_over_the_explorer_grid():
+    _, tables = explorer_tables()
+    fig = plot_shipping_decision(5, 1, tables=tables)
+    limits = fig.axes[0].get_xlim(), fig.axes[0].get_ylim()
+    for budget, rows in [(1.5, 5_000), (20, 50)]:
+        plot_shipping_decision(budget, rows, tables=tables, figure=fig)
+        assert (fig.axes[0].get_xlim(), fig.axes[0].get_ylim()) == limits
+    with pytest.raises(ValueError, match="figure"):
+        plot_shipping_decision(5, 1, tables={1: example_table()}, figure=fig)
+
+
+def old_live_shipping(table, budget, rows):
+    """What the chapter's live explorer drew before it moved into the package."""
+    tables = {n: simulate_ensembles(table, n, seed=0) for n in {1, rows}}
+    return plot_shipping_decision(budget, rows, tables=tables)
+
+
+@pytest.mark.parametrize("budget, rows", [(5, 500), (0.5, 3), (40, 1), (12.5, 10_000)])
+def test_plot_live_shipping_decides_as_the_simulated_tables_do(budget, rows):
+    table, _ = explorer_tables(())
+    live = plot_live_shipping(budget, rows, table=table).axes[0]
+    old = old_live_shipping(table, budget, rows).axes[0]
+    assert live.get_title(loc="left") == old.get_title(loc="left")
+    assert [t.get_text() for t in live.get_legend().get_texts()] == [
+        t.get_text() for t in old.get_legend().get_texts()]
+    low, high = live.get_xlim()
+    assert low <= old.get_xlim()[0] and high >= old.get_xlim()[1]
+
+
+def test_the_live_shipping_explorer_updates_in_place_as_a_new_figure_draws():
+    table, _ = explorer_tables(())
+    points = [{"p99_budget_ms": b, "rows_per_request": r}
+              for b, r in [(5, 500), (0.5, 500), (40, 1), (12.5, 10_000), (3, 777), (5, 500)]]
+    assert updates_match(plot_live_shipping, points, table=table) == []
+    fig = plot_live_shipping(5, 500, table=table)
+    limits = fig.axes[0].get_xlim()
+    plot_live_shipping(0.5, 10_000, table=table, figure=fig)
+    assert fig.axes[0].get_xlim() == limits  # the x-axis spans up to max_rows throughout
+
+
+def test_plot_live_shipping_rejects_bad_arguments():
+    table, _ = explorer_tables(())
+    with pytest.raises(TypeError, match="table"):
+        plot_live_shipping(5, 500, table={1: table})
+    with pytest.raises(ValueError, match="rows_per_request"):
+        plot_live_shipping(5, 0, table=table)
+    with pytest.raises(ValueError, match="max_rows"):
+        plot_live_shipping(5, 1, table=table, max_rows=0)
+    with pytest.raises(ValueError, match="p99_budget_ms"):
+        plot_live_shipping(0, 1, table=table)
 
 
 def test_plot_model_candidates_labels_every_point_and_marks_no_choice():
