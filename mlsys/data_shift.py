@@ -1343,7 +1343,7 @@ def describe_shift(kind, severity) -> str:
     return f"rule rotated {params['concept_rotation_deg']:.0f}°"
 
 
-@functools.lru_cache(maxsize=4)
+@cached(maxsize=4)
 def make_deployed_models(seed=0, n_samples=2_000) -> dict:
     """Train the two models "deployed" on unshifted data: a linear one and boosted trees.
 
@@ -1355,7 +1355,7 @@ def make_deployed_models(seed=0, n_samples=2_000) -> dict:
     ['boosted trees', 'logistic regression']
     """
     X, y = sample_world(n_samples, seed=check_number("seed", seed, low=0, integer=True))
-    with threadpool_limits(limits=1):
+    with _one_thread():
         return {"logistic regression": LogisticRegression().fit(X, y),
                 "boosted trees": HistGradientBoostingClassifier(max_iter=60, random_state=0)
                 .fit(X, y)}
@@ -1371,7 +1371,6 @@ class ShiftResult:
     best_accuracy: float    # expected accuracy of the true rule (the Bayes classifier)
 
 
-@_single_threaded
 def simulate_shift(kind, severity, *, n_production=4_000, seed=0) -> ShiftResult:
     """Score the deployed models on a production window shifted by `kind` at `severity`.
 
@@ -1384,36 +1383,98 @@ def simulate_shift(kind, severity, *, n_production=4_000, seed=0) -> ShiftResult
     >>> result.accuracy["logistic regression"] <= result.best_accuracy + 0.02
     True
     """
-    params = shift_parameters(kind, severity)
-    X, y = sample_world(n_production, seed=seed + 1, **params)
-    p = true_positive_probability(X, concept_rotation_deg=params.get("concept_rotation_deg", 0))
-    if kind == "label" and params["positive_rate"] is not None:
-        # P(y|x) in the window is the world's posterior reweighted by the new class prior.
-        base = _base_positive_rate()
-        odds = p / (1 - p + 1e-12) * (params["positive_rate"] / (1 - params["positive_rate"]))
-        odds /= base / (1 - base)
-        p = odds / (1 + odds)
-    models = make_deployed_models(seed)
-    accuracy = {name: _accuracy(model, X, y) for name, model in models.items()}
-    return ShiftResult(kind, float(severity), accuracy, float(np.mean(np.maximum(p, 1 - p))))
+    with _one_thread():
+        return _shift_results(kind, (severity,), n_production, seed)[0]
 
 
-@functools.lru_cache(maxsize=1)
+def _shift_results(kind, severities, n_production, seed):
+    # simulate_shift at each severity, the models predicting all windows in one call each.
+    windows = []
+    for severity in severities:
+        params = shift_parameters(kind, severity)
+        X, y = sample_world(n_production, seed=seed + 1, **params)
+        p = true_positive_probability(X,
+                                      concept_rotation_deg=params.get("concept_rotation_deg", 0))
+        if kind == "label" and params["positive_rate"] is not None:
+            # P(y|x) in the window is the world's posterior reweighted by the new class prior.
+            base = _base_positive_rate()
+            odds = p / (1 - p + 1e-12) * (params["positive_rate"]
+                                          / (1 - params["positive_rate"]))
+            odds /= base / (1 - base)
+            p = odds / (1 + odds)
+        windows.append((X, y, float(np.mean(np.maximum(p, 1 - p)))))
+    X_all = np.concatenate([X for X, _, _ in windows])
+    predicted = {name: model.predict(X_all) for name, model in make_deployed_models(seed).items()}
+    results, start = [], 0
+    for severity, (_, y, best) in zip(severities, windows):
+        rows = slice(start, start + len(y))
+        start += len(y)
+        accuracy = {name: float(np.mean(labels[rows] == y)) for name, labels in predicted.items()}
+        results.append(ShiftResult(kind, float(severity), accuracy, best))
+    return results
+
+
+@cached(maxsize=1)
 def _base_positive_rate() -> float:
     return float(sample_world(200_000, seed=123)[1].mean())
 
 
-@functools.lru_cache(maxsize=8)
+@cached(maxsize=64)
+def _shift_point(kind, severity, seed):
+    return simulate_shift(kind, severity, seed=seed)
+
+
+@cached(maxsize=8)
 def _shift_curve(kind, seed):
-    return tuple(simulate_shift(kind, s, seed=seed) for s in SHIFT_SEVERITIES)
+    with _one_thread():
+        return tuple(_shift_results(kind, SHIFT_SEVERITIES, 4_000, seed))
 
 
-def plot_shift(kind, severity, *, seed=0) -> Figure:
+@cached(maxsize=64)
+def _shift_window(kind, severity, seed):
+    # The 400 production rows the left panel shows, split by class (read-only).
+    X, y = sample_world(400, seed=seed + 2, **shift_parameters(kind, severity))
+    positive, negative = X[y == 1].T.copy(), X[y == 0].T.copy()
+    for rows in (positive, negative):
+        rows.setflags(write=False)
+    return positive, negative
+
+
+@cached(maxsize=64)
+def _rule_boundary(rotation):
+    # The p = 0.5 line of the rule rotated by `rotation` degrees, as `contour` traces it on the
+    # panel's 300 x 200 grid: its pieces joined by NaN rows, so that one line draws them all.
+    import contourpy
+
+    xx, yy = np.meshgrid(np.linspace(-4, 6, 300), np.linspace(-4, 4, 200))
+    p = true_positive_probability(np.column_stack([xx.ravel(), yy.ravel()]),
+                                  concept_rotation_deg=rotation).reshape(xx.shape)
+    pieces = contourpy.contour_generator(xx, yy, p, name="mpl2014",
+                                         line_type=contourpy.LineType.SeparateCode
+                                         ).lines(0.5)[0]
+    line = np.concatenate([row for piece in pieces
+                           for row in (piece, np.full((1, 2), np.nan))])[:-1].T.copy()
+    line.setflags(write=False)
+    return line
+
+
+def plot_shift(kind, severity, *, seed=0, figure=None) -> Figure:
     """Plot a shifted production window beside the deployed models' accuracy against severity.
 
     Left: 400 production rows (circles positive, crosses negative) with the training rule's
     boundary (dashed) and the production rule's boundary (solid). Right: accuracy of both
     deployed models and of the best possible rule, severity 0 to 1.
+
+    Parameters
+    ----------
+    kind : {"covariate", "label", "concept"}
+        The kind of shift (`SHIFT_KINDS`).
+    severity : float
+        How far the window is shifted, in [0, 1] (see `shift_parameters`).
+    seed : int, default 0
+        Seed of the deployed models and of the production rows.
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
 
     Examples
     --------
@@ -1423,44 +1484,58 @@ def plot_shift(kind, severity, *, seed=0) -> Figure:
     """
     kind = check_choice("kind", kind, SHIFT_KINDS)
     params = shift_parameters(kind, severity)
-    X, y = sample_world(400, seed=seed + 2, **params)
-    fig, (left, right) = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained",
-                                      gridspec_kw={"width_ratios": [1, 1.3]})
-    left.plot(*X[y == 1].T, "o", ms=3, mfc="none", color=PALETTE["blue"], label="positive")
-    left.plot(*X[y == 0].T, "x", ms=3, color=PALETTE["orange"], label="negative")
-    grid = np.linspace(-4, 6, 300)
-    xx, yy = np.meshgrid(grid, np.linspace(-4, 4, 200))
-    points = np.column_stack([xx.ravel(), yy.ravel()])
-    for rotation, style, label in [(0.0, "--", "training rule"),
-                                   (params.get("concept_rotation_deg", 0.0), "-",
-                                    "production rule")]:
-        p = true_positive_probability(points, concept_rotation_deg=rotation).reshape(xx.shape)
-        left.contour(xx, yy, p, levels=[0.5], colors=PALETTE["black"], linestyles=style,
-                     linewidths=1.5)
-        left.plot([], [], color=PALETTE["black"], linestyle=style, lw=1.5, label=label)
-    left.set_xlim(-3.5, 5.5)
-    left.set_ylim(-3.5, 3.5)
-    decorate(left, xlabel="feature x0", ylabel="feature x1", title=describe_shift(kind, severity))
-    left.legend(loc="lower right", fontsize=7, markerscale=2)
+    positive, negative = _shift_window(kind, severity, seed)
     curve = _shift_curve(kind, seed)
     chosen = (curve[SHIFT_SEVERITIES.index(severity)] if severity in SHIFT_SEVERITIES else
-              simulate_shift(kind, severity, seed=seed))
-    for (name, colour, style, marker) in [("logistic regression", "vermillion", 1, "s"),
-                                          ("boosted trees", "green", 0, "o")]:
-        right.plot(SHIFT_SEVERITIES, [r.accuracy[name] for r in curve], color=PALETTE[colour],
-                   linestyle=LINESTYLES[style], marker=marker, label=name)
-    right.plot(SHIFT_SEVERITIES, [r.best_accuracy for r in curve], color=PALETTE["black"],
-               linestyle=LINESTYLES[3], label="best possible")
-    right.axvline(severity, color=PALETTE["black"], linestyle=":", lw=1)
-    right.set_ylim(0.3, 1.0)
-    right.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+              _shift_point(kind, severity, seed))
+    kept = reuse(figure, plot_shift)
+    if kept is None:
+        fig, (left, right) = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained",
+                                          gridspec_kw={"width_ratios": [1, 1.3]})
+        dots = [left.plot([], [], "o", ms=3, mfc="none", color=PALETTE["blue"],
+                          label="positive")[0],
+                left.plot([], [], "x", ms=3, color=PALETTE["orange"], label="negative")[0]]
+        rules = []
+        for style, label in [("--", "training rule"), ("-", "production rule")]:
+            rules.append(left.plot(*_rule_boundary(0.0), color=PALETTE["black"], linestyle=style,
+                                   lw=1.5)[0])
+            left.plot([], [], color=PALETTE["black"], linestyle=style, lw=1.5, label=label)
+        left.set_xlim(-3.5, 5.5)
+        left.set_ylim(-3.5, 3.5)
+        decorate(left, xlabel="feature x0", ylabel="feature x1")
+        left.legend(loc="lower right", fontsize=7, markerscale=2)
+        curves = [right.plot(SHIFT_SEVERITIES, np.zeros(len(SHIFT_SEVERITIES)),
+                             color=PALETTE[colour], linestyle=LINESTYLES[style], marker=marker,
+                             label=name)[0]
+                  for name, colour, style, marker in [
+                      ("logistic regression", "vermillion", 1, "s"),
+                      ("boosted trees", "green", 0, "o")]]
+        curves.append(right.plot(SHIFT_SEVERITIES, np.zeros(len(SHIFT_SEVERITIES)),
+                                 color=PALETTE["black"], linestyle=LINESTYLES[3],
+                                 label="best possible")[0])
+        marker = right.axvline(0, color=PALETTE["black"], linestyle=":", lw=1)
+        right.set_xlim(-0.05, 1.05)  # the severities 0-1, as autoscaling gave them
+        right.set_ylim(0.3, 1.0)
+        right.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        decorate(right, xlabel="severity of shift (0 = none)", ylabel="production accuracy")
+        right.legend(loc="lower left", fontsize=8)
+        kept = keep(fig, plot_shift, dots=dots, rule=rules[1], curves=curves, marker=marker,
+                    titles=[left.set_title("", loc="left"), right.set_title("", loc="left")])
+    for dot, rows in zip(kept.dots, (positive, negative)):
+        dot.set_data(*rows)
+    kept.rule.set_data(*_rule_boundary(params.get("concept_rotation_deg", 0.0)))
+    names = ("logistic regression", "boosted trees")
+    for line, values in zip(kept.curves, [[r.accuracy[n] for r in curve] for n in names]
+                            + [[r.best_accuracy for r in curve]]):
+        line.set_ydata(values)
+    kept.marker.set_xdata([severity, severity])
+    # Not kept: it changes with the kind only, and then the whole figure is drawn again.
+    kept.figure.axes[1].xaxis.label.set_text(f"severity of {kind} shift (0 = none)")
+    kept.titles[0].set_text(describe_shift(kind, severity))
     trees = chosen.accuracy["boosted trees"]
     linear = chosen.accuracy["logistic regression"]
-    title = f"{kind}: trees {trees:.0%}, linear {linear:.0%}"
-    decorate(right, xlabel=f"severity of {kind} shift (0 = none)", ylabel="production accuracy",
-             title=title)
-    right.legend(loc="lower left", fontsize=8)
-    return fig
+    kept.titles[1].set_text(f"{kind}: trees {trees:.0%}, linear {linear:.0%}")
+    return kept.figure
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1774,25 +1849,53 @@ def simulate_alarm_rates(shift_sd, window_size, *, n_trials=500, alpha=0.05, see
     window_size = check_number("window_size", window_size, low=10, integer=True, unit="rows")
     n_trials = check_number("n_trials", n_trials, low=1, integer=True)
     alpha = check_number("alpha", alpha, low=0, high=1, low_open=True, high_open=True)
+    draws = _alarm_draws(window_size, n_trials, check_number("seed", seed, low=0, integer=True))
+    return _alarm_rates(draws, shift_sd, alpha)
+
+
+@cached(maxsize=4)
+def _alarm_draws(window_size, n_trials, seed):
     # One draw of all pairs gives the same numbers as drawing pair by pair, reference first.
+    # Every shift moves the same production draws, so what does not depend on the shift is
+    # computed once: both windows sorted row by row, the reference deciles and their counts.
     draws = _rng(seed).normal(size=(n_trials, 2, window_size))
-    reference, production = draws[:, 0], shift_sd + draws[:, 1]
-    ks = _ks_gap_rows(reference, production) >= _ks_critical_gap(window_size, alpha)
-    psi = _psi_rows(reference, production)
-    fired = np.column_stack([ks, psi > PSI_THRESHOLDS[0], psi > PSI_THRESHOLDS[1]])
-    return AlarmRates(shift_sd, window_size, *map(float, fired.mean(axis=0)), float(psi.mean()))
+    reference = np.sort(draws[:, 0], axis=1)
+    production = np.sort(draws[:, 1], axis=1)  # + shift: adding keeps the order
+    edges = np.quantile(reference, np.arange(1, 10) / 10, axis=1).T
+    expected = _bin_counts(reference, edges)
+    for array in (reference, production, edges, expected):
+        array.setflags(write=False)
+    return reference, production, edges, expected
 
 
-def _ks_gap_rows(reference, production):
-    # The KS statistic of each row pair of equal-size windows, in rows: n * D, an integer.
-    # Walking the merged sorted values, a reference value steps the gap up, a production one down.
+def _bin_counts(rows, edges):
+    # Rows of sorted values: per row, how many fall in each bin between the row's inner edges,
+    # as np.bincount(np.searchsorted(edges, row, side="right")) counts them.
+    below = np.array([np.searchsorted(row, row_edges, side="left")
+                      for row, row_edges in zip(rows, edges)])
+    n = rows.shape[1]
+    return np.diff(below, prepend=0, append=n, axis=1)
+
+
+def _alarm_rates(draws, shift_sd, alpha):
+    reference, production, edges, expected = draws
     n = reference.shape[1]
-    order = np.argsort(np.concatenate([reference, production], axis=1), axis=1)
-    steps = np.where(order < n, 1, -1)
-    return np.abs(np.cumsum(steps, axis=1)).max(axis=1)
+    production = shift_sd + production
+    # KS fires when n * D reaches the critical gap h. Walking both sorted windows merged, the
+    # gap just after the i-th reference row is i minus the production rows below it: at least
+    # h when the (i - h + 1)-th production row is not below it; and the same the other way.
+    h = _ks_critical_gap(n, alpha)
+    if h > n:
+        ks = np.zeros(len(reference), dtype=bool)
+    else:
+        ks = ((production[:, :n - h + 1] >= reference[:, h - 1:]).any(axis=1)
+              | (reference[:, :n - h + 1] >= production[:, h - 1:]).any(axis=1))
+    psi = _psi(expected / n, _bin_counts(production, edges) / n)
+    fired = np.column_stack([ks, psi > PSI_THRESHOLDS[0], psi > PSI_THRESHOLDS[1]])
+    return AlarmRates(shift_sd, n, *map(float, fired.mean(axis=0)), float(psi.mean()))
 
 
-@functools.lru_cache(maxsize=64)
+@cached(maxsize=64)
 def _ks_critical_gap(n, alpha):
     # The smallest gap h (D = h / n) whose p-value from scipy's ks_2samp is below alpha, for
     # two windows of n rows, or n + 1 if even D = 1 is not. The p-value falls as D grows, so a
@@ -1800,33 +1903,75 @@ def _ks_critical_gap(n, alpha):
     def pvalue(h):
         return stats.ks_2samp(np.arange(n), np.arange(n) + h - 0.5).pvalue
 
-    low, high = 1, n + 1
-    while low < high:
+    def fires(h):
+        return h > n or pvalue(h) < alpha
+
+    # The asymptotic critical gap, sqrt(-ln(alpha / 2) / 2) * sqrt(2 n), is within a few rows:
+    # widen a bracket around it until the answer lies in (low, high], then bisect.
+    guess = round(np.sqrt(-np.log(alpha / 2) / 2) * np.sqrt(2 * n))
+    low, high, step = guess - 1, guess, 1
+    while high <= n and not fires(high):
+        low, high, step = high, min(high + step, n + 1), 2 * step
+    step = 1
+    while low >= 1 and fires(low):
+        low, high, step = max(low - step, 0), low, 2 * step
+    low, high = max(low, 0), min(high, n + 1)  # fires(high), and low is 0 or does not fire
+    while high - low > 1:
         middle = (low + high) // 2
-        low, high = (low, middle) if pvalue(middle) < alpha else (middle + 1, high)
-    return low
-
-
-def _psi_rows(reference, production, bins=10):
-    # compute_psi of each row pair: bins at each reference row's quantiles.
-    inner_edges = np.quantile(reference, np.arange(1, bins) / bins, axis=1).T
-    shares = [[np.bincount(np.searchsorted(edges, row, side="right"), minlength=bins)
-               for edges, row in zip(inner_edges, window)] for window in (reference, production)]
-    return _psi(*(np.array(counts) / reference.shape[1] for counts in shares))
+        low, high = (low, middle) if fires(middle) else (middle, high)
+    return high
 
 
 DETECTION_SHIFTS = (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)
 DETECTION_WINDOWS = (50, 200, 1_000, 5_000)
 
 
-@functools.lru_cache(maxsize=8)
+@cached(maxsize=64)
 def _detection_curve(window_size, seed):
-    return tuple(simulate_alarm_rates(s, window_size, n_trials=100, seed=seed)
-                 for s in DETECTION_SHIFTS)
+    draws = _alarm_draws(window_size, 100, seed)
+    return tuple(_alarm_rates(draws, s, 0.05) for s in DETECTION_SHIFTS)
 
 
-def plot_detection(shift_sd, window_size, *, seed=0) -> Figure:
+@cached(maxsize=64)
+def _detection_window(shift_sd, window_size, seed):
+    # The pair of windows the left panel shows, and both detectors' verdicts on it.
+    rng = _rng(seed)
+    reference = rng.normal(size=window_size)
+    production = rng.normal(shift_sd, 1, size=window_size)
+    alarm = detect_shift(reference, production)
+    edges = np.linspace(-4, 5, 31)
+    densities = tuple(np.histogram(window, edges, density=True)[0]
+                      for window in (reference, production))
+    for array in (edges, *densities):
+        array.setflags(write=False)
+    return edges, densities, alarm
+
+
+def _step_outline(edges, densities):
+    # The outline `hist(..., histtype="step")` draws: up from 0, along each bin, down to 0.
+    return np.column_stack([np.repeat(edges, 2), np.concatenate([[0], np.repeat(densities, 2),
+                                                                 [0]])])
+
+
+def _set_limits(setter, current, limits):
+    # Setting a limit marks the axis changed even when it stays put: set it only if it moves.
+    if tuple(map(float, current)) != tuple(map(float, limits)):
+        setter(*limits)
+
+
+def plot_detection(shift_sd, window_size, *, seed=0, figure=None) -> Figure:
     """Plot one pair of windows and how often KS and PSI fire against the true shift.
+
+    Parameters
+    ----------
+    shift_sd : float
+        True move of the production mean, in standard deviations, in [-10, 10].
+    window_size : int
+        Rows in each window, ``>= 10``.
+    seed : int, default 0
+        Seed of the windows and of the 100 pairs behind each rate.
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
 
     Examples
     --------
@@ -1836,37 +1981,57 @@ def plot_detection(shift_sd, window_size, *, seed=0) -> Figure:
     """
     shift_sd = check_number("shift_sd", shift_sd, low=-10, high=10, unit="standard deviations")
     window_size = check_number("window_size", window_size, low=10, integer=True, unit="rows")
-    rng = _rng(seed)
-    reference = rng.normal(size=window_size)
-    production = rng.normal(shift_sd, 1, size=window_size)
-    alarm = detect_shift(reference, production)
-    fig, (left, right) = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained")
-    edges = np.linspace(-4, 5, 31)
-    left.hist(reference, edges, density=True, histtype="step", color=PALETTE["blue"], lw=2,
-              label="reference")
-    left.hist(production, edges, density=True, histtype="step", color=PALETTE["vermillion"],
-              lw=2, linestyle="--", label="production")
-    decorate(left, xlabel="feature value (sd)", ylabel="density",
-             title=f"KS p = {alarm.ks_pvalue:.2g}, PSI = {alarm.psi:.2f}")
-    left.legend(loc="upper left", fontsize=8)
+    seed = check_number("seed", seed, low=0, integer=True)
+    edges, densities, alarm = _detection_window(shift_sd, window_size, seed)
     curve = _detection_curve(window_size, seed)
-    for field, label, colour, style, marker in [
-            ("ks", "KS test, alpha = 0.05", "blue", 0, "o"),
-            ("psi_moderate", "PSI > 0.10", "orange", 1, "^"),
-            ("psi_major", "PSI > 0.25", "vermillion", 2, "s")]:
-        right.plot(DETECTION_SHIFTS, [getattr(r, field) for r in curve], color=PALETTE[colour],
-                   linestyle=LINESTYLES[style], marker=marker, label=label)
-    right.axvline(shift_sd, color=PALETTE["black"], linestyle=":", lw=1)
-    right.set_ylim(-0.03, 1.03)
-    right.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     chosen = (curve[DETECTION_SHIFTS.index(shift_sd)] if shift_sd in DETECTION_SHIFTS else
-              simulate_alarm_rates(shift_sd, window_size, n_trials=100, seed=seed))
-    title = (f"{format_count(window_size, 'row')}, shift {shift_sd:g} sd:\n"
-             f"KS fires {chosen.ks:.0%}, PSI > 0.25 {chosen.psi_major:.0%}")
-    decorate(right, xlabel="true shift of the mean (sd)", ylabel="windows that raise an alarm",
-             title=title)
-    right.legend(loc="lower right", fontsize=8)
-    return fig
+              _alarm_rates(_alarm_draws(window_size, 100, seed), shift_sd, 0.05))
+    kept = reuse(figure, plot_detection)
+    if kept is None:
+        fig, (left, right) = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained")
+        outlines = [left.hist(edges[:1], edges, density=True, histtype="step",
+                              color=PALETTE["blue"], lw=2, label="reference")[2][0],
+                    left.hist(edges[:1], edges, density=True, histtype="step",
+                              color=PALETTE["vermillion"], lw=2, linestyle="--",
+                              label="production")[2][0]]
+        left.set_xlim(edges[0] - 0.45, edges[-1] + 0.45)  # as autoscaling gave it
+        decorate(left, xlabel="feature value (sd)", ylabel="density")
+        left.legend(loc="upper left", fontsize=8)
+        curves = [right.plot(DETECTION_SHIFTS, np.zeros(len(DETECTION_SHIFTS)),
+                             color=PALETTE[colour], linestyle=LINESTYLES[style], marker=marker,
+                             label=label)[0]
+                  for label, colour, style, marker in [
+                      ("KS test, alpha = 0.05", "blue", 0, "o"),
+                      ("PSI > 0.10", "orange", 1, "^"),
+                      ("PSI > 0.25", "vermillion", 2, "s")]]
+        marker = right.axvline(0, color=PALETTE["black"], linestyle=":", lw=1)
+        right.set_ylim(-0.03, 1.03)
+        right.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        decorate(right, xlabel="true shift of the mean (sd)",
+                 ylabel="windows that raise an alarm")
+        right.legend(loc="lower right", fontsize=8)
+        kept = keep(fig, plot_detection, outlines=outlines, curves=curves, marker=marker,
+                    titles=[left.set_title("", loc="left"), right.set_title("", loc="left")])
+    for outline, values in zip(kept.outlines, densities):
+        outline.set_xy(_step_outline(edges, values))
+    # A few fixed heights, set by the window size (small windows have noisier peaks) unless the
+    # peak needs more; their tick labels are as wide, so the layout holds. Peaks are <= 1 / 0.3.
+    peak = max(0.6 if window_size >= 200 else 1.2 if window_size >= 30 else 1.8,
+               1.05 * max(values.max() for values in densities))
+    left, right = kept.figure.axes
+    _set_limits(left.set_ylim, left.get_ylim(),
+                (0, next(top for top in (0.6, 1.2, 1.8, 3.6, peak) if peak <= top)))
+    for line, field in zip(kept.curves, ("ks", "psi_moderate", "psi_major")):
+        line.set_ydata([getattr(r, field) for r in curve])
+    kept.marker.set_xdata([shift_sd, shift_sd])
+    # The shifts 0-1 with margins, as autoscaling gave them, widened for a shift outside.
+    low, high = min(0.0, shift_sd), max(1.0, shift_sd)
+    _set_limits(right.set_xlim, right.get_xlim(),
+                (low - 0.05 * (high - low), high + 0.05 * (high - low)))
+    kept.titles[0].set_text(f"KS p = {alarm.ks_pvalue:.2g}, PSI = {alarm.psi:.2f}")
+    kept.titles[1].set_text(f"{format_count(window_size, 'row')}, shift {shift_sd:g} sd:\n"
+                            f"KS fires {chosen.ks:.0%}, PSI > 0.25 {chosen.psi_major:.0%}")
+    return kept.figure
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1924,7 +2089,6 @@ class RetrainingResult:
         return len(self.retrain_periods)
 
 
-@_single_threaded
 def simulate_retraining(policy, *, every=None, alpha=0.01, config=StreamConfig(),
                         seed=0) -> RetrainingResult:
     """Serve a logistic regression over the stream under one retraining policy.
@@ -1938,6 +2102,9 @@ def simulate_retraining(policy, *, every=None, alpha=0.01, config=StreamConfig()
     - ``"on_alarm"``: retrain when a KS test on either feature, training window vs this period,
       has p < `alpha` / 2 (a Bonferroni correction for two features).
 
+    A model retrained after period t is fitted on period t's rows alone, whatever the policy,
+    so each period's model is fitted once and shared by every policy (cached).
+
     Examples
     --------
     >>> small = StreamConfig(n_periods=10, jump_period=5)
@@ -1949,25 +2116,75 @@ def simulate_retraining(policy, *, every=None, alpha=0.01, config=StreamConfig()
     if policy == "periodic":
         every = check_number("every", every, low=1, integer=True, unit="periods")
     alpha = check_number("alpha", alpha, low=0, high=1, low_open=True, high_open=True)
-    periods = make_stream(config, seed=seed)
-    X_train, y_train = periods[0]
-    model = LogisticRegression().fit(X_train, y_train)
+    if not isinstance(config, StreamConfig):
+        raise TypeError(f"config must be a StreamConfig; got {type(config).__name__}")
+    periods = _stream(config, check_number("seed", seed, low=0, integer=True))
+    columns = _sorted_columns(config, seed) if policy == "on_alarm" else None
+    trained_on = 0  # the period whose rows the serving model was fitted on
     accuracy, retrained = [], []
-    for t, (X, y) in enumerate(periods[1:], start=1):
-        accuracy.append(_accuracy(model, X, y))
+    for t, (X, _) in enumerate(periods[1:], start=1):
+        accuracy.append(_period_model_accuracy(config, seed, trained_on)[t])
         if policy == "periodic":
             retrain = t % every == 0
         elif policy == "on_alarm":
-            retrain = min(stats.ks_2samp(X_train[:, j], X[:, j]).pvalue for j in range(2)) \
-                < alpha / 2
+            retrain = min(_sorted_ks_pvalue(columns[trained_on][:, j], columns[t][:, j])
+                          for j in range(2)) < alpha / 2
         else:
             retrain = False
         if retrain:
-            X_train, y_train = X, y
-            model = LogisticRegression().fit(X_train, y_train)
+            trained_on = t
             retrained.append(t)
     accuracy = np.array(accuracy)
     return RetrainingResult(policy, accuracy, tuple(retrained), float(accuracy.mean()))
+
+
+@cached(maxsize=8)
+def _stream(config, seed):
+    # make_stream's periods, shared (read-only) by every policy on this stream.
+    periods = make_stream(config, seed=seed)
+    for X, y in periods:
+        X.setflags(write=False)
+        y.setflags(write=False)
+    return tuple(periods)
+
+
+@cached(maxsize=8)
+def _sorted_columns(config, seed):
+    # Each period's features, each column sorted on its own (read-only), for the KS tests.
+    columns = tuple(np.sort(X, axis=0) for X, _ in _stream(config, seed))
+    for sorted_X in columns:
+        sorted_X.setflags(write=False)
+    return columns
+
+
+def _sorted_ks_pvalue(a, b):
+    # stats.ks_2samp(a, b).pvalue for two sorted windows of one size n: the p-value depends
+    # on n and the gap n * D alone (scipy rounds D to a multiple of 1 / n), so it is cached.
+    both = np.concatenate([a, b])
+    gap = np.abs(np.searchsorted(a, both, side="right") - np.searchsorted(b, both, side="right"))
+    return _ks_gap_pvalue(len(a), int(gap.max()))
+
+
+@cached(maxsize=1_024)
+def _ks_gap_pvalue(n, h):
+    # Windows 0, 1, ..., n - 1 and h - 1/2, h + 1/2, ... have D = h / n (h >= 1).
+    if h == 0:
+        return 1.0  # as scipy gives for D = 0
+    return stats.ks_2samp(np.arange(n), np.arange(n) + h - 0.5).pvalue
+
+
+@cached(maxsize=1_024)
+def _period_model_accuracy(config, seed, t):
+    # The accuracy on every period of the model fitted on period t's rows (read-only).
+    periods = _stream(config, seed)
+    with _one_thread():
+        model = LogisticRegression().fit(*periods[t])
+        predicted = model.predict(np.concatenate([X for X, _ in periods]))
+    ends = np.cumsum([len(y) for _, y in periods])
+    accuracy = np.array([float(np.mean(predicted[end - len(y):end] == y))
+                         for (_, y), end in zip(periods, ends)])
+    accuracy.setflags(write=False)
+    return accuracy
 
 
 def _schedule_to_policy(schedule) -> dict:
@@ -2004,13 +2221,13 @@ def sudden_change_config(sudden_change) -> StreamConfig:
     return config
 
 
-@functools.lru_cache(maxsize=32)
+@cached(maxsize=256)
 def _retraining(schedule, sudden_change, seed):
     return simulate_retraining(**_schedule_to_policy(schedule),
                                config=sudden_change_config(sudden_change), seed=seed)
 
 
-def plot_retraining(schedule, sudden_change="mean and rule", *, seed=0) -> Figure:
+def plot_retraining(schedule, sudden_change="mean and rule", *, seed=0, figure=None) -> Figure:
     """Plot accuracy over the stream for one retraining schedule against never retraining.
 
     Parameters
@@ -2021,6 +2238,8 @@ def plot_retraining(schedule, sudden_change="mean and rule", *, seed=0) -> Figur
     sudden_change : {"mean and rule", "rule only", "mean only"}, default "mean and rule"
         What the stream's sudden change at period 36 moves (see `sudden_change_config`).
     seed : int, default 0
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
 
     Examples
     --------
@@ -2029,25 +2248,74 @@ def plot_retraining(schedule, sudden_change="mean and rule", *, seed=0) -> Figur
     True
     """
     sudden_change = check_choice("sudden_change", sudden_change, SUDDEN_CHANGES)
+    seed = check_number("seed", seed, low=0, integer=True)
+    _schedule_to_policy(schedule)  # checks the schedule before it is used as a cache key
     result = _retraining(schedule, sudden_change, seed)
     never = _retraining("never", sudden_change, seed)
     config = sudden_change_config(sudden_change)
     periods = np.arange(1, config.n_periods)
-    fig, ax = _new_figure()
-    ax.plot(periods, never.accuracy, color=PALETTE["black"], linestyle=LINESTYLES[1], lw=1.5,
-            label=f"never retrain (mean {never.mean_accuracy:.1%})")
-    ax.plot(periods, result.accuracy, color=PALETTE["blue"], linestyle=LINESTYLES[0],
-            label=f"{schedule} (mean {result.mean_accuracy:.1%})")
-    if result.retrain_periods:
-        ax.plot(result.retrain_periods, np.full(result.n_retrains, 0.42), "|", ms=12,
-                color=PALETTE["vermillion"], label="retrain")
-    ax.axvline(config.jump_period, color=PALETTE["black"], linestyle=":", lw=1)
-    ax.text(config.jump_period + 0.5, 0.97, "sudden change", fontsize=9, va="top")
-    ax.set_ylim(0.4, 1.0)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    title = (f"{schedule}: {format_count(result.n_retrains, 'retrain')}, mean accuracy "
-             f"{result.mean_accuracy:.1%}\nwhen the sudden change moves the {sudden_change}")
-    decorate(ax, xlabel="period (labelled batch of 300 rows)", ylabel="accuracy in the period",
-             title=title)
-    ax.legend(loc="lower left", ncols=3)
-    return fig
+    kept = reuse(figure, plot_retraining)
+    if kept is None:
+        fig, ax = _new_figure()
+        lines = [ax.plot(periods, np.zeros(periods.size), color=PALETTE["black"],
+                         linestyle=LINESTYLES[1], lw=1.5)[0],
+                 ax.plot(periods, np.zeros(periods.size), color=PALETTE["blue"],
+                         linestyle=LINESTYLES[0])[0]]
+        ticks = ax.plot([], [], "|", ms=12, color=PALETTE["vermillion"])[0]
+        ax.axvline(config.jump_period, color=PALETTE["black"], linestyle=":", lw=1)
+        ax.text(config.jump_period + 0.5, 0.97, "sudden change", fontsize=9, va="top")
+        span = periods[-1] - periods[0]  # the periods with margins, as autoscaling gave them
+        ax.set_xlim(periods[0] - 0.05 * span, periods[-1] + 0.05 * span)
+        ax.set_ylim(0.4, 1.0)
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        decorate(ax, xlabel="period (labelled batch of 300 rows)",
+                 ylabel="accuracy in the period")
+        # Two legends, one shown: with the retrain ticks' entry, and without it for a schedule
+        # that never retrains (an update can show or hide an artist, not add one).
+        without = ax.legend(lines, ["", ""], loc="lower left", ncols=3)
+        ax.add_artist(without)
+        legends = [ax.legend([*lines, ticks], ["", "", "retrain"], loc="lower left", ncols=3),
+                   without]
+        for legend in legends:
+            # Inside the axes, where the layout need not make room for it: so the layout
+            # holds while its labels change (the first layout of a long one is not the last).
+            legend.set_in_layout(False)
+        kept = keep(fig, plot_retraining, lines=lines, ticks=ticks, legends=legends,
+                    title=ax.set_title("", loc="left"))
+    labels = [f"never retrain (mean {never.mean_accuracy:.1%})",
+              f"{schedule} (mean {result.mean_accuracy:.1%})"]
+    for line, run in zip(kept.lines, (never, result)):
+        line.set_ydata(run.accuracy)
+    kept.ticks.set_data(result.retrain_periods, np.full(result.n_retrains, 0.42))
+    for legend, shown in zip(kept.legends, (bool(result.retrain_periods),
+                                            not result.retrain_periods)):
+        legend.set_visible(shown)
+        for text, label in zip(legend.texts, labels):
+            text.set_text(label)
+    kept.title.set_text(f"{schedule}: {format_count(result.n_retrains, 'retrain')}, mean "
+                        f"accuracy {result.mean_accuracy:.1%}\nwhen the sudden change moves "
+                        f"the {sudden_change}")
+    return kept.figure
+
+
+def plot_retraining_every(every, sudden_change="mean and rule", *, seed=0,
+                          figure=None) -> Figure:
+    """Plot `plot_retraining` for the schedule "every `every`" (the live explorer's slider).
+
+    Parameters
+    ----------
+    every : int
+        Periods between retrains, ``>= 1``.
+    sudden_change : {"mean and rule", "rule only", "mean only"}, default "mean and rule"
+        What the stream's sudden change at period 36 moves (see `sudden_change_config`).
+    seed : int, default 0
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
+
+    Examples
+    --------
+    >>> plot_retraining_every(10).axes[0].get_title(loc="left").startswith("every 10: ")
+    True
+    """
+    every = check_number("every", every, low=1, integer=True, unit="periods")
+    return plot_retraining(f"every {every}", sudden_change, seed=seed, figure=figure)

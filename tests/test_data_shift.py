@@ -741,3 +741,131 @@ def test_the_explorer_figures_refuse_a_figure_another_function_drew():
     # The arguments are checked before any figure is touched.
     with pytest.raises(ValueError, match="threshold"):
         ds.plot_label_audit(0.1, 0.0, figure=fig)
+
+
+# --- Explorers that update in place: shift, detection, retraining -----------------------------
+
+import updates  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+
+from mlsys import drawing as shared_caches  # noqa: E402
+
+
+def test_the_shift_explorer_updates_in_place_as_a_new_figure_draws():
+    # The grid's corners and middle, walked as its sliders would (the kind changes the curves
+    # and the axis label), then the live slider's steps between grid points, back to the start.
+    points = [{"kind": k, "severity": s} for k, s in [
+        ("covariate", 0.6), ("covariate", 0.0), ("label", 1.0), ("concept", 1.0),
+        ("concept", 0.35), ("concept", 0.05), ("label", 0.6), ("covariate", 0.6)]]
+    assert updates.updates_match(ds.plot_shift, points) == []
+
+
+def test_the_detection_explorer_updates_in_place_as_a_new_figure_draws():
+    # Grid corners and the live sliders' ends (20 rows raises the density axis), back to start.
+    points = [{"shift_sd": s, "window_size": n} for s, n in [
+        (0.2, 200), (0.0, 50), (0.5, 5_000), (0.35, 20), (0.0, 1_000), (0.5, 50), (1.0, 730),
+        (0.2, 200)]]
+    assert updates.updates_match(ds.plot_detection, points) == []
+
+
+def test_the_retraining_explorer_updates_in_place_as_a_new_figure_draws():
+    # Each schedule, "never" (whose legend has no retrain entry) between others, each change.
+    points = [{"schedule": s, "sudden_change": c} for s, c in [
+        ("on alarm", "mean and rule"), ("never", "mean and rule"), ("every 1", "rule only"),
+        ("every 20", "mean only"), ("never", "rule only"), ("every 5", "mean and rule"),
+        ("every 10", "rule only"), ("on alarm", "mean and rule")]]
+    assert updates.updates_match(ds.plot_retraining, points) == []
+
+
+def test_the_live_retraining_explorer_updates_in_place_as_a_new_figure_draws():
+    points = [{"every": k} for k in (10, 1, 30, 13, 2, 10)]
+    assert updates.updates_match(ds.plot_retraining_every, points,
+                                 sudden_change="rule only") == []
+
+
+def test_the_live_retraining_explorer_draws_the_schedule_every_k():
+    fig = ds.plot_retraining_every(7, "rule only")
+    assert fig.axes[0].get_title(loc="left") == ds.plot_retraining(
+        "every 7", "rule only").axes[0].get_title(loc="left")
+    with pytest.raises(ValueError, match="every"):
+        ds.plot_retraining_every(0)
+    with pytest.raises(ValueError, match="sudden_change"):
+        ds.plot_retraining_every(3, "everything")
+
+
+def test_the_detection_histograms_fit_their_fixed_heights():
+    # The density axis takes a few fixed heights: each must show every window's peak whole.
+    fig = None
+    for window_size in (20, 30, 50, 100, 200, 1_000, 5_000):
+        for shift_sd in (0.0, 0.35, 1.0):
+            fig = ds.plot_detection(shift_sd, window_size, figure=fig)
+            left = fig.axes[0]
+            peak = max(p.get_xy()[:, 1].max() for p in left.patches)
+            assert 0 < peak < left.get_ylim()[1] <= 3.6, (shift_sd, window_size)
+
+
+def _plain_retraining(policy, every, alpha, config, seed):
+    # simulate_retraining as first written: a model fitted at each retrain, KS tests on the
+    # raw windows, for the shared fits and cached p-values to be checked against.
+    periods = ds.make_stream(config, seed=seed)
+    X_train, y_train = periods[0]
+    model = LogisticRegression().fit(X_train, y_train)
+    accuracy, retrained = [], []
+    for t, (X, y) in enumerate(periods[1:], start=1):
+        accuracy.append(float(np.mean(model.predict(X) == y)))
+        if policy == "periodic":
+            retrain = t % every == 0
+        elif policy == "on_alarm":
+            retrain = min(stats.ks_2samp(X_train[:, j], X[:, j]).pvalue for j in range(2)) \
+                < alpha / 2
+        else:
+            retrain = False
+        if retrain:
+            X_train, y_train = X, y
+            model = LogisticRegression().fit(X_train, y_train)
+            retrained.append(t)
+    return accuracy, tuple(retrained)
+
+
+@pytest.mark.parametrize("policy, every, alpha", [
+    ("never", None, 0.01), ("periodic", 1, 0.01), ("periodic", 4, 0.01),
+    ("on_alarm", None, 0.01), ("on_alarm", None, 0.2)])
+def test_retraining_with_shared_fits_gives_the_plain_loop_numbers(policy, every, alpha):
+    config = ds.StreamConfig(n_periods=20, jump_period=10)
+    for seed in (0, 3):
+        result = ds.simulate_retraining(policy, every=every, alpha=alpha, config=config,
+                                        seed=seed)
+        accuracy, retrained = _plain_retraining(policy, every, alpha, config, seed)
+        assert result.accuracy.tolist() == accuracy and result.retrain_periods == retrained
+
+
+def test_retraining_fits_each_period_model_once_for_every_schedule(monkeypatch):
+    fits = []
+
+    class Counted(LogisticRegression):
+        def fit(self, X, y):
+            fits.append(1)
+            return super().fit(X, y)
+
+    monkeypatch.setattr(ds, "LogisticRegression", Counted)
+    shared_caches.clear_caches()
+    config = ds.StreamConfig(n_periods=20, jump_period=10)
+    ds.simulate_retraining("periodic", every=1, config=config)
+    # Period 0's model and those fitted after periods 1-18 (the last retrain serves nothing).
+    assert len(fits) == 19
+    for every in (2, 5, 18):
+        ds.simulate_retraining("periodic", every=every, config=config)
+    ds.simulate_retraining("on_alarm", config=config)
+    assert len(fits) == 19
+    shared_caches.clear_caches()
+
+
+def test_moving_the_shift_slider_reuses_the_window_pairs(monkeypatch):
+    shared_caches.clear_caches()
+    ds.plot_detection(0.2, 300)
+    draws = []
+    real = ds._rng
+    monkeypatch.setattr(ds, "_rng", lambda seed: draws.append(seed) or real(seed))
+    fig = ds.plot_detection(0.25, 300)  # a shift between the curve's points: the same pairs
+    assert draws == [0]  # only the left panel's new pair of windows is drawn
+    assert "shift 0.25 sd" in fig.axes[1].get_title(loc="left")
