@@ -1,11 +1,19 @@
-"""Time each notebook top to bottom in a fresh kernel, and each explorer's live redraw.
+"""Time each notebook top to bottom in a fresh kernel, and each explorer three ways.
 
-A live redraw (``live_explorer`` in Jupyter) costs one ``figure_to_png(plot(**params))``: the
-plot function (simulation and drawing) then the PNG (render, quantize, compress). To
-time it for every explorer of the book without touching the notebooks, each notebook with an
+To time every explorer of the book without touching the notebooks, each notebook with an
 explorer runs with one extra first cell, `probe_explorers`, which wraps
-``mlsys.explorer.explorer``: before building the real widget, it times the plot function and
-its PNG at every point of the explorer's grid.
+``mlsys.explorer.explorer``: before building the real widget, it draws the explorer's grid
+
+- *plain*, the reference: a new figure per point, drawn in full by a new canvas and saved as
+  the site's optimised PNG, with every simulation cache emptied before each point (how
+  explorers drew before figures were updated in place);
+- *precompute*, as `explorer` now does: one figure updated in place from point to point and
+  saved as the site's PNG, caches emptied once before the grid;
+- *live*, as `live_explorer` does on each slider move: the figure updated in place and saved as
+  a fast PNG, caches emptied before the grid; the first point (the cell's own first draw) is
+  not an update and is left out.
+
+Each time is the plotting function and its PNG (render, quantize, compress), in ms.
 """
 
 from __future__ import annotations
@@ -24,44 +32,99 @@ from mlsys.notebooks import execute, read
 
 
 def probe_explorers(log_path):
-    """Wrap mlsys.explorer.explorer so that each call logs its redraw times (ms) to `log_path`.
+    """Wrap mlsys.explorer.explorer so that each call logs its three timings (ms) to `log_path`.
 
     Runs inside the notebook's kernel, as its first cell.
     """
+    import io
     import itertools
     import json
     import time
 
-    import mlsys.explorer
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
 
-    real_explorer, to_png = mlsys.explorer.explorer, mlsys.explorer.figure_to_png
-    calls = []
+    import mlsys.explorer
+    from mlsys.drawing import clear_caches
+
+    real_explorer = mlsys.explorer.explorer
+
+    def plain_png(figure):  # figure_to_png as it was: one full draw on a new canvas
+        plt.close(figure)
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()
+        image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(),
+                                 "raw", "RGBA", 0, 1).convert("RGB").quantize(
+            colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+        image.save(io.BytesIO(), format="png", optimize=True)
+
+    def timed(draw, points):
+        times = []
+        for params in points:
+            start = time.perf_counter()
+            draw(params)
+            times.append((time.perf_counter() - start) * 1e3)
+        return times
 
     def timed_explorer(plot, grid, *args, **kwargs):
         names, fixed = list(grid), dict(kwargs.get("fixed") or {})
-        points = [dict(zip(names, values))
+        alt = kwargs.get("alt", "figure")
+        points = [{**dict(zip(names, values)), **fixed}
                   for values in itertools.product(*(grid[n] for n in names))]
-        to_png(plot(**points[0], **fixed))  # warm-up: first-call imports and caches
-        plot_ms, times_ms = [], []
-        for params in points:
-            start = time.perf_counter()
-            figure = plot(**params, **fixed)
-            plotted = time.perf_counter()
-            to_png(figure)
-            plot_ms.append((plotted - start) * 1e3)
-            times_ms.append((time.perf_counter() - start) * 1e3)
-        calls.append(None)
-        record = {"index": len(calls), "parameters": names, "grid_size": len(points),
-                  "times_ms": times_ms, "plot_ms": plot_ms}
+        plain_png(plot(**points[0]))  # warm-up: first-call imports
+
+        def plain(params):
+            clear_caches()
+            plain_png(plot(**params))
+
+        plain_ms = timed(plain, points)
+        clear_caches()
+        precompute_ms = timed(mlsys.explorer._Drawer(plot, alt).html, points)
+        clear_caches()
+        live = mlsys.explorer._Drawer(plot, alt, optimize=False)
+        live.html(points[0])
+        live_ms = timed(live.html, points[1:])
+        if live.figure is not None:
+            plt.close(live.figure)
+        record = {"kind": "grid", "parameters": names, "grid_size": len(points),
+                  "in_place": mlsys.explorer.updates_in_place(plot), "plain_ms": plain_ms,
+                  "precompute_ms": precompute_ms, "live_ms": live_ms}
         with open(log_path, "a", encoding="utf-8") as log:
             log.write(json.dumps(record) + "\n")
         return real_explorer(plot, grid, *args, **kwargs)
 
+    real_live = mlsys.explorer.live_explorer
+
+    def timed_live_explorer(plot, sliders, *args, **kwargs):
+        # A learner's moves: from the start, each slider in turn across its range in 8 steps.
+        fixed, alt = dict(kwargs.get("fixed") or {}), kwargs.get("alt", "figure")
+        start = {name: spec[3] for name, spec in sliders.items()}
+        points = [dict(start)]
+        for name, (low, high, step, _) in sliders.items():
+            for k in range(8):
+                value = low + round((high - low) * k / 7 / step) * step
+                value = type(low)(min(max(value, low), high))
+                points.append({**points[-1], name: value})
+        points = [{**point, **fixed} for point in points]
+        clear_caches()
+        live = mlsys.explorer._Drawer(plot, alt, optimize=False)
+        live.html(points[0])
+        live_ms = timed(live.html, points[1:])
+        if live.figure is not None:
+            plt.close(live.figure)
+        record = {"kind": "live", "parameters": list(sliders), "grid_size": len(points) - 1,
+                  "in_place": mlsys.explorer.updates_in_place(plot), "live_ms": live_ms}
+        with open(log_path, "a", encoding="utf-8") as log:
+            log.write(json.dumps(record) + "\n")
+        return real_live(plot, sliders, *args, **kwargs)
+
     mlsys.explorer.explorer = timed_explorer
+    mlsys.explorer.live_explorer = timed_live_explorer
 
 
 def has_explorer(path) -> bool:
-    """True if a code cell of the notebook at `path` calls an explorer."""
+    """True if a code cell of the notebook at `path` calls an explorer (or a live one)."""
     return any(cell.cell_type == "code" and "explorer(" in cell.source
                for cell in read(path).cells)
 
@@ -101,16 +164,18 @@ def measure_explorers(paths, root) -> list:
             notebook.cells.insert(0, nbformat.v4.new_code_cell(source))
             execute(notebook, cwd=Path(root, path).parent)
             records = [json.loads(line) for line in log_path.read_text().splitlines()]
-        for record in records:
-            times, plot_ms = record.pop("times_ms"), record.pop("plot_ms")
-            png_ms = [t - p for t, p in zip(times, plot_ms)]
-            record.update(notebook=path, p50_ms=percentile(times, 50),
-                          p95_ms=percentile(times, 95), max_ms=max(times),
-                          plot_p50_ms=percentile(plot_ms, 50), png_p50_ms=percentile(png_ms, 50),
-                          times_ms=times, plot_ms=plot_ms)
+        for index, record in enumerate(records, start=1):
+            live = record["live_ms"]
+            record.update(notebook=path, index=index, p50_ms=percentile(live, 50),
+                          p95_ms=percentile(live, 95), max_ms=max(live))
+            line = (f"  {path:<42} {record['kind']} explorer {index} "
+                    f"({', '.join(record['parameters'])}): {record['grid_size']} updates, p50 "
+                    f"{record['p50_ms']:.0f} ms, p95 {record['p95_ms']:.0f} ms")
+            if record["kind"] == "grid":
+                record.update(plain_s=sum(record["plain_ms"]) / 1e3,
+                              precompute_s=sum(record["precompute_ms"]) / 1e3)
+                line += (f"; precompute {record['precompute_s']:.2f} s against "
+                         f"{record['plain_s']:.2f} s plain")
             explorers.append(record)
-            print(f"  {path:<42} explorer {record['index']} ({', '.join(record['parameters'])}):"
-                  f" {record['grid_size']} figures, p50 {record['p50_ms']:.0f} ms, "
-                  f"p95 {record['p95_ms']:.0f} ms (p50 of plot {record['plot_p50_ms']:.0f} ms,"
-                  f" of PNG {record['png_p50_ms']:.0f} ms)", flush=True)
+            print(line, flush=True)
     return explorers

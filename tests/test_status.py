@@ -16,10 +16,13 @@ RESULTS = {
               "nbval_s": {"chapters/a.ipynb": 60.0, "chapters/b.ipynb": 5.0}},
     "notebooks": {"chapters/a.ipynb": {"runs_s": [30.0, 31.0, 29.0], "median_s": 30.0}},
     "explorers": [
-        {"notebook": "chapters/a.ipynb", "index": 1, "parameters": ["rate"], "grid_size": 8,
-         "p50_ms": 40.0, "p95_ms": 90.0},
-        {"notebook": "chapters/a.ipynb", "index": 2, "parameters": ["n", "p"], "grid_size": 30,
-         "p50_ms": 300.0, "p95_ms": 450.0},
+        {"notebook": "chapters/a.ipynb", "kind": "grid", "index": 1, "parameters": ["rate"],
+         "grid_size": 8, "p50_ms": 40.0, "p95_ms": 90.0, "plain_s": 2.0, "precompute_s": 0.5},
+        {"notebook": "chapters/a.ipynb", "kind": "grid", "index": 2, "parameters": ["n", "p"],
+         "grid_size": 30, "p50_ms": 300.0, "p95_ms": 450.0, "plain_s": 6.0,
+         "precompute_s": 3.5},
+        {"notebook": "chapters/a.ipynb", "kind": "live", "index": 3, "parameters": ["n"],
+         "grid_size": 8, "p50_ms": 30.0, "p95_ms": 60.0},
     ],
     "pages": {"chapters/a": {"total": 5_000_000, "html": 1_500_000, "images": 1_200_000,
                              "scripts": 3_000_000, "scripts_beyond_shared": 1_000_000,
@@ -83,15 +86,23 @@ def test_a_pin_bump_without_measuring_again_is_a_problem():
 
 def test_targets_are_judged_on_the_figures():
     targets = status.evaluate_targets(RESULTS)
-    assert [t["met"] for t in targets] == [False, False, False, True]
-    make_test, build, explorers, pages = targets
+    assert [t["met"] for t in targets] == [False, False, False, False, False, True]
+    make_test, build, p95, p50, speedup, pages = targets
     assert make_test["measured"] == "215 s"  # clean builds 25 s + 20 s (student) + pytest 170 s
     assert "chapters/a.ipynb 60 s" in make_test["why"]
     assert build["measured"] == "25.0 s"
-    assert explorers["measured"] == "450 ms"
-    assert "explorer 2 (n, p) 450 ms" in explorers["why"]
-    assert "explorer 1" not in explorers["why"]
+    assert p95["measured"] == "450 ms" and p50["measured"] == "300 ms"
+    assert "explorer 2 (n, p) 450 ms" in p95["why"]
+    assert "explorer 1" not in p95["why"] and "explorer 3" not in p95["why"]
+    assert speedup["measured"] == "2.0 times"  # (2 + 6) s plain / (0.5 + 3.5) s in place
+    assert speedup["why"] == "8.0 s plain, 4.0 s updating in place"
     assert pages["measured"] == "2.20 MB" and pages["why"] == ""
+
+
+def test_a_speed_up_that_reaches_its_target_is_met():
+    fast = [{**e, "precompute_s": e["plain_s"] / 4} for e in RESULTS["explorers"] if "plain_s" in e]
+    speedup = status.evaluate_targets({"explorers": fast})[4]
+    assert speedup["met"] is True and speedup["measured"] == "4.0 times"
 
 
 def test_a_failed_test_run_misses_the_make_test_target_however_fast():
@@ -104,7 +115,7 @@ def test_a_failed_test_run_misses_the_make_test_target_however_fast():
 
 
 def test_unmeasured_targets_say_so():
-    assert [t["met"] for t in status.evaluate_targets({})] == [None] * 4
+    assert [t["met"] for t in status.evaluate_targets({})] == [None] * 6
     assert status.verdict(None) == "not measured"
 
 
