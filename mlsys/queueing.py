@@ -34,6 +34,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from mlsys._validate import check_choice, check_number, check_samples
+from mlsys.drawing import cached, keep, reuse
 from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate
 
 SERVICE_DISTRIBUTIONS = ("deterministic", "exponential")
@@ -453,11 +454,50 @@ def _format_ms(value) -> str:
     return f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
 
 
+#: The histogram's latency axis: from 5 ms to the first of these (ms) that holds every request,
+#: so that the axis stays put while the sliders move and jumps a decade only when it must.
+_BATCHING_X_LOW_MS = 5.0
+_BATCHING_X_HIGHS_MS = (200.0, 2_000.0, 20_000.0, 200_000.0)
+#: Fixed count scales, each with tick labels as wide (the layout holds as the peak moves).
+_BATCHING_Y_HIGHS = (1_000, 2_000, 3_000, 5_000, 9_000)
+_BATCHING_BINS = 160
+
+
+def _batching_edges(low_ms, high_ms, slo_ms) -> np.ndarray:
+    """Bin edges (ms): the fixed range that holds every latency and the SLO, else the data's."""
+    high_ms = max(high_ms, slo_ms)
+    x_low = _BATCHING_X_LOW_MS if low_ms >= 1.05 * _BATCHING_X_LOW_MS else low_ms / 1.05
+    x_high = next((h for h in _BATCHING_X_HIGHS_MS if 1.05 * high_ms <= h), 1.05 * high_ms)
+    return np.geomspace(x_low, x_high, _BATCHING_BINS + 1)
+
+
+@cached(maxsize=128)
+def _batching_run(arrival_rate_per_s, n_requests, max_batch_size, max_wait_ms, seed,
+                  service_fixed_ms, service_per_item_ms, service_distribution, slo_ms) -> tuple:
+    """What the figure needs from one run: latency counts in bins, the bin edges, the p50 and
+    p99 (ms), the utilisation and the mean batch size (arrays read-only: the result is shared)."""
+    run = simulate_server(arrival_rate_per_s, n_requests, max_batch_size=max_batch_size,
+                          max_wait_ms=max_wait_ms, service_fixed_ms=service_fixed_ms,
+                          service_per_item_ms=service_per_item_ms,
+                          service_distribution=service_distribution, seed=seed)
+    latency_ms = run.latency_ms
+    edges = _batching_edges(latency_ms.min(), latency_ms.max(), slo_ms)
+    counts = np.histogram(latency_ms, bins=edges)[0]
+    for array in (counts, edges):
+        array.setflags(write=False)
+    return (counts, edges, run.percentile_ms(50), run.percentile_ms(99), run.utilisation,
+            run.mean_batch_size)
+
+
 def plot_batching(arrival_rate_per_s, max_batch_size, *, max_wait_ms=10.0, slo_ms=100.0,
                   n_requests=20_000, seed=0, service_fixed_ms=HUYEN_SERVICE_FIXED_MS,
                   service_per_item_ms=HUYEN_SERVICE_PER_ITEM_MS,
-                  service_distribution="deterministic") -> Figure:
+                  service_distribution="deterministic", figure=None) -> Figure:
     """Histogram of simulated latency with p50, p99 and the p99 SLO; the title gives the verdict.
+
+    The latency axis runs from 5 ms to 200 ms, 2,000 ms, 20,000 ms or 200,000 ms, the first
+    that holds every request and the SLO (so it stays put while a slider moves), in 160
+    log-spaced bins.
 
     Parameters
     ----------
@@ -467,6 +507,8 @@ def plot_batching(arrival_rate_per_s, max_batch_size, *, max_wait_ms=10.0, slo_m
         7.5 + 0.25 b ms.
     slo_ms : float
         Latency objective (ms) for the p99, > 0.
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
 
     Returns
     -------
@@ -480,29 +522,52 @@ def plot_batching(arrival_rate_per_s, max_batch_size, *, max_wait_ms=10.0, slo_m
     'p99 = 23 ms, within the 100 ms SLO'
     """
     slo_ms = check_number("slo_ms", slo_ms, low=0, low_open=True, unit="ms")
-    run = simulate_server(arrival_rate_per_s, n_requests, max_batch_size=max_batch_size,
-                          max_wait_ms=max_wait_ms, service_fixed_ms=service_fixed_ms,
-                          service_per_item_ms=service_per_item_ms,
-                          service_distribution=service_distribution, seed=seed)
-    p50_ms, p99_ms = run.percentile_ms(50), run.percentile_ms(99)
+    args = _check_server_args(arrival_rate_per_s, n_requests, max_batch_size, max_wait_ms,
+                              service_fixed_ms, service_per_item_ms, service_distribution, seed)
+    counts, edges, p50_ms, p99_ms, utilisation, mean_batch = _batching_run(
+        args["arrival_rate_per_s"], args["n_requests"], args["max_batch_size"],
+        args["max_wait_ms"], args["seed"], args["service_fixed_ms"],
+        args["service_per_item_ms"], args["service_distribution"], slo_ms)
     if p99_ms <= slo_ms:
         verdict = f"p99 = {_format_ms(p99_ms)} ms, within the {_format_ms(slo_ms)} ms SLO"
     else:
         verdict = f"p99 = {_format_ms(p99_ms)} ms: the {_format_ms(slo_ms)} ms SLO is broken"
 
-    fig = Figure(figsize=FIGSIZE, layout="constrained")
-    ax = fig.add_subplot()
-    low, high = run.latency_ms.min(), run.latency_ms.max()
-    ax.hist(run.latency_ms, bins=np.geomspace(low / 1.05, high * 1.05, 60),
-            color=PALETTE["sky"], label="requests")
-    ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: _format_ms(value)))
-    for value, name, colour, style in [(p50_ms, "p50", "blue", LINESTYLES[1]),
-                                       (p99_ms, "p99", "orange", LINESTYLES[2]),
-                                       (slo_ms, "p99 SLO", "vermillion", LINESTYLES[0])]:
-        ax.axvline(value, color=PALETTE[colour], linestyle=style, lw=2,
-                   label=f"{name} = {_format_ms(value)} ms")
-    decorate(ax, xlabel="latency (ms, log scale)", ylabel="requests", title=verdict, legend=True)
-    ax.set_title(f"utilisation {run.utilisation:.0%}, mean batch {run.mean_batch_size:.1f}",
-                 loc="right", fontsize=9, fontweight="normal")
-    return fig
+    kept = reuse(figure, plot_batching)
+    if kept is None:
+        fig = Figure(figsize=FIGSIZE, layout="constrained")
+        ax = fig.add_subplot()
+        # One artist for the histogram (`stairs`), not one patch per bin.
+        hist = ax.stairs(np.zeros(len(edges) - 1), edges, fill=True, color=PALETTE["sky"],
+                         label="requests")
+        ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: _format_ms(value)))
+        ax.set_axisbelow(True)  # the histogram redraws over the grid, not the grid over it
+        lines = [ax.axvline(1, color=PALETTE[colour], linestyle=style, lw=2, label=name)
+                 for name, colour, style in [("p50", "blue", LINESTYLES[1]),
+                                             ("p99", "orange", LINESTYLES[2]),
+                                             ("p99 SLO", "vermillion", LINESTYLES[0])]]
+        decorate(ax, xlabel="latency (ms, log scale)", ylabel="requests")
+        legend = ax.legend(handles=[hist, *lines])
+        kept = keep(fig, plot_batching, hist=hist, lines=lines, legend=legend,
+                    title=ax.set_title("", loc="left"),
+                    right=ax.set_title("", loc="right", fontsize=9, fontweight="normal"))
+    ax = kept.hist.axes
+    kept.hist.set_data(counts, edges)
+    for line, legend_text, value, name in zip(kept.lines, kept.legend.texts[1:],
+                                              (p50_ms, p99_ms, slo_ms),
+                                              ("p50", "p99", "p99 SLO")):
+        line.set_xdata([value, value])
+        line.set_label(f"{name} = {_format_ms(value)} ms")
+        legend_text.set_text(line.get_label())
+    # Fixed scales show the mass moving as the sliders do; each step's tick labels are as wide.
+    # (Set only when they change: setting a limit marks the axis for a full redraw.)
+    peak = int(counts.max())
+    limits = ((edges[0], edges[-1]),
+              (0, next((h for h in _BATCHING_Y_HIGHS if peak <= 0.95 * h), 1.05 * peak)))
+    if (ax.get_xlim(), ax.get_ylim()) != limits:
+        ax.set_xlim(*limits[0])
+        ax.set_ylim(*limits[1])
+    kept.title.set_text(verdict)
+    kept.right.set_text(f"utilisation {utilisation:.0%}, mean batch {mean_batch:.1f}")
+    return kept.figure

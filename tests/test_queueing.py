@@ -5,6 +5,7 @@ import dataclasses
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from updates import updates_match
 
 from mlsys.queueing import (
     HUYEN_SERVICE,
@@ -283,9 +284,20 @@ def test_plot_batching_lines_differ_by_style_and_label_and_are_deterministic():
     assert [label.split(" =")[0] for label in labels] == ["p50", "p99", "p99 SLO"]
     assert len({str(line.get_linestyle()) for line in ax.get_lines()}) == 3
     assert ax.get_xscale() == "log"
-    heights = [patch.get_height() for patch in ax.patches]
-    again = [patch.get_height() for patch in plot_batching(800, 16, slo_ms=50.0).axes[0].patches]
-    assert heights == again
+    (histogram,) = ax.patches  # one StepPatch: the counts per bin
+    again = plot_batching(800, 16, slo_ms=50.0).axes[0].patches[0]
+    assert np.array_equal(histogram.get_data().values, again.get_data().values)
+    assert histogram.get_data().values.sum() == 20_000  # every request in the range
+
+
+def test_the_batching_explorer_updates_in_place_as_a_new_figure_draws():
+    # Corners and middle of the explorer's grid, walked as a slider would: the latency axis
+    # jumps from 200 ms to 200,000 ms (an overloaded queue) and back, the count scale too.
+    points = [{"arrival_rate_per_s": r, "max_batch_size": b}
+              for r, b in [(1_000, 16), (200, 1), (1_800, 1), (1_800, 64), (1_500, 16),
+                           (500, 4), (200, 64), (1_000, 16)]]
+    assert updates_match(plot_batching, points, max_wait_ms=10, slo_ms=100,
+                         n_requests=10_000) == []
 
 
 # --- bad inputs ----------------------------------------------------------------------------------
