@@ -1384,13 +1384,13 @@ def simulate_shift(kind, severity, *, n_production=4_000, seed=0) -> ShiftResult
     True
     """
     with _one_thread():
-        return _shift_results(kind, (severity,), n_production, seed)[0]
+        return _shift_results(((kind, severity),), n_production, seed)[0]
 
 
-def _shift_results(kind, severities, n_production, seed):
-    # simulate_shift at each severity, the models predicting all windows in one call each.
+def _shift_results(points, n_production, seed):
+    # simulate_shift at each (kind, severity), the models predicting all windows in one call.
     windows = []
-    for severity in severities:
+    for kind, severity in points:
         params = shift_parameters(kind, severity)
         X, y = sample_world(n_production, seed=seed + 1, **params)
         p = true_positive_probability(X,
@@ -1406,7 +1406,7 @@ def _shift_results(kind, severities, n_production, seed):
     X_all = np.concatenate([X for X, _, _ in windows])
     predicted = {name: model.predict(X_all) for name, model in make_deployed_models(seed).items()}
     results, start = [], 0
-    for severity, (_, y, best) in zip(severities, windows):
+    for (kind, severity), (_, y, best) in zip(points, windows):
         rows = slice(start, start + len(y))
         start += len(y)
         accuracy = {name: float(np.mean(labels[rows] == y)) for name, labels in predicted.items()}
@@ -1425,9 +1425,17 @@ def _shift_point(kind, severity, seed):
 
 
 @cached(maxsize=8)
-def _shift_curve(kind, seed):
+def _shift_curves(seed):
+    # Every kind's curve at once: the explorer's kind slider then only redraws.
+    points = [(kind, severity) for kind in SHIFT_KINDS for severity in SHIFT_SEVERITIES]
     with _one_thread():
-        return tuple(_shift_results(kind, SHIFT_SEVERITIES, 4_000, seed))
+        results = _shift_results(points, 4_000, seed)
+    n = len(SHIFT_SEVERITIES)
+    return {kind: tuple(results[i * n:(i + 1) * n]) for i, kind in enumerate(SHIFT_KINDS)}
+
+
+def _shift_curve(kind, seed):
+    return _shift_curves(seed)[kind]
 
 
 @cached(maxsize=64)
