@@ -42,10 +42,12 @@ lab: setup
 	$(BIN)/jupyter lab start.ipynb
 
 # Finds a Chromium for the browser checks first (tests/browser/chromium.py: the machine's, else
-# Playwright's, downloaded if need be), or stops with one line.
+# Playwright's, downloaded if need be), or stops with one line. --dist loadscope keeps a file's
+# tests on one worker, in order (a notebook's cells share a kernel, a claims file its caches),
+# and a test class's: the browser checks deal their pages and chapters to two classes.
 test: book book-student
 	$(BIN)/python tests/browser/chromium.py
-	$(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL) tests chapters exercises solutions
+	$(BIN)/python -m pytest -n 2 --dist loadscope $(NBVAL) tests chapters exercises solutions
 
 # Prints every measured figure (README, status.md) and records them in benchmarks/results.json.
 bench: book

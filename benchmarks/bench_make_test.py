@@ -18,7 +18,7 @@ BIN = Path(sys.executable).parent
 BUILD = [str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"]
 # book-student: the same build without the solutions (test: after book and book-student).
 STUDENT = ["--config", "_config_student.yml", "--toc", "_toc_student.yml"]
-PYTEST = [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadfile", "--nbval",
+PYTEST = [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadscope", "--nbval",
           "--nbval-current-env", "--nbval-sanitize-with", "tests/sanitize.cfg",
           "tests", "chapters", "exercises", "solutions"]
 

@@ -194,9 +194,12 @@ def _background_artists(plan):
 
 
 def _watched(artist):
+    # An axis and an axes are marked stale by any limit set, even to the same values: watch
+    # what they hold instead (an axis's label; its ticks follow the limits, compared apart).
     if isinstance(artist, Axis):
-        return [artist, artist.label]
-    return [artist] + [a for child in artist.get_children() for a in _watched(child)]
+        return [artist.label]
+    own = [] if isinstance(artist, Axes) else [artist]
+    return own + [a for child in artist.get_children() for a in _watched(child)]
 
 
 def _structure(figure):

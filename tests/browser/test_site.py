@@ -14,7 +14,6 @@ tests/artifacts/axe/.
 
 import json
 import re
-import time
 from urllib.parse import urlparse
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -64,7 +63,23 @@ ICONS_JS = """() => [...document.querySelectorAll('i.fa-solid, i.fa-regular, i.f
 
 
 
-def test_page(page, site_url, browser, screenshot_dir):
+# Under `--dist loadscope` (make test) a class is one unit of work: the pages are dealt to two
+# classes (conftest.py, by their `deal`), so that each of the two workers checks about half.
+class TestPagesDealtFirst:
+    deal = 0
+
+    def test_page(self, page, site_url, browser, screenshot_dir):
+        check_page(page, site_url, browser, screenshot_dir)
+
+
+class TestPagesDealtSecond:
+    deal = 1
+
+    def test_page(self, page, site_url, browser, screenshot_dir):
+        check_page(page, site_url, browser, screenshot_dir)
+
+
+def check_page(page, site_url, browser, screenshot_dir):
     problems = []
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
 
@@ -143,17 +158,22 @@ def move_explorer_sliders(tab, expected):
 
 
 def wait_for_change(explorer, before, timeout_s=15.0):
-    """The explorer's visible image once one other than `before` shows, or what shows after a wait.
+    """The explorer's visible image once one other than `before` shows, or what shows at the end.
 
     The browser swaps and decodes the image asynchronously; on a busy machine that takes a
-    moment, during which no image (or a half-loaded one) is visible.
+    moment, during which no image (or a half-loaded one) is visible. The browser itself watches
+    for the change (no polling from here).
     """
-    deadline = time.monotonic() + timeout_s
-    while True:
-        after = explorer.evaluate(VISIBLE_IMAGES_JS)
-        if (len(after) == 1 and after != before) or time.monotonic() > deadline:
-            return after
-        time.sleep(0.1)
+    try:
+        explorer.page.wait_for_function(
+            """([box, before]) => { const now = [...box.querySelectorAll('img')]
+                 .filter(img => img.getClientRects().length && img.naturalWidth > 0)
+                 .map(img => img.src);
+               return now.length === 1 && now[0] !== before[0]; }""",
+            arg=[explorer.element_handle(), before], timeout=timeout_s * 1000)
+    except PlaywrightTimeout:
+        pass
+    return explorer.evaluate(VISIBLE_IMAGES_JS)
 
 
 def check_alt_texts(tab):
