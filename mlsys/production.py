@@ -938,20 +938,65 @@ def _noisy_predictions(probability, model_error) -> np.ndarray:
     return noisy
 
 
+def _pages_at_weights(catalogue, probability, weights, *, k=10, shortlist=50) -> list:
+    """``rank_items(catalogue, probability, w, k=k)`` at each weight, ranked from shortlists.
+
+    An item's score at weight w, ``p ((1 - w) + w v / mean(v))``, is ``(1 - w) p + w r`` with
+    ``r = p v / mean(v)``. So an item outside a user's `shortlist` most clickable (by p) and
+    `shortlist` most lucrative (by r) items scores at most ``(1 - w) p_out + w r_out``, the best
+    p and r outside them. A user's page comes from the shortlists when its k-th score clears
+    that bound and no two of its scores tie (it is then the page of `rank_items`, in its
+    order); the other users' pages are ranked by `rank_items` on their rows of `probability`.
+    """
+    n_users, n_items = probability.shape
+    if 2 * shortlist + k >= n_items:
+        return [rank_items(catalogue, probability, w, k=k) for w in weights]
+    value = catalogue.value_per_click_usd
+    lucrative = probability * (value / value.mean())
+    users = np.arange(n_users)
+    by_clicks = np.argpartition(-probability, shortlist, axis=1)
+    by_revenue = np.argpartition(-lucrative, shortlist, axis=1)
+    clicks_out = probability[users, by_clicks[:, shortlist]]
+    revenue_out = lucrative[users, by_revenue[:, shortlist]]
+    shortlisted = np.sort(np.concatenate([by_clicks[:, :shortlist], by_revenue[:, :shortlist]],
+                                         axis=1), axis=1)
+    repeated = np.zeros(shortlisted.shape, dtype=bool)
+    repeated[:, 1:] = shortlisted[:, 1:] == shortlisted[:, :-1]
+    short_probability = np.take_along_axis(probability, shortlisted, axis=1)
+    pages = []
+    for w in weights:
+        weight = _check_weight(w)
+        # rank_items' own expression, so that every score is the same number
+        score = short_probability * ((1 - weight) + weight * value / value.mean())[shortlisted]
+        score[repeated] = -np.inf
+        top = np.argpartition(-score, k, axis=1)[:, :k + 1]
+        top_score = np.take_along_axis(score, top, axis=1)
+        order = np.argsort(-top_score, axis=1, kind="stable")
+        top, top_score = (np.take_along_axis(a, order, axis=1) for a in (top, top_score))
+        bound = (1 - weight) * clicks_out + weight * revenue_out
+        clear = (top_score[:, k - 1] > bound * (1 + 1e-9)) & np.all(
+            top_score[:, :-1] > top_score[:, 1:], axis=1)
+        page = np.take_along_axis(shortlisted, top[:, :k], axis=1)
+        if not clear.all():  # each user's page is ranked on its own row: rank those rows
+            page[~clear] = rank_items(catalogue, probability[~clear], weight, k=k)
+        pages.append(page)
+    return pages
+
+
 @cached(maxsize=64)
 def _error_frontiers(catalogue, probability, model_error, weights) -> tuple:
     """(true, promised) frontiers of the rankings by predictions with `model_error` added.
 
     `trace_frontier` and `promised_frontier` would rank the same pages: each weight's pages
-    are ranked once here and scored twice, with the truth and with the noisy predictions.
+    are ranked once here (`_pages_at_weights`) and scored twice, with the truth and with the
+    noisy predictions.
     """
     catalogue = catalogue.value
     noisy = _noisy_predictions(probability, model_error)
     believed = Catalogue(catalogue.user_factors, catalogue.item_factors, catalogue.price_usd,
                          catalogue.ad_value_usd, noisy)
     true, promised = [], []
-    for w in weights:
-        pages = rank_items(catalogue, noisy, w)
+    for pages in _pages_at_weights(catalogue, noisy, weights):
         true.append(evaluate_pages(catalogue, pages))
         promised.append(evaluate_pages(believed, pages))
     weights = np.array(weights)

@@ -479,6 +479,17 @@ def test_plot_live_error_draws_what_the_traced_frontiers_give(shop, error_fronti
         assert np.array_equal(mine.get_xydata(), theirs.get_xydata())
 
 
+@pytest.mark.parametrize("error, shortlist", [(0.5, 50), (2, 50), (1, 11)])
+def test_shortlisted_pages_are_the_pages_of_rank_items(shop, error, shortlist):
+    # Error 2 clips many predictions to 1 (ties: those users are ranked in full); a shortlist
+    # of 11 often misses the bound (those users too).
+    noisy = add_model_error(shop.click_probability, error, seed=3)
+    weights = [0, 0.05, 0.37, 0.5, 0.95, 1]
+    fast = production._pages_at_weights(shop, noisy, weights, shortlist=shortlist)
+    for weight, pages in zip(weights, fast):
+        assert np.array_equal(pages, rank_items(shop, noisy, weight))
+
+
 def test_the_live_model_error_explorer_updates_in_place_as_a_new_figure_draws(shop,
                                                                                 error_frontiers):
     predicted, by_error = error_frontiers
