@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter, PercentFormatter
 
 from mlsys._validate import check_number, check_samples
-from mlsys.drawing import keep, reuse
+from mlsys.drawing import cached, keep, reuse
 from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate, format_count
 
 #: Huyen's ten request latencies (DMLS ch.1): mean 390 ms, median 100 ms.
@@ -615,13 +615,42 @@ def plot_tail_users(users, *, q=99, ax=None) -> Axes:
                     ylabel="latency (ms, log scale)", title=title, legend=True)
 
 
+#: The tail explorer's fixed scales, whose tick labels are as wide so that the layout holds:
+#: latency from 5 ms to 1,000 ms or 5,000 ms (the live sliders' whole range), and the share
+#: axis up to 10%, 20%, 40% or 80% ("10.0%" to "80.0%").
+_TAIL_LATENCY_LOW_MS = 5.0
+_TAIL_LATENCY_HIGHS_MS = (1_000.0, 5_000.0)
+_TAIL_SHARE_TOPS = (0.1, 0.2, 0.4, 0.8)
+
+
+@cached(maxsize=64)
+def _tail_users(n_requests, seed, revenue_elasticity, lookup_ms_per_item) -> UserLatencies:
+    """`simulate_user_latencies`, shared between figures: never change its arrays."""
+    users = simulate_user_latencies(n_requests, seed, revenue_elasticity=revenue_elasticity,
+                                    lookup_ms_per_item=lookup_ms_per_item)
+    for array in (users.history_length, users.revenue_usd, users.latency_ms):
+        array.setflags(write=False)
+    return users
+
+
+def _set_limits(ax, xlim, ylim) -> bool:
+    """Set the limits of `ax` if they change (True): setting one, even to its value, makes
+    `mlsys.drawing.render` draw the whole figure again."""
+    if ax.get_xlim() == tuple(xlim) and ax.get_ylim() == tuple(ylim):
+        return False
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    return True
+
+
 def plot_tail_revenue(revenue_elasticity, lookup_ms_per_item, *, q=99, n_requests=50_000,
-                      seed=0) -> Figure:
+                      seed=0, figure=None) -> Figure:
     """Plot who is in the tail and what share of revenue it carries, for one user model.
 
     Simulates `simulate_user_latencies` with the given elasticity of revenue and cost of a
-    feature lookup, then draws latency against history (as `plot_tail_users`) beside two bars:
-    the tail's share of requests and its share of revenue.
+    feature lookup, then draws latency against history (as `plot_tail_users`, on a fixed
+    5-5,000 ms latency axis) beside two bars: the tail's share of requests and its share of
+    revenue.
 
     Parameters
     ----------
@@ -635,6 +664,8 @@ def plot_tail_revenue(revenue_elasticity, lookup_ms_per_item, *, q=99, n_request
         Number of simulated requests, ``>= 1``.
     seed : int, default 0
         Seed of the simulation.
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
 
     Returns
     -------
@@ -649,30 +680,70 @@ def plot_tail_revenue(revenue_elasticity, lookup_ms_per_item, *, q=99, n_request
     the slowest 1% of requests carry 4.2% of revenue, 4.2 times their share
     """
     q = check_number("q", q, low=0, high=100, low_open=True, high_open=True, unit="percent")
-    users = simulate_user_latencies(n_requests, seed, revenue_elasticity=revenue_elasticity,
-                                    lookup_ms_per_item=lookup_ms_per_item)
-    fig, (ax, bars) = plt.subplots(1, 2, figsize=(7, 3.8), width_ratios=(2.3, 1),
-                                   layout="constrained")
-    plot_tail_users(users, q=q, ax=ax)
-    ax.set_title("who is in the tail", loc="left")
-    # A fixed corner with a frame: "best" would search 50,000 points, and the tail moves.
-    ax.legend(loc="lower right", frameon=True, framealpha=0.9, edgecolor="none", markerscale=3)
-    request_share = float(np.mean(users.latency_ms >= percentile(users.latency_ms, q)))
+    n_requests = check_number("n_requests", n_requests, low=1, integer=True)
+    revenue_elasticity = check_number("revenue_elasticity", revenue_elasticity, low=0, high=2)
+    lookup_ms_per_item = check_number("lookup_ms_per_item", lookup_ms_per_item, low=0, unit="ms")
+    users = _tail_users(n_requests, check_number("seed", seed, low=0, integer=True),
+                        revenue_elasticity, lookup_ms_per_item)
+    kept = reuse(figure, plot_tail_revenue)
+    if kept is None:
+        fig, (ax, bars) = plt.subplots(1, 2, figsize=(7, 3.8), width_ratios=(2.3, 1),
+                                       layout="constrained")
+        # The look of `plot_tail_users`, drawn once and then moved.
+        others = ax.plot([], [], ".", ms=2, alpha=0.25, color=PALETTE["blue"],
+                         rasterized=True)[0]
+        tail = ax.plot([], [], "^", ms=4, color=PALETTE["vermillion"], rasterized=True)[0]
+        cutoff = ax.axhline(1, color=PALETTE["black"], linestyle="--", lw=2)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        decorate(ax, xlabel="user's history length (past interactions, log scale)",
+                 ylabel="latency (ms, log scale)", title="who is in the tail")
+        # A fixed corner with a frame: "best" would search 50,000 points, and the tail moves.
+        legend = ax.legend(handles=[others, tail, cutoff], labels=["other requests", "tail", "p"],
+                           loc="lower right", frameon=True, framealpha=0.9, edgecolor="none",
+                           markerscale=3)
+        drawn = bars.bar(["requests", "revenue"], [0, 0],
+                         color=[PALETTE["sky"], PALETTE["vermillion"]])
+        drawn[1].set_hatch("//")
+        labels = bars.bar_label(drawn, labels=["", ""], padding=2)
+        bars.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
+        bars.set_axisbelow(True)  # the bars redraw over the grid, not the grid and ticks over them
+        decorate(bars, xlabel="", ylabel="", title="the tail's share")
+        kept = keep(fig, plot_tail_revenue, others=others, tail=tail, cutoff=cutoff,
+                    legend=legend.texts, bars=drawn, labels=labels,
+                    title=fig.suptitle("", x=0.02, ha="left", fontweight="bold", fontsize=11))
+    ax, bars = kept.figure.axes
+    cutoff_ms = percentile(users.latency_ms, q)
+    in_tail = users.latency_ms >= cutoff_ms
+    kept.others.set_data(users.history_length[~in_tail], users.latency_ms[~in_tail])
+    kept.tail.set_data(users.history_length[in_tail], users.latency_ms[in_tail])
+    kept.cutoff.set_ydata([cutoff_ms, cutoff_ms])
+    for text, label in zip(kept.legend, ("other requests", f"slowest {100 - q:g}% of requests",
+                                         f"p{q:g} = {_format_ms(cutoff_ms)}")):
+        text.set_text(label)
+    # Fixed scales across the sliders (history as the seed draws it), wider only if need be.
+    fastest, slowest = users.latency_ms.min(), users.latency_ms.max()
+    low_ms = _TAIL_LATENCY_LOW_MS if fastest >= _TAIL_LATENCY_LOW_MS else fastest / 1.2
+    high_ms = next((h for h in _TAIL_LATENCY_HIGHS_MS if 1.2 * slowest <= h), 1.2 * slowest)
+    longest = 10 ** math.ceil(math.log10(1.2 * users.history_length.max()))
+    if _set_limits(ax, (0.7, longest), (low_ms, high_ms)):
+        _plain_ticks(ax.xaxis)
+        _plain_ticks(ax.yaxis)
+    request_share = float(np.mean(in_tail))
     revenue_share = tail_share(users.latency_ms, users.revenue_usd, q)
-    shares = (request_share, revenue_share)
-    drawn = bars.bar(["requests", "revenue"], shares, color=[PALETTE["sky"], PALETTE["vermillion"]])
-    drawn[1].set_hatch("//")
-    bars.bar_label(drawn, labels=[f"{share:.1%}" for share in shares], padding=2)
-    bars.set_ylim(0, max(0.05, 1.25 * max(shares)))
-    bars.yaxis.set_major_formatter(PercentFormatter(1.0))
-    decorate(bars, xlabel="", ylabel=f"share held by the slowest {100 - q:g}%",
-             title="the tail's share")
+    for bar, label, share in zip(kept.bars, kept.labels, (request_share, revenue_share)):
+        bar.set_height(share)
+        label.xy = (bar.get_x() + bar.get_width() / 2, share)
+        label.set_text(f"{share:.1%}")
+    top = 1.25 * max(request_share, revenue_share)
+    _set_limits(bars, bars.get_xlim(), (0, next((t for t in _TAIL_SHARE_TOPS if top <= t), top)))
+    if bars.get_ylabel() != f"share held by the slowest {100 - q:g}%":
+        bars.set_ylabel(f"share held by the slowest {100 - q:g}%")
     ratio = revenue_share / request_share
-    fig.suptitle(f"Elasticity {revenue_elasticity:g}, lookups {lookup_ms_per_item:g} ms per item:\n"
-                 f"the slowest {100 - q:g}% of requests carry {revenue_share:.1%} of revenue, "
-                 f"{ratio:.1f} times their share", x=0.02, ha="left", fontweight="bold",
-                 fontsize=11)
-    return fig
+    kept.title.set_text(f"Elasticity {revenue_elasticity:g}, lookups {lookup_ms_per_item:g} ms "
+                        f"per item:\nthe slowest {100 - q:g}% of requests carry "
+                        f"{revenue_share:.1%} of revenue, {ratio:.1f} times their share")
+    return kept.figure
 
 
 # ---------------------------------------------------------------------------------------------

@@ -512,6 +512,15 @@ def test_plot_tail_curve_reads_the_share_slower_than_each_latency():
         plot_tail_curve([10, 20], title=None)
 
 
+def test_the_tail_explorer_updates_in_place_as_a_new_figure_draws():
+    # The explorer's corners and middle as a slider walks them, then the live sliders' far
+    # corner (the latency axis and the share axis step up) and back to the start.
+    points = [{"revenue_elasticity": e, "lookup_ms_per_item": l}
+              for e, l in [(0.5, 0.1), (0, 0), (1, 0), (1, 0.1), (0.25, 0.03), (2, 0.5),
+                           (0, 0.01), (0.5, 0.1)]]
+    assert updates_match(plot_tail_revenue, points) == []
+
+
 def test_the_fanout_explorer_updates_in_place_as_a_new_figure_draws():
     # The explorer's corners and middle, walked as a slider would, the scale doubling and back.
     points = [{"n_servers": n, "p_slow": p}
