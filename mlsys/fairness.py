@@ -31,6 +31,7 @@ from matplotlib.figure import Figure
 from sklearn.linear_model import LogisticRegression
 
 from mlsys._validate import check_choice, check_number, check_samples
+from mlsys.drawing import cached, keep, reuse
 from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate, format_count
 
 #: The two groups, in the order every table and figure uses.
@@ -177,6 +178,25 @@ def make_design_matrix(applicants, columns) -> np.ndarray:
                             for c in columns])
 
 
+_BLAS = []
+
+
+def _one_blas_thread():
+    """A context in which BLAS runs on one thread: these fits are tiny, and a second thread
+    spinning for a busy core costs ten times the fit (the coefficients are the same)."""
+    if not _BLAS:
+        from threadpoolctl import ThreadpoolController
+
+        _BLAS.append(ThreadpoolController())
+    return _BLAS[0].limit(limits=1, user_api="blas")
+
+
+def _fit_and_score(X_train, y_train, X_new) -> np.ndarray:
+    """Fit a default logistic regression and return its probabilities for `X_new`."""
+    with _one_blas_thread():
+        return LogisticRegression().fit(X_train, y_train).predict_proba(X_new)[:, 1]
+
+
 def compute_selection_rates(history, new, feature_sets) -> pd.DataFrame:
     """Train one logistic regression per feature set on past decisions; approval rate by group.
 
@@ -212,8 +232,8 @@ def compute_selection_rates(history, new, feature_sets) -> pd.DataFrame:
                         f"got {feature_sets!r}")
     table = {}
     for name, columns in feature_sets.items():
-        model = LogisticRegression().fit(make_design_matrix(history, columns), history.approved)
-        approve = model.predict_proba(make_design_matrix(new, columns))[:, 1] >= 0.5
+        approve = _fit_and_score(make_design_matrix(history, columns), history.approved,
+                                 make_design_matrix(new, columns)) >= 0.5
         table[name] = [approve[new.group == g].mean() for g in GROUPS]
     table["repaid"] = [new.repaid[new.group == g].mean() for g in GROUPS]
     return pd.DataFrame(table, index=list(GROUPS))
@@ -249,17 +269,33 @@ def describe_approval_gap(gap) -> str:
     return f"approves {more} {format_count(abs(points), 'point')} more often than {less}"
 
 
-@functools.lru_cache(maxsize=64)
+#: The models of `plot_encoded_bias`: name (as on its axis) -> columns they learn from.
+_ENCODED_MODELS = {"with group": [*MERIT_FEATURES, PROXY_FEATURE, "group"],
+                   "group dropped,\npostcode kept": [*MERIT_FEATURES, PROXY_FEATURE],
+                   "merit features\nonly": list(MERIT_FEATURES)}
+
+
+@cached(maxsize=64)
 def _encoded_rates(historical_bias, proxy_strength, n, seed) -> pd.DataFrame:
     kwargs = dict(historical_bias=historical_bias, proxy_strength=proxy_strength)
     history, new = make_applicants(n, seed, **kwargs), make_applicants(n, seed + 1, **kwargs)
-    models = {"with group": [*MERIT_FEATURES, PROXY_FEATURE, "group"],
-              "group dropped,\npostcode kept": [*MERIT_FEATURES, PROXY_FEATURE],
-              "merit features\nonly": list(MERIT_FEATURES)}
-    return compute_selection_rates(history, new, models)
+    return compute_selection_rates(history, new, _ENCODED_MODELS)
 
 
-def plot_encoded_bias(historical_bias, proxy_strength, *, n=4_000, seed=0) -> Figure:
+def _label_bars(bars, texts, labels, *, horizontal=False) -> None:
+    """Move the `bar_label` texts of `bars` to the bars' ends and give them `labels`.
+
+    The bars' values are >= 0 (as when the texts were made), so alignment and offset stay.
+    """
+    for bar, text, label in zip(bars, texts, labels):
+        (x0, y0), (x1, y1) = bar.get_bbox().get_points()
+        text.xy = (max(x0, x1), (y0 + y1) / 2) if horizontal else ((x0 + x1) / 2, max(y0, y1))
+        text.set_text(label)
+        text.stale = True
+
+
+def plot_encoded_bias(historical_bias, proxy_strength, *, n=4_000, seed=0,
+                      figure=None) -> Figure:
     """Bar chart of approval rates by group for models trained on biased past decisions.
 
     Three models learn past approvals: with the group, without it (the postcode stays), and on
@@ -273,6 +309,8 @@ def plot_encoded_bias(historical_bias, proxy_strength, *, n=4_000, seed=0) -> Fi
         Applicants in the training history and, separately, in the new applicants.
     seed : int, default 0
         The history uses `seed`, the new applicants ``seed + 1``.
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
 
     Returns
     -------
@@ -290,23 +328,40 @@ def plot_encoded_bias(historical_bias, proxy_strength, *, n=4_000, seed=0) -> Fi
     n = check_number("n", n, low=10, integer=True)
     seed = check_number("seed", seed, low=0, integer=True)
     rates = _encoded_rates(historical_bias, proxy_strength, n, seed)
-    fig = Figure(figsize=FIGSIZE, layout="constrained")
-    ax = fig.add_subplot()
-    positions = np.arange(len(rates.columns))
-    for offset, g in zip((-0.2, 0.2), GROUPS):
-        style = _STYLE[g]
-        bars = ax.bar(positions + offset, rates.loc[g], width=0.38, color=style["color"],
-                      hatch=style["hatch"], edgecolor="white", label=f"group {g}")
-        ax.bar_label(bars, labels=[f"{v:.0%}" for v in rates.loc[g]], fontsize=8)
-    ax.set_xticks(positions, [c.replace("repaid", "would repay\n(the truth)")
-                              for c in rates.columns])
-    ax.set_ylim(0, 1)
+    kept = reuse(figure, plot_encoded_bias)
+    if kept is None:
+        fig = Figure(figsize=FIGSIZE, layout="constrained")
+        ax = fig.add_subplot()
+        columns = [*_ENCODED_MODELS, "repaid"]
+        positions = np.arange(len(columns))
+        bars, texts = [], []
+        for offset, g in zip((-0.2, 0.2), GROUPS):
+            style = _STYLE[g]
+            group_bars = ax.bar(positions + offset, np.zeros(len(columns)), width=0.38,
+                                color=style["color"], hatch=style["hatch"], edgecolor="white",
+                                label=f"group {g}")
+            bars.append(group_bars)
+            texts.append(ax.bar_label(group_bars, labels=[""] * len(columns), fontsize=8))
+        ax.set_xticks(positions, [c.replace("repaid", "would repay\n(the truth)")
+                                  for c in columns])
+        span = len(columns) - 1 + 2 * 0.39  # from the first bar's left edge to the last's right
+        ax.set_xlim(-0.39 - 0.05 * span, len(columns) - 1 + 0.39 + 0.05 * span)  # autoscale's
+        ax.set_ylim(0, 1)
+        ax.set_axisbelow(True)  # the bars redraw over the grid and ticks, not under them
+        decorate(ax, xlabel="model trained on past decisions, and the truth",
+                 ylabel="share approved")
+        ax.legend(loc="upper right")  # where "best" puts it at every point, without the search
+        kept = keep(fig, plot_encoded_bias, bars=bars, texts=texts,
+                    title=ax.set_title("", loc="left"))
+    for group_bars, texts, g in zip(kept.bars, kept.texts, GROUPS):
+        values = rates.loc[g].to_numpy()
+        for bar, value in zip(group_bars, values):
+            bar.set_height(value)
+        _label_bars(group_bars, texts, [f"{v:.0%}" for v in values])
     blind_gap = rates.iloc[0, 1] - rates.iloc[1, 1]
-    title = (f"Without the group, the model {describe_approval_gap(blind_gap)}\n"
-             f"(bias {historical_bias:g} log-odds, proxy strength {proxy_strength:g})")
-    decorate(ax, xlabel="model trained on past decisions, and the truth", ylabel="share approved",
-             title=title, legend=True)
-    return fig
+    kept.title.set_text(f"Without the group, the model {describe_approval_gap(blind_gap)}\n"
+                        f"(bias {historical_bias:g} log-odds, proxy strength {proxy_strength:g})")
+    return kept.figure
 
 
 # ---------------------------------------------------------------------------------------------
@@ -478,13 +533,13 @@ class ScoredApplicants:
     score: np.ndarray = field(repr=False)    # predicted probability of repaying
 
 
-@functools.lru_cache(maxsize=16)
+@cached(maxsize=64)
 def _scored(income_gap, n, seed) -> ScoredApplicants:
     history = make_applicants(n, seed, income_gap=income_gap)
     new = make_applicants(n, seed + 1, income_gap=income_gap)
     columns = list(MERIT_FEATURES)
-    model = LogisticRegression().fit(make_design_matrix(history, columns), history.repaid)
-    score = model.predict_proba(make_design_matrix(new, columns))[:, 1]
+    score = _fit_and_score(make_design_matrix(history, columns), history.repaid,
+                           make_design_matrix(new, columns))
     for array in (new.group, new.repaid, score):
         array.setflags(write=False)  # cached: shared by every caller
     return ScoredApplicants(new.group, new.repaid, score)
@@ -853,16 +908,33 @@ def choose_thresholds(y_true, y_score, group, grid, *, criterion="tpr",
                            float(accuracy[index_a, index_b]), float(gaps[index_a, index_b]))
 
 
-def _group_bars(ax, rates, metrics) -> None:
+def _group_bars(ax, metrics) -> tuple:
+    """Bars of `metrics` (name -> axis label) for groups A and B, at 0 and unlabelled until
+    `_set_group_bars`; returns the bars and their label texts, one list per group."""
     positions = np.arange(len(metrics))
+    bars, texts = [], []
     for offset, g in zip((-0.2, 0.2), GROUPS):
         style = _STYLE[g]
-        values = rates.loc[g, list(metrics)]
-        bars = ax.bar(positions + offset, values, width=0.38, color=style["color"],
-                      hatch=style["hatch"], edgecolor="white", label=f"group {g}")
-        ax.bar_label(bars, labels=[f"{v:.2f}" for v in values], fontsize=8)
+        group_bars = ax.bar(positions + offset, np.zeros(len(metrics)), width=0.38,
+                            color=style["color"], hatch=style["hatch"], edgecolor="white",
+                            label=f"group {g}")
+        bars.append(group_bars)
+        texts.append(ax.bar_label(group_bars, labels=[""] * len(metrics), fontsize=8))
     ax.set_xticks(positions, list(metrics.values()))
+    span = len(metrics) - 1 + 2 * 0.39  # from the first bar's left edge to the last's right
+    ax.set_xlim(-0.39 - 0.05 * span, len(metrics) - 1 + 0.39 + 0.05 * span)  # autoscale's
     ax.set_ylim(0, 1.08)
+    ax.set_axisbelow(True)  # the bars redraw over the grid and ticks, not under them
+    return bars, texts
+
+
+def _set_group_bars(bars, texts, rates, metrics) -> None:
+    """Give the bars of `_group_bars` the groups' `rates` (rows A, B) of `metrics`."""
+    for group_bars, group_texts, g in zip(bars, texts, GROUPS):
+        values = rates.loc[g, list(metrics)].to_numpy(dtype=float)
+        for bar, value in zip(group_bars, values):
+            bar.set_height(value)
+        _label_bars(group_bars, group_texts, [f"{v:.2f}" for v in values])
 
 
 #: The chapter's search grid for per-group thresholds, and the largest gap a search allows.
@@ -875,7 +947,7 @@ _RATE_LABELS = {"selection_rate": "selection\nrate", "tpr": "true positive\nrate
                 "fpr": "false positive\nrate", "ppv": "precision"}
 
 
-@functools.lru_cache(maxsize=64)
+@cached(maxsize=64)
 def _compare_criteria(income_gap, n, seed, grid, tolerance) -> pd.DataFrame:
     scored = make_scored_applicants(income_gap, n, seed)
     best = choose_thresholds(scored.repaid, scored.score, scored.group, grid, criterion="tpr",
@@ -958,7 +1030,7 @@ def _also_met(row, criterion) -> str:
     return f"also within {TOLERANCE:g}: {', '.join(others)}"
 
 
-def plot_threshold_search(criterion, income_gap, *, n=4_000, seed=0) -> Figure:
+def plot_threshold_search(criterion, income_gap, *, n=4_000, seed=0, figure=None) -> Figure:
     """The thresholds that meet one criterion, the rates they give, and what each criterion costs.
 
     Left: the four rates of each group at the pair of thresholds `compare_criteria` chose for
@@ -970,11 +1042,14 @@ def plot_threshold_search(criterion, income_gap, *, n=4_000, seed=0) -> Figure:
         The rate held equal (see `CRITERION_NAMES`).
     income_gap, n, seed
         As in `make_scored_applicants`.
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
 
     Returns
     -------
     matplotlib.figure.Figure
         Titled with the chosen thresholds, their cost, and which other criteria still hold.
+        When no pair of the grid meets `criterion`, the left panel says so instead.
 
     Examples
     --------
@@ -985,43 +1060,69 @@ def plot_threshold_search(criterion, income_gap, *, n=4_000, seed=0) -> Figure:
     criterion = check_choice("criterion", criterion, tuple(CRITERION_NAMES))
     table = compare_criteria(income_gap, n=n, seed=seed)
     row = table.loc[criterion]
-    fig = Figure(figsize=(FIGSIZE[0] * 1.5, FIGSIZE[1]), layout="constrained")
-    left, right = fig.subplots(1, 2, width_ratios=(1.6, 1))
+    kept = reuse(figure, plot_threshold_search)
+    if kept is None:
+        fig = Figure(figsize=(FIGSIZE[0] * 1.5, FIGSIZE[1]), layout="constrained")
+        left, right = fig.subplots(1, 2, width_ratios=(1.6, 1))
+        bars, texts = _group_bars(left, _RATE_LABELS)
+        # The other rates keep the y axis in the background; the x axis's labels change.
+        left.yaxis.set_zorder(left.xaxis.get_zorder() - 0.1)
+        decorate(left, xlabel="rate at the chosen thresholds, per group", ylabel="rate")
+        legend = left.legend(loc="upper right", ncols=2)
+        # Shown instead of the panel when no pair of the grid meets the criterion.
+        none_met = left.text(0.5, 0.5, "no pair of thresholds\nin the grid meets it",
+                             ha="center", va="center", transform=left.transAxes, visible=False)
+        positions = np.arange(len(CRITERION_NAMES))
+        costs = right.barh(positions, np.zeros(len(positions)), color=PALETTE["sky"],
+                           edgecolor="white")
+        cost_texts = right.bar_label(costs, labels=[""] * len(positions), fontsize=8, padding=2)
+        right.set_yticks(positions, [CRITERION_NAMES[m].replace("equal false", "equal false\n")
+                                     for m in CRITERION_NAMES])
+        right.invert_yaxis()
+        right.set_axisbelow(True)  # the bars redraw over the grid and ticks, not under them
+        decorate(right, xlabel="accuracy lost against the best pair (points)", ylabel="",
+                 title="what each criterion costs")
+        kept = keep(fig, plot_threshold_search, bars=bars, texts=texts, xaxis=left.xaxis,
+                    legend=legend, spines=list(left.spines.values()), none_met=none_met,
+                    costs=costs, cost_texts=cost_texts,
+                    headline=fig.suptitle("", x=0.02, ha="left", fontsize=11,
+                                          fontweight="bold"))
     name = CRITERION_NAMES[criterion]
-    if np.isnan(row.accuracy):
-        left.text(0.5, 0.5, "no pair of thresholds\nin the grid meets it", ha="center",
-                  va="center", transform=left.transAxes)
-        left.set_axis_off()
-        headline = (f"{name[0].upper()}{name[1:]} at income gap {income_gap:g}: no pair of the "
-                    "grid meets it\n")
-    else:
+    met = not np.isnan(row.accuracy)
+    left = kept.xaxis.axes
+    # The y axis's label too: it is what tells render that the axis below changed.
+    for artist in [left.xaxis, left.yaxis, left.yaxis.label, *kept.spines, kept.legend,
+                   *(b for group in kept.bars for b in group),
+                   *(t for group in kept.texts for t in group)]:
+        artist.set_visible(met)
+    kept.none_met.set_visible(not met)
+    if met:
         rates = pd.DataFrame({g: {m: row[f"{m}_{g}"] for m in _RATE_LABELS} for g in GROUPS}).T
-        labels = {m: label + ("\n(held equal)" if m == criterion else "")
-                  for m, label in _RATE_LABELS.items()}
-        _group_bars(left, rates, labels)
-        decorate(left, xlabel="rate at the chosen thresholds, per group", ylabel="rate",
-                 legend=True)
-        left.legend(loc="upper right", ncols=2)
+        _set_group_bars(kept.bars, kept.texts, rates, _RATE_LABELS)
+        # The held rate's label padded to three lines (va is top: the padding is blank), so
+        # that the panel keeps its height whichever rate is held, precision's included.
+        kept.xaxis.set_ticklabels([label + ("\n(held equal)" + "\n" * (1 - label.count("\n"))
+                                            if m == criterion else "")
+                                   for m, label in _RATE_LABELS.items()])
         headline = (f"{name[0].upper()}{name[1:]} at income gap {income_gap:g}: A at "
                     f"{row.threshold_a:g}, B at {row.threshold_b:g}, "
                     f"costs {row.cost:.1f} points of accuracy\n"
                     f"{_also_met(row, criterion)}")
+    else:
+        headline = (f"{name[0].upper()}{name[1:]} at income gap {income_gap:g}: no pair of the "
+                    "grid meets it\n")
     costs = table.cost
-    positions = np.arange(len(costs))
-    bars = right.barh(positions, costs.fillna(0), color=PALETTE["sky"], edgecolor="white")
-    chosen = bars[list(costs.index).index(criterion)]  # the slider's criterion: dark, hatched
-    chosen.set_facecolor(PALETTE["blue"])
-    chosen.set_hatch("//")
-    right.bar_label(bars, labels=["not met" if np.isnan(c) else f"{c:.1f}" for c in costs],
-                    fontsize=8, padding=2)
-    right.set_yticks(positions, [CRITERION_NAMES[m].replace("equal false", "equal false\n")
-                                 for m in costs.index])
-    right.invert_yaxis()
-    right.set_xlim(0, max(4.0, 1.25 * np.nanmax(costs)))
-    decorate(right, xlabel="accuracy lost against the best pair (points)", ylabel="",
-             title="what each criterion costs")
-    fig.suptitle(headline, x=0.02, ha="left", fontsize=11, fontweight="bold")
-    return fig
+    for bar, cost, m in zip(kept.costs, costs.fillna(0), costs.index):
+        bar.set_width(cost)
+        chosen = m == criterion  # the slider's criterion: dark, hatched
+        bar.set_facecolor(PALETTE["blue"] if chosen else PALETTE["sky"])
+        bar.set_hatch("//" if chosen else None)
+    _label_bars(kept.costs, kept.cost_texts,
+                ["not met" if np.isnan(c) else f"{c:.1f}" for c in costs], horizontal=True)
+    # A few fixed scales, whole points (their tick labels as wide), so the layout holds.
+    kept.costs[0].axes.set_xlim(0, np.ceil(max(4.0, 1.25 * costs.fillna(0).max())))
+    kept.headline.set_text(headline)
+    return kept.figure
 
 
 def plot_no_free_lunch(income_gap, threshold=0.5, *, n=4_000, seed=0) -> Figure:

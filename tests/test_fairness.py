@@ -40,6 +40,7 @@ from mlsys.fairness import (  # noqa: E402
     simulate_feedback_loop,
 )
 from mlsys.style import FIGSIZE  # noqa: E402
+from updates import updates_match  # noqa: E402
 
 BLIND = ["income", "credit_history", "postcode"]
 MERIT = ["income", "credit_history"]
@@ -603,3 +604,38 @@ def test_plot_feedback_loop_titles_the_gap_and_the_cost():
     assert len(stuck.axes) == 2
     with pytest.raises(ValueError, match="exploration"):
         plot_feedback_loop(10, -0.1)
+
+
+# --------------------------------------------------------------------------------------------
+# The chapter's explorers update their figures in place, as a new figure draws them
+# --------------------------------------------------------------------------------------------
+
+def test_the_encoded_bias_explorer_updates_in_place_as_a_new_figure_draws():
+    # The explorer's corners and middle, walked as a slider would, and back to the start.
+    points = [{"historical_bias": b, "proxy_strength": s}
+              for b, s in [(3.0, 1.0), (0.0, 0.0), (6.0, 0.0), (6.0, 1.0), (1.5, 0.5),
+                           (10.0, 2.0), (3.0, 1.0)]]
+    assert updates_match(plot_encoded_bias, points) == []
+
+
+def test_the_threshold_search_explorer_updates_in_place_as_a_new_figure_draws():
+    # Criterion by criterion as the explorer's sliders go, the cost scale widening at gap 1.0,
+    # then the live slider's far end (gap 1.5) and back to the start.
+    points = [{"criterion": c, "income_gap": g}
+              for c, g in [("tpr", 0.5), ("tpr", 0.0), ("selection_rate", 0.0),
+                           ("selection_rate", 1.0), ("fpr", 0.25), ("ppv", 1.0), ("tpr", 1.5),
+                           ("tpr", 0.5)]]
+    assert updates_match(plot_threshold_search, points) == []
+
+
+def test_the_threshold_search_says_so_in_place_when_no_pair_meets_the_criterion():
+    # Off the explorer's grid, demographic parity at gap 1.5 has no pair: the left panel is
+    # blanked in place, pixel for pixel as a new figure draws it in the same frame, and comes
+    # back. A new figure would widen its blank panel into the room of the missing axis labels;
+    # the updated one keeps its frame, so only that layout difference is allowed here.
+    points = [{"criterion": c, "income_gap": g}
+              for c, g in [("selection_rate", 1.0), ("selection_rate", 1.5), ("tpr", 1.5),
+                           ("selection_rate", 1.0)]]
+    problems = updates_match(plot_threshold_search, points)
+    assert [p for p in problems if "from where a new figure's layout puts it" not in p] == []
+    assert all("point 1 " in p for p in problems)
