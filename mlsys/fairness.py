@@ -1125,7 +1125,25 @@ def plot_threshold_search(criterion, income_gap, *, n=4_000, seed=0, figure=None
     return kept.figure
 
 
-def plot_no_free_lunch(income_gap, threshold=0.5, *, n=4_000, seed=0) -> Figure:
+@cached(maxsize=64)
+def _calibration_points(income_gap, n, seed) -> dict:
+    """Per group, the (mean score, observed rate) of the 5 score bins with >= 20 applicants."""
+    scored = make_scored_applicants(income_gap, n, seed)
+    calibration = compute_calibration(scored.repaid, scored.score, scored.group, n_bins=5)
+    points = {}
+    for g in GROUPS:
+        rows = calibration[(calibration.group == g) & (calibration.n >= 20)]
+        points[g] = (rows.mean_score.to_numpy(), rows.observed_rate.to_numpy())
+        for array in points[g]:
+            array.setflags(write=False)  # cached: shared by every caller
+    return points
+
+
+_LUNCH_METRICS = {"fpr": "false positive\nrate", "fnr": "false negative\nrate",
+                  "ppv": "precision"}
+
+
+def plot_no_free_lunch(income_gap, threshold=0.5, *, n=4_000, seed=0, figure=None) -> Figure:
     """Calibration per group (left) and error rates per group (right) for one threshold.
 
     Parameters
@@ -1136,6 +1154,8 @@ def plot_no_free_lunch(income_gap, threshold=0.5, *, n=4_000, seed=0) -> Figure:
         One approval threshold for both groups, in [0, 1].
     n, seed
         As in `make_scored_applicants`.
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
 
     Returns
     -------
@@ -1150,34 +1170,45 @@ def plot_no_free_lunch(income_gap, threshold=0.5, *, n=4_000, seed=0) -> Figure:
     """
     threshold = check_number("threshold", threshold, low=0, high=1)
     scored = make_scored_applicants(income_gap, n, seed)
-    calibration = compute_calibration(scored.repaid, scored.score, scored.group, n_bins=5)
+    points = _calibration_points(float(income_gap), int(n), int(seed))
     y_pred = (scored.score >= threshold).astype(int)
     rates = compute_group_rates(scored.repaid, y_pred, scored.group)
     rates["fnr"] = 1 - rates["tpr"]
-    fig = Figure(figsize=FIGSIZE, layout="constrained")
-    left, right = fig.subplots(1, 2, width_ratios=(1, 1.3))
-    left.plot([0, 1], [0, 1], color=PALETTE["black"], lw=1, linestyle=":",
-              label="perfect calibration")
-    for g in GROUPS:
-        rows = calibration[(calibration.group == g) & (calibration.n >= 20)]
-        style = _STYLE[g]
-        left.plot(rows.mean_score, rows.observed_rate, color=style["color"],
-                  marker=style["marker"], linestyle=style["linestyle"], label=f"group {g}")
-    left.set_xlim(0, 1)
-    left.set_ylim(0, 1)
-    decorate(left, xlabel="predicted probability of repaying", ylabel="share who repay")
-    left.legend(loc="upper left")
-    _group_bars(right, rates, {"fpr": "false positive\nrate", "fnr": "false negative\nrate",
-                               "ppv": "precision"})
-    decorate(right, xlabel=f"metric at threshold {threshold:.2f}", ylabel="rate", legend=True)
-    right.legend(loc="upper right", ncols=2)
+    kept = reuse(figure, plot_no_free_lunch)
+    if kept is None:
+        fig = Figure(figsize=FIGSIZE, layout="constrained")
+        left, right = fig.subplots(1, 2, width_ratios=(1, 1.3))
+        left.plot([0, 1], [0, 1], color=PALETTE["black"], lw=1, linestyle=":",
+                  label="perfect calibration")
+        lines = []
+        for g in GROUPS:
+            style = _STYLE[g]
+            lines += left.plot([], [], color=style["color"], marker=style["marker"],
+                               linestyle=style["linestyle"], label=f"group {g}")
+        left.set_xlim(0, 1)
+        left.set_ylim(0, 1)
+        decorate(left, xlabel="predicted probability of repaying", ylabel="share who repay")
+        left.legend(loc="upper left")
+        bars, texts = _group_bars(right, _LUNCH_METRICS)
+        # The y axis stays in the background; the x axis's label names the threshold.
+        right.yaxis.set_zorder(right.xaxis.get_zorder() - 0.1)
+        decorate(right, xlabel="", ylabel="rate")
+        right.legend(loc="upper right", ncols=2)
+        kept = keep(fig, plot_no_free_lunch, lines=lines, bars=bars, texts=texts,
+                    xlabel=right.xaxis.label,
+                    headline=fig.suptitle("", x=0.02, ha="left", fontsize=11,
+                                          fontweight="bold"))
+    for line, g in zip(kept.lines, GROUPS):
+        line.set_data(*points[g])
+    _set_group_bars(kept.bars, kept.texts, rates, _LUNCH_METRICS)
+    kept.xlabel.set_text(f"metric at threshold {threshold:.2f}")
     base_a, base_b = rates.loc["A", "base_rate"], rates.loc["B", "base_rate"]
     fpr_a, fpr_b = rates.loc["A", "fpr"], rates.loc["B", "fpr"]
     but = "yet" if abs(fpr_a - fpr_b) > TOLERANCE else "and"
-    fig.suptitle(f"Base rates {base_a:.0%} (A) vs {base_b:.0%} (B): calibrated in both "
-                 f"groups,\n{but} false positive rates {fpr_a:.2f} vs {fpr_b:.2f}",
-                 x=0.02, ha="left", fontsize=11, fontweight="bold")
-    return fig
+    kept.headline.set_text(f"Base rates {base_a:.0%} (A) vs {base_b:.0%} (B): calibrated in "
+                           f"both groups,\n{but} false positive rates {fpr_a:.2f} vs "
+                           f"{fpr_b:.2f}")
+    return kept.figure
 
 
 # ---------------------------------------------------------------------------------------------

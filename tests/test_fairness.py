@@ -639,3 +639,11 @@ def test_the_threshold_search_says_so_in_place_when_no_pair_meets_the_criterion(
     problems = updates_match(plot_threshold_search, points)
     assert [p for p in problems if "from where a new figure's layout puts it" not in p] == []
     assert all("point 1 " in p for p in problems)
+
+
+def test_the_no_free_lunch_explorer_updates_in_place_as_a_new_figure_draws():
+    # The explorer's corners and middle, then the live sliders' far ends, and back.
+    points = [{"income_gap": g, "threshold": t}
+              for g, t in [(0.5, 0.5), (0.0, 0.3), (0.0, 0.7), (1.0, 0.7), (1.0, 0.3),
+                           (2.0, 0.05), (0.35, 0.95), (0.5, 0.5)]]
+    assert updates_match(plot_no_free_lunch, points) == []
