@@ -25,7 +25,6 @@ each component from the package's own source, so the count stays true as the cod
 from __future__ import annotations
 
 import ast
-import functools
 import inspect
 import textwrap
 import time
@@ -43,6 +42,7 @@ from threadpoolctl import threadpool_limits
 from mlsys._validate import check_choice, check_number
 from mlsys.artifacts import compute_dataset_hash, compute_model_hash
 from mlsys.data_shift import compute_psi
+from mlsys.drawing import cached, keep, reuse
 from mlsys.latency import percentile
 from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate, format_count
 
@@ -429,7 +429,7 @@ class SystemRun:
         return float(self.cost_eur.sum())
 
 
-@functools.lru_cache(maxsize=2_048)
+@cached(maxsize=2_048)
 def _events(day, world, seed):
     # Runs that differ only in a failure or a design see the same events: generate them once.
     return generate_events(day, world, seed=seed)
@@ -558,7 +558,7 @@ class FailureReport:
     defence_chapter: str
 
 
-@functools.lru_cache(maxsize=256)
+@cached(maxsize=256)
 def _cached_run(n_days, failure, world, system, seed):
     return run_system(n_days, failure, world, system, seed=seed)
 
@@ -717,9 +717,36 @@ def plot_run(run, *, title=None) -> Figure:
 #: The failure explorer's grid: every failure, three label delays.
 EXPLORER_DELAYS = (2, 7, 14)
 
+#: The cost axis: from 1,000 EUR/day to the first of these that holds both runs (tick labels
+#: as wide, so the layout holds as the failure changes).
+_COST_LOW_EUR = 1_000
+_COST_TOPS_EUR = (4_000, 8_000)
 
-def plot_failure(kind, label_delay_days=7, *, start_day=14, n_days=42, seed=0) -> Figure:
+
+def plot_failure(kind, label_delay_days=7, *, start_day=14, n_days=42, seed=0,
+                 figure=None) -> Figure:
     """Plot one injected failure against the healthy run: daily cost, accuracy and first alert.
+
+    Parameters
+    ----------
+    kind : str
+        One of ``FAILURES[1:]``.
+    label_delay_days : int, default 7
+        Days before a transaction's label arrives, ``>= 0``.
+    start_day : int, default 14
+        Served day (from 0) on which the failure starts, ``< n_days``.
+    n_days : int, default 42
+        Days the system serves, ``>= 1``.
+    seed : int, default 0
+        Seed of the simulated world.
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels by day: cost in EUR/day of both runs (top) and the broken run's accuracies
+        (bottom), with the failure's days hatched; the title says who noticed and the cost.
 
     Examples
     --------
@@ -737,34 +764,64 @@ def plot_failure(kind, label_delay_days=7, *, start_day=14, n_days=42, seed=0) -
     broken = _cached_run(n_days, Failure(kind, start_day), world, SystemConfig(), seed)
     start = int(broken.days[0]) + start_day
     end = broken.fixed_day if broken.fixed_day is not None else int(broken.days[-1]) + 1
-    fig, (cost_ax, accuracy_ax) = plt.subplots(2, 1, sharex=True, layout="constrained",
-                                               figsize=(FIGSIZE[0], FIGSIZE[1] * 1.35))
-    cost_ax.plot(healthy.days, healthy.cost_eur, color=PALETTE["blue"], linestyle=LINESTYLES[1],
-                 label="healthy system")
-    cost_ax.plot(broken.days, broken.cost_eur, color=PALETTE["vermillion"],
-                 linestyle=LINESTYLES[0], label=f"with {kind}")
-    decorate(cost_ax, xlabel="", ylabel="cost (EUR/day)", legend=True)
-    accuracy_ax.plot(broken.days, broken.true_accuracy, color=PALETTE["black"],
-                     linestyle=LINESTYLES[3], label="true accuracy (hidden)")
-    accuracy_ax.plot(broken.days, broken.monitored_accuracy, color=PALETTE["vermillion"],
-                     marker="o", markersize=3, linestyle=LINESTYLES[0],
-                     label="monitored accuracy")
-    accuracy_ax.plot(broken.days, broken.offline_accuracy, color=PALETTE["green"],
-                     linestyle=LINESTYLES[1], label="offline accuracy")
-    accuracy_ax.set_ylim(0.4, 1.0)
-    decorate(accuracy_ax, xlabel="day", ylabel="accuracy", legend=True)
-    accuracy_ax.legend(loc="lower left", ncol=3)
-    for ax in (cost_ax, accuracy_ax):
-        ax.axvspan(start - 0.5, end - 0.5, color=PALETTE["yellow"], alpha=0.3, hatch="//")
-    if report.first_monitor is not None:
-        cost_ax.annotate(f"first alert: {report.first_monitor}", (start + report.days_unseen,
-                         cost_ax.get_ylim()[1]), ha="left", va="top", fontsize=9)
+    kept = reuse(figure, plot_failure)
+    if kept is None:
+        fig, (cost_ax, accuracy_ax) = plt.subplots(2, 1, sharex=True, layout="constrained",
+                                                   figsize=(FIGSIZE[0], FIGSIZE[1] * 1.35))
+        spans = [ax.axvspan(0, 1, color=PALETTE["yellow"], alpha=0.3, hatch="//")
+                 for ax in (cost_ax, accuracy_ax)]
+        costs = [cost_ax.plot([], [], color=PALETTE["blue"], linestyle=LINESTYLES[1])[0],
+                 cost_ax.plot([], [], color=PALETTE["vermillion"], linestyle=LINESTYLES[0])[0]]
+        decorate(cost_ax, xlabel="", ylabel="cost (EUR/day)")
+        cost_legend = cost_ax.legend(handles=costs, labels=["healthy system", "with"])
+        accuracies = [
+            accuracy_ax.plot([], [], color=PALETTE["black"], linestyle=LINESTYLES[3],
+                             label="true accuracy (hidden)")[0],
+            accuracy_ax.plot([], [], color=PALETTE["vermillion"], marker="o", markersize=3,
+                             linestyle=LINESTYLES[0], label="monitored accuracy")[0],
+            accuracy_ax.plot([], [], color=PALETTE["green"], linestyle=LINESTYLES[1],
+                             label="offline accuracy")[0]]
+        accuracy_ax.set_ylim(0.4, 1.0)
+        decorate(accuracy_ax, xlabel="day", ylabel="accuracy")
+        accuracy_ax.legend(loc="lower left", ncol=3)
+        for ax in (cost_ax, accuracy_ax):
+            ax.set_axisbelow(True)  # the hatched band redraws over the grid and ticks
+        alert = cost_ax.annotate("", (0, 0), ha="left", va="top", fontsize=9)
+        kept = keep(fig, plot_failure, spans=spans, costs=costs, cost_legend=cost_legend.texts,
+                    accuracies=accuracies, alert=alert,
+                    title=fig.suptitle("", fontsize=10, fontweight="bold"))
+    cost_ax, accuracy_ax = kept.figure.axes
+    # The limits autoscaling would pick for these days, and a fixed cost scale: set only when
+    # they change (setting a limit makes the whole figure draw again).
+    first, last = int(broken.days[0]), int(broken.days[-1])
+    margin = 0.05 * max(last - first, 1)
+    highest = max(healthy.cost_eur.max(), broken.cost_eur.max())
+    lowest = min(healthy.cost_eur.min(), broken.cost_eur.min())
+    top = next((t for t in _COST_TOPS_EUR if highest <= 0.95 * t), 1.05 * highest)
+    limits = ((first - margin, last + margin),
+              (min(_COST_LOW_EUR, 0.95 * lowest), top))
+    if (cost_ax.get_xlim(), cost_ax.get_ylim()) != limits:
+        cost_ax.set_xlim(*limits[0])
+        cost_ax.set_ylim(*limits[1])
+    kept.costs[0].set_data(healthy.days, healthy.cost_eur)
+    kept.costs[1].set_data(broken.days, broken.cost_eur)
+    kept.cost_legend[1].set_text(f"with {kind}")
+    for line, values in zip(kept.accuracies, (broken.true_accuracy, broken.monitored_accuracy,
+                                              broken.offline_accuracy)):
+        line.set_data(broken.days, values)
+    for span in kept.spans:
+        span.set_x(start - 0.5)
+        span.set_width(end - start)
+    kept.alert.set_visible(report.first_monitor is not None)
+    kept.alert.set_text(f"first alert: {report.first_monitor}")
+    kept.alert.xy = (start + report.days_unseen, limits[1][1])
+    kept.alert.set_position(kept.alert.xy)  # the text sits at the point it marks
     seen = (f"{report.first_monitor} notices after {format_count(report.days_unseen, 'day')}"
             if report.first_monitor else
             f"no monitor notices in {format_count(report.days_unseen, 'day')}")
-    fig.suptitle(f"{kind} ({report.component}), labels {label_delay_days} days late:\n{seen}; "
-                 f"extra cost {report.extra_cost_eur:,.0f} EUR", fontsize=10, fontweight="bold")
-    return fig
+    kept.title.set_text(f"{kind} ({report.component}), labels {label_delay_days} days late:\n"
+                        f"{seen}; extra cost {report.extra_cost_eur:,.0f} EUR")
+    return kept.figure
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from updates import updates_match
 from matplotlib.figure import Figure
 
 from mlsys import system as s
@@ -265,3 +266,13 @@ def test_plot_incident_log_draws_one_dot_per_incident_on_a_log_axis():
 def test_bad_arguments_name_the_parameter(call, name):
     with pytest.raises((TypeError, ValueError), match=name):
         call()
+
+
+def test_the_failure_explorer_updates_in_place_as_a_new_figure_draws():
+    # Every failure of the explorer's grid at its corners, walked as the sliders would, the
+    # cost scale stepping up (unit change) and down, and back to the start.
+    points = [{"kind": k, "label_delay_days": d}
+              for k, d in [("stale features", 7), ("unit change", 2), ("skew", 14),
+                           ("labels stop", 14), ("monitor off", 2), ("stale features", 14),
+                           ("stale features", 7)]]
+    assert updates_match(s.plot_failure, points) == []
