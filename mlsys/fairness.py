@@ -1256,7 +1256,7 @@ def _draw_merit(rng, n) -> tuple:
     return in_b.astype(int), np.digitize(merit, BAND_EDGES), _sigmoid(merit)
 
 
-@functools.lru_cache(maxsize=64)
+@cached(maxsize=64)
 def _feedback_loop(rounds, exploration, n_per_round, historical_bias, prior_weight, threshold,
                    seed) -> FeedbackLoop:
     n_bands = len(BAND_EDGES) + 1
@@ -1365,17 +1365,25 @@ def simulate_feedback_loop(rounds=20, exploration=0.0, *, n_per_round=1_000,
                           threshold, seed)
 
 
-def plot_feedback_loop(rounds, exploration, *, historical_bias=3.0, seed=0) -> Figure:
+#: The round axis of `plot_feedback_loop` ends at the first of these that holds every round.
+_ROUND_SCALES = (10, 20, 50, 100, 200)
+
+
+def plot_feedback_loop(rounds, exploration, *, historical_bias=3.0, seed=0,
+                       figure=None) -> Figure:
     """Approval rates by group over the rounds, and group B's beliefs against the truth.
 
     Left: the share of each group the scorecard of `simulate_feedback_loop` approves, round by
-    round. Right: for group B, each merit band's prior (from the history), belief after the last
-    round and true repayment rate, with the approval threshold.
+    round, on an axis of 10, 20, 50, 100 or 200 rounds. Right: for group B, each merit band's
+    prior (from the history), belief after the last round and true repayment rate, with the
+    approval threshold.
 
     Parameters
     ----------
     rounds, exploration, historical_bias, seed
         As in `simulate_feedback_loop`.
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
 
     Returns
     -------
@@ -1390,33 +1398,49 @@ def plot_feedback_loop(rounds, exploration, *, historical_bias=3.0, seed=0) -> F
     """
     loop = simulate_feedback_loop(rounds, exploration, historical_bias=historical_bias,
                                   seed=seed)
-    fig = Figure(figsize=(FIGSIZE[0] * 1.5, FIGSIZE[1]), layout="constrained")
-    left, right = fig.subplots(1, 2)
-    for g in GROUPS:
-        style = _STYLE[g]
-        left.plot(loop.approval.index, loop.approval[g], color=style["color"],
-                  linestyle=style["linestyle"], marker=style["marker"], markersize=4,
-                  label=f"group {g}")
-    left.set_ylim(0, 1)
-    left.xaxis.get_major_locator().set_params(integer=True)
-    decorate(left, xlabel="round", ylabel="share the scorecard approves",
-             title="approval rate by group", legend=True)
     b_cells = loop.cells[(loop.cells.group == "B") & loop.cells.truth.notna()]
     centres = np.array([BAND_EDGES[0] - 0.25, *(np.array(BAND_EDGES) + 0.25)])[b_cells.band]
-    right.plot(centres, b_cells.truth, color=PALETTE["black"], linestyle=LINESTYLES[0],
-               label="truth")
-    right.plot(centres, b_cells.prior, color=PALETTE["orange"], linestyle=LINESTYLES[1],
-               marker="s", markerfacecolor="none", label="prior (history)")
-    right.plot(centres, b_cells.belief, color=PALETTE["orange"], linestyle="none",
-               marker="s", label=f"belief after round {rounds}")
-    right.axhline(0.5, color=PALETTE["black"], linestyle=LINESTYLES[2], linewidth=1,
-                  label="threshold")
-    right.set_ylim(0, 1)
-    decorate(right, xlabel="merit band (log-odds of repaying)", ylabel="repayment rate",
-             title="group B: what the scorecard believes", legend=True)
+    kept = reuse(figure, plot_feedback_loop)
+    if kept is None:
+        fig = Figure(figsize=(FIGSIZE[0] * 1.5, FIGSIZE[1]), layout="constrained")
+        left, right = fig.subplots(1, 2)
+        approval = []
+        for g in GROUPS:
+            style = _STYLE[g]
+            approval += left.plot([], [], color=style["color"], linestyle=style["linestyle"],
+                                  marker=style["marker"], markersize=4, label=f"group {g}")
+        left.set_ylim(0, 1)
+        left.xaxis.get_major_locator().set_params(integer=True)
+        decorate(left, xlabel="round", ylabel="share the scorecard approves",
+                 title="approval rate by group")
+        left.legend(loc="upper right")  # where "best" puts it at every point, without the search
+        (truth,) = right.plot([], [], color=PALETTE["black"], linestyle=LINESTYLES[0],
+                              label="truth")
+        (prior,) = right.plot([], [], color=PALETTE["orange"], linestyle=LINESTYLES[1],
+                              marker="s", markerfacecolor="none", label="prior (history)")
+        (belief,) = right.plot([], [], color=PALETTE["orange"], linestyle="none", marker="s",
+                               label="belief")
+        right.axhline(0.5, color=PALETTE["black"], linestyle=LINESTYLES[2], linewidth=1,
+                      label="threshold")
+        right.set_ylim(0, 1)
+        decorate(right, xlabel="merit band (log-odds of repaying)", ylabel="repayment rate",
+                 title="group B: what the scorecard believes")
+        legend = right.legend(loc="upper left")  # where "best" puts it at every point
+        kept = keep(fig, plot_feedback_loop, approval=approval, bands=[truth, prior, belief],
+                    belief_label=legend.texts[2], headline=fig.suptitle(""))
+    for line, g in zip(kept.approval, GROUPS):
+        line.set_data(loop.approval.index, loop.approval[g])
+    # A few fixed round scales (5% of room each side, as autoscaling leaves): the layout holds.
+    scale = next(s for s in _ROUND_SCALES if rounds <= s)
+    kept.approval[0].axes.set_xlim(1 - 0.05 * (scale - 1), scale + 0.05 * (scale - 1))
+    for line, values in zip(kept.bands, (b_cells.truth, b_cells.prior, b_cells.belief)):
+        line.set_data(centres, values)
+    pad = 0.05 * (centres.max() - centres.min())  # as autoscaling leaves
+    kept.bands[0].axes.set_xlim(centres.min() - pad, centres.max() + pad)
+    kept.belief_label.set_text(f"belief after round {rounds}")
     gap = loop.approval.iloc[-1]["A"] - loop.approval.iloc[-1]["B"]
     cost = (f"exploration granted {format_count(loop.explored, 'loan')}, "
             f"{loop.explored_defaults:,} not repaid" if loop.explored else "no exploration")
-    fig.suptitle(f"After {format_count(rounds, 'round')}, the scorecard "
-                 f"{describe_approval_gap(gap)}\n({cost})")
-    return fig
+    kept.headline.set_text(f"After {format_count(rounds, 'round')}, the scorecard "
+                           f"{describe_approval_gap(gap)}\n({cost})")
+    return kept.figure

@@ -647,3 +647,19 @@ def test_the_no_free_lunch_explorer_updates_in_place_as_a_new_figure_draws():
               for g, t in [(0.5, 0.5), (0.0, 0.3), (0.0, 0.7), (1.0, 0.7), (1.0, 0.3),
                            (2.0, 0.05), (0.35, 0.95), (0.5, 0.5)]]
     assert updates_match(plot_no_free_lunch, points) == []
+
+
+def test_the_feedback_loop_explorer_updates_in_place_as_a_new_figure_draws():
+    # The explorer's corners and middle (the round scale changing with them), the live
+    # sliders' far ends, and back to the start.
+    points = [{"rounds": r, "exploration": e}
+              for r, e in [(20, 0.05), (1, 0.0), (1, 0.2), (40, 0.2), (40, 0.0), (10, 0.1),
+                           (100, 0.5), (20, 0.05)]]
+    assert updates_match(plot_feedback_loop, points) == []
+
+
+def test_the_feedback_loop_figure_follows_the_history_and_seed_in_place():
+    # Off the explorer's sliders: the prior and the bands come from the history and the seed.
+    points = [{"rounds": 20, "exploration": 0.05, "historical_bias": b, "seed": s}
+              for b, s in [(3.0, 0), (0.0, 0), (6.0, 3), (3.0, 0)]]
+    assert updates_match(plot_feedback_loop, points) == []
