@@ -294,6 +294,15 @@ def _label_bars(bars, texts, labels, *, horizontal=False) -> None:
         text.stale = True
 
 
+def _into_background(*artists, below) -> None:
+    """Draw static `artists` (titles above the axes, legends clear of the data) just below the
+    zorder `below` of the artists that change, so that an update need not redraw their text
+    (`mlsys.drawing`). Where they do not overlap the changing artists, nothing looks different.
+    """
+    for artist in artists:
+        artist.set_zorder(below - 0.05)
+
+
 def plot_encoded_bias(historical_bias, proxy_strength, *, n=4_000, seed=0,
                       figure=None) -> Figure:
     """Bar chart of approval rates by group for models trained on biased past decisions.
@@ -350,7 +359,8 @@ def plot_encoded_bias(historical_bias, proxy_strength, *, n=4_000, seed=0,
         ax.set_axisbelow(True)  # the bars redraw over the grid and ticks, not under them
         decorate(ax, xlabel="model trained on past decisions, and the truth",
                  ylabel="share approved")
-        ax.legend(loc="upper right")  # where "best" puts it at every point, without the search
+        legend = ax.legend(loc="upper right")  # where "best" puts it at every point
+        _into_background(legend, ax._left_title, ax.title, ax._right_title, below=1)  # bars: 1
         kept = keep(fig, plot_encoded_bias, bars=bars, texts=texts,
                     title=ax.set_title("", loc="left"))
     for group_bars, texts, g in zip(kept.bars, kept.texts, GROUPS):
@@ -1069,6 +1079,7 @@ def plot_threshold_search(criterion, income_gap, *, n=4_000, seed=0, figure=None
         left.yaxis.set_zorder(left.xaxis.get_zorder() - 0.1)
         decorate(left, xlabel="rate at the chosen thresholds, per group", ylabel="rate")
         legend = left.legend(loc="upper right", ncols=2)
+        _into_background(legend, below=1)  # clear of the bars (rates up to 0.9 or so)
         # Shown instead of the panel when no pair of the grid meets the criterion.
         none_met = left.text(0.5, 0.5, "no pair of thresholds\nin the grid meets it",
                              ha="center", va="center", transform=left.transAxes, visible=False)
@@ -1082,6 +1093,8 @@ def plot_threshold_search(criterion, income_gap, *, n=4_000, seed=0, figure=None
         right.set_axisbelow(True)  # the bars redraw over the grid and ticks, not under them
         decorate(right, xlabel="accuracy lost against the best pair (points)", ylabel="",
                  title="what each criterion costs")
+        for ax in (left, right):  # the bars' zorder is 1
+            _into_background(ax._left_title, ax.title, ax._right_title, below=1)
         kept = keep(fig, plot_threshold_search, bars=bars, texts=texts, xaxis=left.xaxis,
                     legend=legend, spines=list(left.spines.values()), none_met=none_met,
                     costs=costs, cost_texts=cost_texts,
@@ -1188,12 +1201,15 @@ def plot_no_free_lunch(income_gap, threshold=0.5, *, n=4_000, seed=0, figure=Non
         left.set_xlim(0, 1)
         left.set_ylim(0, 1)
         decorate(left, xlabel="predicted probability of repaying", ylabel="share who repay")
-        left.legend(loc="upper left")
+        # Clear of the calibration lines (zorder 2), which stay near the diagonal.
+        _into_background(left.legend(loc="upper left"), below=2)
         bars, texts = _group_bars(right, _LUNCH_METRICS)
         # The y axis stays in the background; the x axis's label names the threshold.
         right.yaxis.set_zorder(right.xaxis.get_zorder() - 0.1)
         decorate(right, xlabel="", ylabel="rate")
-        right.legend(loc="upper right", ncols=2)
+        right.legend(loc="upper right", ncols=2)  # above the bars: precision can reach it
+        for ax, below in ((left, 2), (right, 1)):
+            _into_background(ax._left_title, ax.title, ax._right_title, below=below)
         kept = keep(fig, plot_no_free_lunch, lines=lines, bars=bars, texts=texts,
                     xlabel=right.xaxis.label,
                     headline=fig.suptitle("", x=0.02, ha="left", fontsize=11,
@@ -1413,7 +1429,8 @@ def plot_feedback_loop(rounds, exploration, *, historical_bias=3.0, seed=0,
         left.xaxis.get_major_locator().set_params(integer=True)
         decorate(left, xlabel="round", ylabel="share the scorecard approves",
                  title="approval rate by group")
-        left.legend(loc="upper right")  # where "best" puts it at every point, without the search
+        # Where "best" puts it at every point, clear of the approval lines (zorder 2).
+        _into_background(left.legend(loc="upper right"), below=2)
         (truth,) = right.plot([], [], color=PALETTE["black"], linestyle=LINESTYLES[0],
                               label="truth")
         (prior,) = right.plot([], [], color=PALETTE["orange"], linestyle=LINESTYLES[1],
@@ -1426,6 +1443,8 @@ def plot_feedback_loop(rounds, exploration, *, historical_bias=3.0, seed=0,
         decorate(right, xlabel="merit band (log-odds of repaying)", ylabel="repayment rate",
                  title="group B: what the scorecard believes")
         legend = right.legend(loc="upper left")  # where "best" puts it at every point
+        for ax in (left, right):  # the lines' zorder is 2
+            _into_background(ax._left_title, ax.title, ax._right_title, below=2)
         kept = keep(fig, plot_feedback_loop, approval=approval, bands=[truth, prior, belief],
                     belief_label=legend.texts[2], headline=fig.suptitle(""))
     for line, g in zip(kept.approval, GROUPS):
