@@ -25,6 +25,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
+from matplotlib.transforms import offset_copy
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.inspection import permutation_importance
 from sklearn.linear_model import LogisticRegression
@@ -32,8 +33,10 @@ from sklearn.metrics import recall_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
+from threadpoolctl import threadpool_limits
 
 from mlsys._validate import check_number, check_samples
+from mlsys.drawing import cached, keep, reuse
 from mlsys.style import FIGSIZE, PALETTE, decorate, format_count
 
 #: The genuine features, in column order, with their units in the name.
@@ -43,6 +46,20 @@ FEATURES = ("age_years", "systolic_bp_mmhg", "bmi_kg_m2", "smoker", "exercise_h_
 SHORTCUT = "referred_to_specialist"
 
 _RISK_SCALE = 2.2  # sharpens the risk so that a good model reaches about 87% accuracy
+
+
+def _one_thread(function):
+    """Run `function` with one OpenMP and BLAS thread (the same numbers, often far sooner).
+
+    The chapter's models are small: a boosted model's threads spend more time waiting for
+    each other than working, most of all on a machine whose cores are busy (10-50 times
+    slower there, measured on two shared cores).
+    """
+    @functools.wraps(function)
+    def wrapped(*args, **kwargs):
+        with threadpool_limits(limits=1):
+            return function(*args, **kwargs)
+    return wrapped
 
 
 def _rng(seed) -> np.random.Generator:
@@ -255,7 +272,8 @@ def _check_depths(depths) -> tuple:
     return tuple(check_number(f"depths[{i}]", d, low=1, integer=True) for i, d in enumerate(depths))
 
 
-@functools.lru_cache(maxsize=16)
+@cached(maxsize=16)
+@_one_thread
 def _compare(depths, n_train, n_test, seed) -> ReadabilityResult:
     train = make_patient_data(n_train, seed=seed)
     test = make_patient_data(n_test, seed=seed + 1)
@@ -376,7 +394,32 @@ def _points(value) -> str:
     return f"{value:g} point" + ("" if value == 1 else "s")
 
 
-def plot_readability(n_train=4_000, tolerance_points=3, *, seed=0) -> Figure:
+def _legend_row(legend, index):
+    """The row (handle and text) of entry `index` of a one-column `legend`, to show or hide.
+
+    A hidden row takes no room: the legend packs its visible rows as if it had no such entry.
+    """
+    text = legend.get_texts()[index]
+    rows = [box for box in _offsetboxes(legend._legend_box)
+            if len(box.get_children()) == 2 and text in box.get_children()[1].get_children()]
+    return rows[0]
+
+
+def _offsetboxes(box):
+    found = [box]
+    for child in getattr(box, "get_children", lambda: [])():
+        if hasattr(child, "get_visible_children"):
+            found += _offsetboxes(child)
+    return found
+
+
+#: The readability figure's x range (log scale): from a depth-1 tree's 2 rules to the boosted
+#: model's 100 trees of 31 leaves, with matplotlib's usual 5% margin on each side.
+_READABILITY_XLIM = tuple(float(v) for v in np.exp(np.log([2, 3_100]) + np.array([-0.05, 0.05])
+                                                   * np.log(3_100 / 2)))
+
+
+def plot_readability(n_train=4_000, tolerance_points=3, *, seed=0, figure=None) -> Figure:
     """Plot held-out accuracy against what a person must read, and pick the readable model.
 
     Every model is fitted on `n_train` patients of `seed` and scored on 4,000 others (seed
@@ -392,6 +435,8 @@ def plot_readability(n_train=4_000, tolerance_points=3, *, seed=0) -> Figure:
         Percentage points of accuracy the readable model may give up, ``0 <= ... <= 20``.
     seed : int, default 0
         Seed passed to `compare_glass_and_black_box`.
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
 
     Returns
     -------
@@ -413,26 +458,46 @@ def plot_readability(n_train=4_000, tolerance_points=3, *, seed=0) -> Figure:
     n_train = check_number("n_train", n_train, low=50, high=20_000, integer=True)
     tolerance_points = check_number("tolerance_points", tolerance_points, low=0, high=20,
                                     unit="percentage points")
-    result = compare_glass_and_black_box(n_train=n_train, seed=seed)
+    seed = check_number("seed", seed, low=0, integer=True)
+    result = _compare(tuple(range(1, 11)), n_train, 4_000, seed)  # shared: read, never edited
     choice = choose_readable_model(result, tolerance_points / 100)
-    fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+    kept = reuse(figure, plot_readability)
+    if kept is None:
+        fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+        band = ax.axhspan(0, 1, color=PALETTE["orange"], alpha=0.15, lw=0)
+        trees = ax.plot([], [], "o-", color=PALETTE["blue"])[0]
+        linear = ax.plot([], [], "s", ms=9, color=PALETTE["green"])[0]
+        boosted = ax.plot([], [], "D", ms=9, color=PALETTE["orange"])[0]
+        bayes = ax.axhline(0, color=PALETTE["black"], linestyle=":")
+        ring = ax.plot([], [], "o", ms=16, mfc="none", mec=PALETTE["vermillion"], mew=2)[0]
+        ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+        ax.set_xlim(*_READABILITY_XLIM)
+        ax.set_ylim(0.6, 0.92)
+        ax.set_axisbelow(True)  # the band redraws over the grid, not the ticks over the band
+        decorate(ax, xlabel="rules, weights or leaves a person would have to read (log scale)",
+                 ylabel="held-out accuracy")
+        legend = ax.legend([band, trees, linear, boosted, bayes, ring],
+                           ["within", "decision tree, depth 1 to 10",
+                            "logistic regression (8 weights)", "boosted", "best possible (true risk)",
+                            "the readable choice"], loc="lower right", fontsize=8)
+        kept = keep(fig, plot_readability, band=band, trees=trees, linear=linear,
+                    boosted=boosted, bayes=bayes, ring=ring, legend=legend,
+                    ring_row=_legend_row(legend, 5), title=ax.set_title("", loc="left"))
     low = result.boosted_accuracy - tolerance_points / 100
-    ax.axhspan(low, result.boosted_accuracy, color=PALETTE["orange"], alpha=0.15, lw=0,
-               label=f"within {_points(tolerance_points)} of the boosted model")
-    ax.plot(result.tree_leaves, result.tree_accuracy, "o-", color=PALETTE["blue"],
-            label="decision tree, depth 1 to 10")
-    ax.plot(result.linear_weights, result.linear_accuracy, "s", ms=9, color=PALETTE["green"],
-            label="logistic regression (8 weights)")
-    ax.plot(result.boosted_leaves, result.boosted_accuracy, "D", ms=9, color=PALETTE["orange"],
-            label=f"boosted model ({format_count(result.boosted_trees, 'tree')})")
-    ax.axhline(result.bayes_accuracy, color=PALETTE["black"], linestyle=":",
-               label="best possible (true risk)")
+    kept.band.set_y(low)
+    kept.band.set_height(result.boosted_accuracy - low)
+    kept.trees.set_data(result.tree_leaves, result.tree_accuracy)
+    kept.linear.set_data([result.linear_weights], [result.linear_accuracy])
+    kept.boosted.set_data([result.boosted_leaves], [result.boosted_accuracy])
+    kept.bayes.set_ydata([result.bayes_accuracy] * 2)
+    kept.ring.set_visible(choice is not None)
+    kept.ring_row.set_visible(choice is not None)  # the legend lists the ring only when drawn
     if choice is not None:
-        ax.plot(choice.to_read, choice.accuracy, "o", ms=16, mfc="none",
-                mec=PALETTE["vermillion"], mew=2, label="the readable choice")
-    ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
-    ax.set_ylim(0.6, 0.92)
+        kept.ring.set_data([choice.to_read], [choice.accuracy])
+    texts = kept.legend.get_texts()
+    texts[0].set_text(f"within {_points(tolerance_points)} of the boosted model")
+    texts[3].set_text(f"boosted model ({format_count(result.boosted_trees, 'tree')})")
     linear_gap = 100 * (result.boosted_accuracy - result.linear_accuracy)
     head = (f"{n_train:,} training patients: logistic regression "
             f"{linear_gap:.1f} points below boosted\n")
@@ -442,10 +507,8 @@ def plot_readability(n_train=4_000, tolerance_points=3, *, seed=0) -> Figure:
         unit = "weight" if choice.model == "logistic regression" else "rule"
         verdict = (f"within {_points(tolerance_points)}, the least to read: {choice.model} "
                    f"({format_count(choice.to_read, unit)})")
-    decorate(ax, xlabel="rules, weights or leaves a person would have to read (log scale)",
-             ylabel="held-out accuracy", title=head + verdict)
-    ax.legend(loc="lower right", fontsize=8)
-    return fig
+    kept.title.set_text(head + verdict)
+    return kept.figure
 
 
 # ---------------------------------------------------------------------------------------------
@@ -646,7 +709,8 @@ class CopiesResult:
     group_importance: float        # every record of age shuffled together
 
 
-@functools.lru_cache(maxsize=32)
+@cached(maxsize=32)
+@_one_thread
 def _simulate_copies(n_copies, noise_years, n_train, n_eval, n_repeats, seed) -> CopiesResult:
     train = make_patient_data(n_train, seed=seed)
     held_out = make_patient_data(n_eval, seed=seed + 1)
@@ -720,7 +784,45 @@ COPIES = (1, 2, 3, 4)
 COPY_NOISE_YEARS = (0, 1, 3)
 
 
-def plot_age_copies(n_copies, noise_years=1.0, *, seed=0) -> Figure:
+def _importance_bars(ax, n_slots):
+    """Draw `n_slots` importance bars as `plot_importances` does, to fill in with `_set_importances`.
+
+    The bars sit in a fixed y range of 0 to 1, placed where ``plot_importances`` with its
+    automatic limits would put as many bars as there are features, so that the number of
+    features can change without changing the limits.
+    """
+    bars = ax.barh(np.arange(n_slots), np.ones(n_slots), xerr=np.zeros(n_slots),
+                   color=PALETTE["sky"], edgecolor=PALETTE["blue"], capsize=3)
+    ax.axvline(0, color=PALETTE["black"], linewidth=1)
+    ax.grid(axis="y", visible=False)
+    ax.set_ylim(0, 1)
+    ax.set_axisbelow(True)    # the x grid and its labels stay in the background, under the bars
+    ax.yaxis.set_zorder(2.5)  # the feature names change with the bars: drawn with them
+    return bars
+
+
+def _set_importances(bars, names, means, stds):
+    """Show `means` (largest on top) with `stds` as error bars on `bars` of `_importance_bars`."""
+    n = len(means)
+    order = np.argsort(means)
+    low, span = -0.4 - 0.05 * (n - 0.2), 1.1 * (n - 0.2)  # the automatic limits for n bars
+    centres, height = (np.arange(n) - low) / span, 0.8 / span
+    for k, bar in enumerate(bars):
+        bar.set_visible(k < n)
+        if k < n:
+            bar.set_y(centres[k] - height / 2)
+            bar.set_height(height)
+            bar.set_width(means[order[k]])
+    x, error = np.asarray(means)[order], np.asarray(stds)[order]
+    _, (left_caps, right_caps), (segments,) = bars.errorbar.lines
+    segments.set_segments([[(a - e, y), (a + e, y)] for a, e, y in zip(x, error, centres)])
+    left_caps.set_data(x - error, centres)
+    right_caps.set_data(x + error, centres)
+    bars[0].axes.set_yticks(centres, [names[i] for i in order])
+    return order
+
+
+def plot_age_copies(n_copies, noise_years=1.0, *, seed=0, figure=None) -> Figure:
     """Plot permutation importance when age is recorded `n_copies` times, each with noise.
 
     Parameters
@@ -731,6 +833,8 @@ def plot_age_copies(n_copies, noise_years=1.0, *, seed=0) -> Figure:
         Standard deviation of each extra record's error, in years.
     seed : int, default 0
         Seed passed to `simulate_age_copies`.
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
 
     Returns
     -------
@@ -746,21 +850,28 @@ def plot_age_copies(n_copies, noise_years=1.0, *, seed=0) -> Figure:
     largest record 0.05; all records shuffled together 0.25
     """
     result = simulate_age_copies(n_copies, noise_years, seed=seed)
-    fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+    kept = reuse(figure, plot_age_copies)
+    if kept is None:
+        fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+        bars = _importance_bars(ax, len(FEATURES) - 1 + 6)
+        line = ax.axvline(0, color=PALETTE["vermillion"], linestyle="--", lw=2,
+                          label="all records of age shuffled together")
+        hatched = Patch(facecolor=PALETTE["orange"], edgecolor=PALETTE["blue"], hatch="//",
+                        label="a record of age")
+        ax.set_xlim(-0.02, 0.32)
+        ax.legend(handles=[hatched, line], loc="lower right", fontsize=8)
+        decorate(ax, xlabel="accuracy drop when shuffled (held-out patients)", ylabel="")
+        _, caps, segments = bars.errorbar.lines
+        kept = keep(fig, plot_age_copies, bars=bars, caps=list(caps), segments=list(segments),
+                    names=ax.yaxis, line=line, title=ax.set_title("", loc="left"))
     names = list(result.feature_names)
     records = [i for i, name in enumerate(names) if name.startswith("age_")]
-    plot_importances(names, result.importance_mean, result.importance_std, title="", ax=ax)
-    order = list(np.argsort(result.importance_mean))
-    for bar_index, feature_index in enumerate(order):
-        if feature_index in records:
-            ax.patches[bar_index].set_hatch("//")
-            ax.patches[bar_index].set_facecolor(PALETTE["orange"])
-    line = ax.axvline(result.group_importance, color=PALETTE["vermillion"], linestyle="--",
-                      lw=2, label="all records of age shuffled together")
-    hatched = Patch(facecolor=PALETTE["orange"], edgecolor=PALETTE["blue"], hatch="//",
-                    label="a record of age")
-    ax.set_xlim(-0.02, 0.32)
-    ax.legend(handles=[hatched, line], loc="lower right", fontsize=8)
+    order = _set_importances(kept.bars, names, result.importance_mean, result.importance_std)
+    for bar, feature_index in zip(kept.bars, order):
+        record = feature_index in records
+        bar.set_hatch("//" if record else None)
+        bar.set_facecolor(PALETTE["orange"] if record else PALETTE["sky"])
+    kept.line.set_xdata([result.group_importance] * 2)
     top = names[int(np.argmax(result.importance_mean))]
     largest = float(result.importance_mean[records].max())
     if n_copies == 1:
@@ -770,11 +881,9 @@ def plot_age_copies(n_copies, noise_years=1.0, *, seed=0) -> Figure:
     else:
         head = f"{n_copies} records of age (sd {result.noise_years:g} year" + (
             ")" if result.noise_years == 1 else "s)")
-    title = (f"{head}; top feature: {top}\nlargest record {largest:.2f}; all records "
-             f"shuffled together {result.group_importance:.2f}")
-    decorate(ax, xlabel="accuracy drop when shuffled (held-out patients)", ylabel="",
-             title=title)
-    return fig
+    kept.title.set_text(f"{head}; top feature: {top}\nlargest record {largest:.2f}; all "
+                        f"records shuffled together {result.group_importance:.2f}")
+    return kept.figure
 
 
 # ---------------------------------------------------------------------------------------------
@@ -795,7 +904,8 @@ class ShortcutResult:
     importance_std: np.ndarray
 
 
-@functools.lru_cache(maxsize=64)
+@cached(maxsize=64)
+@_one_thread
 def _simulate_shortcut(leak, n_train, n_eval, n_repeats, seed) -> ShortcutResult:
     train = make_patient_data(n_train, leak=leak, seed=seed)
     validation = make_patient_data(n_eval, leak=leak, seed=seed + 1)
@@ -854,7 +964,7 @@ def simulate_shortcut(leak, *, n_train=1_500, n_eval=800, n_repeats=3, seed=0) -
     return _simulate_shortcut(leak, n_train, n_eval, n_repeats, seed)
 
 
-def plot_shortcut(leak, *, seed=0) -> Figure:
+def plot_shortcut(leak, *, seed=0, figure=None) -> Figure:
     """Plot what permutation importance shows and what production costs, for one leak.
 
     Parameters
@@ -864,6 +974,8 @@ def plot_shortcut(leak, *, seed=0) -> Figure:
         ``0 <= leak <= 1``.
     seed : int, default 0
         Seed passed to `simulate_shortcut`.
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
 
     Returns
     -------
@@ -880,34 +992,49 @@ def plot_shortcut(leak, *, seed=0) -> Figure:
     recall falls from 93% to 27%; top feature: referred_to_specialist
     """
     result = simulate_shortcut(leak, seed=seed)
-    fig, (left, right) = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained",
-                                      width_ratios=(1.9, 1))
-    plot_importances(result.feature_names, result.importance_mean, result.importance_std,
-                     title="permutation importance (validation)", ax=left)
-    left.set_xlim(-0.02, 0.5)
-    positions = np.arange(2)
-    metrics = (("accuracy", (result.validation_accuracy, result.production_accuracy),
-                PALETTE["blue"], ""),
-               ("recall", (result.validation_recall, result.production_recall),
-                PALETTE["orange"], "//"))
-    for offset, (name, values, colour, hatch) in zip((-0.2, 0.2), metrics):
-        bars = right.bar(positions + offset, values, width=0.4, color=colour, hatch=hatch,
-                         edgecolor="white", label=name)
-        right.bar_label(bars, labels=[f"{v:.0%}" for v in values], padding=2, fontsize=8)
-    right.set_xticks(positions, ["validation", "production"], fontsize=9)
-    right.set_ylim(0, 1.25)
-    right.set_yticks(np.linspace(0, 1, 6))
-    right.grid(axis="x", visible=False)
-    right.legend(loc="upper right", ncols=2, fontsize=8, handlelength=1.2, columnspacing=0.8)
-    decorate(right, xlabel="", ylabel="share", title="scores")
+    kept = reuse(figure, plot_shortcut)
+    if kept is None:
+        fig, (left, right) = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained",
+                                          width_ratios=(1.9, 1))
+        importances = _importance_bars(left, len(result.feature_names))
+        decorate(left, xlabel="accuracy drop when shuffled", ylabel="",
+                 title="permutation importance (validation)")
+        left.set_xlim(-0.02, 0.5)
+        positions = np.arange(2)
+        scores, labels = [], []
+        for offset, (name, colour, hatch) in zip((-0.2, 0.2), (
+                ("accuracy", PALETTE["blue"], ""), ("recall", PALETTE["orange"], "//"))):
+            bars = right.bar(positions + offset, [1, 1], width=0.4, color=colour, hatch=hatch,
+                             edgecolor="white", label=name)
+            scores += list(bars)
+            labels += right.bar_label(bars, labels=["", ""], padding=2, fontsize=8)
+        right.set_xticks(positions, ["validation", "production"], fontsize=9)
+        right.set_ylim(0, 1.25)
+        right.set_yticks(np.linspace(0, 1, 6))
+        right.grid(axis="x", visible=False)
+        right.set_axisbelow(True)  # the grid and ticks stay in the background, under the bars
+        right.legend(loc="upper right", ncols=2, fontsize=8, handlelength=1.2, columnspacing=0.8)
+        decorate(right, xlabel="", ylabel="share", title="scores")
+        _, caps, segments = importances.errorbar.lines
+        kept = keep(fig, plot_shortcut, importances=importances, caps=list(caps),
+                    segments=list(segments), names=left.yaxis, scores=scores, labels=labels,
+                    title=fig.suptitle(" ", fontsize=11, fontweight="bold", x=0.02, ha="left"))
+    _set_importances(kept.importances, result.feature_names, result.importance_mean,
+                     result.importance_std)
+    values = (result.validation_accuracy, result.production_accuracy,
+              result.validation_recall, result.production_recall)
+    for bar, label, value in zip(kept.scores, kept.labels, values):
+        bar.set_height(value)
+        label.xy = (bar.get_x() + bar.get_width() / 2, value)
+        label.set_text(f"{value:.0%}")
     top = result.feature_names[int(np.argmax(result.importance_mean))]
     recalls = f"{result.validation_recall:.0%} to {result.production_recall:.0%}"
     recall = (f"recall falls from {recalls}" if result.production_recall
               < result.validation_recall - 0.005 else f"recall holds ({recalls})")
-    fig.suptitle(f"Leak {leak:.0%}: validation says {result.validation_accuracy:.0%} accurate, "
-                 f"production gets {result.production_accuracy:.0%};\n{recall}; "
-                 f"top feature: {top}", fontsize=11, fontweight="bold", x=0.02, ha="left")
-    return fig
+    kept.title.set_text(f"Leak {leak:.0%}: validation says {result.validation_accuracy:.0%} "
+                        f"accurate, production gets {result.production_accuracy:.0%};\n"
+                        f"{recall}; top feature: {top}")
+    return kept.figure
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1059,14 +1186,16 @@ def find_counterfactual(model, patient, *, changes=None) -> Counterfactual | Non
         len(candidates), int(flips.size), alternatives.reset_index(drop=True))
 
 
-@functools.lru_cache(maxsize=4)
+@cached(maxsize=4)
+@_one_thread
 def _chapter_model(seed):
     train = make_patient_data(4_000, seed=seed)
     model = HistGradientBoostingClassifier(random_state=0)
     return model.fit(train.X[list(FEATURES)], train.y)
 
 
-@functools.lru_cache(maxsize=4)
+@cached(maxsize=4)
+@_one_thread
 def _flagged(seed, n_patients=12):
     test = make_patient_data(4_000, seed=seed + 1).X[list(FEATURES)]
     flagged = np.flatnonzero(_chapter_model(seed).predict(test) == 1)[:n_patients]
@@ -1102,7 +1231,23 @@ def flagged_patients(n_patients=12, *, seed=0) -> pd.DataFrame:
     return _flagged(seed, 50).iloc[:n_patients].copy()
 
 
-def plot_counterfactual(patient, *, seed=0) -> Figure:
+@cached(maxsize=64)
+@_one_thread
+def _explain_flagged(patient, seed):
+    """Flagged patient `patient` of `seed`, its counterfactual (or None) and its probability."""
+    row = _flagged(seed, 50).iloc[patient]
+    model = _chapter_model(seed)
+    now = float(model.predict_proba(row.to_frame().T)[0, 1])
+    return row, find_counterfactual(model, row), now
+
+
+#: A feature label as wide as the widest the counterfactual figure shows for flagged patients
+#: 0 to 49 (the digits of the book's font are all as wide): the figure keeps room for it, so
+#: that its layout holds from patient to patient.
+_WIDEST_LABEL = "exercise_h_per_week = 0.0 → 0.0"
+
+
+def plot_counterfactual(patient, *, seed=0, figure=None) -> Figure:
     """Plot one flagged patient's counterfactual: what would have to change for a "no".
 
     Parameters
@@ -1111,6 +1256,8 @@ def plot_counterfactual(patient, *, seed=0) -> Figure:
         Which of `flagged_patients` (``0 <= patient < 50``).
     seed : int, default 0
         Seed of the model's training patients, as in `flagged_patients`.
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
 
     Returns
     -------
@@ -1128,53 +1275,72 @@ def plot_counterfactual(patient, *, seed=0) -> Figure:
     10 steps of effort; 2 counterfactuals of that cost
     """
     patient = check_number("patient", patient, low=0, high=49, integer=True)
-    row = flagged_patients(50, seed=seed).iloc[patient]
-    result = find_counterfactual(_chapter_model(seed), row)
-    fig, (left, right) = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained",
-                                      width_ratios=(1.9, 1))
+    seed = check_number("seed", seed, low=0, integer=True)
+    row, result, now = _explain_flagged(patient, seed)
     rows = np.arange(len(FEATURES))[::-1]
+    kept = reuse(figure, plot_counterfactual)
+    if kept is None:
+        fig, (left, right) = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained",
+                                          width_ratios=(1.9, 1))
+        arrows = {}
+        for y, name in zip(rows, FEATURES):
+            if name in IMMUTABLE:
+                left.plot(0, y, "o", color=PALETTE["black"], alpha=0.4)
+            else:
+                left.plot(0, y, "o", color=PALETTE["blue"])
+                arrows[name] = left.annotate("", (0, y), (0, y), arrowprops=dict(
+                    arrowstyle="->", color=PALETTE["vermillion"], lw=2))
+        # Transparent, where the feature labels are: room for the widest of them.
+        left.text(0, 0.5, _WIDEST_LABEL, fontsize=8, color="none", ha="right", va="center",
+                  transform=offset_copy(left.transAxes, fig=fig, units="points", x=-7))
+        left.set_xlim(-9, 7)
+        left.set_ylim(-0.6, len(FEATURES) - 0.1)
+        left.xaxis.set_zorder(0.5)  # below the markers either way: it stays in the background
+        left.axvline(0, color=PALETTE["black"], lw=0.5)
+        decorate(left, xlabel="change, in steps of effort", ylabel="",
+                 title="what would have to change")
+        bars = right.bar([0, 1], [1, 1], color=[PALETTE["orange"], PALETTE["blue"]])
+        labels = right.bar_label(bars, labels=["", ""], padding=2, fontsize=8)
+        right.axhline(0.5, color=PALETTE["black"], linestyle=":")
+        right.set_xticks([0, 1], ["now", "after"], fontsize=9)
+        right.set_ylim(0, 1.1)
+        right.set_axisbelow(True)  # the grid and ticks stay in the background, under the bars
+        decorate(right, xlabel="", ylabel="predicted probability", title="the model")
+        kept = keep(fig, plot_counterfactual, arrows=list(arrows.values()), names=left.yaxis,
+                    bars=bars, labels=labels,
+                    title=fig.suptitle(" ", fontsize=9.5, fontweight="bold", x=0.02, ha="left"))
+    arrows = iter(kept.arrows)  # one per actionable feature, in the order of FEATURES
     labels = []
     for y, name in zip(rows, FEATURES):
         value = row[name]
         if name in IMMUTABLE:
-            label = f"{name} = {value:g} (fixed)"
-            left.plot(0, y, "o", color=PALETTE["black"], alpha=0.4)
-        else:
-            delta = result.changes.get(name, 0.0) if result else 0.0
-            steps = delta / STEP[name]
-            left.plot(0, y, "o", color=PALETTE["blue"])
-            if delta:
-                left.annotate("", (steps, y), (0, y), arrowprops=dict(
-                    arrowstyle="->", color=PALETTE["vermillion"], lw=2))
-                label = f"{name} = {value:g} → {value + delta:g}"
-            else:
-                label = f"{name} = {value:g}"
-        labels.append(label)
-    left.set_yticks(rows, labels, fontsize=8)
-    left.set_xlim(-9, 7)
-    left.set_ylim(-0.6, len(FEATURES) - 0.1)
-    left.axvline(0, color=PALETTE["black"], lw=0.5)
-    decorate(left, xlabel="change, in steps of effort", ylabel="",
-             title="what would have to change")
-    now = float(_chapter_model(seed).predict_proba(row.to_frame().T)[0, 1])
+            labels.append(f"{name} = {value:g} (fixed)")
+            continue
+        delta = result.changes.get(name, 0.0) if result else 0.0
+        arrow = next(arrows)
+        arrow.xy = (delta / STEP[name], y)
+        arrow.set_visible(bool(delta))
+        labels.append(f"{name} = {value:g} → {value + delta:g}" if delta
+                      else f"{name} = {value:g}")
+    kept.names.axes.set_yticks(rows, labels, fontsize=8)
     after = result.probability_after if result else 0.0
-    bars = right.bar([0, 1], [now, after], color=[PALETTE["orange"], PALETTE["blue"]])
-    right.bar_label(bars, labels=[f"{now:.0%}", f"{after:.0%}" if result else "none found"],
-                    padding=2, fontsize=8)
-    right.axhline(0.5, color=PALETTE["black"], linestyle=":")
-    right.set_xticks([0, 1], ["now", "after"], fontsize=9)
-    right.set_ylim(0, 1.1)
-    decorate(right, xlabel="", ylabel="predicted probability", title="the model")
+    for bar, label, value, text in zip(kept.bars, kept.labels, (now, after), (
+            f"{now:.0%}", f"{after:.0%}" if result else "none found")):
+        bar.set_height(value)
+        label.xy = (bar.get_x() + bar.get_width() / 2, value)
+        label.set_text(text)
     age = f"Patient {patient} (age {row['age_years']:g})"
     if result is None:
-        title = f"{age}: flagged at {now:.0%}; no change searched makes the model say no"
+        # Three lines as the other titles have, so that the layout holds (the alt text, which
+        # joins the lines, reads as one sentence).
+        title = f"{age}: flagged at {now:.0%};\nno change searched makes the model say no\n "
     else:
         title = (f"{age}: flagged at {result.probability_before:.0%}; the model says no "
                  f"({result.probability_after:.0%}) after\n{_describe(result.changes)}\n"
                  f"{format_count(round(result.cost), 'step')} of effort; "
                  f"{format_count(len(result.alternatives), 'counterfactual')} of that cost")
-    fig.suptitle(title, fontsize=9.5, fontweight="bold", x=0.02, ha="left")
-    return fig
+    kept.title.set_text(title)
+    return kept.figure
 
 
 _VERBS = {"systolic_bp_mmhg": ("blood pressure {:+g} mmHg", 1),

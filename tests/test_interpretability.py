@@ -591,3 +591,35 @@ def test_plot_age_copies_hatches_the_records_and_marks_the_group():
     assert "exact copies" in plot_age_copies(2, 0).axes[0].get_title(loc="left")
     assert plot_age_copies(1).axes[0].get_title(loc="left").startswith(
         "1 record of age; top feature: age_years")
+
+
+# --- The explorers update their figure in place ------------------------------------------------
+
+from updates import updates_match  # noqa: E402
+
+
+def test_the_readability_explorer_updates_in_place_as_a_new_figure_draws():
+    # Corners of the grid and its middle, walked as the sliders would; at 1 point of tolerance
+    # no model qualifies, so the ring and its legend entry go and come back.
+    points = [{"n_train": n, "tolerance_points": t}
+              for n, t in [(4_000, 3), (250, 1), (250, 5), (8_000, 5), (8_000, 1), (1_000, 3),
+                           (4_000, 3)]]
+    assert updates_match(plot_readability, points) == []
+
+
+def test_the_age_copies_explorer_updates_in_place_as_a_new_figure_draws():
+    # From 9 bars to 7, 10 and 8 and back: the number of features changes with the records.
+    points = [{"n_copies": n, "noise_years": sd}
+              for n, sd in [(3, 1), (1, 0), (4, 3), (4, 0), (2, 1), (1, 3), (3, 1)]]
+    assert updates_match(plot_age_copies, points) == []
+
+
+def test_the_shortcut_explorer_updates_in_place_as_a_new_figure_draws():
+    points = [{"leak": leak} for leak in (0.9, 0.0, 1.0, 0.5, 0.2, 0.9)]
+    assert updates_match(plot_shortcut, points) == []
+
+
+def test_the_counterfactual_explorer_updates_in_place_as_a_new_figure_draws():
+    # Patient 1 has no counterfactual; the others change different features.
+    points = [{"patient": p} for p in (2, 1, 0, 7, 5, 1, 2)]
+    assert updates_match(plot_counterfactual, points) == []
