@@ -36,15 +36,21 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+import contourpy
 import ipywidgets as widgets
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, NullLocator, PercentFormatter
+from matplotlib.legend import Legend
+from matplotlib.path import Path
+from matplotlib.transforms import ScaledTranslation
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator, PercentFormatter
 from sklearn.linear_model import LogisticRegression
 from sklearn.tree import DecisionTreeClassifier
 
 from mlsys._validate import check_number
+from mlsys.drawing import cached, keep, reuse
 from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate, format_count
 
 #: Highest pattern complexity: the boundary's amplitude is 0.15 x complexity, so it stays inside
@@ -741,7 +747,7 @@ def _training_sets(streams, n_weeks, window) -> Iterator[tuple]:
         yield weeks, X, y
 
 
-@functools.lru_cache(maxsize=4)
+@cached(maxsize=4)
 def _clean_accuracy_table(drift, n_weeks, n_per_week, window, label_noise, seed, n_runs
                           ) -> np.ndarray:
     # table[t, w]: the model trained on the weeks up to t, scored against the noiseless
@@ -758,6 +764,7 @@ def _clean_accuracy_table(drift, n_weeks, n_per_week, window, label_noise, seed,
         predicted = (grid @ w[:, :2].T + w[:, 2] > 0).astype(np.float32)  # (points, sets)
         agree = (predicted.T @ truth + (1 - predicted).T @ (1 - truth)) / len(grid)
         table[weeks] = agree.reshape(len(weeks), n_runs, -1).mean(axis=1)
+    table.setflags(write=False)  # shared between calls
     return table
 
 
@@ -998,11 +1005,13 @@ def simulate_yearly_savings_usd(volume_per_year, assumptions=CostAssumptions(), 
 COSTLY_VOLUMES = tuple(int(v) for v in np.round(np.geomspace(1e5, 1e9, 41)))
 
 
-@functools.lru_cache(maxsize=64)
+@cached(maxsize=64)
 def _shares_cheaper(assumptions, costly_one_in, n_years, seed) -> np.ndarray:
-    return np.array([np.mean(simulate_yearly_savings_usd(
+    shares = np.array([np.mean(simulate_yearly_savings_usd(
         volume, assumptions, costly_one_in=costly_one_in, n_years=n_years, seed=seed) > 0)
         for volume in COSTLY_VOLUMES])
+    shares.setflags(write=False)  # shared between calls
+    return shares
 
 
 def find_confident_volume(assumptions=CostAssumptions(), *, costly_one_in=1, share=0.95,
@@ -1061,6 +1070,60 @@ def _percent_axis(axis) -> None:
     axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
 
 
+def _log_limits(sizes) -> tuple:
+    # The limits autoscaling gives a log axis over `sizes` (5% margins in log space), set up
+    # front so that an updated figure keeps its layout.
+    low, high = float(min(sizes)), float(max(sizes))
+    if low == high:
+        low, high = low / 10, high * 10
+    margin = (high / low) ** 0.05
+    return low / margin, high * margin
+
+
+def _set_limits(ax, xlim=None, ylim=None) -> None:
+    # Only a limit that changes is set: setting one marks the axis as changed, and an updated
+    # figure is then drawn again in full.
+    if xlim is not None and tuple(ax.get_xlim()) != tuple(map(float, xlim)):
+        ax.set_xlim(*xlim)
+    if ylim is not None and tuple(ax.get_ylim()) != tuple(map(float, ylim)):
+        ax.set_ylim(*ylim)
+
+
+def _subsets(optional) -> list:
+    # Every subset of the optional legend entries, in a fixed order (all present first).
+    subsets = [()]
+    for index in optional:
+        subsets = [s + (index,) for s in subsets] + subsets
+    return [frozenset(s) for s in subsets]
+
+
+def _legend_variants(ax, handles, optional, **kwargs) -> list:
+    # One legend per subset of the entries that come and go (`optional`: indices into
+    # `handles`), all drawn once and all but one hidden by `_show_legend`, so that an update
+    # never adds or removes an artist and a missing entry leaves no gap.
+    legends = []
+    for present in _subsets(optional):
+        chosen = [h for i, h in enumerate(handles) if i not in optional or i in present]
+        legend = Legend(ax, chosen, [""] * len(chosen), **kwargs)
+        ax.add_artist(legend)
+        legends.append(legend)
+    return legends
+
+
+def _show_legend(legends, handles, optional, present, labels) -> None:
+    # Show the legend of the entries in `present`, with `labels` (one per handle), which
+    # the handles carry too (an absent one a label that legends leave out).
+    present = frozenset(present)
+    for index, (handle, label) in enumerate(zip(handles, labels)):
+        handle.set_label(label if index not in optional or index in present else "_absent")
+    for subset, legend in zip(_subsets(optional), legends):
+        legend.set_visible(subset == present)
+        if subset == present:
+            shown = [i for i in range(len(labels)) if i not in optional or i in present]
+            for text, index in zip(legend.texts, shown):
+                text.set_text(labels[index])
+
+
 def _points(gap) -> str:
     # A gap in accuracy as whole percentage points: "1 point", "12 points".
     return format_count(int(round(100 * gap)), "point")
@@ -1075,36 +1138,64 @@ def _describe(rule_accuracy, model_accuracy) -> str:
     return "the rule is as good: keep the simpler rule"
 
 
-def _bold_title(fig, text) -> None:
-    fig.suptitle(text, x=0.01, ha="left", fontsize=11, fontweight="bold")
+def _bold_title(fig, text):
+    return fig.suptitle(text, x=0.01, ha="left", fontsize=11, fontweight="bold")
 
 
-def _draw_map(ax, comparison) -> None:
-    grid = np.linspace(-1, 1, 121)
-    g0, g1 = np.meshgrid(grid, grid)
-    predicted = comparison.model.predict(np.column_stack([g0.ravel(), g1.ravel()]))
-    ax.contourf(g0, g1, predicted.reshape(g0.shape), levels=[0.5, 1.5],
-                colors=[PALETTE["sky"]], alpha=0.3)
-    ax.contour(g0, g1, predicted.reshape(g0.shape), levels=[0.5], colors=[PALETTE["blue"]],
-               linewidths=2, linestyles=LINESTYLES[0])
-    X, y = comparison.X_train[:200], comparison.y_train[:200]
-    ax.plot(X[y == 1, 0], X[y == 1, 1], "^", ms=3.5, color=PALETTE["vermillion"],
-            label="label 1")
-    ax.plot(X[y == 0, 0], X[y == 0, 1], "o", ms=3.5, mfc="none", color=PALETTE["black"],
-            mew=0.6, alpha=0.7, label="label 0")
-    ax.plot(grid, _boundary(grid, comparison.complexity), color=PALETTE["black"],
-            linestyle=LINESTYLES[3], lw=2, label="true pattern")
+#: The grid on which the model's decision map is drawn: 121 x 121 points over the features.
+_MAP_GRID = np.linspace(-1, 1, 121)
+
+
+def _contour_path(g0, g1, z, filled) -> Path:
+    # The path `contourf` (filled: the region 0.5 < z < 1.5) or `contour` (the line z = 0.5)
+    # would draw, computed as they do, so that a kept contour's paths can be replaced.
+    generator = contourpy.contour_generator(
+        g0, g1, z, name=matplotlib.rcParams["contour.algorithm"],
+        corner_mask=matplotlib.rcParams["contour.corner_mask"],
+        line_type=contourpy.LineType.SeparateCode, fill_type=contourpy.FillType.OuterCode,
+        chunk_size=0)
+    vertices, codes = generator.filled(0.5, 1.5) if filled else generator.lines(0.5)
+    if not len(vertices):
+        return Path(np.empty((0, 2)))
+    return Path(np.concatenate(vertices), np.concatenate(codes))
+
+
+def _draw_map(ax) -> dict:
+    # The static part of the map; returns its changing artists.
+    g0, g1 = np.meshgrid(_MAP_GRID, _MAP_GRID)
+    sketch = (g1 > 0).astype(float)  # any field will do: the update replaces the paths
+    region = ax.contourf(g0, g1, sketch, levels=[0.5, 1.5], colors=[PALETTE["sky"]], alpha=0.3)
+    edge = ax.contour(g0, g1, sketch, levels=[0.5], colors=[PALETTE["blue"]], linewidths=2,
+                      linestyles=LINESTYLES[0])
+    ones = ax.plot([], [], "^", ms=3.5, color=PALETTE["vermillion"], label="label 1")[0]
+    zeros = ax.plot([], [], "o", ms=3.5, mfc="none", color=PALETTE["black"], mew=0.6,
+                    alpha=0.7, label="label 0")[0]
+    truth = ax.plot(_MAP_GRID, 0 * _MAP_GRID, color=PALETTE["black"], linestyle=LINESTYLES[3],
+                    lw=2, label="true pattern")[0]
     ax.axhline(0, color=PALETTE["orange"], linestyle=LINESTYLES[1], lw=2.5, label="rule")
     ax.plot([], [], color=PALETTE["blue"], linestyle=LINESTYLES[0],
             label="model (shaded where it says 1)")
     ax.set(xlim=(-1, 1), ylim=(-1, 1), aspect="equal")
-    shown = "" if comparison.n_train <= 200 else " (200 shown)"
-    ax.set_title(f"{format_count(comparison.n_train, 'training example')}{shown}", loc="left",
-                 fontsize=10)
+    title = ax.set_title("", loc="left", fontsize=10)
     decorate(ax, xlabel="feature 1", ylabel="feature 2")
+    return dict(region=region, edge=edge, ones=ones, zeros=zeros, truth=truth, map_title=title)
 
 
-@functools.lru_cache(maxsize=32)
+def _update_map(kept, comparison) -> None:
+    g0, g1 = np.meshgrid(_MAP_GRID, _MAP_GRID)
+    predicted = comparison.model.predict(np.column_stack([g0.ravel(), g1.ravel()]))
+    predicted = predicted.reshape(g0.shape).astype(float)
+    kept.region.set_paths([_contour_path(g0, g1, predicted, filled=True)])
+    kept.edge.set_paths([_contour_path(g0, g1, predicted, filled=False)])
+    X, y = comparison.X_train[:200], comparison.y_train[:200]
+    kept.ones.set_data(X[y == 1, 0], X[y == 1, 1])
+    kept.zeros.set_data(X[y == 0, 0], X[y == 0, 1])
+    kept.truth.set_ydata(_boundary(_MAP_GRID, comparison.complexity))
+    shown = "" if comparison.n_train <= 200 else " (200 shown)"
+    kept.map_title.set_text(f"{format_count(comparison.n_train, 'training example')}{shown}")
+
+
+@cached(maxsize=32)
 def _accuracy_by_complexity(n_train, label_noise, seed) -> tuple:
     # An explorer draws this curve once per complexity at the same n_train: compute it once.
     runs = [compare_rule_and_model(c, n_train, label_noise=label_noise, seed=seed)
@@ -1112,7 +1203,16 @@ def _accuracy_by_complexity(n_train, label_noise, seed) -> tuple:
     return tuple(r.model_accuracy for r in runs), tuple(r.rule_accuracy for r in runs)
 
 
-def plot_rule_vs_model(complexity, n_train, *, label_noise=LABEL_NOISE, seed=0) -> Figure:
+@cached(maxsize=64)
+def _comparison(complexity, n_train, label_noise, seed) -> Comparison:
+    comparison = compare_rule_and_model(complexity, n_train, label_noise=label_noise, seed=seed)
+    for array in (comparison.X_train, comparison.y_train):
+        array.setflags(write=False)  # shared between calls
+    return comparison
+
+
+def plot_rule_vs_model(complexity, n_train, *, label_noise=LABEL_NOISE, seed=0, figure=None
+                       ) -> Figure:
     """Show what the rule and the model predict, and their accuracy as complexity grows.
 
     Left: up to 200 training examples, the true pattern, the rule and the model's
@@ -1129,6 +1229,8 @@ def plot_rule_vs_model(complexity, n_train, *, label_noise=LABEL_NOISE, seed=0) 
         Fraction of labels flipped, ``0 <= e < 0.5``.
     seed : int, default 0
         Seed of the data.
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
 
     Returns
     -------
@@ -1143,32 +1245,58 @@ def plot_rule_vs_model(complexity, n_train, *, label_noise=LABEL_NOISE, seed=0) 
     the rule is as good: keep the simpler rule
     """
     complexity = _check_complexity(complexity)
-    comparison = compare_rule_and_model(complexity, n_train, label_noise=label_noise, seed=seed)
+    n_train = check_number("n_train", n_train, low=1, integer=True, unit="examples")
+    label_noise = _check_noise(label_noise)
+    seed = check_number("seed", seed, low=0, integer=True)
+    comparison = _comparison(complexity, n_train, label_noise, seed)
     levels = np.arange(0, 6)
     model_curve, rule_curve = _accuracy_by_complexity(comparison.n_train,
                                                       comparison.label_noise, seed)
-    fig, (ax_map, ax_curve) = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained",
-                                           width_ratios=[1, 1.2])
-    _draw_map(ax_map, comparison)
-    ax_curve.axvspan(complexity - 0.3, complexity + 0.3, color=PALETTE["black"], alpha=0.08,
-                     lw=0)
-    ax_curve.plot(levels, model_curve, "o", color=PALETTE["blue"], linestyle=LINESTYLES[0])
-    ax_curve.plot(levels, rule_curve, "s", color=PALETTE["orange"], linestyle=LINESTYLES[1])
-    ax_curve.set(ylim=(0.45, 1.0), xticks=levels)
-    _percent_axis(ax_curve.yaxis)
-    ax_curve.set_title(f"accuracy on new data ({format_count(comparison.n_train, 'example')})",
-                       loc="left", fontsize=10)
-    decorate(ax_curve, xlabel="complexity of the pattern", ylabel="right on new data")
-    fig.legend(*ax_map.get_legend_handles_labels(), loc="outside lower center", ncols=5,
-               fontsize=8, handlelength=2.5)
-    _bold_title(fig, f"Complexity {complexity:g}: model {comparison.model_accuracy:.0%}, "
-                     f"rule {comparison.rule_accuracy:.0%} right on new data\n"
-                     + _describe(comparison.rule_accuracy, comparison.model_accuracy))
-    return fig
+    kept = reuse(figure, plot_rule_vs_model)
+    if kept is None:
+        fig, (ax_map, ax_curve) = plt.subplots(1, 2, figsize=FIGSIZE, layout="constrained",
+                                               width_ratios=[1, 1.2])
+        artists = _draw_map(ax_map)
+        span = ax_curve.axvspan(-0.3, 0.3, color=PALETTE["black"], alpha=0.08, lw=0)
+        model_line = ax_curve.plot(levels, 0 * levels + 0.5, "o", color=PALETTE["blue"],
+                                   linestyle=LINESTYLES[0])[0]
+        rule_line = ax_curve.plot(levels, 0 * levels + 0.5, "s", color=PALETTE["orange"],
+                                  linestyle=LINESTYLES[1])[0]
+        ax_curve.set(ylim=(0.45, 1.0), xticks=levels)
+        ax_curve.set_axisbelow(True)  # the mark redraws over the grid, not the axis over it
+        _percent_axis(ax_curve.yaxis)
+        curve_title = ax_curve.set_title("", loc="left", fontsize=10)
+        decorate(ax_curve, xlabel="complexity of the pattern", ylabel="right on new data")
+        fig.legend(*ax_map.get_legend_handles_labels(), loc="outside lower center", ncols=5,
+                   fontsize=8, handlelength=2.5)
+        suptitle = _bold_title(fig, " ")
+        kept = keep(fig, plot_rule_vs_model, **artists, span=span, model_line=model_line,
+                    rule_line=rule_line, curve_title=curve_title, suptitle=suptitle)
+    _update_map(kept, comparison)
+    kept.span.set_x(complexity - 0.3)
+    # Complexities 0 to 5 fill the axis; the mark of a higher one (up to 6) widens it.
+    _set_limits(kept.span.axes, xlim=(-0.4, 5.4) if complexity <= 5.1 else (-0.4, 6.4))
+    kept.model_line.set_ydata(model_curve)
+    kept.rule_line.set_ydata(rule_curve)
+    kept.curve_title.set_text(
+        f"accuracy on new data ({format_count(comparison.n_train, 'example')})")
+    kept.suptitle.set_text(f"Complexity {complexity:g}: model {comparison.model_accuracy:.0%}, "
+                           f"rule {comparison.rule_accuracy:.0%} right on new data\n"
+                           + _describe(comparison.rule_accuracy, comparison.model_accuracy))
+    return kept.figure
+
+
+@cached(maxsize=64)
+def _learning_curve(complexity, train_sizes, repeats, label_noise, seed) -> LearningCurve:
+    curve = simulate_learning_curve(complexity, train_sizes, repeats=repeats,
+                                    label_noise=label_noise, seed=seed)
+    for array in (curve.train_sizes, curve.model_accuracy):
+        array.setflags(write=False)  # shared between calls
+    return curve
 
 
 def plot_learning_curve(complexity, label_noise=LABEL_NOISE, *, train_sizes=TRAIN_SIZES,
-                        repeats=5, seed=0) -> Figure:
+                        repeats=5, seed=0, figure=None) -> Figure:
     """Plot the model's accuracy against training-set size, with the rule's as a line.
 
     Parameters
@@ -1179,6 +1307,8 @@ def plot_learning_curve(complexity, label_noise=LABEL_NOISE, *, train_sizes=TRAI
         Fraction of labels flipped, ``0 <= e < 0.5``.
     train_sizes, repeats, seed
         As in `simulate_learning_curve`.
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
 
     Returns
     -------
@@ -1192,43 +1322,77 @@ def plot_learning_curve(complexity, label_noise=LABEL_NOISE, *, train_sizes=TRAI
     >>> fig.axes[0].get_title(loc="left")
     'Complexity 3, 5% noisy labels: the model wins from 500 examples'
     """
-    curve = simulate_learning_curve(complexity, train_sizes, repeats=repeats,
-                                    label_noise=label_noise, seed=seed)
-    fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
-    sizes = curve.train_sizes
-    ax.fill_between(sizes, curve.model_accuracy.min(axis=1), curve.model_accuracy.max(axis=1),
-                    color=PALETTE["sky"], alpha=0.3,
-                    label=f"model, range of {format_count(repeats, 'repeat')}")
-    ax.plot(sizes, curve.mean_model_accuracy, "o", color=PALETTE["blue"],
-            linestyle=LINESTYLES[0], label="model, mean")
-    ax.axhline(curve.rule_accuracy, color=PALETTE["orange"], linestyle=LINESTYLES[1],
-               label=f"rule: {curve.rule_accuracy:.0%}")
-    ax.axhline(1 - curve.label_noise, color=PALETTE["black"], linestyle=LINESTYLES[3], lw=1,
-               label=f"best possible: {1 - curve.label_noise:.0%}")
+    complexity = _check_complexity(complexity)
+    label_noise = _check_noise(label_noise)
+    sizes = tuple(int(n) for n in _check_sizes(train_sizes))
+    repeats = check_number("repeats", repeats, low=1, integer=True)
+    seed = check_number("seed", seed, low=0, integer=True)
+    curve = _learning_curve(complexity, sizes, repeats, label_noise, seed)
+    kept = reuse(figure, plot_learning_curve)
+    if kept is None:
+        fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+        x = np.array(sizes, dtype=float)
+        band = ax.fill_between(x, 0 * x + 0.5, 0 * x + 0.5, color=PALETTE["sky"], alpha=0.3)
+        mean = ax.plot(x, 0 * x + 0.5, "o", color=PALETTE["blue"], linestyle=LINESTYLES[0])[0]
+        rule = ax.axhline(0.5, color=PALETTE["orange"], linestyle=LINESTYLES[1])
+        best = ax.axhline(0.5, color=PALETTE["black"], linestyle=LINESTYLES[3], lw=1)
+        crossing = ax.axvline(x[0], color=PALETTE["vermillion"], linestyle=LINESTYLES[2], lw=1.5)
+        ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+        _no_minor_ticks(ax)
+        ax.set_ylim(0.45, 1.0)
+        ax.set_axisbelow(True)  # the shaded range redraws over the grid, not the axis over it
+        _percent_axis(ax.yaxis)
+        title = ax.set_title("", loc="left")
+        decorate(ax, xlabel="training examples (log scale)", ylabel="right on new data")
+        legends = _legend_variants(ax, [band, mean, rule, best, crossing], [4],
+                                   loc="lower right")
+        kept = keep(fig, plot_learning_curve, band=band, mean=mean, rule=rule, best=best,
+                    crossing=crossing, legends=legends, title=title)
+    x = curve.train_sizes
+    kept.band.set_data(x, curve.model_accuracy.min(axis=1), curve.model_accuracy.max(axis=1))
+    kept.mean.set_data(x, curve.mean_model_accuracy)
+    kept.rule.set_ydata([curve.rule_accuracy] * 2)
+    kept.best.set_ydata([1 - curve.label_noise] * 2)
+    _set_limits(kept.mean.axes, xlim=_log_limits(sizes))
     crossing = curve.smallest_size_beating_rule()
     head = f"Complexity {curve.complexity:g}, {curve.label_noise:.0%} noisy labels: "
+    kept.crossing.set_visible(crossing is not None)
     if crossing is None:
         title = head + "the model never beats the rule"
+        beats = ""
     else:
-        ax.axvline(crossing, color=PALETTE["vermillion"], linestyle=LINESTYLES[2], lw=1.5,
-                   label=f"beats the rule from {format_count(crossing, 'example')}")
+        kept.crossing.set_xdata([crossing] * 2)
         title = head + f"the model wins from {format_count(crossing, 'example')}"
-    ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
-    _no_minor_ticks(ax)
-    ax.set_ylim(0.45, 1.0)
-    _percent_axis(ax.yaxis)
-    decorate(ax, xlabel="training examples (log scale)", ylabel="right on new data",
-             title=title)
-    ax.legend(loc="lower right")
-    return fig
+        beats = f"beats the rule from {format_count(crossing, 'example')}"
+    _show_legend(kept.legends, [kept.band, kept.mean, kept.rule, kept.best, kept.crossing],
+                 [4], [4] if crossing is not None else [],
+                 [f"model, range of {format_count(repeats, 'repeat')}", "model, mean",
+                  f"rule: {curve.rule_accuracy:.0%}",
+                  f"best possible: {1 - curve.label_noise:.0%}", beats])
+    kept.title.set_text(title)
+    return kept.figure
 
 
 def _every_weeks(n) -> str:
     return "every week" if n == 1 else f"every {format_count(n, 'week')}"
 
 
-def plot_drift(drift_deg_per_week, retrain_every_weeks, *, target=0.90, **kwargs) -> Figure:
+@cached(maxsize=64)
+def _drift_lines(drift_deg_per_week, retrain_every_weeks, options) -> tuple:
+    # The run and the expected accuracy that `plot_drift` draws, for `options` (the further
+    # arguments of `simulate_drift`, as sorted (name, value) pairs).
+    run = simulate_drift(drift_deg_per_week, retrain_every_weeks, **dict(options))
+    expected = estimate_expected_accuracy(drift_deg_per_week, retrain_every_weeks,
+                                          **dict(options))
+    for array in (run.weeks, run.rule_accuracy, run.frozen_accuracy, run.retrained_accuracy,
+                  run.retrain_weeks, expected):
+        array.setflags(write=False)  # shared between calls
+    return run, expected
+
+
+def plot_drift(drift_deg_per_week, retrain_every_weeks, *, target=0.90, figure=None, **kwargs
+               ) -> Figure:
     """Plot the weekly accuracy of the frozen rule, the frozen model and the retrained model.
 
     Each week's accuracy is measured on that week's examples, so it scatters; the retrained
@@ -1241,6 +1405,8 @@ def plot_drift(drift_deg_per_week, retrain_every_weeks, *, target=0.90, **kwargs
         As in `simulate_drift`.
     target : float, default 0.90
         Accuracy every week must reach, between 0 and 1.
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
     **kwargs
         Further arguments of `simulate_drift` (``n_weeks``, ``n_per_week``, ``window_weeks``,
         ``label_noise``, ``seed``).
@@ -1258,29 +1424,48 @@ def plot_drift(drift_deg_per_week, retrain_every_weeks, *, target=0.90, **kwargs
     the worst week is expected at 91.1%, above the 90% target
     """
     target = check_number("target", target, low=0, high=1)
-    run = simulate_drift(drift_deg_per_week, retrain_every_weeks, **kwargs)
-    expected = estimate_expected_accuracy(drift_deg_per_week, retrain_every_weeks, **kwargs)
-    fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+    drift_deg_per_week = check_number("drift_deg_per_week", drift_deg_per_week, low=0, high=10,
+                                      unit="degrees per week")
+    retrain_every_weeks = check_number("retrain_every_weeks", retrain_every_weeks, low=1,
+                                       integer=True, unit="weeks")
+    for name, value in kwargs.items():
+        if isinstance(value, (list, dict, set, np.ndarray)):
+            raise TypeError(f"{name} must be a number; got {value!r}")
+    run, expected = _drift_lines(drift_deg_per_week, retrain_every_weeks,
+                                 tuple(sorted(kwargs.items())))
+    kept = reuse(figure, plot_drift)
+    if kept is None:
+        fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
+        lines = [ax.plot([], [], color=PALETTE[colour], linestyle=LINESTYLES[style])[0]
+                 for colour, style in (("blue", 0), ("vermillion", 2), ("orange", 1))]
+        lines.append(ax.plot([], [], color=PALETTE["black"], lw=1, marker=".", ms=4)[0])
+        lines.append(ax.axhline(0.5, color=PALETTE["black"], linestyle=LINESTYLES[3], lw=1))
+        ax.set_ylim(0.3, 1.0)
+        _percent_axis(ax.yaxis)
+        title = ax.set_title("", loc="left")
+        decorate(ax, xlabel="week in service", ylabel="right that week")
+        legend = ax.legend(lines, [""] * len(lines), loc="lower left", fontsize=8)
+        kept = keep(fig, plot_drift, lines=lines, legend=legend, title=title)
     every = _every_weeks(run.retrain_every_weeks)
-    lines = [(run.retrained_accuracy,
-              f"model retrained {every} ({format_count(run.n_retrains, 'time')})", "blue", 0),
-             (run.frozen_accuracy, "model frozen at launch", "vermillion", 2),
-             (run.rule_accuracy, "rule written at launch", "orange", 1)]
-    for accuracy, label, colour, style in lines:
-        ax.plot(run.weeks, accuracy, color=PALETTE[colour], linestyle=LINESTYLES[style],
-                label=f"{label}: mean {accuracy.mean():.0%}, lowest {accuracy.min():.0%}")
-    ax.plot(run.weeks, expected, color=PALETTE["black"], lw=1, marker=".", ms=4,
-            label=f"retrained model, expected: worst week {expected.min():.1%}")
-    ax.axhline(target, color=PALETTE["black"], linestyle=LINESTYLES[3], lw=1,
-               label=f"target: {target:.0%} every week")
-    ax.set_ylim(0.3, 1.0)
-    _percent_axis(ax.yaxis)
+    labels = []
+    for line, accuracy, label in zip(kept.lines, (run.retrained_accuracy, run.frozen_accuracy,
+                                                  run.rule_accuracy), (
+            f"model retrained {every} ({format_count(run.n_retrains, 'time')})",
+            "model frozen at launch", "rule written at launch")):
+        line.set_data(run.weeks, accuracy)
+        labels.append(f"{label}: mean {accuracy.mean():.0%}, lowest {accuracy.min():.0%}")
+    kept.lines[3].set_data(run.weeks, expected)
+    kept.lines[4].set_ydata([target] * 2)
+    labels += [f"retrained model, expected: worst week {expected.min():.1%}",
+               f"target: {target:.0%} every week"]
+    _show_legend([kept.legend], kept.lines, [], [], labels)
+    margin = 0.05 * max(len(run.weeks) - 1, 1)  # as autoscaling would, over weeks 1 to n
+    _set_limits(kept.title.axes, xlim=(1 - margin, len(run.weeks) + margin))
     verdict = "above" if expected.min() >= target else "below"
-    title = (f"Drift {run.drift_deg_per_week:g}°/week, retrained {every}:\nthe worst week "
-             f"is expected at {expected.min():.1%}, {verdict} the {target:.0%} target")
-    decorate(ax, xlabel="week in service", ylabel="right that week", title=title)
-    ax.legend(loc="lower left", fontsize=8)
-    return fig
+    kept.title.set_text(f"Drift {run.drift_deg_per_week:g}°/week, retrained {every}:\nthe "
+                        f"worst week is expected at {expected.min():.1%}, {verdict} the "
+                        f"{target:.0%} target")
+    return kept.figure
 
 
 def _format_usd(value) -> str:
@@ -1372,8 +1557,28 @@ def _one_in(costly_one_in) -> str:
     return f"one mistake in {costly_one_in:,.0f} carries the cost"
 
 
+#: The ticks of the savings axis; its limits are ticks too (`_savings_limits`).
+_SAVINGS_TICKS = MaxNLocator(nbins=6, steps=[1, 2, 5, 10])
+
+
+def _savings_limits(low, high) -> tuple:
+    # The savings axis: the data's range with 5% margins, widened to the ticks around it, so
+    # that nearby sliders share an axis (an axis that moves is drawn again in full).
+    margin = 0.05 * max(high - low, 1e-6)
+    low, high = low - margin, high + margin
+    ticks = _SAVINGS_TICKS.tick_values(low, high)
+    return float(ticks[ticks <= low].max()), float(ticks[ticks >= high].min())
+
+
+def _count_limit(peak) -> float:
+    # The top of the histogram's count axis: 1, 2 or 5 times a power of ten above its peak.
+    peak = max(1.05 * peak, 10)
+    power = 10.0 ** math.floor(math.log10(peak))
+    return next(power * m for m in (1, 2, 5, 10) if power * m >= peak)
+
+
 def plot_costly_mistakes(volume_per_year, costly_one_in, *, n_years=2_000, seed=0,
-                         **assumptions) -> Figure:
+                         figure=None, **assumptions) -> Figure:
     """Plot a simulated year's saving of the model, and the share of years it is cheaper.
 
     Left: the histogram of the model's yearly saving over the rule at `volume_per_year`, over
@@ -1389,6 +1594,8 @@ def plot_costly_mistakes(volume_per_year, costly_one_in, *, n_years=2_000, seed=
         One mistake in this many carries the cost of all, ``>= 1``.
     n_years, seed
         As in `simulate_yearly_savings_usd`.
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
     **assumptions
         Fields of `CostAssumptions` (illustrative costs and error rates).
 
@@ -1407,49 +1614,90 @@ def plot_costly_mistakes(volume_per_year, costly_one_in, *, n_years=2_000, seed=
     volume = check_number("volume_per_year", volume_per_year, low=0, integer=True,
                           unit="predictions per year")
     costly_one_in = _check_costly_one_in(costly_one_in)
+    n_years = check_number("n_years", n_years, low=1, integer=True, unit="years")
+    seed = check_number("seed", seed, low=0, integer=True)
     savings = simulate_yearly_savings_usd(volume, a, costly_one_in=costly_one_in,
                                           n_years=n_years, seed=seed)
     share = float(np.mean(savings > 0))
-    fig, (left, right) = plt.subplots(1, 2, figsize=(FIGSIZE[0], FIGSIZE[1] * 1.1),
-                                      layout="constrained")
+    kept = reuse(figure, plot_costly_mistakes)
+    if kept is None:
+        fig, (left, right) = plt.subplots(1, 2, figsize=(FIGSIZE[0], FIGSIZE[1] * 1.1),
+                                          layout="constrained")
+        # One artist for the histogram (`stairs`), its edges and counts set by each update.
+        histogram = left.stairs(np.zeros(40), np.arange(41.0), fill=True,
+                                facecolor=PALETTE["sky"], edgecolor=PALETTE["blue"], lw=1)
+        left.axvline(0, color=PALETTE["black"], linestyle=LINESTYLES[1], lw=1.5,
+                     label="break even: model cheaper to the right")
+        expected_line = left.axvline(0, color=PALETTE["vermillion"], linestyle=LINESTYLES[3],
+                                     lw=2, label=" ")
+        left_legend = left.legend(loc="upper left", fontsize=8)
+        left.set_axisbelow(True)  # the histogram redraws over the grid, not the axis over it
+        left.xaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
+        left_title = left.set_title("", loc="left")
+        decorate(left, xlabel="model's saving over the rule in a year (million USD)",
+                 ylabel="simulated years")
+        # The count's label sits where 4-digit tick labels put it, whatever the scale, so
+        # that the layout holds as the scale changes.
+        left.yaxis.set_label_coords(0, 0.5, transform=left.transAxes + ScaledTranslation(
+            -35 / 72, 0, fig.dpi_scale_trans))
+        x = np.array(COSTLY_VOLUMES, dtype=float)
+        shares_line = right.plot(x, 0 * x, color=PALETTE["blue"], linestyle=LINESTYLES[0],
+                                 lw=2)[0]
+        dot = right.plot([x[0]], [0], "o", ms=8, color=PALETTE["vermillion"])[0]
+        break_even_line = right.axvline(x[0], color=PALETTE["black"], linestyle=LINESTYLES[1],
+                                        lw=1.5)
+        confident_line = right.axvline(x[0], color=PALETTE["green"], linestyle=LINESTYLES[2],
+                                       lw=2)
+        right.set_xscale("log")
+        right.set_xlim(COSTLY_VOLUMES[0], COSTLY_VOLUMES[-1])
+        _no_minor_ticks(right)
+        right.xaxis.set_major_formatter(FuncFormatter(lambda value, _: _format_short(value)))
+        right.set_ylim(-0.02, 1.02)
+        _percent_axis(right.yaxis)
+        decorate(right, xlabel="predictions per year (log scale)",
+                 ylabel="years model is cheaper", title="Share of years it is cheaper")
+        right_legends = _legend_variants(
+            right, [shares_line, dot, break_even_line, confident_line], [2, 3],
+            loc="lower right", fontsize=8)
+        suptitle = _bold_title(fig, " ")
+        kept = keep(fig, plot_costly_mistakes, histogram=histogram, expected_line=expected_line,
+                    left_legend=left_legend, left_title=left_title, shares_line=shares_line,
+                    dot=dot, break_even_line=break_even_line, confident_line=confident_line,
+                    right_legends=right_legends, suptitle=suptitle)
     millions = savings / 1e6
-    left.hist(millions, bins=40, histtype="stepfilled", color=PALETTE["sky"],
-              edgecolor=PALETTE["blue"], lw=1)
-    left.axvline(0, color=PALETTE["black"], linestyle=LINESTYLES[1], lw=1.5,
-                 label="break even: model cheaper to the right")
+    counts, edges = np.histogram(millions, bins=40)
+    kept.histogram.set_data(counts, edges)
     expected = (volume * a.saving_per_prediction_usd
                 - (a.model_fixed_cost_usd - a.rule_fixed_cost_usd)) / 1e6
-    left.axvline(expected, color=PALETTE["vermillion"], linestyle=LINESTYLES[3], lw=2,
-                 label=f"expected saving: {_format_usd(expected * 1e6)}")
-    left.legend(loc="upper left", fontsize=8)
-    decorate(left, xlabel="model's saving over the rule in a year (million USD)",
-             ylabel="simulated years", title=f"Savings in {n_years:,} simulated years")
+    kept.expected_line.set_xdata([expected] * 2)
+    kept.expected_line.set_label(f"expected saving: {_format_usd(expected * 1e6)}")
+    kept.left_legend.texts[1].set_text(kept.expected_line.get_label())
+    _set_limits(kept.histogram.axes,
+                xlim=_savings_limits(min(edges[0], 0, expected), max(edges[-1], 0, expected)),
+                ylim=(0, _count_limit(counts.max())))
+    kept.left_title.set_text(f"Savings in {n_years:,} simulated years")
     shares = _shares_cheaper(a, float(costly_one_in), n_years, seed)
-    right.plot(COSTLY_VOLUMES, shares, color=PALETTE["blue"], linestyle=LINESTYLES[0], lw=2,
-               label="simulated")
-    right.plot([volume], [share], "o", ms=8, color=PALETTE["vermillion"],
-               label=f"{_format_count(volume)} a year: {share:.0%}")
+    kept.shares_line.set_ydata(shares)
+    kept.dot.set_data([volume], [share])
     break_even = find_break_even_volume(a)
-    if math.isfinite(break_even):
-        right.axvline(break_even, color=PALETTE["black"], linestyle=LINESTYLES[1], lw=1.5,
-                      label=f"break-even on average: {_format_count(break_even)}")
     confident = find_confident_volume(a, costly_one_in=costly_one_in, n_years=n_years,
                                       seed=seed)
+    present = [i for i, v in ((2, break_even), (3, confident)) if math.isfinite(v)]
+    kept.break_even_line.set_visible(math.isfinite(break_even))
+    kept.confident_line.set_visible(math.isfinite(confident))
+    if math.isfinite(break_even):
+        kept.break_even_line.set_xdata([break_even] * 2)
     if math.isfinite(confident):
-        right.axvline(confident, color=PALETTE["green"], linestyle=LINESTYLES[2], lw=2,
-                      label=f"cheaper in 19 years of 20: {_format_count(confident)}")
-    right.set_xscale("log")
-    right.set_xlim(COSTLY_VOLUMES[0], COSTLY_VOLUMES[-1])
-    _no_minor_ticks(right)
-    right.xaxis.set_major_formatter(FuncFormatter(lambda value, _: _format_short(value)))
-    right.set_ylim(-0.02, 1.02)
-    _percent_axis(right.yaxis)
-    decorate(right, xlabel="predictions per year (log scale)", ylabel="years model is cheaper",
-             title="Share of years it is cheaper")
-    right.legend(loc="lower right", fontsize=8)
-    _bold_title(fig, f"At {_format_count(volume)} predictions a year, {_one_in(costly_one_in)}:"
-                     f"\nthe model is cheaper in {share:.0%} of years")
-    return fig
+        kept.confident_line.set_xdata([confident] * 2)
+    _show_legend(kept.right_legends, [kept.shares_line, kept.dot, kept.break_even_line,
+                                      kept.confident_line], [2, 3], present, [
+        "simulated", f"{_format_count(volume)} a year: {share:.0%}",
+        f"break-even on average: {_format_count(break_even)}",
+        f"cheaper in 19 years of 20: {_format_count(confident)}"])
+    kept.suptitle.set_text(f"At {_format_count(volume)} predictions a year, "
+                           f"{_one_in(costly_one_in)}:\nthe model is cheaper in {share:.0%} "
+                           "of years")
+    return kept.figure
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2131,9 +2379,12 @@ class RoutingAssessment:
     verdict: Verdict
 
 
-@functools.lru_cache(maxsize=16)
+@cached(maxsize=16)
 def _routing_curve(complexity, repeats, seed) -> LearningCurve:
-    return simulate_learning_curve(complexity, repeats=repeats, seed=seed)
+    curve = simulate_learning_curve(complexity, repeats=repeats, seed=seed)
+    for array in (curve.train_sizes, curve.model_accuracy):
+        array.setflags(write=False)  # shared between calls
+    return curve
 
 
 def assess_ticket_routing(tickets_per_day, complexity, *, repeats=3, seed=0) -> RoutingAssessment:
@@ -2214,7 +2465,8 @@ def _routing_rows(r) -> list:
             ("not_cost_effective", pays)]
 
 
-def plot_routing_checklist(tickets_per_day, complexity, *, repeats=3, seed=0) -> Figure:
+def plot_routing_checklist(tickets_per_day, complexity, *, repeats=3, seed=0, figure=None
+                           ) -> Figure:
     """Plot the learning curve behind ticket routing's checklist, and its computed answers.
 
     Left: the model's mean accuracy against training examples, the rule's accuracy and the
@@ -2225,6 +2477,8 @@ def plot_routing_checklist(tickets_per_day, complexity, *, repeats=3, seed=0) ->
     ----------
     tickets_per_day, complexity, repeats, seed
         As in `assess_ticket_routing`.
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
 
     Returns
     -------
@@ -2238,44 +2492,65 @@ def plot_routing_checklist(tickets_per_day, complexity, *, repeats=3, seed=0) ->
     """
     r = assess_ticket_routing(tickets_per_day, complexity, repeats=repeats, seed=seed)
     curve = _routing_curve(float(r.complexity), repeats, seed)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(FIGSIZE[0], FIGSIZE[1] * 1.1),
-                                      layout="constrained", width_ratios=(1, 1.15))
-    left.plot(curve.train_sizes, curve.mean_model_accuracy, "o", color=PALETTE["blue"],
-              linestyle=LINESTYLES[0], label="model, mean")
-    left.axhline(r.rule_accuracy, color=PALETTE["orange"], linestyle=LINESTYLES[1],
-                 label=f"rule: {r.rule_accuracy:.0%}")
+    kept = reuse(figure, plot_routing_checklist)
+    if kept is None:
+        # The answers are left out of the layout, which stays the same whatever they say:
+        # the panel for them is wide enough for most (the longest run off the edge).
+        fig, (left, right) = plt.subplots(1, 2, figsize=(FIGSIZE[0], FIGSIZE[1] * 1.1),
+                                          layout="constrained", width_ratios=(1, 1.9))
+        x = np.array(curve.train_sizes, dtype=float)
+        mean = left.plot(x, 0 * x + 0.5, "o", color=PALETTE["blue"],
+                         linestyle=LINESTYLES[0])[0]
+        rule = left.axhline(0.5, color=PALETTE["orange"], linestyle=LINESTYLES[1])
+        year = left.axvline(x[0], color=PALETTE["vermillion"], linestyle=LINESTYLES[2], lw=1.5)
+        left.set_xscale("log")
+        left.xaxis.set_major_formatter(FuncFormatter(lambda value, _: _format_short(value)))
+        _no_minor_ticks(left)
+        left.set_ylim(0.45, 1.0)
+        _percent_axis(left.yaxis)
+        decorate(left, xlabel="training examples (log scale)", ylabel="right on new tickets",
+                 title="Learning curve")
+        legend = left.legend([mean, rule, year], ["model, mean", "", ""], loc="lower right",
+                             fontsize=8)
+        right.set_axis_off()
+        right.set_title("Computed answers", loc="left", fontsize=10)
+        rows = []
+        for row in range(len(COMPUTED_CRITERIA)):
+            y = 0.9 - 0.19 * row
+            rows.append([right.text(0.0, y, "", fontsize=13, fontweight="bold",
+                                    transform=right.transAxes, va="top"),
+                         right.text(0.06, y, "", fontsize=9.5, fontweight="bold",
+                                    transform=right.transAxes, va="top"),
+                         right.text(0.06, y - 0.075, "", fontsize=8.5,
+                                    transform=right.transAxes, va="top")])
+            for text in rows[-1]:
+                text.set_in_layout(False)
+        suptitle = _bold_title(fig, " ")
+        kept = keep(fig, plot_routing_checklist, mean=mean, rule=rule, year=year,
+                    legend=legend, rows=rows, suptitle=suptitle)
+    kept.mean.set_data(curve.train_sizes, curve.mean_model_accuracy)
+    kept.rule.set_ydata([r.rule_accuracy] * 2)
     shown = min(r.labels_per_year, curve.train_sizes[-1])
-    left.axvline(shown, color=PALETTE["vermillion"], linestyle=LINESTYLES[2], lw=1.5,
-                 label=f"a year: {r.labels_per_year:,} labels"
-                       + (" (off the axis)" if r.labels_per_year > shown else ""))
-    left.set_xscale("log")
-    left.xaxis.set_major_formatter(FuncFormatter(lambda value, _: _format_short(value)))
-    _no_minor_ticks(left)
-    left.set_ylim(0.45, 1.0)
-    _percent_axis(left.yaxis)
-    decorate(left, xlabel="training examples (log scale)", ylabel="right on new tickets",
-             title="Learning curve")
-    left.legend(loc="lower right", fontsize=8)
-    right.set_axis_off()
-    right.set_title("Computed answers", loc="left", fontsize=10)
-    for row, (key, number) in enumerate(_routing_rows(r)):
+    kept.year.set_xdata([shown] * 2)
+    _set_limits(kept.mean.axes, xlim=_log_limits(curve.train_sizes))
+    _show_legend([kept.legend], [kept.mean, kept.rule, kept.year], [], [], [
+        "model, mean", f"rule: {r.rule_accuracy:.0%}",
+        f"a year: {r.labels_per_year:,} labels"
+        + (" (off the axis)" if r.labels_per_year > shown else "")])
+    for (mark, label, detail), (key, number) in zip(kept.rows, _routing_rows(r)):
         holds = r.answers[key]
         favours_ml = holds != (_BY_KEY[key].group == "stop")
-        y = 0.9 - 0.19 * row
-        right.text(0.0, y, "✓" if favours_ml else "✗", fontsize=13, fontweight="bold",
-                   color=PALETTE["green"] if favours_ml else PALETTE["vermillion"],
-                   transform=right.transAxes, va="top")
-        right.text(0.09, y, f"{_BY_KEY[key].label}: {'yes' if holds else 'no'}",
-                   fontsize=9.5, fontweight="bold", transform=right.transAxes, va="top")
-        right.text(0.09, y - 0.075, number, fontsize=8.5, transform=right.transAxes,
-                   va="top")
+        mark.set_text("✓" if favours_ml else "✗")
+        mark.set_color(PALETTE["green"] if favours_ml else PALETTE["vermillion"])
+        label.set_text(f"{_BY_KEY[key].label}: {'yes' if holds else 'no'}")
+        detail.set_text(number)
     reason = (f": {_BY_KEY[r.verdict.reasons[0][0]].label.lower()}"
               if r.verdict.level == "no" else
               f", but not {_BY_KEY[r.verdict.reasons[0][0]].label.lower()}"
               if r.verdict.reasons else "")
-    _bold_title(fig, f"{r.verdict.headline}{reason} ({_tickets(r.tickets_per_day)}, "
-                     f"complexity {r.complexity:g})")
-    return fig
+    kept.suptitle.set_text(f"{r.verdict.headline}{reason} ({_tickets(r.tickets_per_day)}, "
+                           f"complexity {r.complexity:g})")
+    return kept.figure
 
 
 def plot_learning_gap(curve, *, margin=MATCH_MARGIN, title="The model's lead over the rule"

@@ -751,3 +751,54 @@ def test_learning_gap_figure_labels_each_mean_lead_and_hides_the_crossing():
         plot_learning_gap(curve, margin=2)
     with pytest.raises(TypeError, match="title"):
         plot_learning_gap(curve, title="")
+
+
+# --- Explorers update their figures in place -------------------------------------------------
+# Each walks its explorer's grid as a slider would, corners included, back to the start.
+
+from updates import updates_match  # noqa: E402
+
+COSTLY_RATES = dict(rule_error_rate=0.1875, model_error_rate=0.10125)
+
+
+def walk(**grid):
+    names = list(grid)
+    return [dict(zip(names, values)) for values in zip(*grid.values())]
+
+
+def test_the_patterns_explorer_updates_in_place_as_a_new_figure_draws():
+    points = walk(complexity=[3, 0, 5, 5, 6, 1, 3], n_train=[1_000, 30, 3_000, 100, 5_000, 10,
+                                                                1_000])
+    assert updates_match(plot_rule_vs_model, points) == []
+
+
+def test_the_learning_curve_explorer_updates_in_place_as_a_new_figure_draws():
+    # Complexity 0 never beats the rule (its marker and legend entry go), 5 does.
+    points = walk(complexity=[1, 0, 5, 5, 3, 1], label_noise=[0.05, 0.0, 0.2, 0.0, 0.45, 0.05])
+    assert updates_match(plot_learning_curve, points, repeats=2) == []
+
+
+def test_the_drift_explorer_updates_in_place_as_a_new_figure_draws():
+    points = walk(drift_deg_per_week=[1.5, 0.0, 1.5, 0.5, 5.0, 1.5],
+                  retrain_every_weeks=[4, 1, 26, 13, 52, 4])
+    assert updates_match(plot_drift, points) == []
+
+
+def test_the_costly_mistakes_explorer_updates_in_place_as_a_new_figure_draws():
+    points = walk(volume_per_year=[10_000_000, 1_000_000, 100_000_000, 3_000_000, 100_000,
+                                   1_000_000_000, 10_000_000],
+                  costly_one_in=[1_000_000, 1, 1, 10_000, 1_000_000, 1_000_000, 1_000_000])
+    assert updates_match(plot_costly_mistakes, points, **COSTLY_RATES) == []
+
+
+def test_the_routing_explorer_updates_in_place_as_a_new_figure_draws():
+    points = walk(tickets_per_day=[100, 1, 1_000, 5_000, 10, 100],
+                  complexity=[3, 0, 5, 0, 6, 3])
+    assert updates_match(plot_routing_checklist, points) == []
+
+
+def test_an_updated_figure_must_be_one_the_function_drew():
+    with pytest.raises(ValueError, match="figure must be one that plot_drift drew"):
+        plot_drift(1.0, 4, figure=plot_learning_curve(1, repeats=1, train_sizes=(10, 100)))
+    with pytest.raises(TypeError, match="figure must be a matplotlib Figure"):
+        plot_rule_vs_model(1, 100, figure="fig")
