@@ -1074,9 +1074,15 @@ def plot_threshold_search(criterion, income_gap, *, n=4_000, seed=0, figure=None
     if kept is None:
         fig = Figure(figsize=(FIGSIZE[0] * 1.5, FIGSIZE[1]), layout="constrained")
         left, right = fig.subplots(1, 2, width_ratios=(1.6, 1))
-        bars, texts = _group_bars(left, _RATE_LABELS)
-        # The other rates keep the y axis in the background; the x axis's labels change.
-        left.yaxis.set_zorder(left.xaxis.get_zorder() - 0.1)
+        # Each rate's label has three lines, the last blank, where "(held equal)" goes for the
+        # held rate: a text of its own, laid over the label, so that the axis stays unchanged.
+        bars, texts = _group_bars(left, {m: label + "\n" * (2 - label.count("\n"))
+                                         for m, label in _RATE_LABELS.items()})
+        tick_label = left.xaxis.get_major_ticks()[0].label1
+        held = left.text(0, 0, "", transform=tick_label.get_transform(),
+                         fontproperties=tick_label.get_fontproperties(),
+                         color=tick_label.get_color(), ha=tick_label.get_ha(),
+                         va=tick_label.get_va())
         decorate(left, xlabel="rate at the chosen thresholds, per group", ylabel="rate")
         legend = left.legend(loc="upper right", ncols=2)
         _into_background(legend, below=1)  # clear of the bars (rates up to 0.9 or so)
@@ -1095,16 +1101,17 @@ def plot_threshold_search(criterion, income_gap, *, n=4_000, seed=0, figure=None
                  title="what each criterion costs")
         for ax in (left, right):  # the bars' zorder is 1
             _into_background(ax._left_title, ax.title, ax._right_title, below=1)
-        kept = keep(fig, plot_threshold_search, bars=bars, texts=texts, xaxis=left.xaxis,
+        kept = keep(fig, plot_threshold_search, bars=bars, texts=texts, held=held,
                     legend=legend, spines=list(left.spines.values()), none_met=none_met,
                     costs=costs, cost_texts=cost_texts,
                     headline=fig.suptitle("", x=0.02, ha="left", fontsize=11,
                                           fontweight="bold"))
     name = CRITERION_NAMES[criterion]
     met = not np.isnan(row.accuracy)
-    left = kept.xaxis.axes
-    # The y axis's label too: it is what tells render that the axis below changed.
-    for artist in [left.xaxis, left.yaxis, left.yaxis.label, *kept.spines, kept.legend,
+    left = kept.held.axes
+    # The axes' labels too: they are what tells render that the axes below changed.
+    for artist in [left.xaxis, left.xaxis.label, left.yaxis, left.yaxis.label, kept.held,
+                   *kept.spines, kept.legend,
                    *(b for group in kept.bars for b in group),
                    *(t for group in kept.texts for t in group)]:
         artist.set_visible(met)
@@ -1112,11 +1119,10 @@ def plot_threshold_search(criterion, income_gap, *, n=4_000, seed=0, figure=None
     if met:
         rates = pd.DataFrame({g: {m: row[f"{m}_{g}"] for m in _RATE_LABELS} for g in GROUPS}).T
         _set_group_bars(kept.bars, kept.texts, rates, _RATE_LABELS)
-        # The held rate's label padded to three lines (va is top: the padding is blank), so
-        # that the panel keeps its height whichever rate is held, precision's included.
-        kept.xaxis.set_ticklabels([label + ("\n(held equal)" + "\n" * (1 - label.count("\n"))
-                                            if m == criterion else "")
-                                   for m, label in _RATE_LABELS.items()])
+        # On the line after the held rate's label, a blank one (lines are laid out from the
+        # top, so the blank lines above it place it where a line of the label would be).
+        kept.held.set_x(list(_RATE_LABELS).index(criterion))
+        kept.held.set_text("\n" * (1 + _RATE_LABELS[criterion].count("\n")) + "(held equal)")
         headline = (f"{name[0].upper()}{name[1:]} at income gap {income_gap:g}: A at "
                     f"{row.threshold_a:g}, B at {row.threshold_b:g}, "
                     f"costs {row.cost:.1f} points of accuracy\n"
