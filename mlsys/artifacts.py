@@ -22,7 +22,6 @@ gives the chapter on that difference its data and its tools:
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import pickle
 from collections.abc import Mapping
@@ -39,6 +38,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from mlsys._validate import check_choice, check_number
+from mlsys.drawing import cached, keep, reuse
 from mlsys.style import FIGSIZE, PALETTE, decorate, format_count
 
 #: Subscription plans and data sources of the churn tables.
@@ -731,7 +731,7 @@ def paired_standard_error(only_first_right, only_second_right, n_rows) -> float:
     return float(np.sqrt(b + c - (b - c) ** 2 / n) / n)
 
 
-@functools.lru_cache(maxsize=64)
+@cached(maxsize=64)
 def _slice_values(partner_label_noise, partner_share, seed) -> SliceValues:
     train = make_churn_data(3_000, seed=seed, partner_share=partner_share,
                             partner_label_noise=partner_label_noise)
@@ -757,7 +757,14 @@ def slice_verdict(values) -> str:
     return f"dropping '{values.slices[worst]}' raises accuracy beyond the noise"
 
 
-def plot_slice_values(partner_label_noise=0.8, partner_share=0.3, seed=0) -> Figure:
+#: Half-widths (points) of the slice figure's accuracy axis: the first that holds every bar and
+#: whisker with room for its label, so the axis stays put while the sliders move. None ends on
+#: a labelled tick, whose label would stick out of the axes and move the layout.
+_SLICE_LIMITS_POINTS = (2.5, 4.5, 7.0, 9.0, 12.0, 18.0, 24.0, 35.0, 45.0)
+
+
+def plot_slice_values(partner_label_noise=0.8, partner_share=0.3, seed=0, *,
+                      figure=None) -> Figure:
     """Bar chart of each source's leave-one-out value and its noise band, for a broken partner.
 
     Trains on 3,000 generated rows (the partner's churners mislabelled at rate
@@ -773,10 +780,14 @@ def plot_slice_values(partner_label_noise=0.8, partner_share=0.3, seed=0) -> Fig
         Share of training rows from the partner, between 0.05 and 0.9.
     seed : int, default 0
         Seed of the training rows and the bootstrap (validation uses ``seed + 1000``).
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
 
     Returns
     -------
     matplotlib.figure.Figure
+        The accuracy axis spans +-2.5, 4.5, 7, 9, 12, 18, 24, 35 or 45 points, the first that
+        holds the bars, their whiskers and labels.
 
     Examples
     --------
@@ -788,25 +799,47 @@ def plot_slice_values(partner_label_noise=0.8, partner_share=0.3, seed=0) -> Fig
     share = check_number("partner_share", partner_share, low=0.05, high=0.9)
     seed = check_number("seed", seed, low=0, integer=True)
     values = _slice_values(noise, share, seed)
-    fig = Figure(figsize=FIGSIZE, layout="constrained")
-    ax = fig.subplots()
     gain_points, band_points = -100 * values.value, 100 * values.noise_band
-    hatches = ["//" if harmful else "" for harmful in values.harmful]
-    colours = [PALETTE["vermillion"] if harmful else PALETTE["blue"]
-               for harmful in values.harmful]
-    bars = ax.barh(values.slices, gain_points, xerr=band_points, color=colours, hatch=hatches,
-                   edgecolor="black", error_kw={"capsize": 6, "lw": 1.5})
-    ax.bar_label(bars, labels=[f"{g:+.1f} ± {b:.1f}" for g, b in zip(gain_points, band_points)],
-                 padding=8)
-    ax.axvline(0, color=PALETTE["black"], lw=1)
-    limit = max(2.5, 1.4 * float(np.max(np.abs(gain_points) + band_points)))
-    ax.set_xlim(-limit, limit)
-    title = (f"Partner mislabels {noise:.0%} of churners, {share:.0%} of rows:\n"
-             f"{slice_verdict(values)}")
-    xlabel = ("change in validation accuracy when the slice is removed (points)\n"
-              f"whiskers: 95% bootstrap band; hatched: harmful beyond it; with all rows "
-              f"{values.accuracy_all:.1%} accurate")
-    return decorate(ax, xlabel=xlabel, ylabel="data source", title=title).figure
+    kept = reuse(figure, plot_slice_values)
+    if kept is None:  # the sources are those of `make_churn_data`, whatever the parameters
+        fig = Figure(figsize=FIGSIZE, layout="constrained")
+        ax = fig.subplots()
+        bars = ax.barh(values.slices, np.zeros(len(values.slices)),
+                       xerr=np.zeros(len(values.slices)), edgecolor="black",
+                       error_kw={"capsize": 6, "lw": 1.5})
+        labels = ax.bar_label(bars, labels=[""] * len(bars), padding=8)
+        ax.axvline(0, color=PALETTE["black"], lw=1)
+        ax.set_axisbelow(True)  # the bars redraw over the grid and ticks, not under them
+        decorate(ax, xlabel="", ylabel="data source")
+        _, caps, (whiskers,) = bars.errorbar.lines
+        kept = keep(fig, plot_slice_values, bars=bars, caps=list(caps), whiskers=whiskers,
+                    labels=labels, title=ax.set_title("", loc="left"), xlabel=ax.xaxis.label)
+    ax = kept.bars[0].axes
+    centres = [bar.get_y() + bar.get_height() / 2 for bar in kept.bars]
+    for bar, label, gain, band, harmful, y in zip(kept.bars, kept.labels, gain_points,
+                                                  band_points, values.harmful, centres):
+        bar.set_width(gain)
+        bar.set_facecolor(PALETTE["vermillion"] if harmful else PALETTE["blue"])
+        bar.set_hatch("//" if harmful else "")
+        # Where `bar_label` puts a label: past the whisker, on the side the bar points to.
+        label.xy = (gain + band if gain >= 0 else gain - band, y)
+        label.set_position((8 * np.sign(gain), 0))
+        label.set_horizontalalignment("right" if gain < 0 else "left")
+        label.set_text(f"{gain:+.1f} ± {band:.1f}")
+    kept.caps[0].set_data(gain_points - band_points, centres)
+    kept.caps[1].set_data(gain_points + band_points, centres)
+    kept.whiskers.set_segments([[(g - b, y), (g + b, y)]
+                                for g, b, y in zip(gain_points, band_points, centres)])
+    needed = 1.4 * float(np.max(np.abs(gain_points) + band_points))
+    limit = next((h for h in _SLICE_LIMITS_POINTS if needed <= h), needed)
+    if ax.get_xlim() != (-limit, limit):
+        ax.set_xlim(-limit, limit)  # only when it changes: a new limit redraws everything
+    kept.title.set_text(f"Partner mislabels {noise:.0%} of churners, {share:.0%} of rows:\n"
+                        f"{slice_verdict(values)}")
+    kept.xlabel.set_text("change in validation accuracy when the slice is removed (points)\n"
+                         "whiskers: 95% bootstrap band; hatched: harmful beyond it; with all "
+                         f"rows {values.accuracy_all:.1%} accurate")
+    return kept.figure
 
 
 # ---------------------------------------------------------------------------------------------
@@ -888,22 +921,28 @@ def compute_capacity_sweep(train, test, max_depths=(2, 4, 8, 16),
     n_trees = _check_counts("n_trees", n_trees, 1)
     seed = check_number("seed", seed, low=0, integer=True)
     rows = []
+    X, y = train[list(FEATURES)], train[LABEL]
     for depth in max_depths:
         forest = RandomForestClassifier(n_estimators=n_trees[0], max_depth=depth,
                                         random_state=seed, warm_start=True)
         model = make_pipeline(make_column_transformer(
             (OneHotEncoder(handle_unknown="ignore"), ["plan"]), remainder="passthrough"), forest)
+        model.fit(X, y)
+        # The encoder learns the same from the same rows every time: encode the training and
+        # test rows once and grow only the forest, as refitting the pipeline would.
+        encoded, encoded_test = model[:-1].transform(X), model[:-1].transform(test[list(FEATURES)])
         for count in n_trees:
-            model.set_params(randomforestclassifier__n_estimators=count)
-            model.fit(train[list(FEATURES)], train[LABEL])
-            accuracy = model.score(test[list(FEATURES)], test[LABEL])
+            if count > len(forest.estimators_):
+                forest.set_params(n_estimators=count)
+                forest.fit(encoded, y)
+            accuracy = forest.score(encoded_test, test[LABEL])
             rows.append((depth, count, accuracy, len(pickle.dumps(model, protocol=5)) / 1000,
                          _forest_memory_bytes(forest) / 1000,
                          sum(tree.tree_.node_count for tree in forest.estimators_)))
     return CapacitySweep(*map(np.array, zip(*rows)))
 
 
-@functools.lru_cache(maxsize=16)
+@cached(maxsize=16)
 def capacity_sweep(n_train=3_000, seed=0) -> CapacitySweep:
     """The chapter's sweep, cached: forests trained on `n_train` churn rows, tested on 3,000.
 
@@ -939,7 +978,7 @@ def _smallest_within(sweep, budget_points) -> int:
     return int(within[np.argmin(sweep.disk_kb[within])])
 
 
-def plot_capacity(n_train=3_000, budget_points=1.0, device_kb=100.0) -> Figure:
+def plot_capacity(n_train=3_000, budget_points=1.0, device_kb=100.0, *, figure=None) -> Figure:
     """Accuracy against size on disk of forests trained on `n_train` rows, and the one to ship.
 
     Trains (once, cached) the sweep of `capacity_sweep` on `n_train` rows, draws accuracy
@@ -954,6 +993,8 @@ def plot_capacity(n_train=3_000, budget_points=1.0, device_kb=100.0) -> Figure:
         Accuracy the product may lose against the best forest, percentage points, ``>= 0``.
     device_kb : float, default 100.0
         Storage a small device can give the model, kB, ``> 0``.
+    figure : Figure, optional
+        A figure this function drew, to update in place (`mlsys.drawing`); default: a new one.
 
     Returns
     -------
@@ -969,41 +1010,57 @@ def plot_capacity(n_train=3_000, budget_points=1.0, device_kb=100.0) -> Figure:
                                  unit="percentage points")
     device_kb = check_number("device_kb", device_kb, low=0, low_open=True, unit="kB")
     sweep = capacity_sweep(n_train)
-    fig = Figure(figsize=FIGSIZE, layout="constrained")
-    ax = fig.subplots()
-    markers = ["o", "s", "^", "D"]
-    styles = ["-", "--", "-.", ":"]
-    colours = [PALETTE[c] for c in ("blue", "orange", "green", "purple")]
-    for depth, marker, style, colour in zip(sorted(set(sweep.max_depth.tolist())), markers,
-                                            styles, colours):
+    depths = sorted(set(sweep.max_depth.tolist()))
+    kept = reuse(figure, plot_capacity)
+    if kept is None:
+        fig = Figure(figsize=FIGSIZE, layout="constrained")
+        ax = fig.subplots()
+        markers = ["o", "s", "^", "D"]
+        styles = ["-", "--", "-.", ":"]
+        colours = [PALETTE[c] for c in ("blue", "orange", "green", "purple")]
+        lines = [ax.plot([], [], marker=marker, linestyle=style, color=colour,
+                         label=f"depth {depth}")[0]
+                 for depth, marker, style, colour in zip(depths, markers, styles, colours)]
+        band = ax.axhspan(0, 1, color=PALETTE["sky"], alpha=0.25, label="within")
+        device = ax.axvline(1, color=PALETTE["black"], linestyle=(0, (1, 2)), lw=1.5,
+                            label="device")
+        star = ax.plot([], [], marker="*", ms=18, color=PALETTE["vermillion"],
+                       linestyle="none", markeredgecolor="black",
+                       label="smallest within budget")[0]
+        ax.set_xscale("log")
+        ax.set_axisbelow(True)  # the band redraws over the grid and ticks, not under them
+        decorate(ax, xlabel="model size on disk (kB, log scale)", ylabel="test accuracy (%)")
+        legend = ax.legend(loc="lower right", ncols=2, fontsize="small")
+        kept = keep(fig, plot_capacity, lines=lines, band=band, device=device, star=star,
+                    legend=legend.texts, title=ax.set_title("", loc="left"))
+    ax = kept.band.axes
+    for line, depth in zip(kept.lines, depths):
         rows = sweep.max_depth == depth
-        ax.plot(sweep.disk_kb[rows], 100 * sweep.accuracy[rows], marker=marker,
-                linestyle=style, color=colour, label=f"depth {depth}")
+        line.set_data(sweep.disk_kb[rows], 100 * sweep.accuracy[rows])
     best = 100 * sweep.accuracy.max()
-    # Fixed axes across the explorer's grid, so that a forest growing with the rows shows.
-    x_low, x_high = min(2.0, sweep.disk_kb.min() / 1.5), max(3e4, sweep.disk_kb.max() * 1.5)
-    ax.axhspan(best - budget_points, best + 0.3, color=PALETTE["sky"], alpha=0.25,
-               label=f"within {budget_points:g} {'point' if budget_points == 1 else 'points'}"
-               " of the best")
-    ax.axvline(device_kb, color=PALETTE["black"], linestyle=(0, (1, 2)), lw=1.5,
-               label=f"{device_kb:g} kB device")
+    points = "point" if budget_points == 1 else "points"
+    kept.band.set_y(best - budget_points)
+    kept.band.set_height(budget_points + 0.3)
+    kept.device.set_xdata([device_kb, device_kb])
     chosen = _smallest_within(sweep, budget_points)
     size_kb, accuracy = sweep.disk_kb[chosen], 100 * sweep.accuracy[chosen]
-    ax.plot(size_kb, accuracy, marker="*", ms=18, color=PALETTE["vermillion"],
-            linestyle="none", markeredgecolor="black", label="smallest within budget")
-    ax.set_xscale("log")
-    ax.set_xlim(x_low, x_high)
-    ax.set_ylim(min(60.0, 100 * sweep.accuracy.min() - 1), max(85.0, best + 1))
+    kept.star.set_data([size_kb], [accuracy])
+    kept.legend[len(depths)].set_text(f"within {budget_points:g} {points} of the best")
+    kept.legend[len(depths) + 1].set_text(f"{device_kb:g} kB device")
+    # Fixed axes across the explorer's grid, so that a forest growing with the rows shows (set
+    # only when they change: a new limit redraws the whole figure).
+    limits = ((min(2.0, sweep.disk_kb.min() / 1.5), max(3e4, sweep.disk_kb.max() * 1.5)),
+              (min(60.0, 100 * sweep.accuracy.min() - 1), max(85.0, best + 1)))
+    if (ax.get_xlim(), ax.get_ylim()) != limits:
+        ax.set_xlim(*limits[0])
+        ax.set_ylim(*limits[1])
     fits = "fits in" if size_kb <= device_kb else "does NOT fit in"
-    points = "point" if budget_points == 1 else "points"
-    title = (f"{n_train:,} training rows, within {budget_points:g} {points} of the best "
-             f"({best:.1f}%):\n{format_count(int(sweep.n_trees[chosen]), 'tree')} of depth "
-             f"{sweep.max_depth[chosen]}, {size_kb:,.0f} kB, {fits} {device_kb:g} kB; "
-             f"the largest forest {sweep.disk_kb.max():,.0f} kB")
-    decorate(ax, xlabel="model size on disk (kB, log scale)", ylabel="test accuracy (%)",
-             title=title)
-    ax.legend(loc="lower right", ncols=2, fontsize="small")
-    return fig
+    kept.title.set_text(f"{n_train:,} training rows, within {budget_points:g} {points} of the "
+                        f"best ({best:.1f}%):\n"
+                        f"{format_count(int(sweep.n_trees[chosen]), 'tree')} of depth "
+                        f"{sweep.max_depth[chosen]}, {size_kb:,.0f} kB, {fits} {device_kb:g} kB;"
+                        f" the largest forest {sweep.disk_kb.max():,.0f} kB")
+    return kept.figure
 
 
 @dataclass(frozen=True)

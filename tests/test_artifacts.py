@@ -8,6 +8,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from updates import updates_match  # noqa: E402
 
 from mlsys import artifacts  # noqa: E402
 from mlsys.artifacts import (  # noqa: E402
@@ -505,3 +506,21 @@ def test_schema_failures_rejects_bad_input():
         artifacts.schema_failures(make_churn_spec(), make_churn_data(10, seed=0))
     with pytest.raises(TypeError, match="frame"):
         artifacts.schema_failures(artifacts.make_churn_schema(), "batch")
+
+
+def test_the_slice_explorer_updates_in_place_as_a_new_figure_draws():
+    # Corners and middle of the explorer's grid as a slider walks them (the bars change sign,
+    # colour and hatch, the axis widens and narrows), and back to the start.
+    points = [{"partner_label_noise": n, "partner_share": s}
+              for n, s in [(0.8, 0.3), (0.0, 0.1), (1.0, 0.1), (1.0, 0.5), (0.0, 0.5),
+                           (0.4, 0.3), (0.8, 0.3)]]
+    assert updates_match(plot_slice_values, points) == []
+
+
+def test_the_capacity_explorer_updates_in_place_as_a_new_figure_draws():
+    # The explorer's corners and middle: the band and star move with the budget, every line
+    # with the rows; then the live slider's rows between grid values, and back to the start.
+    points = [{"n_train": n, "budget_points": b}
+              for n, b in [(3_000, 1.0), (300, 0.5), (300, 5.0), (10_000, 5.0), (10_000, 0.5),
+                           (1_000, 2.0), (3_000, 0.0), (3_000, 1.0)]]
+    assert updates_match(plot_capacity, points, device_kb=100.0) == []
