@@ -1138,8 +1138,9 @@ def plot_threshold_search(criterion, income_gap, *, n=4_000, seed=0, figure=None
         bar.set_hatch("//" if chosen else None)
     _label_bars(kept.costs, kept.cost_texts,
                 ["not met" if np.isnan(c) else f"{c:.1f}" for c in costs], horizontal=True)
-    # A few fixed scales, whole points (their tick labels as wide), so the layout holds.
-    kept.costs[0].axes.set_xlim(0, np.ceil(max(4.0, 1.25 * costs.fillna(0).max())))
+    # One scale for the explorer's grid and the live slider (costs up to 4 points, with room
+    # for their labels); whole points beyond (tick labels as wide), so the layout holds.
+    kept.costs[0].axes.set_xlim(0, max(5.0, np.ceil(1.25 * costs.fillna(0).max())))
     kept.headline.set_text(headline)
     return kept.figure
 

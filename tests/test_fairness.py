@@ -619,12 +619,12 @@ def test_the_encoded_bias_explorer_updates_in_place_as_a_new_figure_draws():
 
 
 def test_the_threshold_search_explorer_updates_in_place_as_a_new_figure_draws():
-    # Criterion by criterion as the explorer's sliders go, the cost scale widening at gap 1.0,
-    # then the live slider's far end (gap 1.5) and back to the start.
+    # Criterion by criterion as the explorer's sliders go, the live slider's far end (gap
+    # 1.5), demographic parity's dearest point (its cost scale widening) and back to the start.
     points = [{"criterion": c, "income_gap": g}
               for c, g in [("tpr", 0.5), ("tpr", 0.0), ("selection_rate", 0.0),
                            ("selection_rate", 1.0), ("fpr", 0.25), ("ppv", 1.0), ("tpr", 1.5),
-                           ("tpr", 0.5)]]
+                           ("selection_rate", 1.15), ("tpr", 0.5)]]
     assert updates_match(plot_threshold_search, points) == []
 
 
