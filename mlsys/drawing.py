@@ -120,7 +120,8 @@ def kept_artists(figure) -> list:
     if kept is None:
         return []
     names = [name for name in vars(kept) if name not in ("figure", "plot")]
-    return [artist for name in names for artist in _flatten(getattr(kept, name))]
+    # Only what `keep` recorded, and anything else that is artists: other values are ignored.
+    return [artist for name in names for artist in (_flatten(getattr(kept, name)) or [])]
 
 
 # ---------------------------------------------------------------------------------------------
