@@ -1176,6 +1176,7 @@ def _draw_map(ax) -> dict:
     ax.plot([], [], color=PALETTE["blue"], linestyle=LINESTYLES[0],
             label="model (shaded where it says 1)")
     ax.set(xlim=(-1, 1), ylim=(-1, 1), aspect="equal")
+    ax.set_axisbelow(True)  # the shaded map redraws over the grid, not the axis over it
     title = ax.set_title("", loc="left", fontsize=10)
     decorate(ax, xlabel="feature 1", ylabel="feature 2")
     return dict(region=region, edge=edge, ones=ones, zeros=zeros, truth=truth, map_title=title)
