@@ -50,7 +50,7 @@ def updates_match(plot, points, *, layout_px=3.0, **fixed) -> list[str]:
         full = plot(**params, **fixed)
         full.set_layout_engine("none")
         for ax, frozen in zip(full.axes, figure.axes):
-            ax.set_position(frozen.get_position())
+            ax.set_position(frozen.get_position(original=True))  # before any aspect shrinks it
         for name in ("_suptitle", "_supxlabel", "_supylabel"):  # placed by the layout too
             mine, theirs = getattr(figure, name, None), getattr(full, name, None)
             if mine is not None and theirs is not None:
