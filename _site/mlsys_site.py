@@ -37,20 +37,19 @@ VENDOR = [  # (file or folder of the book, folder under _build/html/_static/)
     ("_site/accessibility.js", "mlsys"),
     ("_site/questions.js", "mlsys"),
     ("_site/questions.css", "mlsys"),
-    ("_site/print.css", "mlsys"),
-    ("_site/print.js", "mlsys"),
     ("node_modules/requirejs/require.js", "."),
     ("node_modules/@jupyter-widgets/html-manager/dist", "html-manager"),
     ("_site/widgets-paths.js", "html-manager"),
     ("_site/mathjax-hub.js", "html-manager"),
     ("node_modules/mathjax/es5", "mathjax"),
 ]
+PRINT_ONLY = [("_site/print.css", "mlsys"), ("_site/print.js", "mlsys")]  # mlsys_print builds
 
 
 def copy_vendor_files(app):
     if app.builder.format != "html":
         return
-    for source, folder in VENDOR:
+    for source, folder in VENDOR + (PRINT_ONLY if app.config.mlsys_print else []):
         path = Path(app.srcdir, source)
         if not path.exists():
             raise ExtensionError(f"{source} is missing: run `.venv/bin/npm ci` (or `make book`) in {app.srcdir} first")

@@ -85,10 +85,10 @@ def pdf_toc(toc: dict) -> dict:
     return toc
 
 
-def build_html(edition: str = "book", *, root: Path = ROOT) -> Path:
-    """Build the edition as one HTML page; return the page's path."""
+def build_html(edition: str = "book", *, root: Path = ROOT, output: Path | None = None) -> Path:
+    """Build the edition as one HTML page under `output` (_build/pdf/); return the page's path."""
     config_name, toc_name, _ = _edition(edition)
-    out = Path(root, "_build", "pdf", edition)
+    out = Path(output or Path(root, "_build", "pdf"), edition)
     out.mkdir(parents=True, exist_ok=True)
     config = pdf_config(yaml.safe_load(Path(root, config_name).read_text(encoding="utf-8")), root)
     toc = pdf_toc(yaml.safe_load(Path(root, toc_name).read_text(encoding="utf-8")))
@@ -149,10 +149,11 @@ def print_pdf(page: Path, pdf: Path) -> Path:
     return pdf
 
 
-def build_pdf(edition: str = "book", *, root: Path = ROOT) -> Path:
-    """Build the edition's PDF into _build/pdf/; return its path."""
+def build_pdf(edition: str = "book", *, root: Path = ROOT, output: Path | None = None) -> Path:
+    """Build the edition's PDF into `output` (default _build/pdf/); return its path."""
     _, _, name = _edition(edition)
-    return print_pdf(build_html(edition, root=root), Path(root, "_build", "pdf", name))
+    output = Path(output or Path(root, "_build", "pdf"))
+    return print_pdf(build_html(edition, root=root, output=output), output / name)
 
 
 def main(argv=None) -> int:
