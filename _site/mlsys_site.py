@@ -23,9 +23,11 @@
 8. The printed edition (mlsys_print = True, set by `python -m mlsys.pdf` for its singlehtml
    build only): each explorer's output becomes a numbered figure made of the printable image
    and caption it carries (mlsys.explorer.with_print_fallback), and the page gets the print
-   stylesheet and script (_site/print.css, _site/print.js). The website never sees either.
+   stylesheet and script (_site/print.css, _site/print.js), and every id is prefixed with its
+   document's name so that the one page holds each id once. The website never sees any of it.
 """
 
+import re
 from pathlib import Path
 
 from docutils import nodes
@@ -130,6 +132,21 @@ def html_handlers_for_singlehtml(app):
         handlers.setdefault("singlehtml", {}).setdefault(name, visitors)
 
 
+def unique_ids_per_document(app, docname, source):
+    """In the printed edition, prefix every id a document makes with the document's name.
+
+    The singlehtml builder puts every document into one page, and docutils numbers ids per
+    document (id1, id2...; "key-takeaways" in every chapter), so a link to one went to the first
+    document that has it. Set as the page starts to be read, docutils' id_prefix makes each id,
+    and every reference Sphinx resolves to it, unique.
+    """
+    if not app.config.mlsys_print:
+        return
+    prefix = re.sub(r"[^a-z0-9]+", "-", docname.lower()).strip("-") + "-"
+    for publisher in app.registry.publishers.values():
+        publisher.settings.id_prefix = prefix
+
+
 def add_print_files(app, config):
     if config.mlsys_print:
         app.add_js_file("mlsys/print.js")
@@ -140,6 +157,7 @@ def setup(app):
     app.add_config_value("mlsys_print", False, "env", types=[bool])
     app.add_transform(ExplorerFigures)
     app.connect("config-inited", add_print_files)
+    app.connect("source-read", unique_ids_per_document)
     app.connect("config-inited", use_book_templates)
     app.connect("builder-inited", copy_vendor_files)
     app.connect("builder-inited", html_handlers_for_singlehtml)
