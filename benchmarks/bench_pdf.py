@@ -33,7 +33,7 @@ def measure_edition(edition, root, output, repeats) -> dict:
     for _ in range(repeats):
         shutil.rmtree(Path(output, edition), ignore_errors=True)
         start = time.perf_counter()
-        page = pdf.build_html(edition, root=root, output=output)
+        page = pdf.build_html(edition, root=root, output=output, quiet=True)
         built = time.perf_counter()
         path = pdf.print_pdf(page, Path(output, pdf.EDITIONS[edition][2]))
         done = time.perf_counter()

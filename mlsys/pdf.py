@@ -85,8 +85,13 @@ def pdf_toc(toc: dict) -> dict:
     return toc
 
 
-def build_html(edition: str = "book", *, root: Path = ROOT, output: Path | None = None) -> Path:
-    """Build the edition as one HTML page under `output` (_build/pdf/); return the page's path."""
+def build_html(edition: str = "book", *, root: Path = ROOT, output: Path | None = None,
+               quiet: bool = False) -> Path:
+    """Build the edition as one HTML page under `output` (_build/pdf/); return the page's path.
+
+    `quiet` sends jupyter-book's output to build.log beside the page's folder instead of the
+    terminal (the benchmarks use it); a failed build raises either way.
+    """
     config_name, toc_name, _ = _edition(edition)
     out = Path(output or Path(root, "_build", "pdf"), edition)
     out.mkdir(parents=True, exist_ok=True)
@@ -95,10 +100,17 @@ def build_html(edition: str = "book", *, root: Path = ROOT, output: Path | None 
     (out / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     (out / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    subprocess.run([str(jupyter_book), "build", ".", "--builder", "singlehtml",
-                    "--config", str(out / "_config.yml"), "--toc", str(out / "_toc.yml"),
-                    "--path-output", str(out), "-W", "-n", "--keep-going"],
-                   cwd=root, check=True)
+    command = [str(jupyter_book), "build", ".", "--builder", "singlehtml",
+               "--config", str(out / "_config.yml"), "--toc", str(out / "_toc.yml"),
+               "--path-output", str(out), "-W", "-n", "--keep-going"]
+    if not quiet:
+        subprocess.run(command, cwd=root, check=True)
+    else:
+        with open(out / "build.log", "w", encoding="utf-8") as log:
+            done = subprocess.run(command, cwd=root, stdout=log, stderr=subprocess.STDOUT)
+        if done.returncode != 0:
+            raise RuntimeError(f"the singlehtml build of the {edition} edition failed: "
+                               f"see {out / 'build.log'}")
     # singlehtml writes the whole book into the root document (JB adds index.html, a redirect).
     return out / "_build" / "singlehtml" / f"{toc['root']}.html"
 
