@@ -23,8 +23,9 @@
 8. The printed edition (mlsys_print = True, set by `python -m mlsys.pdf` for its singlehtml
    build only): each explorer's output becomes a numbered figure made of the printable image
    and caption it carries (mlsys.explorer.with_print_fallback), and the page gets the print
-   stylesheet and script (_site/print.css, _site/print.js), and every id is prefixed with its
-   document's name so that the one page holds each id once. The website never sees any of it.
+   stylesheet and script (_site/print.css, _site/print.js), every id is prefixed with its
+   document's name so that the one page holds each id once, and chapters/NN_topic is numbered
+   NN, as the book's files and prose number it. The website never sees any of it.
 """
 
 import re
@@ -147,6 +148,33 @@ def unique_ids_per_document(app, docname, source):
         publisher.settings.id_prefix = prefix
 
 
+def number_chapters_from_zero(app, env):
+    """In the printed edition, chapters/NN_topic is chapter NN: its sections NN.1, NN.2...
+
+    Sphinx numbers a toc from 1, the book's files and its prose ("chapter 04") from 00. This
+    runs after Sphinx assigned the section and figure numbers and takes one off the chapter's
+    number wherever Sphinx keeps it (headings, contents lists, figures).
+    """
+    if not app.config.mlsys_print:
+        return []
+    for docname, numbers in env.toc_secnumbers.items():
+        if docname.startswith("chapters/"):
+            for anchor, number in numbers.items():
+                numbers[anchor] = (number[0] - 1, *number[1:]) if number else number
+    for docname, toc in env.tocs.items():  # the contents lists read these copies
+        if docname.startswith("chapters/"):
+            for reference in toc.findall(nodes.reference):
+                number = reference.get("secnumber")
+                if number:
+                    reference["secnumber"] = (number[0] - 1, *number[1:])
+    for docname, kinds in env.toc_fignumbers.items():
+        if docname.startswith("chapters/"):
+            for figures in kinds.values():
+                for figure_id, number in figures.items():
+                    figures[figure_id] = (number[0] - 1, *number[1:]) if number else number
+    return []
+
+
 def add_print_files(app, config):
     if config.mlsys_print:
         app.add_js_file("mlsys/print.js")
@@ -158,6 +186,7 @@ def setup(app):
     app.add_transform(ExplorerFigures)
     app.connect("config-inited", add_print_files)
     app.connect("source-read", unique_ids_per_document)
+    app.connect("env-get-updated", number_chapters_from_zero, priority=900)
     app.connect("config-inited", use_book_templates)
     app.connect("builder-inited", copy_vendor_files)
     app.connect("builder-inited", html_handlers_for_singlehtml)

@@ -7,8 +7,8 @@ student edition, from ``_toc_student.yml`` and ``_config_student.yml``, into
 
 1. One ``jupyter-book build --builder singlehtml`` of the book into ``_build/pdf/<edition>/``,
    with a copy of the edition's config and toc that differs in three ways only: the chapters are
-   numbered (``numbered: true`` on the toc's Chapters part: Sphinx numbers their sections and
-   figures, and cross-references carry the numbers), ``mlsys_print`` is on (each explorer becomes
+   numbered (``numbered: 1`` on the toc's Chapters part: Sphinx numbers the chapters, from 0
+   as their files are, and their figures; sections keep the authors' own numbers), ``mlsys_print`` is on (each explorer becomes
    a captioned figure of its first image, and the page gets ``_site/print.css`` and
    ``_site/print.js``), and the singlehtml builder ranks the question forms above their widget
    as the website does.
@@ -81,7 +81,9 @@ def pdf_toc(toc: dict) -> dict:
     toc = copy.deepcopy(toc)
     for part in toc["parts"]:
         if part.get("caption") in NUMBERED_PARTS:
-            part["numbered"] = True
+            # The chapters' titles only: their sections carry the authors' own numbers
+            # ("## 2. Percentiles, precisely"), and figures are numbered within the chapter.
+            part["numbered"] = 1
     return toc
 
 

@@ -100,9 +100,15 @@ def test_a_white_page_counts_as_blank(tmp_path):
 
 
 @pytest.mark.parametrize("notebook", sorted(p.name for p in (ROOT / "chapters").glob("*.ipynb")))
-def test_every_chapter_title_is_in_the_text(pages_text, notebook):
+def test_every_chapter_title_is_in_the_text_with_its_number(pages_text, notebook):
     title = first_heading(ROOT / "chapters" / notebook)
-    assert title in words("\n".join(pages_text)), f"{title!r} is not in the PDF's text"
+    text = words("\n".join(pages_text))
+    assert title in text, f"{title!r} is not in the PDF's text"
+    number = int(notebook[:2])  # chapters/03_latency is chapter 3, as the prose calls it
+    assert f"{number}. {title}" in text, f"{title!r} is not numbered {number}"
+    assert f"Answers to the questions of chapter {number}" in text
+    heading = re.compile(rf"^\s*{number}\.\d+\. \d+\. ", re.MULTILINE)  # no "3.1. 1. Measure..."
+    assert not any(heading.search(page) for page in pages_text)
 
 
 def test_explorers_print_as_captioned_figures(pages_text):
@@ -147,10 +153,10 @@ def test_pdf_config_prints_and_keeps_the_website_settings():
     assert "mlsys_print" not in config["sphinx"]["config"]  # the book's own config is untouched
 
 
-def test_pdf_toc_numbers_the_chapters_only():
+def test_pdf_toc_numbers_the_chapter_titles_only():
     toc = yaml.safe_load((ROOT / "_toc_student.yml").read_text())
     numbered = {part["caption"]: part.get("numbered", False) for part in pdf.pdf_toc(toc)["parts"]}
-    assert numbered.pop("Chapters") is True
+    assert numbered.pop("Chapters") == 1  # the chapters' titles; sections number themselves
     assert not any(numbered.values())
 
 
