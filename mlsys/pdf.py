@@ -6,12 +6,14 @@ student edition, from ``_toc_student.yml`` and ``_config_student.yml``, into
 ``_build/pdf/book-student.pdf``. Two steps:
 
 1. One ``jupyter-book build --builder singlehtml`` of the book into ``_build/pdf/<edition>/``,
-   with a copy of the edition's config and toc that differs in three ways only: the chapters are
-   numbered (``numbered: 1`` on the toc's Chapters part: Sphinx numbers the chapters, from 0
-   as their files are, and their figures; sections keep the authors' own numbers), ``mlsys_print`` is on (each explorer becomes
-   a captioned figure of its first image, and the page gets ``_site/print.css`` and
-   ``_site/print.js``), and the singlehtml builder ranks the question forms above their widget
-   as the website does.
+   from a copy of the edition's config and toc written there. The copies differ from the
+   edition's own in these settings only: the toc's Chapters part has ``numbered: 1`` (Sphinx
+   numbers the chapters' titles and, within each, its figures; _site/mlsys_site.py makes
+   chapters/NN_topic chapter NN, and sections keep the numbers their authors wrote);
+   ``mlsys_print`` is on (each explorer becomes a captioned figure of its first image, ids are
+   made unique in the one page, and the page gets ``_site/print.css`` and ``_site/print.js``);
+   the singlehtml builder ranks the question forms above their widget as html does; the theme's
+   download and full-screen buttons are off; the book's extension is named by its full path.
 2. Chromium (``tests/browser/chromium.py`` finds it) opens the page from the file system, with
    every request that is not a file of the build aborted, waits for MathJax and the print script
    (questions printed as questions, their answers at each chapter's end, folds opened), and

@@ -162,7 +162,22 @@ def test_pdf_toc_numbers_the_chapter_titles_only():
 
 @pytest.mark.parametrize("call", [lambda: pdf.pdf_config({"title": "x"}),
                                   lambda: pdf.pdf_toc({"root": "intro"}),
-                                  lambda: pdf.build_pdf("teacher")])
+                                  lambda: pdf.build_pdf("teacher"),
+                                  lambda: pdf.print_pdf(ROOT / "no-such-page.html", ROOT / "x.pdf")])
 def test_bad_arguments_are_named(call):
-    with pytest.raises((TypeError, ValueError), match="config|toc|edition"):
+    with pytest.raises((TypeError, ValueError, FileNotFoundError), match="config|toc|edition|page"):
         call()
+
+
+def test_printing_a_page_that_asks_the_network_for_a_file_fails(tmp_path):
+    # The request is aborted inside the browser (it never leaves the machine) and reported.
+    page = tmp_path / "page.html"
+    page.write_text('<p>Hello</p><img src="https://example.invalid/figure.png" alt="figure">'
+                    "<script>document.documentElement.dataset.mlsysPrinted = 'yes'</script>")
+    with pytest.raises(RuntimeError, match="outside the build"):
+        pdf.print_pdf(page, tmp_path / "page.pdf")
+    (tmp_path / "page.html").write_text(page.read_text().replace(
+        'src="https://example.invalid/figure.png"', 'src="data:image/png;base64,' +
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4//8/AAX+Av4N70a4AAAAAElFTkSuQmCC"
+        + '"'))
+    assert page_count(pdf.print_pdf(page, tmp_path / "page.pdf")) == 1
