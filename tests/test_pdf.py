@@ -19,7 +19,7 @@ from mlsys import pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDENT_PDF = ROOT / "_build" / "pdf" / "book-student.pdf"
-# The student edition printed 266 A4 pages on 2026-12-01: 8 chapters of 10-40 pages each, 8
+# The student edition printed 246 A4 pages on 2026-12-01: 8 chapters of 10-40 pages each, 8
 # exercise notebooks of 3-8, the glossary, bibliography, status page and syllabus. Fewer than
 # 150 means whole documents went missing; more than 450, that something prints a page per line
 # or figure (unwrapped code, a figure taller than the page, empty pages).
