@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import re
 from collections.abc import Callable, Mapping, Sequence
 
 import ipywidgets as widgets
@@ -293,7 +292,7 @@ def live_explorer(plot: Callable, sliders: Mapping[str, tuple], *, alt: str | Ca
 # _site/mlsys_site.py makes them one numbered figure. Nothing here knows how the box is built:
 # the fallback is read from the sliders and the figure the box shows when it is displayed.
 
-_IMG = re.compile(r'<img src="data:image/png;base64,([^"]+)" alt="([^"]*)"')
+_IMG = r'<img src="data:image/png;base64,([^"]+)" alt="([^"]*)"'  # as image_html writes it
 
 
 def with_print_fallback(box, where: str = "the web edition"):
@@ -336,7 +335,9 @@ def _shown_image(widget):
         index = widget.selected_index
         return None if index is None else _shown_image(widget.children[index])
     if isinstance(widget, widgets.HTML):
-        match = _IMG.search(widget.value)
+        import re  # here, so that the printed edition's code stays in this block
+
+        match = re.search(_IMG, widget.value)
         return match and (match.group(1), html.unescape(match.group(2)))
     if isinstance(widget, widgets.Image) and widget.format == "png":
         alt = getattr(widget, "alt", "") or widget.description or "Figure"
