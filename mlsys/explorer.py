@@ -322,7 +322,7 @@ def with_print_fallback(box, where: str = "the web edition"):
         if found is not None:
             png, alt = found
             shown["image/png"] = png
-            shown["text/markdown"] = f"{alt}\n\n{_slider_caption(box, where)}"
+            shown["text/markdown"] = f"{_escape(alt)}\n\n{_slider_caption(box, where)}"
         return shown
 
     box._repr_mimebundle_ = bundle
@@ -359,13 +359,21 @@ def _slider_caption(box, where) -> str:
             low, high, shown = (_default_label(v) for v in (slider.min, slider.max, slider.value))
         else:
             continue
-        parts.append(f"{slider.description} ({low} to {high})")
-        now.append(f"{slider.description} = {shown}")
+        name, low, high, shown = (_escape(text) for text in (slider.description, low, high, shown))
+        parts.append(f"{name} ({low} to {high})")
+        now.append(f"{name} = {shown}")
     if not parts:
         return f"*Explorer.* In {where} this figure has controls."
     varies = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     verb = "a slider varies" if len(parts) == 1 else "sliders vary"
     return f"*Explorer.* In {where} {verb} {varies}; printed at {', '.join(now)}."
+
+
+def _escape(text: str) -> str:
+    """`text` as Markdown that shows it as it is (an alt text may hold `*`, `<` or `[`)."""
+    for mark in "\\*`[]<":
+        text = text.replace(mark, "\\" + mark)
+    return text
 
 
 PNG_1x1 = base64.b64decode(

@@ -282,3 +282,9 @@ def test_a_box_without_a_figure_keeps_only_the_widget_and_bad_arguments_are_name
         with_print_fallback(widgets.IntSlider())
     with pytest.raises(TypeError, match="where"):
         with_print_fallback(widgets.VBox([]), where=" ")
+
+
+def test_the_caption_shows_markdown_characters_of_an_alt_text_as_they_are():
+    widget = explorer(plot_line, {"slope": [1, 2]}, alt="Slope {slope} *not* <b>[bold]</b>")
+    alt = shown(widget)["text/markdown"].split("\n\n")[0]
+    assert alt == r"Slope 1 \*not\* \<b>\[bold\]\</b>"
