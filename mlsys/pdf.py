@@ -124,7 +124,9 @@ def print_pdf(page: Path, pdf: Path) -> Path:
     page, pdf = Path(page).resolve(), Path(pdf).resolve()
     if not page.is_file():
         raise FileNotFoundError(f"page must be a built HTML file; {page} does not exist")
-    sys.path.insert(0, str(ROOT / "tests" / "browser"))
+    finder = str(ROOT / "tests" / "browser")  # chromium.py: the browser the checks use
+    if finder not in sys.path:
+        sys.path.insert(0, finder)
     from chromium import NO_BROWSER, find_chromium
     from playwright.sync_api import sync_playwright
 
