@@ -10,7 +10,7 @@ export OMP_NUM_THREADS ?= 1
 PORT ?= 8000
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: setup book book-student serve lab test bench execute exercises gradescope clean
+.PHONY: setup book book-student pdf pdf-student serve lab test bench execute exercises gradescope clean
 
 setup: $(VENV)/.installed
 
@@ -30,6 +30,16 @@ book: setup node_modules/.package-lock.json
 book-student: setup node_modules/.package-lock.json
 	$(BIN)/jupyter-book build . --config _config_student.yml --toc _toc_student.yml --path-output _build/student -W -n --keep-going && echo "Open _build/student/_build/html/index.html"
 
+# The printed edition (mlsys/pdf.py): the book as one HTML page (jupyter-book's singlehtml
+# builder), printed by the browser the tests use. No TeX. _build/pdf/book.pdf, book-student.pdf.
+pdf: setup node_modules/.package-lock.json
+	$(BIN)/python tests/browser/chromium.py
+	$(BIN)/python -m mlsys.pdf
+
+pdf-student: setup node_modules/.package-lock.json
+	$(BIN)/python tests/browser/chromium.py
+	$(BIN)/python -m mlsys.pdf --student
+
 # The JavaScript the site serves itself, installed from package-lock.json when it changes.
 node_modules/.package-lock.json: package-lock.json | setup
 	$(NPM) ci --no-audit --no-fund $(NPM_FLAGS)
@@ -41,12 +51,13 @@ serve:
 lab: setup
 	$(BIN)/jupyter lab start.ipynb
 
-# Finds a Chromium for the browser checks first (tests/browser/chromium.py: the machine's, else
-# Playwright's, downloaded if need be), or stops with one line. --dist loadscope keeps a file's
-# tests on one worker, in order (a notebook's cells share a kernel, a claims file its caches),
-# and a test class's: the browser checks deal their pages and chapters to two classes.
-test: book book-student
-	$(BIN)/python tests/browser/chromium.py
+# pdf-student finds a Chromium first, for itself and the browser checks (tests/browser/chromium.py:
+# the machine's, else Playwright's, downloaded if need be), or stops with one line.
+# tests/test_pdf.py reads the student PDF with poppler's pdftoppm and pdftotext.
+# --dist loadscope keeps a file's tests on one worker, in order (a notebook's cells share a
+# kernel, a claims file its caches), and a test class's: the browser checks deal their pages and
+# JupyterLab chapters to two classes, so that both workers share them.
+test: book book-student pdf-student
 	$(BIN)/python -m pytest -n 2 --dist loadscope $(NBVAL) tests chapters exercises solutions
 
 # Prints every measured figure (README, status.md) and records them in benchmarks/results.json.

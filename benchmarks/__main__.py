@@ -4,7 +4,8 @@ Run from the repository root after ``make book`` (it needs npm's files for the s
 build (clean, unchanged and touched site builds), tests (the Makefile's pytest command, per
 file), notebooks (each executed in a fresh kernel), explorers (live redraw per grid point),
 queueing (vectorised simulator vs plain loop), pages (bytes per page in Chromium), grading (a
-synthetic class of 100 submissions at --jobs 1 and 2). The figures
+synthetic class of 100 submissions at --jobs 1 and 2), pdf (clean builds of both PDFs: time,
+bytes, pages). The figures
 are merged into benchmarks/results.json, and status.md is generated from it.
 """
 
@@ -23,11 +24,11 @@ import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from benchmarks import (bench_grading, bench_make_test, bench_notebooks, bench_pages,  # noqa: E402
-                        bench_queueing)
+                        bench_pdf, bench_queueing)
 from mlsys import status  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-PARTS = ["build", "tests", "notebooks", "explorers", "queueing", "pages", "grading"]
+PARTS = ["build", "tests", "notebooks", "explorers", "queueing", "pages", "grading", "pdf"]
 
 
 def machine() -> dict:
@@ -118,6 +119,8 @@ def main(argv=None) -> int:
         elif part == "grading":
             results["grading"] = bench_grading.measure()
             bench_grading.print_table(results["grading"])
+        elif part == "pdf":
+            results["pdf"] = bench_pdf.measure(ROOT, args.build_dir, args.repeats)
         results.setdefault("benchmark_s", {})[part] = time.perf_counter() - part_start
         print(f"  ({part}: {results['benchmark_s'][part]:.0f} s)", flush=True)
         args.results.write_text(json.dumps(results, indent=1) + "\n")
@@ -126,9 +129,11 @@ def main(argv=None) -> int:
                 status.render_status(results, notebooks, pins), encoding="utf-8")
     total = status.make_test_s(results)
     if total is not None:
+        student_pdf = results.get("pdf", {}).get("student", {}).get("median_s")
         print(f"\nmake test = clean site build {results['build']['clean_median_s']:.1f} s "
               f"+ student edition {results['build']['student_clean_median_s']:.1f} s "
-              f"+ pytest {results['tests']['wall_s']:.1f} s = {total:.1f} s (npm ci not included)")
+              + (f"+ student PDF {student_pdf:.1f} s " if student_pdf is not None else "")
+              + f"+ pytest {results['tests']['wall_s']:.1f} s = {total:.1f} s (npm ci not included)")
     print_targets(results)
     print(f"\nbenchmark took {time.perf_counter() - started:.0f} s; wrote {args.results}")
     if args.results.resolve() == status.RESULTS:

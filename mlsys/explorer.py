@@ -264,7 +264,7 @@ def explorer(plot: Callable, grid: Mapping[str, Sequence], *, alt: str | Callabl
     box = widgets.VBox([*sliders, outer])
     box.add_class("mlsys-explorer")
     box.links = links  # the browser-side links that make the sliders work without a kernel
-    return box
+    return with_print_fallback(box)
 
 
 def live_explorer(plot: Callable, sliders: Mapping[str, tuple], *, alt: str | Callable,
@@ -320,4 +320,99 @@ def live_explorer(plot: Callable, sliders: Mapping[str, tuple], *, alt: str | Ca
         control.observe(redraw, names="value")
     box = widgets.VBox([*controls.values(), image])
     box.add_class("mlsys-live-explorer")
+    return with_print_fallback(box, where="Jupyter")
+
+
+# -- The printed edition: the figure at its initial parameters, with a caption -------------------
+# An explorer's output also carries the figure it shows first (image/png) and a caption
+# (text/markdown: the figure's alt text, then what the sliders vary). The website and Jupyter
+# show the widget, which they rank above both; the PDF build (mlsys.pdf) ranks them first and
+# _site/mlsys_site.py makes them one numbered figure. Nothing here knows how the box is built:
+# the fallback is read from the sliders and the figure the box shows when it is displayed.
+
+_IMG = r'<img src="data:image/png;base64,([^"]+)" alt="([^"]*)"'  # as image_html writes it
+
+
+def with_print_fallback(box, where: str = "the web edition"):
+    """Return `box` with a printable figure and caption added to its Jupyter output.
+
+    `where` names the edition in which the reader can move the sliders (the caption says so).
+
+    >>> box = widgets.VBox([widgets.IntSlider(3, min=1, max=5, description="servers"),
+    ...                     widgets.HTML(image_html(PNG_1x1, "One white pixel"))])
+    >>> bundle = with_print_fallback(box)._repr_mimebundle_()
+    >>> bundle["image/png"] == base64.b64encode(PNG_1x1).decode("ascii")
+    True
+    >>> print(bundle["text/markdown"])
+    One white pixel
+    <BLANKLINE>
+    *Explorer.* In the web edition a slider varies servers (1 to 5); printed at servers = 3.
+    """
+    if not isinstance(box, widgets.Box):
+        raise TypeError(f"box must be an ipywidgets Box of sliders and a figure; got {box!r}")
+    if not isinstance(where, str) or not where.strip():
+        raise TypeError(f"where must name an edition, such as 'the web edition'; got {where!r}")
+    widget_bundle = box._repr_mimebundle_
+
+    def bundle(include=None, exclude=None):
+        shown = dict(widget_bundle(include=include, exclude=exclude) or {})
+        found = _shown_image(box)
+        if found is not None:
+            png, alt = found
+            shown["image/png"] = png
+            shown["text/markdown"] = f"{_escape(alt)}\n\n{_slider_caption(box, where)}"
+        return shown
+
+    box._repr_mimebundle_ = bundle
     return box
+
+
+def _shown_image(widget):
+    """The (base64 PNG, alt text) of the figure `widget` shows now, or None."""
+    if isinstance(widget, widgets.Stack):
+        index = widget.selected_index
+        return None if index is None else _shown_image(widget.children[index])
+    if isinstance(widget, widgets.HTML):
+        import re  # here, so that the printed edition's code stays in this block
+
+        match = re.search(_IMG, widget.value)
+        return match and (match.group(1), html.unescape(match.group(2)))
+    if isinstance(widget, widgets.Image) and widget.format == "png":
+        alt = getattr(widget, "alt", "") or widget.description or "Figure"
+        return base64.b64encode(widget.value).decode("ascii"), alt
+    for child in getattr(widget, "children", ()):
+        found = _shown_image(child)
+        if found is not None:
+            return found
+    return None
+
+
+def _slider_caption(box, where) -> str:
+    parts, now = [], []
+    for slider in box.children:
+        if isinstance(slider, widgets.SelectionSlider):
+            labels = list(slider._options_labels)
+            low, high, shown = labels[0], labels[-1], labels[slider.index]
+        elif isinstance(slider, (widgets.IntSlider, widgets.FloatSlider)):
+            low, high, shown = (_default_label(v) for v in (slider.min, slider.max, slider.value))
+        else:
+            continue
+        name, low, high, shown = (_escape(text) for text in (slider.description, low, high, shown))
+        parts.append(f"{name} ({low} to {high})")
+        now.append(f"{name} = {shown}")
+    if not parts:
+        return f"*Explorer.* In {where} this figure has controls."
+    varies = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    verb = "a slider varies" if len(parts) == 1 else "sliders vary"
+    return f"*Explorer.* In {where} {verb} {varies}; printed at {', '.join(now)}."
+
+
+def _escape(text: str) -> str:
+    """`text` as Markdown that shows it as it is (an alt text may hold `*`, `<` or `[`)."""
+    for mark in "\\*`[]<":
+        text = text.replace(mark, "\\" + mark)
+    return text
+
+
+PNG_1x1 = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4//8/AAX+Av4N70a4AAAAAElFTkSuQmCC")

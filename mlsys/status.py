@@ -159,12 +159,20 @@ def format_bytes(n_bytes) -> str:
 
 
 def make_test_s(results: Mapping):
-    """Return the time of ``make test`` (s): clean builds of the site and its student edition
-    plus the pytest run, or None."""
+    """Return the time of ``make test`` (s): clean builds of the site and its student edition,
+    the student PDF where it was measured (results of before the printed edition lack it), and
+    the pytest run; or None.
+
+    >>> make_test_s({"build": {"clean_median_s": 9.0, "student_clean_median_s": 8.0},
+    ...              "tests": {"wall_s": 200.0}, "pdf": {"student": {"median_s": 20.0}}})
+    237.0
+    """
     _check_results(results)
     build, tests = results.get("build", {}), results.get("tests", {})
     parts = (build.get("clean_median_s"), build.get("student_clean_median_s"), tests.get("wall_s"))
-    return None if None in parts else sum(parts)
+    if None in parts:
+        return None
+    return sum(parts) + results.get("pdf", {}).get("student", {}).get("median_s", 0.0)
 
 
 def precompute_speedup(explorers):
@@ -308,6 +316,7 @@ def render_status(results: Mapping, notebooks: Sequence[str], pins: Mapping) -> 
     lines += _table(["page", "notebook", "execution (s)", "under nbval (s)"], rows)
     lines += _explorer_section(results.get("explorers", []))
     lines += _pages_section(results.get("pages", {}))
+    lines += _pdf_section(results.get("pdf", {}))
     lines += ["", "## Pinned versions", "",
               "The versions installed when the figures were measured; they equal the pins of "
               "`requirements.txt` (a test checks it).", ""]
@@ -376,6 +385,22 @@ def _pages_section(pages) -> list:
             for name, p in pages.items()]
     return lines + _table(["page", "total", "HTML", "images", "scripts", "shared",
                            "images + scripts", f"<= {PAGE_TARGET_BYTES / MB:.0f} MB"], rows)
+
+
+def _pdf_section(editions) -> list:
+    if not editions:
+        return []
+    lines = ["", "## The PDF edition", "",
+             "Each PDF built from nothing (`python -m mlsys.pdf`): one singlehtml build of the "
+             "book, then Chromium prints it. `make test` builds the student PDF, so its time is "
+             "part of the test run's.", ""]
+    rows = [(f"`{e['command']}`", f"`{e['path']}`", _seconds(e.get("median_s")),
+             ", ".join(f"{s:.1f}" for s in e.get("runs_s", [])),
+             _seconds(e.get("html_median_s")), _seconds(e.get("print_median_s")),
+             format_bytes(e["bytes"]), e.get("pages") or "-")
+            for e in editions.values()]
+    return lines + _table(["command", "PDF", "build (s, median)", "runs (s)", "singlehtml (s)",
+                           "print (s)", "size", "pages"], rows)
 
 
 def main(argv=None) -> int:

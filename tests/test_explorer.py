@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from mlsys.explorer import (MAX_FIGURES, alt_text, explorer, figure_title, figure_to_png,
-                            image_html, live_explorer)
+                            image_html, live_explorer, with_print_fallback)
 
 matplotlib.use("Agg")
 ALT = "A line of slope {slope:g}"
@@ -235,3 +235,56 @@ def test_alt_text_and_image_html_check_their_arguments():
         image_html("not bytes", "a line")
     with pytest.raises(TypeError, match="alt"):
         image_html(png, " ")
+
+
+# -- The printed edition's fallback ----------------------------------------------------------
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def shown(widget):
+    """What Jupyter stores for `widget`: IPython's formats of it, as a kernel would send them."""
+    from IPython.core.formatters import DisplayFormatter
+
+    data, _metadata = DisplayFormatter().format(widget)
+    return data
+
+
+def png_of(image):
+    (data,) = re.findall(r"base64,([A-Za-z0-9+/=]+)", image.value)
+    return data
+
+
+def test_an_explorer_output_carries_its_first_figure_and_a_caption_beside_the_widget():
+    widget = explorer(plot_line, {"slope": [-1, 0, 2], "offset": [0.0, 1.0]}, alt=ALT,
+                      initial={"slope": 2, "offset": 1.0})
+    data = shown(widget)
+    assert WIDGET_VIEW in data and "text/plain" in data  # Jupyter and the website: the widget
+    assert data["image/png"] == png_of(visible_image(widget))
+    alt, caption = data["text/markdown"].split("\n\n")
+    assert alt == "A line of slope 2"
+    assert caption == ("*Explorer.* In the web edition sliders vary slope (-1 to 2) and offset "
+                       "(0 to 1); printed at slope = 2, offset = 1.")
+
+
+def test_the_fallback_follows_the_figure_shown_and_says_where_sliders_move():
+    widget = live_explorer(plot_line, {"slope": (-3.0, 3.0, 0.5, 1.0)}, alt=ALT)
+    widget.children[0].value = -2.0
+    data = shown(widget)
+    assert data["image/png"] == png_of(widget.children[-1])
+    assert data["text/markdown"] == ("A line of slope -2\n\n*Explorer.* In Jupyter a slider "
+                                     "varies slope (-3 to 3); printed at slope = -2.")
+
+
+def test_a_box_without_a_figure_keeps_only_the_widget_and_bad_arguments_are_named():
+    data = shown(with_print_fallback(widgets.VBox([widgets.IntSlider()])))
+    assert "image/png" not in data and "text/markdown" not in data and WIDGET_VIEW in data
+    with pytest.raises(TypeError, match="box"):
+        with_print_fallback(widgets.IntSlider())
+    with pytest.raises(TypeError, match="where"):
+        with_print_fallback(widgets.VBox([]), where=" ")
+
+
+def test_the_caption_shows_markdown_characters_of_an_alt_text_as_they_are():
+    widget = explorer(plot_line, {"slope": [1, 2]}, alt="Slope {slope} *not* <b>[bold]</b>")
+    alt = shown(widget)["text/markdown"].split("\n\n")[0]
+    assert alt == r"Slope 1 \*not\* \<b>\[bold\]\</b>"

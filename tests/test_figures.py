@@ -2,7 +2,9 @@
 
 Two kinds of figures live in the notebooks: matplotlib output of a code cell (myst-nb writes the
 cell's ``mystnb.image.alt`` metadata as the <img alt>; without it, the alt is the file path) and
-the figures of explorers, stored in the widget state as <img> elements in HTML widgets.
+the figures of explorers, stored in the widget state as <img> elements in HTML widgets. An
+explorer's output also carries its first figure for the PDF edition, whose alt text is the first
+paragraph of the output's caption (text/markdown; mlsys.explorer.with_print_fallback).
 """
 
 from html.parser import HTMLParser
@@ -15,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p.relative_to(ROOT).as_posix() for folder in ("chapters", "exercises", "solutions")
                    for p in (ROOT / folder).glob("*.ipynb"))
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 class _Images(HTMLParser):
@@ -44,7 +47,14 @@ def test_every_image_output_has_alt_text_in_its_cell_metadata(path):
     for number, cell in enumerate(_read(path).cells, start=1):
         if cell.cell_type != "code":
             continue
-        if not any("image/png" in output.get("data", {}) for output in cell.outputs):
+        plain = [o for o in cell.outputs if "image/png" in o.get("data", {})
+                 and WIDGET_VIEW not in o.get("data", {})]
+        printed = [o["data"] for o in cell.outputs if "image/png" in o.get("data", {})
+                   and WIDGET_VIEW in o.get("data", {})]
+        if any(not "".join(data.get("text/markdown", "")).split("\n\n")[0].strip()
+               for data in printed):
+            missing.append(f"cell {number}: an explorer's printed figure has no caption")
+        if not plain:
             continue
         alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt")
         if not isinstance(alt, str) or not alt.strip():

@@ -164,3 +164,14 @@ def test_load_results_refuses_a_file_that_is_not_an_object(tmp_path):
     path.write_text("[1, 2]")
     with pytest.raises(ValueError, match="JSON object"):
         status.load_results(path)
+
+
+def test_render_status_lists_each_pdf_with_its_time_size_and_pages():
+    pdf = {"student": {"runs_s": [21.0, 20.0, 22.0], "median_s": 21.0, "html_median_s": 8.0,
+                       "print_median_s": 13.0, "bytes": 9_800_000, "pages": 266,
+                       "path": "_build/pdf/book-student.pdf", "command": "make pdf-student"}}
+    page = status.render_status({**RESULTS, "pdf": pdf}, ["chapters/a.ipynb"], {})
+    assert "## The PDF edition" in page
+    row = next(line for line in page.splitlines() if "book-student.pdf" in line)
+    assert "21.0" in row and "9.80 MB" in row and "266" in row
+    assert "## The PDF edition" not in status.render_status(RESULTS, ["chapters/a.ipynb"], {})
