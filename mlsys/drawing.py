@@ -210,8 +210,10 @@ def _structure(figure):
 
 
 def _limits(figure):
+    """What the background's axes and ticks follow: limits, scales, boxes, what is shown."""
     return [(tuple(ax.get_xlim()), tuple(ax.get_ylim()), ax.get_xscale(), ax.get_yscale(),
-             tuple(ax.get_position().bounds)) for ax in figure.axes]
+             tuple(ax.get_position().bounds), ax.get_visible(), ax.xaxis.get_visible(),
+             ax.yaxis.get_visible()) for ax in figure.axes]
 
 
 def render(figure) -> np.ndarray:

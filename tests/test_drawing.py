@@ -61,6 +61,18 @@ def plot_rescaled(height, *, figure=None):
     return kept.figure
 
 
+def plot_hidden_axis(height, *, figure=None):
+    """Hides its y axis for some heights: `render` must see an axis appear and go."""
+    kept = drawing.reuse(figure, plot_hidden_axis)
+    if kept is None:
+        fig, ax = plt.subplots(figsize=(4, 3))
+        ax.set_ylim(0, 1)
+        kept = drawing.keep(fig, plot_hidden_axis, line=ax.plot([0, 1], [0, 0], zorder=3)[0])
+    kept.line.set_ydata([height, height])
+    kept.line.axes.yaxis.set_visible(height < 0.5)
+    return kept.figure
+
+
 def full_draw(figure, like):
     figure.set_layout_engine("none")
     for ax, frozen in zip(figure.axes, like.axes):
@@ -72,7 +84,8 @@ def full_draw(figure, like):
 
 @pytest.mark.parametrize("plot, values", [(plot_bars, [0.2, 0.9, 0.5, 0.5]),
                                           (plot_forgetful, [0.2, 0.7, 0.1]),
-                                          (plot_rescaled, [1.0, 3.0, 2.0])])
+                                          (plot_rescaled, [1.0, 3.0, 2.0]),
+                                          (plot_hidden_axis, [0.2, 0.7, 0.3])])
 def test_an_updated_figure_renders_what_a_new_one_renders(plot, values):
     figure = None
     for value in values:
