@@ -17,6 +17,7 @@ import base64
 import html
 import inspect
 import io
+import re
 from collections.abc import Callable, Mapping, Sequence
 
 import ipywidgets as widgets
@@ -373,8 +374,6 @@ def _shown_image(widget):
         index = widget.selected_index
         return None if index is None else _shown_image(widget.children[index])
     if isinstance(widget, widgets.HTML):
-        import re  # here, so that the printed edition's code stays in this block
-
         match = re.search(_IMG, widget.value)
         return match and (match.group(1), html.unescape(match.group(2)))
     if isinstance(widget, widgets.Image) and widget.format == "png":
