@@ -67,6 +67,20 @@ def probe_explorers(log_path):
             times.append((time.perf_counter() - start) * 1e3)
         return times
 
+    def timed_live(plot, alt, points):  # from cold caches; the first draw is no update
+        clear_caches()
+        live = mlsys.explorer._Drawer(plot, alt, optimize=False)
+        live.html(points[0])
+        live_ms = timed(live.html, points[1:])
+        if live.figure is not None:
+            plt.close(live.figure)
+        return live_ms
+
+    def log(record, plot):
+        record["in_place"] = mlsys.explorer.updates_in_place(plot)
+        with open(log_path, "a", encoding="utf-8") as out:
+            out.write(json.dumps(record) + "\n")
+
     def timed_explorer(plot, grid, *args, **kwargs):
         names, fixed = list(grid), dict(kwargs.get("fixed") or {})
         alt = kwargs.get("alt", "figure")
@@ -81,17 +95,9 @@ def probe_explorers(log_path):
         plain_ms = timed(plain, points)
         clear_caches()
         precompute_ms = timed(mlsys.explorer._Drawer(plot, alt).html, points)
-        clear_caches()
-        live = mlsys.explorer._Drawer(plot, alt, optimize=False)
-        live.html(points[0])
-        live_ms = timed(live.html, points[1:])
-        if live.figure is not None:
-            plt.close(live.figure)
-        record = {"kind": "grid", "parameters": names, "grid_size": len(points),
-                  "in_place": mlsys.explorer.updates_in_place(plot), "plain_ms": plain_ms,
-                  "precompute_ms": precompute_ms, "live_ms": live_ms}
-        with open(log_path, "a", encoding="utf-8") as log:
-            log.write(json.dumps(record) + "\n")
+        log({"kind": "grid", "parameters": names, "grid_size": len(points),
+             "plain_ms": plain_ms, "precompute_ms": precompute_ms,
+             "live_ms": timed_live(plot, alt, points)}, plot)
         return real_explorer(plot, grid, *args, **kwargs)
 
     real_live = mlsys.explorer.live_explorer
@@ -107,16 +113,8 @@ def probe_explorers(log_path):
                 value = type(low)(min(max(value, low), high))
                 points.append({**points[-1], name: value})
         points = [{**point, **fixed} for point in points]
-        clear_caches()
-        live = mlsys.explorer._Drawer(plot, alt, optimize=False)
-        live.html(points[0])
-        live_ms = timed(live.html, points[1:])
-        if live.figure is not None:
-            plt.close(live.figure)
-        record = {"kind": "live", "parameters": list(sliders), "grid_size": len(points) - 1,
-                  "in_place": mlsys.explorer.updates_in_place(plot), "live_ms": live_ms}
-        with open(log_path, "a", encoding="utf-8") as log:
-            log.write(json.dumps(record) + "\n")
+        log({"kind": "live", "parameters": list(sliders), "grid_size": len(points) - 1,
+             "live_ms": timed_live(plot, alt, points)}, plot)
         return real_live(plot, sliders, *args, **kwargs)
 
     mlsys.explorer.explorer = timed_explorer

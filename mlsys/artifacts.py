@@ -37,7 +37,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from mlsys._validate import check_choice, check_number
+from mlsys._validate import check_number
 from mlsys.drawing import cached, keep, reuse
 from mlsys.style import FIGSIZE, PALETTE, decorate, format_count
 

@@ -15,7 +15,6 @@ from ``scipy.stats.ks_2samp``) and the Population Stability Index, whose customa
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, replace
 
 import matplotlib.pyplot as plt
@@ -33,8 +32,8 @@ from sklearn.metrics import average_precision_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, RobustScaler, StandardScaler
-from threadpoolctl import ThreadpoolController, threadpool_limits
 
+from mlsys._threads import one_thread, single_threaded
 from mlsys._validate import check_choice, check_number, check_samples
 from mlsys.drawing import cached, keep, reuse
 from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate, format_count
@@ -53,28 +52,6 @@ RETRAINING_SCHEDULES = ("never", "every 20", "every 10", "every 5", "every 1", "
 SUDDEN_CHANGES = ("mean and rule", "rule only", "mean only")
 
 
-def _single_threaded(function):
-    # The models here are small: starting BLAS or OpenMP threads costs more than the work, and
-    # far more on a busy machine, so the simulations run on one thread.
-    @functools.wraps(function)
-    def run(*args, **kwargs):
-        with threadpool_limits(limits=1):
-            return function(*args, **kwargs)
-    return run
-
-
-@functools.cache
-def _threadpools() -> ThreadpoolController:
-    return ThreadpoolController()
-
-
-def _one_thread():
-    # As threadpool_limits(limits=1), without looking for the loaded BLAS and OpenMP libraries
-    # again on each call (3-4 ms, more than a small fit): one controller lists them once, after
-    # this module's imports have loaded them.
-    return _threadpools().limit(limits=1)
-
-
 def _rng(seed) -> np.random.Generator:
     return np.random.default_rng(check_number("seed", seed, low=0, integer=True))
 
@@ -90,6 +67,21 @@ def _accuracy(model, X, y) -> float:
 
 def _new_figure(ncols=1):
     return plt.subplots(1, ncols, figsize=FIGSIZE, layout="constrained")
+
+
+def _three_bars(ax, names, second_colour, *, ylim):
+    """Three empty bars on a percent axis (blue, `second_colour` hatched, black dotted) and
+    their empty labels, for a plot to update: (bars, labels)."""
+    bars = ax.bar(names, np.zeros(3), color=[PALETTE["blue"], PALETTE[second_colour],
+                                             PALETTE["black"]])
+    for bar, hatch in zip(bars, ["", "//", ".."]):
+        bar.set_hatch(hatch)
+        bar.set_edgecolor("white")
+    labels = ax.bar_label(bars, labels=["", "", ""], fontsize=9)
+    ax.set_ylim(*ylim)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_axisbelow(True)
+    return bars, labels
 
 
 def _suptitle(fig):
@@ -231,14 +223,14 @@ class MessyResult:
     robust_accuracy: float
 
 
-@functools.lru_cache(maxsize=32)
+@cached(maxsize=32)
 def _messy_fit(corruption, rate, n_samples, seed):
     # The clean data, its corrupted copy and both pipelines fitted on the corrupted first half.
     X_clean, y = make_clean_data(n_samples, seed=seed)
     rate_name = {"missing": "missing_rate", "noise": "noise_rate", "outliers": "outlier_rate"}
     X = corrupt_features(X_clean, **{rate_name[corruption]: rate}, seed=seed + 1)
     half = len(y) // 2
-    with _one_thread():
+    with one_thread():
         pipelines = tuple(pipeline.fit(X[:half], y[:half])
                           for pipeline in (make_naive_pipeline(), make_robust_pipeline()))
     return X_clean, X, y, half, pipelines
@@ -276,7 +268,7 @@ def simulate_messy_data(corruption, rate, *, n_samples=2_000, seed=0) -> MessyRe
     n_samples = check_number("n_samples", n_samples, low=20, integer=True)
     seed = check_number("seed", seed, low=0, integer=True)
     _, X, y, half, pipelines = _messy_fit(corruption, rate, n_samples, seed)
-    with _one_thread():
+    with one_thread():
         scores = [_accuracy(pipeline, X[half:], y[half:]) for pipeline in pipelines]
     return MessyResult(corruption, rate, *scores)
 
@@ -323,7 +315,7 @@ def scaled_feature(corruption, rate, pipeline, *, n_samples=2_000, seed=0) -> tu
     X_clean, X, _, half, pipelines = _messy_fit(corruption, rate, n_samples, seed)
     _, _, _, _, clean_pipelines = _messy_fit(corruption, 0.0, n_samples, seed)
     column = int(np.argmax(np.abs(X_clean[:half].mean(axis=0)) / X_clean[:half].std(axis=0)))
-    with _one_thread():
+    with one_thread():
         messy = pipelines[which][:-1].transform(X[half:])[:, column]
         clean = clean_pipelines[which][:-1].transform(X_clean[half:])[:, column]
     return messy, clean
@@ -480,7 +472,7 @@ class LabelNoiseResult:
     true_test_accuracy: float      # against the true test labels: what users get
 
 
-@_single_threaded
+@single_threaded
 def simulate_label_noise(noise_rate, *, n_samples=4_000, seed=0) -> LabelNoiseResult:
     """Train a logistic regression on labels flipped at `noise_rate` and score it both ways.
 
@@ -558,7 +550,7 @@ def _class_noise(flip_positive, flip_negative, n_samples, seed):
     flips = rng.random(n_samples) < np.where(y == 1, flip_positive, flip_negative)
     recorded = np.where(flips, 1 - y, y)
     half = n_samples // 2
-    with _one_thread():
+    with one_thread():
         model = LogisticRegression().fit(x[:half, None], recorded[:half])
     boundary = float(-model.intercept_[0] / model.coef_[0, 0])
     predicted = (x[half:] > boundary).astype(int)
@@ -659,16 +651,8 @@ def plot_label_noise(flip_positive, flip_negative, *, seed=0, figure=None) -> Fi
         left.legend(handles=[positive, outline, best, boundary],
                     labels=["recorded positive", "recorded negative", "best rule",
                             "learned boundary"], loc="upper left", fontsize=7)
-        names = ["true", "measured", "best rule"]
-        bars = right.bar(names, np.zeros(3), color=[PALETTE["blue"], PALETTE["vermillion"],
-                                                    PALETTE["black"]])
-        for bar, hatch in zip(bars, ["", "//", ".."]):
-            bar.set_hatch(hatch)
-            bar.set_edgecolor("white")
-        values = right.bar_label(bars, labels=["", "", ""], fontsize=9)
-        right.set_ylim(0.4, 1.0)
-        right.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        right.set_axisbelow(True)
+        bars, values = _three_bars(right, ["true", "measured", "best rule"], "vermillion",
+                                   ylim=(0.4, 1.0))
         decorate(right, xlabel="accuracy on the test rows", ylabel="accuracy",
                  title="true vs measured")
         kept = keep(fig, plot_label_noise, rows=[positive, negative], boundary=boundary,
@@ -731,7 +715,7 @@ def out_of_fold_probabilities(X, y, *, n_folds=5, seed=0) -> np.ndarray:
         raise ValueError(f"y must hold each class at least n_folds = {n_folds} times")
     folds = StratifiedKFold(n_folds, shuffle=True,
                             random_state=check_number("seed", seed, low=0, integer=True))
-    with _one_thread():
+    with one_thread():
         return cross_val_predict(HistGradientBoostingClassifier(max_iter=60, random_state=0), X,
                                  y, cv=folds, method="predict_proba")
 
@@ -792,7 +776,7 @@ def _audit_scores(flags, flipped, noise_rate, threshold) -> LabelAuditResult:
                             hits / n_flipped if n_flipped else float("nan"))
 
 
-@functools.lru_cache(maxsize=8)
+@cached(maxsize=8)
 def _noisy_world(noise_rate, n_samples, seed):
     X, y = sample_world(n_samples, seed=seed)
     return X, y, flip_labels(y, noise_rate, seed=seed)
@@ -825,7 +809,7 @@ def simulate_label_audit(noise_rate=0.1, thresholds=(0.5, 0.2, 0.1), *, n_sample
     X, y, noisy = _noisy_world(noise_rate, n_samples, check_number("seed", seed, low=0,
                                                                    integer=True))
     if in_sample:
-        with threadpool_limits(limits=1):
+        with one_thread():
             model = HistGradientBoostingClassifier(max_iter=200, max_leaf_nodes=63,
                                                    min_samples_leaf=1, random_state=0)
             P = model.fit(X, noisy).predict_proba(X)
@@ -932,16 +916,8 @@ def plot_label_audit(noise_rate, threshold, *, seed=0, figure=None) -> Figure:
         legend = left.legend(handles=[kept_rows, outline, line],
                              labels=["label kept", "label flipped", "threshold"],
                              loc="upper left", fontsize=7, framealpha=0.9)
-        names = ["precision", "recall", "random\naudit"]
-        bars = right.bar(names, np.zeros(3), color=[PALETTE["blue"], PALETTE["orange"],
-                                                    PALETTE["black"]])
-        for bar, hatch in zip(bars, ["", "//", ".."]):
-            bar.set_hatch(hatch)
-            bar.set_edgecolor("white")
-        values = right.bar_label(bars, labels=["", "", ""], fontsize=9)
-        right.set_ylim(0, 1.05)
-        right.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        right.set_axisbelow(True)
+        bars, values = _three_bars(right, ["precision", "recall", "random\naudit"], "orange",
+                                   ylim=(0, 1.05))
         decorate(right, xlabel="the audit at this threshold", ylabel="share",
                  title="precision and recall")
         kept = keep(fig, plot_label_audit, rows=[kept_rows, flipped_rows], line=line,
@@ -1038,7 +1014,7 @@ def _imbalance_scores(positive_rate, seed):
     half = len(y) // 2
     models = [DummyClassifier(strategy="most_frequent"), LogisticRegression(max_iter=1_000),
               LogisticRegression(max_iter=1_000, class_weight="balanced")]
-    with _one_thread():
+    with one_thread():
         scores = tuple(m.fit(X[:half], y[:half]).predict_proba(X[half:])[:, 1] for m in models)
     y_test = y[half:].copy()
     for array in (y_test, *scores):
@@ -1109,7 +1085,7 @@ class ClassWeightEffect:
     weighted_pr_auc: float   # class_weight="balanced", on the same test half
 
 
-@_single_threaded
+@single_threaded
 def compare_class_weights(world, positive_rate=0.02, *, n_samples=4_000,
                           seed=0) -> ClassWeightEffect:
     """Fit a logistic regression with and without balanced class weights and score the ranking.
@@ -1355,7 +1331,7 @@ def make_deployed_models(seed=0, n_samples=2_000) -> dict:
     ['boosted trees', 'logistic regression']
     """
     X, y = sample_world(n_samples, seed=check_number("seed", seed, low=0, integer=True))
-    with _one_thread():
+    with one_thread():
         return {"logistic regression": LogisticRegression().fit(X, y),
                 "boosted trees": HistGradientBoostingClassifier(max_iter=60, random_state=0)
                 .fit(X, y)}
@@ -1383,7 +1359,7 @@ def simulate_shift(kind, severity, *, n_production=4_000, seed=0) -> ShiftResult
     >>> result.accuracy["logistic regression"] <= result.best_accuracy + 0.02
     True
     """
-    with _one_thread():
+    with one_thread():
         return _shift_results(((kind, severity),), n_production, seed)[0]
 
 
@@ -1428,7 +1404,7 @@ def _shift_point(kind, severity, seed):
 def _shift_curves(seed):
     # Every kind's curve at once: the explorer's kind slider then only redraws.
     points = [(kind, severity) for kind in SHIFT_KINDS for severity in SHIFT_SEVERITIES]
-    with _one_thread():
+    with one_thread():
         results = _shift_results(points, 4_000, seed)
     n = len(SHIFT_SEVERITIES)
     return {kind: tuple(results[i * n:(i + 1) * n]) for i, kind in enumerate(SHIFT_KINDS)}
@@ -1630,7 +1606,7 @@ def _log_loss(y, p) -> float:
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
 
-@_single_threaded
+@single_threaded
 def simulate_prior_correction(positive_rate=0.8, *, n_production=2_000, seed=0):
     """Correct the deployed boosted trees for label shift, with no production label.
 
@@ -1961,12 +1937,6 @@ def _step_outline(edges, densities):
                                                                  [0]])])
 
 
-def _set_limits(setter, current, limits):
-    # Setting a limit marks the axis changed even when it stays put: set it only if it moves.
-    if tuple(map(float, current)) != tuple(map(float, limits)):
-        setter(*limits)
-
-
 def plot_detection(shift_sd, window_size, *, seed=0, figure=None) -> Figure:
     """Plot one pair of windows and how often KS and PSI fire against the true shift.
 
@@ -2027,15 +1997,13 @@ def plot_detection(shift_sd, window_size, *, seed=0, figure=None) -> Figure:
     peak = max(0.6 if window_size >= 200 else 1.2 if window_size >= 30 else 1.8,
                1.05 * max(values.max() for values in densities))
     left, right = kept.figure.axes
-    _set_limits(left.set_ylim, left.get_ylim(),
-                (0, next(top for top in (0.6, 1.2, 1.8, 3.6, peak) if peak <= top)))
+    left.set_ylim(0, next(top for top in (0.6, 1.2, 1.8, 3.6, peak) if peak <= top))
     for line, field in zip(kept.curves, ("ks", "psi_moderate", "psi_major")):
         line.set_ydata([getattr(r, field) for r in curve])
     kept.marker.set_xdata([shift_sd, shift_sd])
     # The shifts 0-1 with margins, as autoscaling gave them, widened for a shift outside.
     low, high = min(0.0, shift_sd), max(1.0, shift_sd)
-    _set_limits(right.set_xlim, right.get_xlim(),
-                (low - 0.05 * (high - low), high + 0.05 * (high - low)))
+    right.set_xlim(low - 0.05 * (high - low), high + 0.05 * (high - low))
     kept.titles[0].set_text(f"KS p = {alarm.ks_pvalue:.2g}, PSI = {alarm.psi:.2f}")
     kept.titles[1].set_text(f"{format_count(window_size, 'row')}, shift {shift_sd:g} sd:\n"
                             f"KS fires {chosen.ks:.0%}, PSI > 0.25 {chosen.psi_major:.0%}")
@@ -2185,7 +2153,7 @@ def _ks_gap_pvalue(n, h):
 def _period_model_accuracy(config, seed, t):
     # The accuracy on every period of the model fitted on period t's rows (read-only).
     periods = _stream(config, seed)
-    with _one_thread():
+    with one_thread():
         model = LogisticRegression().fit(*periods[t])
         predicted = model.predict(np.concatenate([X for X, _ in periods]))
     ends = np.cumsum([len(y) for _, y in periods])

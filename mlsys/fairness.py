@@ -21,7 +21,6 @@ the impossibility results are Kleinberg, Mullainathan & Raghavan (ITCS 2017) and
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -30,6 +29,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from sklearn.linear_model import LogisticRegression
 
+from mlsys._threads import one_thread
 from mlsys._validate import check_choice, check_number, check_samples
 from mlsys.drawing import cached, keep, reuse
 from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate, format_count
@@ -178,22 +178,9 @@ def make_design_matrix(applicants, columns) -> np.ndarray:
                             for c in columns])
 
 
-_BLAS = []
-
-
-def _one_blas_thread():
-    """A context in which BLAS runs on one thread: these fits are tiny, and a second thread
-    spinning for a busy core costs ten times the fit (the coefficients are the same)."""
-    if not _BLAS:
-        from threadpoolctl import ThreadpoolController
-
-        _BLAS.append(ThreadpoolController())
-    return _BLAS[0].limit(limits=1, user_api="blas")
-
-
 def _fit_and_score(X_train, y_train, X_new) -> np.ndarray:
     """Fit a default logistic regression and return its probabilities for `X_new`."""
-    with _one_blas_thread():
+    with one_thread():
         return LogisticRegression().fit(X_train, y_train).predict_proba(X_new)[:, 1]
 
 
@@ -612,7 +599,7 @@ def _make_candidates(n, seed, share_b, experience_gap) -> tuple:
             performed.astype(int))
 
 
-@functools.lru_cache(maxsize=8)
+@cached(maxsize=8)
 def _scored_candidates(n, seed, share_b, experience_gap) -> ScoredCandidates:
     X_train, _, y_train = _make_candidates(n, seed, share_b, experience_gap)
     X_new, group, performed = _make_candidates(n, seed + 1, share_b, experience_gap)
@@ -676,7 +663,7 @@ def _make_rated(n, seed, share_b, experience_gap, rating_bias, proxy_strength) -
             performed.astype(int), rated.astype(int))
 
 
-@functools.lru_cache(maxsize=8)
+@cached(maxsize=8)
 def _rated_candidates(n, seed, share_b, experience_gap, rating_bias,
                       proxy_strength) -> ScoredCandidates:
     X_train, _, _, rated = _make_rated(n, seed, share_b, experience_gap, rating_bias,

@@ -15,7 +15,6 @@ the column is 0 for every patient.
 from __future__ import annotations
 
 import copy
-import functools
 from dataclasses import dataclass, field
 
 import matplotlib.pyplot as plt
@@ -33,8 +32,8 @@ from sklearn.metrics import recall_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
-from threadpoolctl import threadpool_limits
 
+from mlsys._threads import single_threaded
 from mlsys._validate import check_number, check_samples
 from mlsys.drawing import cached, keep, reuse
 from mlsys.style import FIGSIZE, PALETTE, decorate, format_count
@@ -46,20 +45,6 @@ FEATURES = ("age_years", "systolic_bp_mmhg", "bmi_kg_m2", "smoker", "exercise_h_
 SHORTCUT = "referred_to_specialist"
 
 _RISK_SCALE = 2.2  # sharpens the risk so that a good model reaches about 87% accuracy
-
-
-def _one_thread(function):
-    """Run `function` with one OpenMP and BLAS thread (the same numbers, often far sooner).
-
-    The chapter's models are small: a boosted model's threads spend more time waiting for
-    each other than working, most of all on a machine whose cores are busy (10-50 times
-    slower there, measured on two shared cores).
-    """
-    @functools.wraps(function)
-    def wrapped(*args, **kwargs):
-        with threadpool_limits(limits=1):
-            return function(*args, **kwargs)
-    return wrapped
 
 
 def _rng(seed) -> np.random.Generator:
@@ -273,7 +258,7 @@ def _check_depths(depths) -> tuple:
 
 
 @cached(maxsize=16)
-@_one_thread
+@single_threaded
 def _compare(depths, n_train, n_test, seed) -> ReadabilityResult:
     train = make_patient_data(n_train, seed=seed)
     test = make_patient_data(n_test, seed=seed + 1)
@@ -710,7 +695,7 @@ class CopiesResult:
 
 
 @cached(maxsize=32)
-@_one_thread
+@single_threaded
 def _simulate_copies(n_copies, noise_years, n_train, n_eval, n_repeats, seed) -> CopiesResult:
     train = make_patient_data(n_train, seed=seed)
     held_out = make_patient_data(n_eval, seed=seed + 1)
@@ -905,7 +890,7 @@ class ShortcutResult:
 
 
 @cached(maxsize=64)
-@_one_thread
+@single_threaded
 def _simulate_shortcut(leak, n_train, n_eval, n_repeats, seed) -> ShortcutResult:
     train = make_patient_data(n_train, leak=leak, seed=seed)
     validation = make_patient_data(n_eval, leak=leak, seed=seed + 1)
@@ -1187,7 +1172,7 @@ def find_counterfactual(model, patient, *, changes=None) -> Counterfactual | Non
 
 
 @cached(maxsize=4)
-@_one_thread
+@single_threaded
 def _chapter_model(seed):
     train = make_patient_data(4_000, seed=seed)
     model = HistGradientBoostingClassifier(random_state=0)
@@ -1195,7 +1180,7 @@ def _chapter_model(seed):
 
 
 @cached(maxsize=4)
-@_one_thread
+@single_threaded
 def _flagged(seed, n_patients=12):
     test = make_patient_data(4_000, seed=seed + 1).X[list(FEATURES)]
     flagged = np.flatnonzero(_chapter_model(seed).predict(test) == 1)[:n_patients]
@@ -1232,7 +1217,7 @@ def flagged_patients(n_patients=12, *, seed=0) -> pd.DataFrame:
 
 
 @cached(maxsize=64)
-@_one_thread
+@single_threaded
 def _explain_flagged(patient, seed):
     """Flagged patient `patient` of `seed`, its counterfactual (or None) and its probability."""
     row = _flagged(seed, 50).iloc[patient]

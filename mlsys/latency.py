@@ -25,7 +25,7 @@ from matplotlib.ticker import FuncFormatter, NullFormatter, PercentFormatter
 
 from mlsys._validate import check_number, check_samples
 from mlsys.drawing import cached, keep, reuse
-from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate, format_count
+from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate
 
 #: Huyen's ten request latencies (DMLS ch.1): mean 390 ms, median 100 ms.
 HUYEN_LATENCIES_MS = (100, 102, 100, 100, 99, 104, 110, 90, 3000, 95)
@@ -633,16 +633,6 @@ def _tail_users(n_requests, seed, revenue_elasticity, lookup_ms_per_item) -> Use
     return users
 
 
-def _set_limits(ax, xlim, ylim) -> bool:
-    """Set the limits of `ax` if they change (True): setting one, even to its value, makes
-    `mlsys.drawing.render` draw the whole figure again."""
-    if ax.get_xlim() == tuple(xlim) and ax.get_ylim() == tuple(ylim):
-        return False
-    ax.set_xlim(*xlim)
-    ax.set_ylim(*ylim)
-    return True
-
-
 def plot_tail_revenue(revenue_elasticity, lookup_ms_per_item, *, q=99, n_requests=50_000,
                       seed=0, figure=None) -> Figure:
     """Plot who is in the tail and what share of revenue it carries, for one user model.
@@ -726,9 +716,10 @@ def plot_tail_revenue(revenue_elasticity, lookup_ms_per_item, *, q=99, n_request
     low_ms = _TAIL_LATENCY_LOW_MS if fastest >= _TAIL_LATENCY_LOW_MS else fastest / 1.2
     high_ms = next((h for h in _TAIL_LATENCY_HIGHS_MS if 1.2 * slowest <= h), 1.2 * slowest)
     longest = 10 ** math.ceil(math.log10(1.2 * users.history_length.max()))
-    if _set_limits(ax, (0.7, longest), (low_ms, high_ms)):
-        _plain_ticks(ax.xaxis)
-        _plain_ticks(ax.yaxis)
+    ax.set_xlim(0.7, longest)
+    ax.set_ylim(low_ms, high_ms)
+    _plain_ticks(ax.xaxis)
+    _plain_ticks(ax.yaxis)
     request_share = float(np.mean(in_tail))
     revenue_share = tail_share(users.latency_ms, users.revenue_usd, q)
     for bar, label, share in zip(kept.bars, kept.labels, (request_share, revenue_share)):
@@ -736,7 +727,7 @@ def plot_tail_revenue(revenue_elasticity, lookup_ms_per_item, *, q=99, n_request
         label.xy = (bar.get_x() + bar.get_width() / 2, share)
         label.set_text(f"{share:.1%}")
     top = 1.25 * max(request_share, revenue_share)
-    _set_limits(bars, bars.get_xlim(), (0, next((t for t in _TAIL_SHARE_TOPS if top <= t), top)))
+    bars.set_ylim(0, next((t for t in _TAIL_SHARE_TOPS if top <= t), top))
     if bars.get_ylabel() != f"share held by the slowest {100 - q:g}%":
         bars.set_ylabel(f"share held by the slowest {100 - q:g}%")
     ratio = revenue_share / request_share

@@ -37,8 +37,8 @@ from matplotlib.figure import Figure
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
+from mlsys._threads import one_thread
 from mlsys._validate import check_choice, check_number
 from mlsys.artifacts import compute_dataset_hash, compute_model_hash
 from mlsys.data_shift import compute_psi
@@ -456,7 +456,7 @@ def run_system(n_days=42, failure=Failure(), world=WorldConfig(), system=SystemC
     >>> len(run.days), run.failure.kind
     (10, 'none')
     """
-    with threadpool_limits(1):
+    with one_thread():
         return _run_system(n_days, failure, world, system, seed=seed)
 
 

@@ -1080,15 +1080,6 @@ def _log_limits(sizes) -> tuple:
     return low / margin, high * margin
 
 
-def _set_limits(ax, xlim=None, ylim=None) -> None:
-    # Only a limit that changes is set: setting one marks the axis as changed, and an updated
-    # figure is then drawn again in full.
-    if xlim is not None and tuple(ax.get_xlim()) != tuple(map(float, xlim)):
-        ax.set_xlim(*xlim)
-    if ylim is not None and tuple(ax.get_ylim()) != tuple(map(float, ylim)):
-        ax.set_ylim(*ylim)
-
-
 def _subsets(optional) -> list:
     # Every subset of the optional legend entries, in a fixed order (all present first).
     subsets = [()]
@@ -1276,7 +1267,7 @@ def plot_rule_vs_model(complexity, n_train, *, label_noise=LABEL_NOISE, seed=0, 
     _update_map(kept, comparison)
     kept.span.set_x(complexity - 0.3)
     # Complexities 0 to 5 fill the axis; the mark of a higher one (up to 6) widens it.
-    _set_limits(kept.span.axes, xlim=(-0.4, 5.4) if complexity <= 5.1 else (-0.4, 6.4))
+    kept.span.axes.set_xlim(*((-0.4, 5.4) if complexity <= 5.1 else (-0.4, 6.4)))
     kept.model_line.set_ydata(model_curve)
     kept.rule_line.set_ydata(rule_curve)
     kept.curve_title.set_text(
@@ -1355,7 +1346,7 @@ def plot_learning_curve(complexity, label_noise=LABEL_NOISE, *, train_sizes=TRAI
     kept.mean.set_data(x, curve.mean_model_accuracy)
     kept.rule.set_ydata([curve.rule_accuracy] * 2)
     kept.best.set_ydata([1 - curve.label_noise] * 2)
-    _set_limits(kept.mean.axes, xlim=_log_limits(sizes))
+    kept.mean.axes.set_xlim(*_log_limits(sizes))
     crossing = curve.smallest_size_beating_rule()
     head = f"Complexity {curve.complexity:g}, {curve.label_noise:.0%} noisy labels: "
     kept.crossing.set_visible(crossing is not None)
@@ -1461,7 +1452,7 @@ def plot_drift(drift_deg_per_week, retrain_every_weeks, *, target=0.90, figure=N
                f"target: {target:.0%} every week"]
     _show_legend([kept.legend], kept.lines, [], [], labels)
     margin = 0.05 * max(len(run.weeks) - 1, 1)  # as autoscaling would, over weeks 1 to n
-    _set_limits(kept.title.axes, xlim=(1 - margin, len(run.weeks) + margin))
+    kept.title.axes.set_xlim(1 - margin, len(run.weeks) + margin)
     verdict = "above" if expected.min() >= target else "below"
     kept.title.set_text(f"Drift {run.drift_deg_per_week:g}°/week, retrained {every}:\nthe "
                         f"worst week is expected at {expected.min():.1%}, {verdict} the "
@@ -1673,9 +1664,9 @@ def plot_costly_mistakes(volume_per_year, costly_one_in, *, n_years=2_000, seed=
     kept.expected_line.set_xdata([expected] * 2)
     kept.expected_line.set_label(f"expected saving: {_format_usd(expected * 1e6)}")
     kept.left_legend.texts[1].set_text(kept.expected_line.get_label())
-    _set_limits(kept.histogram.axes,
-                xlim=_savings_limits(min(edges[0], 0, expected), max(edges[-1], 0, expected)),
-                ylim=(0, _count_limit(counts.max())))
+    kept.histogram.axes.set_xlim(*_savings_limits(min(edges[0], 0, expected),
+                                                  max(edges[-1], 0, expected)))
+    kept.histogram.axes.set_ylim(0, _count_limit(counts.max()))
     kept.left_title.set_text(f"Savings in {n_years:,} simulated years")
     shares = _shares_cheaper(a, float(costly_one_in), n_years, seed)
     kept.shares_line.set_ydata(shares)
@@ -2533,7 +2524,7 @@ def plot_routing_checklist(tickets_per_day, complexity, *, repeats=3, seed=0, fi
     kept.rule.set_ydata([r.rule_accuracy] * 2)
     shown = min(r.labels_per_year, curve.train_sizes[-1])
     kept.year.set_xdata([shown] * 2)
-    _set_limits(kept.mean.axes, xlim=_log_limits(curve.train_sizes))
+    kept.mean.axes.set_xlim(*_log_limits(curve.train_sizes))
     _show_legend([kept.legend], [kept.mean, kept.rule, kept.year], [], [], [
         "model, mean", f"rule: {r.rule_accuracy:.0%}",
         f"a year: {r.labels_per_year:,} labels"

@@ -33,6 +33,7 @@ def plot_bars(height, *, note="", figure=None):
     for bar, value in zip(kept.bars, (height, 1 - height)):
         bar.set_height(value)
     kept.title.set_text(f"height {height:.2f}{note}")
+    kept.title.axes.set_ylim(0, 1)  # the same limits again: no reason to draw everything
     return kept.figure
 
 
