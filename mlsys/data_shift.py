@@ -806,18 +806,19 @@ def simulate_label_audit(noise_rate=0.1, thresholds=(0.5, 0.2, 0.1), *, n_sample
     thresholds = tuple(check_number("thresholds", t, low=0, high=1, low_open=True,
                                     unit="probability") for t in thresholds)
     n_samples = check_number("n_samples", n_samples, low=100, integer=True)
-    X, y, noisy = _noisy_world(noise_rate, n_samples, check_number("seed", seed, low=0,
-                                                                   integer=True))
+    seed = check_number("seed", seed, low=0, integer=True)
     if in_sample:
+        X, y, noisy = _noisy_world(noise_rate, n_samples, seed)
         with one_thread():
             model = HistGradientBoostingClassifier(max_iter=200, max_leaf_nodes=63,
                                                    min_samples_leaf=1, random_state=0)
             P = model.fit(X, noisy).predict_proba(X)
+        confidence, flipped = P[np.arange(noisy.size), noisy], noisy != y
     else:
-        P = out_of_fold_probabilities(X, noisy, seed=seed)
-    flipped = noisy != y
-    return tuple(_audit_scores(find_label_issues(P, noisy, t), flipped, noise_rate, t)
-                 for t in thresholds)
+        # The audit that `self_confidence` and the explorer show: one set of folds fitted.
+        confidence, flipped = _audit_probabilities(noise_rate, n_samples, seed)
+    # find_label_issues(P, noisy, t) on the probabilities of the given labels.
+    return tuple(_audit_scores(confidence < t, flipped, noise_rate, t) for t in thresholds)
 
 
 #: Flip rates and thresholds offered by the explorer of `plot_label_audit`.
@@ -825,8 +826,11 @@ AUDIT_NOISE_RATES = (0.05, 0.1, 0.2, 0.3)
 AUDIT_THRESHOLDS = (0.1, 0.2, 0.3, 0.5)
 
 
-@cached(maxsize=16)
+@cached(maxsize=64)
 def _audit_probabilities(noise_rate, n_samples, seed):
+    # Each row's out-of-fold probability of its given label, and whether it was flipped: one
+    # 5-fold boosted audit per flip rate and seed, shared by `simulate_label_audit`,
+    # `self_confidence` and the explorer (64: the ledger's 3 flip rates on 20 seeds).
     X, y, noisy = _noisy_world(noise_rate, n_samples, seed)
     P = out_of_fold_probabilities(X, noisy, seed=seed)
     confidence, flipped = P[np.arange(noisy.size), noisy], noisy != y
@@ -2040,14 +2044,16 @@ def make_stream(config=StreamConfig(), *, seed=0) -> list:
     check_number("config.n_periods", config.n_periods, low=2, integer=True)
     check_number("config.period_size", config.period_size, low=10, integer=True)
     seed = check_number("seed", seed, low=0, integer=True)
-    periods = []
-    for t in range(config.n_periods):
-        jumped = t >= config.jump_period
-        shift = config.drift_per_period * t + (config.jump_shift if jumped else 0.0)
-        rotation = config.jump_rotation_deg if jumped else 0.0
-        periods.append(sample_world(config.period_size, covariate_shift=float(np.clip(shift, -5, 5)),
-                                    concept_rotation_deg=rotation, seed=seed * 10_000 + t))
-    return periods
+    return [sample_world(config.period_size, **_period_world(config, t), seed=seed * 10_000 + t)
+            for t in range(config.n_periods)]
+
+
+def _period_world(config, t) -> dict:
+    # The `sample_world` shift and rotation of period t: with its seed, all its rows depend on.
+    jumped = t >= config.jump_period
+    shift = config.drift_per_period * t + (config.jump_shift if jumped else 0.0)
+    return {"covariate_shift": float(np.clip(shift, -5, 5)),
+            "concept_rotation_deg": config.jump_rotation_deg if jumped else 0.0}
 
 
 @dataclass(frozen=True, eq=False)
@@ -2149,16 +2155,36 @@ def _ks_gap_pvalue(n, h):
     return stats.ks_2samp(np.arange(n), np.arange(n) + h - 0.5).pvalue
 
 
+@cached(maxsize=8)
+def _stacked_stream(config, seed):
+    # All the stream's rows in period order, and their labels (read-only), to score a model on
+    # every period with one prediction.
+    periods = _stream(config, seed)
+    stacked = tuple(np.concatenate(arrays) for arrays in zip(*periods))
+    for array in stacked:
+        array.setflags(write=False)
+    return stacked
+
+
+@cached(maxsize=2_048)
+def _period_model(period_size, covariate_shift, concept_rotation_deg, seed):
+    # The model fitted on one period's rows, keyed by what they depend on: the periods before
+    # the sudden change are alike in every variant of the stream, and are fitted once for all.
+    X, y = sample_world(period_size, covariate_shift=covariate_shift,
+                        concept_rotation_deg=concept_rotation_deg, seed=seed)
+    with one_thread():
+        return LogisticRegression().fit(X, y)
+
+
 @cached(maxsize=1_024)
 def _period_model_accuracy(config, seed, t):
     # The accuracy on every period of the model fitted on period t's rows (read-only).
-    periods = _stream(config, seed)
+    model = _period_model(config.period_size, **_period_world(config, t), seed=seed * 10_000 + t)
+    X, y = _stacked_stream(config, seed)
     with one_thread():
-        model = LogisticRegression().fit(*periods[t])
-        predicted = model.predict(np.concatenate([X for X, _ in periods]))
-    ends = np.cumsum([len(y) for _, y in periods])
-    accuracy = np.array([float(np.mean(predicted[end - len(y):end] == y))
-                         for (_, y), end in zip(periods, ends)])
+        right = model.predict(X) == y
+    # Each period's share of right predictions (the periods have config.period_size rows each).
+    accuracy = right.reshape(config.n_periods, config.period_size).mean(axis=1)
     accuracy.setflags(write=False)
     return accuracy
 
