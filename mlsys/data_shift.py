@@ -2085,7 +2085,8 @@ def simulate_retraining(policy, *, every=None, alpha=0.01, config=StreamConfig()
       has p < `alpha` / 2 (a Bonferroni correction for two features).
 
     A model retrained after period t is fitted on period t's rows alone, whatever the policy,
-    so each period's model is fitted once and shared by every policy (cached).
+    so each period's model is fitted once and shared by every policy (cached); the models of
+    the periods before the sudden change, by every variant of the stream as well.
 
     Examples
     --------
