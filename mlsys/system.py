@@ -28,7 +28,7 @@ import ast
 import inspect
 import textwrap
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -435,6 +435,13 @@ def _events(day, world, seed):
     return generate_events(day, world, seed=seed)
 
 
+@cached(maxsize=1_024)
+def _trained(days, world, seed):
+    # Runs that train on the same labelled days fit the same model, whatever their failure
+    # (the history holds the events as they were) or label delay: fit and hash it once.
+    return train_model(pd.concat([_events(d, world, seed) for d in days]), day=days[-1])
+
+
 def _timed(seconds, name, function, *args, **kwargs):
     start = time.perf_counter()
     value = function(*args, **kwargs)
@@ -470,21 +477,19 @@ def _run_system(n_days=42, failure=Failure(), world=WorldConfig(), system=System
     seed = _check_seed(seed)
     seconds = {}
     first = system.train_days
-    history = {d: _timed(seconds, "data source", _events, d, world, seed)
+    source = replace(world, label_delay_days=0)  # the events do not depend on the label delay
+    history = {d: _timed(seconds, "data source", _events, d, source, seed)
                for d in range(first)}
     served = {d: make_features(history[d]) for d in range(first)}
-    trained = _timed(seconds, "training", train_model,
-                     pd.concat([history[d] for d in range(first)]), day=first - 1)
+    trained = _timed(seconds, "training", _trained, tuple(range(first)), source, seed)
     start, fixed_day = first + failure.start_day, None
-    rows = []
-    alerts, retrains, versions = [], [], []
+    rows, alerts, retrains, versions = [], [], [], []
     for day in range(first, first + n_days):
         active = failure.kind != "none" and day >= start and (fixed_day is None
                                                               or day < fixed_day)
-        events = _timed(seconds, "data source", _events, day, world, seed)
-        raw = events
-        if active and failure.kind == "unit change":
-            raw = events.assign(amount_eur=events["amount_eur"] * 100)
+        events = _timed(seconds, "data source", _events, day, source, seed)
+        raw = (events.assign(amount_eur=events["amount_eur"] * 100)
+               if active and failure.kind == "unit change" else events)
         broken = _timed(seconds, "data check", check_batch, raw, system)
         X = _timed(seconds, "features", make_features, raw,
                    log_amount=not (active and failure.kind == "skew"))
@@ -520,7 +525,8 @@ def _run_system(n_days=42, failure=Failure(), world=WorldConfig(), system=System
         if _timed(seconds, "retraining trigger", should_retrain, monitors):
             window = _labelled_window(history, day, world, system, failure, start, fixed_day)
             if window is not None:
-                trained = _timed(seconds, "training", train_model, window, day=day)
+                trained = replace(_timed(seconds, "training", _trained, window, source, seed),
+                                  trained_day=day)
                 retrains.append(day)
     columns = np.array(rows, dtype=float).T
     return SystemRun(columns[0].astype(int), columns[1], columns[2], columns[3], columns[4],
@@ -529,7 +535,7 @@ def _run_system(n_days=42, failure=Failure(), world=WorldConfig(), system=System
 
 
 def _labelled_window(history, day, world, system, failure, start, fixed_day):
-    # The latest `train_days` days whose labels have arrived (and were not lost).
+    # The latest `train_days` days whose labels have arrived (and were not lost), in order.
     last = day - world.label_delay_days
     days = [d for d in range(last - system.train_days + 1, last + 1) if d in history]
     if failure.kind == "labels stop":
@@ -538,7 +544,7 @@ def _labelled_window(history, day, world, system, failure, start, fixed_day):
                                              or d + world.label_delay_days < fixed_day))]
     if len(days) < 2:
         return None
-    return pd.concat([history[d] for d in days])
+    return tuple(days)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -605,7 +611,7 @@ def _components() -> dict:
         "serving": [serve_batch],
         "monitoring": [monitor_day, compute_psi, percentile],
         "retraining trigger": [should_retrain],
-        "orchestration": [run_system, _run_system, _timed, _events],
+        "orchestration": [run_system, _run_system, _timed, _events, _trained],
     }
 
 
