@@ -290,8 +290,12 @@ def _accuracy(predicted, y) -> float:
 
 
 def _fit_and_score(X_train, y_train, X_test, y_test, seed) -> tuple:
-    model = make_model(seed).fit(X_train, y_train)
-    return model, _accuracy(model.predict(X_test), y_test)
+    # The data of `make_pattern_data` need no checks: handed as the float32 arrays that the
+    # tree converts its input to, they make the same tree and predictions, sooner.
+    model = make_model(seed).fit(X_train.astype(np.float32), y_train, check_input=False)
+    if X_test.dtype != np.float32:
+        X_test = X_test.astype(np.float32)
+    return model, _accuracy(model.predict(X_test, check_input=False), y_test)
 
 
 @dataclass(frozen=True, eq=False)
@@ -547,12 +551,13 @@ def simulate_learning_curve(complexity, train_sizes=TRAIN_SIZES, *, repeats=5,
     test_seed, *train_seeds = _child_seeds(seed, 1 + len(sizes) * repeats)
     X_test, y_test = make_pattern_data(n_test, complexity, label_noise=label_noise,
                                        seed=test_seed)
+    X_test32 = X_test.astype(np.float32)  # converted once for all the trees
     accuracy = np.empty((len(sizes), repeats))
     for i, size in enumerate(sizes):
         for r in range(repeats):
             X, y = make_pattern_data(size, complexity, label_noise=label_noise,
                                      seed=train_seeds[i * repeats + r])
-            accuracy[i, r] = _fit_and_score(X, y, X_test, y_test, seed=r)[1]
+            accuracy[i, r] = _fit_and_score(X, y, X_test32, y_test, seed=r)[1]
     rule_accuracy = _accuracy(predict_with_rule(X_test), y_test)
     return LearningCurve(complexity, label_noise, sizes, rule_accuracy, accuracy)
 
@@ -685,22 +690,47 @@ def simulate_drift(drift_deg_per_week, retrain_every_weeks, *, n_weeks=52, n_per
     retrain_every = check_number("retrain_every_weeks", retrain_every_weeks, low=1, high=n_weeks,
                                  integer=True, unit="weeks")
     window = check_number("window_weeks", window_weeks, low=1, integer=True, unit="weeks")
-    stream = make_drifting_stream(n_weeks, n_per_week, drift_deg_per_week=drift_deg_per_week,
-                                  label_noise=label_noise, seed=seed)
-    frozen = model = _fit_linear(stream.X[0], stream.y[0])
-    rule, frozen_acc, retrained_acc, retrain_weeks = [], [], [], []
-    for week in range(1, n_weeks + 1):
-        if week > 1 and (week - 1) % retrain_every == 0:
-            first = max(0, week - window)
-            model = _fit_linear(stream.X[first:week], stream.y[first:week])
-            retrain_weeks.append(week)
-        X, y = stream.X[week], stream.y[week]
-        rule.append(_accuracy(predict_with_rule(X), y))
-        frozen_acc.append(_accuracy(frozen.predict(X), y))
-        retrained_acc.append(_accuracy(model.predict(X), y))
+    stream_key = (n_weeks,
+                  check_number("n_per_week", n_per_week, low=1, integer=True, unit="examples"),
+                  check_number("drift_deg_per_week", drift_deg_per_week, low=0, high=10,
+                               unit="degrees per week"),
+                  _check_noise(label_noise), check_number("seed", seed, low=0, integer=True))
+    stream = _drifting_stream(*stream_key)
+    # Each model predicts all the weeks it serves at once; a week's accuracy is its share right.
+    rule = np.mean((stream.X[1:, :, 1] > 0) == stream.y[1:], axis=1)  # `predict_with_rule`
+    frozen = _fitted_before(stream_key, 0, 1)
+    frozen_acc = _weekly_accuracy(frozen, stream, 1, n_weeks + 1)
+    retrain_weeks = np.arange(1 + retrain_every, n_weeks + 1, retrain_every)
+    retrained_acc = [_weekly_accuracy(frozen, stream, 1, 1 + retrain_every)]
+    for week in retrain_weeks:  # retrained before `week` on the weeks whose labels are in
+        model = _fitted_before(stream_key, max(0, week - window), week)
+        retrained_acc.append(_weekly_accuracy(model, stream, week, week + retrain_every))
     return DriftRun(stream.drift_deg_per_week, retrain_every, np.arange(1, n_weeks + 1),
-                    np.array(rule), np.array(frozen_acc), np.array(retrained_acc),
-                    np.array(retrain_weeks, dtype=int))
+                    rule, frozen_acc, np.concatenate(retrained_acc)[:n_weeks], retrain_weeks)
+
+
+@cached(maxsize=4)
+def _drifting_stream(n_weeks, n_per_week, drift, label_noise, seed) -> DriftingStream:
+    stream = make_drifting_stream(n_weeks, n_per_week, drift_deg_per_week=drift,
+                                  label_noise=label_noise, seed=seed)
+    for array in (stream.X, stream.y, stream.angle_deg):
+        array.setflags(write=False)  # shared between calls
+    return stream
+
+
+@cached(maxsize=256)
+def _fitted_before(stream_key, first, week) -> LogisticRegression:
+    # The model fitted on weeks first .. week - 1 of the stream `_drifting_stream(*stream_key)`,
+    # the same whatever the interval between retrainings.
+    stream = _drifting_stream(*stream_key)
+    return _fit_linear(stream.X[first:week], stream.y[first:week])
+
+
+def _weekly_accuracy(model, stream, first, stop) -> np.ndarray:
+    # The accuracy of `model` in each of the weeks first .. stop - 1 of `stream` (those there).
+    X, y = stream.X[first:stop], stream.y[first:stop]
+    predicted = model.predict(X.reshape(-1, 2)).reshape(y.shape)
+    return np.mean(predicted == y, axis=1)
 
 
 #: Side of the grid of evenly spread points on which a linear model's accuracy against the
@@ -715,36 +745,72 @@ def _evaluation_grid() -> np.ndarray:
     return np.column_stack([x0.ravel(), x1.ravel()])
 
 
-def _fit_linear_batch(X, y, iterations=8) -> np.ndarray:
+def _batch_features(X) -> tuple:
+    # Per example of X (sets, n, 2): the features (x0, x1, 1), then the products the Hessian
+    # sums, shape (sets, n, 6); and x0, x1 as contiguous arrays, for fast element-wise steps.
+    x0, x1 = X[..., 0], X[..., 1]
+    features = np.stack([x0, x1, np.ones_like(x0), x0 * x0, x0 * x1, x1 * x1], axis=2)
+    return features, np.ascontiguousarray(x0), np.ascontiguousarray(x1)
+
+
+def _fit_linear_batch(X, y, iterations=8, *, features=None) -> np.ndarray:
     # The model of `_fit_linear` (liblinear's L2-regularised logistic regression, C = 1, its
     # intercept regularised too) fitted to many training sets at once by Newton's method:
     # X (sets, n, 2), y (sets, n) -> coefficients (sets, 3), the last one the intercept.
     # Eight steps from zero reach the optimum to about 1e-14, far closer than liblinear's own
-    # tolerance, and thousands of small fits take a fraction of a second.
-    x0, x1 = X[..., 0], X[..., 1]
-    # Per example: the features (x0, x1, 1), then the products the Hessian sums.
-    features = np.stack([x0, x1, np.ones_like(x0), x0 * x0, x0 * x1, x1 * x1], axis=2)
+    # tolerance, and thousands of small fits take a fraction of a second. `features`: those
+    # of `_batch_features(X)`, if already computed. Sets are fitted 32 at a time, whose
+    # arrays stay in the processor's cache; each set's steps are the same in any batch.
+    features = _batch_features(X) if features is None else features
+    w = np.empty((len(y), 3))
+    for start in range(0, len(y), 32):
+        part = slice(start, start + 32)
+        w[part] = _newton(*(array[part] for array in features), y[part], iterations)
+    return w
+
+
+def _newton(features, x0, x1, y, iterations) -> np.ndarray:
     hessian_terms = [3, 4, 0, 4, 5, 1, 0, 1, 2]  # [[x0x0, x0x1, x0], [x0x1, x1x1, x1], ...]
-    w = np.zeros((X.shape[0], 3))
+    w = np.zeros((len(y), 3))
+    p, buffer = np.empty_like(x0), np.empty_like(x0)  # reused: no new memory at each step
     for _ in range(iterations):
-        p = 1 / (1 + np.exp(-(x0 * w[:, :1] + x1 * w[:, 1:2] + w[:, 2:])))
-        gradient = w + ((p - y)[:, None, :] @ features[..., :3])[:, 0]
-        sums = ((p * (1 - p))[:, None, :] @ features)[:, 0]
+        # p = 1 / (1 + exp(-(x0 w0 + x1 w1 + w2))), computed in place.
+        np.multiply(x0, w[:, :1], out=p)
+        p += np.multiply(x1, w[:, 1:2], out=buffer)
+        p += w[:, 2:]
+        np.exp(np.negative(p, out=p), out=p)
+        np.divide(1, np.add(1, p, out=p), out=p)
+        gradient = w + (np.subtract(p, y, out=buffer)[:, None, :] @ features[..., :3])[:, 0]
+        np.subtract(1, p, out=buffer)
+        sums = ((np.multiply(p, buffer, out=buffer))[:, None, :] @ features)[:, 0]
         hessian = np.eye(3) + sums[:, hessian_terms].reshape(-1, 3, 3)
         w = w - np.linalg.solve(hessian, gradient[..., None])[..., 0]
     return w
 
 
-def _training_sets(streams, n_weeks, window) -> Iterator[tuple]:
-    # For every week t, the examples of weeks max(0, t - window + 1) .. t of every stream,
-    # grouped by size (the first weeks have fewer weeks behind them).
+def _training_sets(arrays, n_weeks, window) -> Iterator[tuple]:
+    # For every week t, the examples of weeks max(0, t - window + 1) .. t of every stream's
+    # array (its X or its y), grouped by size (the first weeks have fewer weeks behind them).
     groups = {}
     for t in range(n_weeks + 1):
         groups.setdefault(min(window, t + 1), []).append(t)
     for size, weeks in groups.items():
-        X = np.stack([s.X[t + 1 - size:t + 1].reshape(-1, 2) for t in weeks for s in streams])
-        y = np.stack([s.y[t + 1 - size:t + 1].reshape(-1) for t in weeks for s in streams])
-        yield weeks, X, y
+        yield weeks, np.stack([a[t + 1 - size:t + 1].reshape(-1, *a.shape[2:]) for t in weeks
+                               for a in arrays])
+
+
+@cached(maxsize=2)
+def _training_features(n_weeks, n_per_week, window, seed, n_runs) -> tuple:
+    # `_batch_features` of every group of `_training_sets`: a stream draws its features before
+    # its labels, so they are the same at every drift and label noise.
+    streams = [make_drifting_stream(n_weeks, n_per_week, drift_deg_per_week=0.0,
+                                    label_noise=0.0, seed=child)
+               for child in _child_seeds(seed, n_runs)]
+    features = tuple(_batch_features(X) for _, X in
+                     _training_sets([s.X for s in streams], n_weeks, window))
+    for array in (array for group in features for array in group):
+        array.setflags(write=False)  # shared between calls
+    return features
 
 
 @cached(maxsize=4)
@@ -756,13 +822,24 @@ def _clean_accuracy_table(drift, n_weeks, n_per_week, window, label_noise, seed,
                                     label_noise=label_noise, seed=child)
                for child in _child_seeds(seed, n_runs)]
     grid = _evaluation_grid()
+    # With a column of ones, one product gives x0 w0 + x1 w1 + w2 (the same bits as adding w2).
+    grid_and_one = np.column_stack([grid, np.ones(len(grid))])
     angle = np.deg2rad(drift * np.arange(n_weeks + 1))
     truth = (np.cos(angle) * grid[:, 1:] - np.sin(angle) * grid[:, :1] > 0).astype(np.float32)
     table = np.zeros((n_weeks + 1, n_weeks + 1))
-    for weeks, X, y in _training_sets(streams, n_weeks, window):
-        w = _fit_linear_batch(X, y.astype(float))
-        predicted = (grid @ w[:, :2].T + w[:, 2] > 0).astype(np.float32)  # (points, sets)
-        agree = (predicted.T @ truth + (1 - predicted).T @ (1 - truth)) / len(grid)
+    features = _training_features(n_weeks, n_per_week, window, seed, n_runs)
+    for (weeks, y), group in zip(_training_sets([s.y for s in streams], n_weeks, window),
+                                 features):
+        w = _fit_linear_batch(None, y.astype(float), features=group)
+        predicted = np.empty((len(grid), len(w)), dtype=np.float32)  # (points, sets)
+        for start in range(0, len(w), 128):  # in slices that stay in the processor's cache
+            np.greater(grid_and_one @ w[start:start + 128].T, 0,
+                       out=predicted[:, start:start + 128])
+        # Points on which model and truth agree, counted exactly: all minus those where
+        # either says 1, plus twice those where both do.
+        both = predicted.T @ truth
+        agree = (len(grid) - predicted.sum(axis=0)[:, None] - truth.sum(axis=0) + 2 * both
+                 ) / len(grid)
         table[weeks] = agree.reshape(len(weeks), n_runs, -1).mean(axis=1)
     table.setflags(write=False)  # shared between calls
     return table
