@@ -1007,3 +1007,20 @@ def test_serving_economics_names_a_bad_field(field_name):
     values[field_name] = -1
     with pytest.raises(ValueError, match=field_name):
         ServingEconomics(**values)
+
+
+@pytest.mark.parametrize("kind", ["distinct", "rounded", "clipped"])
+def test_the_fast_top_k_ranks_as_the_partition_ties_included(kind):
+    # Ties (rounded scores, predictions clipped to 1) are the rows the partition itself ranks.
+    rng = np.random.default_rng(0)
+    for n_items, k in [(5_000, 10), (500, 10), (100, 10), (5_000, 51), (400, 1), (60, 7)]:
+        score = rng.random((40, n_items))
+        if kind == "rounded":
+            score = np.round(score, 2)
+        elif kind == "clipped":
+            score = np.clip(score * np.exp(1.5 * rng.standard_normal(score.shape)), 0, 1)
+        assert np.array_equal(production._top_k(score, k),
+                              production._top_k_by_partition(score, k))
+        shortlist = production._top_k(score, k, ties_as_partition=False)
+        assert np.array_equal(np.take_along_axis(score, shortlist, axis=1),
+                              -np.sort(-score, axis=1)[:, :k])
