@@ -29,7 +29,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import sklearn
 from matplotlib.figure import Figure
 from sklearn.compose import make_column_transformer
 from sklearn.ensemble import RandomForestClassifier
@@ -37,6 +36,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+from mlsys._threads import one_thread
 from mlsys._validate import check_number
 from mlsys.drawing import cached, keep, reuse
 from mlsys.style import FIGSIZE, PALETTE, decorate, format_count
@@ -582,6 +582,8 @@ def make_corrupted_batch(frame, seed=0) -> pd.DataFrame:
 #: Half-width of the noise band in standard errors: a 95% band for a normal estimate.
 NOISE_Z = 1.96
 _NUMERIC = ("age", "income_k", "tenure_months", "sessions_per_week")
+#: Stopping rule and iteration limit of `LogisticRegression`, which `_fit_predict` follows.
+_TOL, _MAX_ITER = 1e-4, 100
 
 
 def _encode(frame) -> np.ndarray:
@@ -591,17 +593,82 @@ def _encode(frame) -> np.ndarray:
     return np.column_stack([*one_hot, *(frame[c].to_numpy(dtype=float) for c in _NUMERIC)])
 
 
-def _fit_predict(X, y, X_eval, C) -> np.ndarray:
-    """`train_churn_model` on encoded rows, then its predictions for `X_eval` (a fast path)."""
-    numbers = slice(len(PLANS), None)
-    mean, scale = X[:, numbers].mean(axis=0), X[:, numbers].std(axis=0)
+def _fit_predict(X, y, weights, X_eval, C) -> np.ndarray:
+    """`train_churn_model` fitted once per row of `weights`; each fit's predictions for `X_eval`.
+
+    ``weights[b, i]`` is how often training row ``i`` counts in fit ``b`` (0 leaves it out; a
+    bootstrap resample is its multiplicities): the same objective as fitting on those rows. All
+    fits run as one batch of sklearn's newton-cholesky iterations, step for step: the numbers
+    standardised on the fit's rows, zero start, Newton step, backtracking line search, and the
+    stop at max |gradient| <= 1e-4 with half the Newton decrement <= 1e-4. The scaled rows are
+    never built: they are ``[X, 1] @ M`` for a per-fit matrix ``M``, so one product of the raw
+    rows serves every fit. The coefficients agree with sklearn's to rounding, so the predictions
+    are the same (`tests/test_artifacts.py` checks it). Where sklearn would fall back to another
+    solver (a singular Hessian, a failing line search), this raises. Returns a bool array
+    (fits, eval rows): whether each fit predicts churn for each row of `X_eval`.
+    """
+    n_fits, n = weights.shape
+    d = X.shape[1] + 1                                   # coefficients and the intercept
+    numbers = np.arange(len(PLANS), X.shape[1])
+    rows = np.hstack([X, np.ones((n, 1))])
+    total = weights.sum(axis=1)
+    w = weights / total[:, None]
+    mean = w @ X[:, numbers]
+    scale = np.sqrt(np.einsum("bn,bnj->bj", w, (X[None, :, numbers] - mean[:, None]) ** 2))
     scale[scale == 0] = 1.0  # as StandardScaler does for a constant column
-    scaled, scaled_eval = X.copy(), X_eval.copy()
-    scaled[:, numbers] = (X[:, numbers] - mean) / scale
-    scaled_eval[:, numbers] = (X_eval[:, numbers] - mean) / scale
-    with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
-        model = LogisticRegression(C=C, solver="newton-cholesky").fit(scaled, y)
-        return model.predict(scaled_eval)
+    M = np.tile(np.eye(d), (n_fits, 1, 1))               # scaled rows = rows @ M[b]
+    M[:, numbers, numbers] = 1 / scale
+    M[:, -1, numbers] = -mean / scale
+    outer = (rows[:, :, None] * rows[:, None, :]).reshape(n, d * d)
+    l2 = 1 / (C * total)                                 # sklearn's penalty per fit
+    penalised = np.r_[np.ones(d - 1), 0.0]               # the intercept is not penalised
+
+    def evaluate(fits, theta, raw):
+        """Loss, gradient and probabilities of `fits` at coefficients `theta` (scaled)."""
+        small = np.exp(-np.abs(raw))
+        log_loss = np.maximum(raw, 0) + np.log1p(small) - y * raw
+        loss = (w[fits] * log_loss).sum(axis=1) + 0.5 * l2[fits] * (theta[:, :-1] ** 2).sum(1)
+        p = np.where(raw >= 0, 1, small) / (1 + small)   # the logistic function of raw
+        gradient = ((w[fits] * (p - y)) @ rows)[:, None, :] @ M[fits]
+        return loss, gradient[:, 0] + l2[fits, None] * penalised * theta, p
+
+    theta, raw = np.zeros((n_fits, d)), np.zeros((n_fits, n))
+    loss, gradient, p = evaluate(np.arange(n_fits), theta, raw)
+    active = np.arange(n_fits)
+    for _ in range(_MAX_ITER):
+        if active.size == 0:
+            break
+        b = active
+        inner = ((w[b] * p[b] * (1 - p[b])) @ outer).reshape(-1, d, d)
+        hessian = M[b].transpose(0, 2, 1) @ inner @ M[b] + l2[b, None, None] * np.diag(penalised)
+        step = np.linalg.solve(hessian, -gradient[b, :, None])[:, :, 0]
+        slope = (gradient[b] * step).sum(axis=1)
+        if (slope > 0).any():
+            raise RuntimeError("a logistic fit's Newton step does not descend")
+        raw_step = (M[b] @ step[:, :, None])[:, :, 0] @ rows.T
+        t, todo = np.ones(b.size), np.arange(b.size)
+        for _ in range(21):  # sklearn's line search: halve the step until the loss falls enough
+            k = b[todo]
+            trial = theta[k] + t[todo, None] * step[todo]
+            trial_raw = raw[k] + t[todo, None] * raw_step[todo]
+            new_loss, new_gradient, new_p = evaluate(k, trial, trial_raw)
+            change = new_loss - loss[k]
+            ok = ((change <= t[todo] * slope[todo] / 2 ** 11)
+                  | ((np.abs(change) <= np.abs(loss[k]) * 16 * np.finfo(float).eps)
+                     & (np.abs(new_gradient).sum(1) < np.abs(gradient[k]).sum(1))))
+            done = k[ok]
+            theta[done], raw[done], loss[done] = trial[ok], trial_raw[ok], new_loss[ok]
+            gradient[done], p[done] = new_gradient[ok], new_p[ok]
+            t[todo[~ok]] /= 2
+            todo = todo[~ok]
+            if todo.size == 0:
+                break
+        else:
+            raise RuntimeError("a logistic fit's line search did not converge")
+        decrement = 0.5 * np.einsum("bi,bij,bj->b", step, hessian, step)
+        active = b[(np.abs(gradient[b]).max(axis=1) > _TOL) | (decrement > _TOL)]
+    coefficients = (M @ theta[:, :, None])[:, :, 0]      # for the raw rows
+    return coefficients @ np.hstack([X_eval, np.ones((len(X_eval), 1))]).T > 0
 
 
 @dataclass(frozen=True, eq=False)
@@ -680,17 +747,28 @@ def compute_slice_values(train, validation, by="source", C=1.0, *, n_bootstrap=4
         raise ValueError(f"train[{by!r}] must hold at least two slices; got {slices}")
     X, y, groups = _encode(train), train[LABEL].to_numpy(), train[by].to_numpy()
     X_eval, y_eval = _encode(validation), validation[LABEL].to_numpy()
-
-    def accuracies(rows, eval_rows):
-        """Validation accuracy with every row of `rows`, then without each slice."""
-        kept = [rows] + [rows[groups[rows] != name] for name in slices]
-        return np.array([np.mean(_fit_predict(X[k], y[k], X_eval, C)[eval_rows]
-                                 == y_eval[eval_rows]) for k in kept])
-
-    point = accuracies(np.arange(len(y)), np.arange(len(y_eval)))
-    replicates = np.array([accuracies(rng.integers(0, len(y), len(y)),
-                                      rng.integers(0, len(y_eval), len(y_eval)))
-                           for _ in range(n_bootstrap)])
+    for name, labels in (("train", y), ("validation", y_eval)):
+        if not np.isin(labels, (0, 1)).all():
+            raise ValueError(f"{name}[{LABEL!r}] must hold only 0 and 1")
+    # Row multiplicities: every row once, then each replicate's resample of the training rows
+    # and of the validation rows (drawn in this order, replicate by replicate).
+    draws = [(rng.integers(0, len(y), len(y)), rng.integers(0, len(y_eval), len(y_eval)))
+             for _ in range(n_bootstrap)]
+    counts = np.array([np.ones(len(y), int)]
+                      + [np.bincount(rows, minlength=len(y)) for rows, _ in draws])
+    eval_counts = np.array([np.ones(len(y_eval), int)]
+                           + [np.bincount(rows, minlength=len(y_eval)) for _, rows in draws])
+    # Each replicate's models: with every row, then without each slice.
+    kept = np.array([np.ones(len(y), bool)] + [groups != name for name in slices])
+    weights = (counts[:, None, :] * kept[None, :, :]).reshape(-1, len(y)).astype(float)
+    if not ((weights @ y > 0) & (weights @ (1 - y) > 0)).all():
+        raise ValueError("every model must train on rows of both labels: too few rows")
+    with one_thread():
+        predicted = _fit_predict(X, y, weights, X_eval, C)
+    right = (predicted == y_eval).reshape(len(counts), len(kept), -1)
+    # Accuracy on each replicate's validation rows: right answers counted with multiplicity.
+    accuracies = np.einsum("rmi,ri->rm", right.astype(np.int64), eval_counts) / len(y_eval)
+    point, replicates = accuracies[0], accuracies[1:]
     standard_error = (replicates[:, :1] - replicates[:, 1:]).std(axis=0, ddof=1)
     n_rows = np.array([int((groups == name).sum()) for name in slices])
     return SliceValues(slices, n_rows, float(point[0]), point[1:], point[0] - point[1:],
@@ -877,20 +955,19 @@ def _check_counts(name, values, low) -> tuple:
     return checked
 
 
-def _forest_memory_bytes(forest) -> int:
-    total = 0
-    for tree in forest.estimators_:
-        state = tree.tree_.__getstate__()
-        total += state["nodes"].nbytes + state["values"].nbytes
-    return total
+def _tree_memory_bytes(tree) -> int:
+    """Bytes of a fitted tree's node and value arrays."""
+    state = tree.tree_.__getstate__()
+    return state["nodes"].nbytes + state["values"].nbytes
 
 
 def compute_capacity_sweep(train, test, max_depths=(2, 4, 8, 16),
                            n_trees=(1, 2, 4, 8, 16, 32, 64), seed=0) -> CapacitySweep:
     """Train random forests of every depth and size and measure accuracy, disk and memory.
 
-    For each depth, one forest grows tree by tree (``warm_start``), so the forest with k trees
-    is exactly the first k trees of the largest one.
+    For each depth, one forest of the most trees is trained; the forest of k trees is its first
+    k trees, exactly the forest that growing it tree by tree (``warm_start``) gives, and is
+    pickled as such for its size on disk.
 
     Parameters
     ----------
@@ -921,24 +998,31 @@ def compute_capacity_sweep(train, test, max_depths=(2, 4, 8, 16),
     n_trees = _check_counts("n_trees", n_trees, 1)
     seed = check_number("seed", seed, low=0, integer=True)
     rows = []
-    X, y = train[list(FEATURES)], train[LABEL]
+    X, y, y_test = train[list(FEATURES)], train[LABEL], test[LABEL].to_numpy()
     for depth in max_depths:
-        forest = RandomForestClassifier(n_estimators=n_trees[0], max_depth=depth,
+        # One forest of the most trees: its first k trees are the forest of k trees, the one
+        # that growing it tree by tree (warm_start) gives.
+        forest = RandomForestClassifier(n_estimators=n_trees[-1], max_depth=depth,
                                         random_state=seed, warm_start=True)
         model = make_pipeline(make_column_transformer(
             (OneHotEncoder(handle_unknown="ignore"), ["plan"]), remainder="passthrough"), forest)
         model.fit(X, y)
-        # The encoder learns the same from the same rows every time: encode the training and
-        # test rows once and grow only the forest, as refitting the pipeline would.
-        encoded, encoded_test = model[:-1].transform(X), model[:-1].transform(test[list(FEATURES)])
-        for count in n_trees:
-            if count > len(forest.estimators_):
-                forest.set_params(n_estimators=count)
-                forest.fit(encoded, y)
-            accuracy = forest.score(encoded_test, test[LABEL])
+        trees = forest.estimators_
+        # The test rows as the forest reads them (float32); its prediction is the mean of its
+        # trees' probabilities, summed tree by tree in its order, so each tree predicts once.
+        encoded_test = np.asarray(model[:-1].transform(test[list(FEATURES)]), dtype=np.float32)
+        proba_sum = np.zeros((len(test), forest.n_classes_))
+        memory_bytes = n_nodes = 0
+        for start, count in zip((0, *n_trees), n_trees):
+            for tree in trees[start:count]:
+                proba_sum += tree.predict_proba(encoded_test, check_input=False)
+                memory_bytes += _tree_memory_bytes(tree)
+                n_nodes += tree.tree_.node_count
+            predicted = forest.classes_.take(np.argmax(proba_sum / count, axis=1))
+            accuracy = float(np.mean(predicted == y_test))
+            forest.estimators_, forest.n_estimators = trees[:count], count  # the forest of k
             rows.append((depth, count, accuracy, len(pickle.dumps(model, protocol=5)) / 1000,
-                         _forest_memory_bytes(forest) / 1000,
-                         sum(tree.tree_.node_count for tree in forest.estimators_)))
+                         memory_bytes / 1000, n_nodes))
     return CapacitySweep(*map(np.array, zip(*rows)))
 
 

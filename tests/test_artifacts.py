@@ -224,11 +224,18 @@ def test_clean_slices_are_within_the_noise_and_a_broken_one_is_beyond_it(validat
 
 
 def test_the_fast_path_predicts_as_train_churn_model(validation):
+    # One batch of fits: on every row, on a bootstrap resample (rows counted as often as they
+    # were drawn) and without the partner's rows; each predicts as train_churn_model does.
     train = make_churn_data(2_000, seed=3, partner_label_noise=0.5)
-    fast = artifacts._fit_predict(artifacts._encode(train), train[LABEL].to_numpy(),
+    resample = np.random.default_rng(5).integers(0, len(train), len(train))
+    subsets = [train, train.iloc[resample], train[train["source"] != "partner"]]
+    weights = np.array([np.ones(len(train)), np.bincount(resample, minlength=len(train)),
+                        (train["source"] != "partner").to_numpy()], dtype=float)
+    fast = artifacts._fit_predict(artifacts._encode(train), train[LABEL].to_numpy(), weights,
                                   artifacts._encode(validation), 0.5)
-    model = train_churn_model(train, C=0.5)
-    assert np.array_equal(fast, model.predict(validation[list(FEATURES)]))
+    for rows, predicted in zip(subsets, fast):
+        model = train_churn_model(rows, C=0.5)
+        assert np.array_equal(predicted, model.predict(validation[list(FEATURES)]))
 
 
 def test_the_point_values_are_the_models_of_train_churn_model(validation):
@@ -282,6 +289,10 @@ def test_compute_slice_values_rejects_bad_input(data):
         compute_slice_values(data, data, n_bootstrap=1)
     with pytest.raises(ValueError, match="C"):
         compute_slice_values(data, data, C=0)
+    with pytest.raises(ValueError, match="only 0 and 1"):
+        compute_slice_values(data.assign(churned=data["churned"] + 1), data)
+    with pytest.raises(ValueError, match="both labels"):  # without the partner, no churner
+        compute_slice_values(data.assign(churned=(data["source"] == "partner").astype(int)), data)
     with pytest.raises(TypeError, match="values"):
         slice_verdict({"value": 1})
 
