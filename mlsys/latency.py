@@ -47,11 +47,20 @@ def _check_q(name, q) -> float:
     return check_number(name, q, low=0, high=100, low_open=True, unit="percent")
 
 
-def _nearest_rank(sorted_values: np.ndarray, q: float) -> float:
+def _rank(q: float, n: int) -> int:
+    """The nearest rank of percentile q among n values, from 1 (the smallest) to n."""
     # Exact decimal arithmetic: in floating point 99.9 / 100 * 1000 is 999.0000000000001, which
     # would push the rank one place too far (numpy's "inverted_cdf" makes exactly this slip).
-    rank = math.ceil(Fraction(repr(q)) * len(sorted_values) / 100)
-    return float(sorted_values[rank - 1])
+    return math.ceil(Fraction(repr(q)) * n / 100)
+
+
+def _nearest_ranks(values: np.ndarray, ranks) -> np.ndarray:
+    """The values of the given ranks (from 1), as sorting would place them.
+
+    A partition places each of those ranks where a sort would, without sorting the rest: about
+    ten times sooner on the two million latencies of a wide fan-out.
+    """
+    return np.partition(values, [rank - 1 for rank in ranks])
 
 
 def percentile(values_ms, q) -> float:
@@ -80,7 +89,8 @@ def percentile(values_ms, q) -> float:
     3000.0
     """
     values_ms = check_samples("values_ms", values_ms)
-    return _nearest_rank(np.sort(values_ms), _check_q("q", q))
+    rank = _rank(_check_q("q", q), len(values_ms))
+    return float(_nearest_ranks(values_ms, [rank])[rank - 1])
 
 
 def percentiles(values_ms, qs=DEFAULT_PERCENTILES) -> dict:
@@ -106,8 +116,9 @@ def percentiles(values_ms, qs=DEFAULT_PERCENTILES) -> dict:
     values_ms = check_samples("values_ms", values_ms)
     if isinstance(qs, (str, bytes)) or not isinstance(qs, Sequence) or len(qs) == 0:
         raise TypeError(f"qs must be a non-empty sequence of percentiles in (0, 100]; got {qs!r}")
-    sorted_ms = np.sort(values_ms)
-    return {q: _nearest_rank(sorted_ms, _check_q(f"qs[{i}]", q)) for i, q in enumerate(qs)}
+    ranks = {q: _rank(_check_q(f"qs[{i}]", q), len(values_ms)) for i, q in enumerate(qs)}
+    ordered_ms = _nearest_ranks(values_ms, sorted(set(ranks.values())))
+    return {q: float(ordered_ms[rank - 1]) for q, rank in ranks.items()}
 
 
 def compare_percentile_definitions(values_ms, q) -> dict:
@@ -838,6 +849,23 @@ def _server_latencies_ms(rng, n_requests, fast_median_ms, fast_sigma, stall_prob
     return latency_ms
 
 
+@cached(maxsize=2)
+def _fast_draws(seed, size, fast_median_ms, fast_sigma) -> tuple:
+    """The first two draws of `_server_latencies_ms` from a generator seeded `seed`.
+
+    Neither depends on the stall probability: every server's latency if it does not stall, and
+    the uniform number that decides whether it does. They come with the generator's state after
+    them, from which a simulation draws on, so that a fan-out slider that moves only the stall
+    probability does not draw them again (shared between calls: never change them).
+    """
+    rng = _rng(seed)
+    fast_ms = rng.lognormal(np.log(fast_median_ms), fast_sigma, size)
+    uniform = rng.random(size)
+    fast_ms.setflags(write=False)
+    uniform.setflags(write=False)
+    return fast_ms, uniform, rng.bit_generator.state
+
+
 def _check_stall_ms(stall_ms) -> tuple:
     if not isinstance(stall_ms, Sequence) or isinstance(stall_ms, (str, bytes)) \
             or len(stall_ms) != 2:
@@ -991,9 +1019,15 @@ def simulate_fanout_latency(n_servers, p_slow, *, n_requests=2_000, hedge_after_
                                   unit="ms")
     fast_sigma = check_number("fast_sigma", fast_sigma, low=0)
     stall_ms = _check_stall_ms(stall_ms)
-    rng = _rng(seed)
+    # `_server_latencies_ms(rng, n_requests * n_servers, ...)`, its first draws shared
+    fast_ms, uniform, state = _fast_draws(check_number("seed", seed, low=0, integer=True),
+                                          n_requests * n_servers, fast_median_ms, fast_sigma)
+    rng = np.random.Generator(np.random.PCG64())
+    rng.bit_generator.state = state
+    first_ms = fast_ms.copy()
+    stalled = uniform < p_slow
+    first_ms[stalled] = rng.uniform(*stall_ms, size=stalled.sum())
     server = (fast_median_ms, fast_sigma, p_slow, stall_ms)
-    first_ms = _server_latencies_ms(rng, n_requests * n_servers, *server)
     hedge_after_ms = percentile(first_ms, hedge_after_q)
     hedged = first_ms > hedge_after_ms
     hedged_ms = first_ms.copy()
