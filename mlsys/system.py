@@ -302,7 +302,7 @@ def train_model(frame, *, day=0) -> TrainedModel:
     offline = float((held_out.predict(X[cut:]) == y[cut:]).mean())
     model = make_pipeline(StandardScaler(), LogisticRegression()).fit(X, y)
     version, data_version = version_artifact(model, frame)
-    return TrainedModel(model, offline, X[-REFERENCE_ROWS:], version, data_version, day)
+    return TrainedModel(model, offline, X[-REFERENCE_ROWS:].copy(), version, data_version, day)
 
 
 def version_artifact(model, frame) -> tuple:
