@@ -369,8 +369,7 @@ def monitor_day(trained, served_X, latency_ms, labelled, broken_rules,
               for j in range(len(MODEL_INPUTS)))
     p99_ms = percentile(latency_ms, 99)
     X_labelled, y_labelled = labelled
-    accuracy = np.nan
-    alerts = []
+    accuracy, alerts = np.nan, []
     if broken_rules:
         alerts.append("data check")
     if psi > system.psi_threshold:
