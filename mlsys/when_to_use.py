@@ -32,7 +32,7 @@ from __future__ import annotations
 import functools
 import html
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -49,6 +49,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator, PercentFo
 from sklearn.linear_model import LogisticRegression
 from sklearn.tree import DecisionTreeClassifier
 
+from mlsys._threads import one_thread
 from mlsys._validate import check_number
 from mlsys.drawing import cached, keep, reuse
 from mlsys.style import FIGSIZE, LINESTYLES, PALETTE, decorate, format_count
@@ -617,12 +618,25 @@ def make_drifting_stream(n_weeks=52, n_per_week=1_000, *, drift_deg_per_week=1.0
     drift = check_number("drift_deg_per_week", drift_deg_per_week, low=0, high=10,
                          unit="degrees per week")
     label_noise = _check_noise(label_noise)
+    X, flip_draws = _stream_draws(n_weeks, n_per_week, seed)
+    angle_deg = drift * np.arange(n_weeks + 1, dtype=float)
+    return DriftingStream(X, _drift_labels(X, angle_deg, flip_draws, label_noise), angle_deg,
+                          drift)
+
+
+def _stream_draws(n_weeks, n_per_week, seed) -> tuple:
+    # A stream's random draws, the same at every drift and label noise: its features, then
+    # one uniform number per example, which flips the label when below the label noise.
     rng = _rng(seed)
     X = rng.uniform(-1, 1, size=(n_weeks + 1, n_per_week, 2))
-    angle_deg = drift * np.arange(n_weeks + 1, dtype=float)
+    return X, rng.random((n_weeks + 1, n_per_week))
+
+
+def _drift_labels(X, angle_deg, flip_draws, label_noise) -> np.ndarray:
+    # The labels of `_stream_draws` (of one stream, or stacked), each week's at its angle.
     angle = np.deg2rad(angle_deg)[:, None]
     y = (np.cos(angle) * X[..., 1] - np.sin(angle) * X[..., 0] > 0).astype(int)
-    return DriftingStream(X, _flip(rng, y, label_noise), angle_deg, drift)
+    return np.where(flip_draws < label_noise, 1 - y, y)
 
 
 @dataclass(frozen=True, eq=False)
@@ -788,61 +802,63 @@ def _newton(features, x0, x1, y, iterations) -> np.ndarray:
     return w
 
 
-def _training_sets(arrays, n_weeks, window) -> Iterator[tuple]:
-    # For every week t, the examples of weeks max(0, t - window + 1) .. t of every stream's
-    # array (its X or its y), grouped by size (the first weeks have fewer weeks behind them).
-    groups = {}
-    for t in range(n_weeks + 1):
-        groups.setdefault(min(window, t + 1), []).append(t)
-    for size, weeks in groups.items():
-        yield weeks, np.stack([a[t + 1 - size:t + 1].reshape(-1, *a.shape[2:]) for t in weeks
-                               for a in arrays])
-
-
 @cached(maxsize=2)
-def _training_features(n_weeks, n_per_week, window, seed, n_runs) -> tuple:
-    # `_batch_features` of every group of `_training_sets`: a stream draws its features before
-    # its labels, so they are the same at every drift and label noise.
-    streams = [make_drifting_stream(n_weeks, n_per_week, drift_deg_per_week=0.0,
-                                    label_noise=0.0, seed=child)
-               for child in _child_seeds(seed, n_runs)]
-    features = tuple(_batch_features(X) for _, X in
-                     _training_sets([s.X for s in streams], n_weeks, window))
-    for array in (array for group in features for array in group):
+def _stream_draws_of_runs(n_weeks, n_per_week, seed, n_runs) -> tuple:
+    # `_stream_draws` of the `n_runs` independent streams that `estimate_expected_accuracy`
+    # averages, stacked: features (n_runs, n_weeks + 1, n_per_week, 2) and flip draws.
+    draws = [_stream_draws(n_weeks, n_per_week, child) for child in _child_seeds(seed, n_runs)]
+    stacked = tuple(np.stack(arrays) for arrays in zip(*draws))
+    for array in stacked:
+        array.setflags(write=False)  # shared between calls
+    return stacked
+
+
+@cached(maxsize=64)
+def _training_features(n_weeks, n_per_week, window, seed, n_runs, week) -> tuple:
+    # `_batch_features` of each stream's examples of weeks max(0, week - window + 1) .. week.
+    first = max(0, week - window + 1)
+    X = _stream_draws_of_runs(n_weeks, n_per_week, seed, n_runs)[0][:, first:week + 1]
+    features = _batch_features(X.reshape(n_runs, -1, 2))
+    for array in features:
         array.setflags(write=False)  # shared between calls
     return features
 
 
 @cached(maxsize=4)
-def _clean_accuracy_table(drift, n_weeks, n_per_week, window, label_noise, seed, n_runs
-                          ) -> np.ndarray:
-    # table[t, w]: the model trained on the weeks up to t, scored against the noiseless
-    # pattern of week w on the grid, averaged over `n_runs` independent streams.
-    streams = [make_drifting_stream(n_weeks, n_per_week, drift_deg_per_week=drift,
-                                    label_noise=label_noise, seed=child)
-               for child in _child_seeds(seed, n_runs)]
+def _grid_truth(drift, n_weeks) -> np.ndarray:
+    # The noiseless pattern of each week on the grid, 0 or 1, shape (points, n_weeks + 1).
+    grid = _evaluation_grid()
+    angle = np.deg2rad(drift * np.arange(n_weeks + 1, dtype=float))
+    truth = (np.cos(angle) * grid[:, 1:] - np.sin(angle) * grid[:, :1] > 0).astype(np.float32)
+    truth.setflags(write=False)  # shared between calls
+    return truth
+
+
+@cached(maxsize=256)
+def _clean_accuracy_row(drift, n_weeks, n_per_week, window, label_noise, seed, n_runs, week
+                        ) -> np.ndarray:
+    # row[w]: the model trained on the weeks up to `week` (the last `window`), scored against
+    # the noiseless pattern of week w on the grid, averaged over `n_runs` independent streams.
+    # A retraining schedule needs only the rows of the weeks it retrains after.
+    X, flip_draws = _stream_draws_of_runs(n_weeks, n_per_week, seed, n_runs)
+    weeks = slice(max(0, week - window + 1), week + 1)
+    angle_deg = drift * np.arange(n_weeks + 1, dtype=float)
+    y = _drift_labels(X[:, weeks], angle_deg[weeks], flip_draws[:, weeks], label_noise)
+    y = y.reshape(n_runs, -1).astype(float)
+    w = _fit_linear_batch(None, y, features=_training_features(n_weeks, n_per_week, window,
+                                                               seed, n_runs, week))
     grid = _evaluation_grid()
     # With a column of ones, one product gives x0 w0 + x1 w1 + w2 (the same bits as adding w2).
-    grid_and_one = np.column_stack([grid, np.ones(len(grid))])
-    angle = np.deg2rad(drift * np.arange(n_weeks + 1))
-    truth = (np.cos(angle) * grid[:, 1:] - np.sin(angle) * grid[:, :1] > 0).astype(np.float32)
-    table = np.zeros((n_weeks + 1, n_weeks + 1))
-    features = _training_features(n_weeks, n_per_week, window, seed, n_runs)
-    for (weeks, y), group in zip(_training_sets([s.y for s in streams], n_weeks, window),
-                                 features):
-        w = _fit_linear_batch(None, y.astype(float), features=group)
-        predicted = np.empty((len(grid), len(w)), dtype=np.float32)  # (points, sets)
-        for start in range(0, len(w), 128):  # in slices that stay in the processor's cache
-            np.greater(grid_and_one @ w[start:start + 128].T, 0,
-                       out=predicted[:, start:start + 128])
-        # Points on which model and truth agree, counted exactly: all minus those where
-        # either says 1, plus twice those where both do.
-        both = predicted.T @ truth
-        agree = (len(grid) - predicted.sum(axis=0)[:, None] - truth.sum(axis=0) + 2 * both
-                 ) / len(grid)
-        table[weeks] = agree.reshape(len(weeks), n_runs, -1).mean(axis=1)
-    table.setflags(write=False)  # shared between calls
-    return table
+    predicted = (np.column_stack([grid, np.ones(len(grid))]) @ w.T > 0).astype(np.float32)
+    truth = _grid_truth(drift, n_weeks)
+    # Points on which model and truth agree, counted exactly: all minus those where either
+    # says 1, plus twice those where both do.
+    both = predicted.T @ truth
+    agree = (len(grid) - predicted.sum(axis=0)[:, None] - truth.sum(axis=0) + 2 * both
+             ) / len(grid)
+    row = agree.mean(axis=0)
+    row.setflags(write=False)  # shared between calls
+    return row
 
 
 def estimate_expected_accuracy(drift_deg_per_week, retrain_every_weeks, *, n_runs=20,
@@ -889,9 +905,12 @@ def estimate_expected_accuracy(drift_deg_per_week, retrain_every_weeks, *, n_run
     label_noise = _check_noise(label_noise)
     n_runs = check_number("n_runs", n_runs, low=1, integer=True, unit="streams")
     seed = check_number("seed", seed, low=0, integer=True)
-    table = _clean_accuracy_table(drift, n_weeks, n_per_week, window, label_noise, seed, n_runs)
     weeks = np.arange(1, n_weeks + 1)
-    clean = table[every * ((weeks - 1) // every), weeks]
+    with one_thread():  # small products, which BLAS threads would only slow down
+        clean = np.array([_clean_accuracy_row(drift, n_weeks, n_per_week, window, label_noise,
+                                              seed, n_runs, int(trained))[week]
+                          for trained, week in zip(every * ((weeks - 1) // every), weeks)],
+                         dtype=float)
     return label_noise + (1 - 2 * label_noise) * clean
 
 
