@@ -26,7 +26,6 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import offset_copy
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.inspection import permutation_importance
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import recall_score
 from sklearn.pipeline import make_pipeline
@@ -85,11 +84,10 @@ def compute_true_risk(X) -> np.ndarray:
     array([0.77, 0.14, 0.03])
     """
     X = _check_columns(X)
-    age, bp, bmi = X["age_years"], X["systolic_bp_mmhg"], X["bmi_kg_m2"]
+    age, bp, bmi, smoker, exercise, cholesterol = (X[name].to_numpy() for name in FEATURES[:6])
     log_odds = (-1.2 + 0.09 * np.maximum(age - 50, 0) + 1.6 * (bp > 145)
-                + 0.02 * (bmi - 27) ** 2 + 1.2 * X["smoker"] * (age > 45)
-                - 1.4 * (1 - np.exp(-X["exercise_h_per_week"] / 3))
-                + 0.3 * (X["cholesterol_mmol_l"] - 5.2))
+                + 0.02 * (bmi - 27) ** 2 + 1.2 * smoker * (age > 45)
+                - 1.4 * (1 - np.exp(-exercise / 3)) + 0.3 * (cholesterol - 5.2))
     return 1 / (1 + np.exp(-_RISK_SCALE * np.asarray(log_odds, dtype=float)))
 
 
@@ -231,6 +229,51 @@ def compute_accuracy_drop(model, X, y, feature, seed=0) -> float:
     return float(model.score(X, y) - model.score(shuffled, y))
 
 
+def _accuracies(model, X, y, copies) -> np.ndarray:
+    """Accuracy of `model` on each of `copies` (arrays shaped like `X`), in one predict call.
+
+    A tree ensemble predicts each row on its own, so stacking the copies changes no prediction:
+    each accuracy is the one ``model.score`` gives (a share of correct rows, as a float).
+    """
+    copies = np.asarray(copies)
+    stacked = pd.DataFrame(copies.reshape(-1, X.shape[1]), columns=X.columns)
+    predictions = model.predict(stacked).reshape(len(copies), len(X))
+    return np.mean(predictions == np.asarray(y), axis=1)
+
+
+def _permuted_copies(X, n_repeats, seed) -> np.ndarray:
+    """The shuffled copies of `X` that scikit-learn's ``permutation_importance`` scores.
+
+    Copy ``j * n_repeats + r`` has column ``j`` shuffled ``r + 1`` times, as
+    ``permutation_importance(..., n_repeats=n_repeats, random_state=seed)`` draws them: one seed
+    drawn from ``RandomState(seed)``, then for every column a fresh ``RandomState`` of that seed
+    shuffling one index ``n_repeats`` times, each shuffle applied to the column already shuffled.
+    """
+    values = X.to_numpy()
+    index = np.arange(len(X))
+    rng = np.random.RandomState(np.random.RandomState(seed).randint(np.iinfo(np.int32).max + 1))
+    orders = []
+    for _ in range(n_repeats):
+        rng.shuffle(index)
+        orders.append(index.copy())
+    copies = np.repeat(values[None], values.shape[1] * n_repeats, axis=0)
+    for j in range(values.shape[1]):
+        column = values[:, j]
+        for r, order in enumerate(orders):
+            column = column[order]
+            copies[j * n_repeats + r, :, j] = column
+    return copies
+
+
+def _permutation_importance(model, X, y, n_repeats, seed, baseline):
+    """``permutation_importance(model, X, y, n_repeats=..., random_state=seed)``'s mean and
+    standard deviation of the accuracy drops, with every shuffled copy scored in one predict
+    call; `baseline` is the model's accuracy on `X`."""
+    drops = baseline - _accuracies(model, X, y, _permuted_copies(X, n_repeats, seed)).reshape(
+        X.shape[1], n_repeats)
+    return np.mean(drops, axis=1), np.std(drops, axis=1)
+
+
 # ---------------------------------------------------------------------------------------------
 # Glass box against black box
 # ---------------------------------------------------------------------------------------------
@@ -267,13 +310,14 @@ def _compare(depths, n_train, n_test, seed) -> ReadabilityResult:
              for d in depths]
     linear = make_pipeline(StandardScaler(), LogisticRegression()).fit(X_train, train.y)
     boosted = HistGradientBoostingClassifier(random_state=0).fit(X_train, train.y)
+    score = lambda model: float(np.mean(model.predict(X_test) == test.y))  # noqa: E731 (.score)
     return ReadabilityResult(
         depths=np.array(depths),
-        tree_accuracy=np.array([t.score(X_test, test.y) for t in trees]),
+        tree_accuracy=np.array([score(t) for t in trees]),
         tree_leaves=np.array([t.get_n_leaves() for t in trees]),
-        linear_accuracy=float(linear.score(X_test, test.y)),
+        linear_accuracy=score(linear),
         linear_weights=len(FEATURES) + 1,
-        boosted_accuracy=float(boosted.score(X_test, test.y)),
+        boosted_accuracy=score(boosted),
         boosted_trees=int(boosted.n_iter_),
         boosted_leaves=int(boosted.n_iter_ * boosted.max_leaf_nodes),
         bayes_accuracy=float(np.mean((test.risk > 0.5) == test.y)),
@@ -681,6 +725,17 @@ def compute_group_drop(model, X, y, columns, *, n_repeats=5, seed=0) -> float:
     return float(np.mean(drops))
 
 
+def _group_copies(X, columns, n_repeats, seed) -> np.ndarray:
+    """`n_repeats` copies of `X` (as arrays) with the `columns` shuffled together, drawn as
+    `compute_group_drop` draws them (an all-float `X`)."""
+    rng = _rng(seed)
+    positions = [X.columns.get_loc(c) for c in columns]
+    copies = np.repeat(X.to_numpy()[None], n_repeats, axis=0)
+    for copy_ in copies:
+        copy_[:, positions] = copy_[rng.permutation(len(X))][:, positions]
+    return copies
+
+
 @dataclass(frozen=True, eq=False)
 class CopiesResult:
     """Permutation importance of a boosted model that sees several records of age."""
@@ -703,14 +758,14 @@ def _simulate_copies(n_copies, noise_years, n_train, n_eval, n_repeats, seed) ->
     X_eval = add_age_copies(held_out.X[list(FEATURES)], n_copies, noise_years, seed=seed + 3)
     model = HistGradientBoostingClassifier(max_iter=40, max_leaf_nodes=15, random_state=0)
     model.fit(X_train, train.y)
-    importances = permutation_importance(model, X_eval, held_out.y, n_repeats=n_repeats,
-                                         random_state=seed)
     records = [c for c in X_eval.columns if c.startswith("age_")]
-    group = compute_group_drop(model, X_eval, held_out.y, records, n_repeats=n_repeats,
-                               seed=seed)
-    return CopiesResult(n_copies, noise_years, float(model.score(X_eval, held_out.y)),
-                        tuple(X_eval.columns), importances.importances_mean,
-                        importances.importances_std, group)
+    # One predict call: the held-out patients, then the shuffles of compute_group_drop.
+    accuracies = _accuracies(model, X_eval, held_out.y, np.concatenate([
+        X_eval.to_numpy()[None], _group_copies(X_eval, records, n_repeats, seed)]))
+    accuracy = float(accuracies[0])
+    mean, std = _permutation_importance(model, X_eval, held_out.y, n_repeats, seed, accuracy)
+    group = float(np.mean(accuracy - accuracies[1:]))  # as compute_group_drop
+    return CopiesResult(n_copies, noise_years, accuracy, tuple(X_eval.columns), mean, std, group)
 
 
 def simulate_age_copies(n_copies, noise_years=1.0, *, n_train=2_000, n_eval=1_000,
@@ -897,14 +952,15 @@ def _simulate_shortcut(leak, n_train, n_eval, n_repeats, seed) -> ShortcutResult
     production = make_patient_data(n_eval, leak=0.0, seed=seed + 2)
     model = HistGradientBoostingClassifier(max_iter=40, max_leaf_nodes=15, random_state=0)
     model.fit(train.X, train.y)
-    importances = permutation_importance(model, validation.X, validation.y,
-                                         n_repeats=n_repeats, random_state=seed)
-    return ShortcutResult(leak, float(model.score(validation.X, validation.y)),
-                          float(model.score(production.X, production.y)),
-                          float(recall_score(validation.y, model.predict(validation.X))),
-                          float(recall_score(production.y, model.predict(production.X))),
-                          tuple(train.X.columns), importances.importances_mean,
-                          importances.importances_std)
+    predicted = model.predict(pd.concat([validation.X, production.X]))  # one call for both
+    validated, produced = predicted[:n_eval], predicted[n_eval:]
+    accuracy = float(np.mean(validated == validation.y))  # as model.score
+    mean, std = _permutation_importance(model, validation.X, validation.y, n_repeats, seed,
+                                        accuracy)
+    return ShortcutResult(leak, accuracy, float(np.mean(produced == production.y)),
+                          float(recall_score(validation.y, validated)),
+                          float(recall_score(production.y, produced)),
+                          tuple(train.X.columns), mean, std)
 
 
 def simulate_shortcut(leak, *, n_train=1_500, n_eval=800, n_repeats=3, seed=0) -> ShortcutResult:
@@ -1088,6 +1144,7 @@ def _check_changes(changes) -> dict:
     return checked
 
 
+@single_threaded  # the model predicts each candidate alike on any number of threads
 def find_counterfactual(model, patient, *, changes=None) -> Counterfactual | None:
     """Search the smallest change of actionable features that flips `model`'s decision.
 
@@ -1148,10 +1205,10 @@ def find_counterfactual(model, patient, *, changes=None) -> Counterfactual | Non
     candidates = pd.DataFrame(np.repeat(patient.to_numpy()[None, :], len(deltas), axis=0),
                               columns=list(FEATURES))
     candidates[names] = new_values
-    decision_before = int(model.predict(patient.to_frame().T)[0])
-    probability_before = float(model.predict_proba(patient.to_frame().T)[0, 1])
-    decisions = model.predict(candidates)
-    probabilities = model.predict_proba(candidates)[:, 1]
+    # One pass over the model: the patient as the first row, then the candidates.
+    decisions, probabilities = _decide(model, pd.concat([patient.to_frame().T, candidates]))
+    decision_before, probability_before = int(decisions[0]), float(probabilities[0])
+    decisions, probabilities = decisions[1:], probabilities[1:]
     steps = np.abs(deltas) / np.array([STEP[n] for n in names])
     cost = steps.sum(axis=1).round(9)
     flips = np.flatnonzero(decisions != decision_before)
@@ -1169,6 +1226,19 @@ def find_counterfactual(model, patient, *, changes=None) -> Counterfactual | Non
         {n: float(d) for n, d in zip(names, deltas[best]) if d != 0}, float(cost[best]),
         decision_before, int(decisions[best]), probability_before, float(probabilities[best]),
         len(candidates), int(flips.size), alternatives.reset_index(drop=True))
+
+
+def _decide(model, X):
+    """`model`'s ``predict(X)`` and ``predict_proba(X)[:, 1]``.
+
+    A binary ``HistGradientBoostingClassifier`` computes both from the sum of its trees, its
+    ``decision_function``: ``predict`` says 1 where it is positive, ``predict_proba`` is its
+    logistic (the model's own link). So the trees are walked once, not twice.
+    """
+    if isinstance(model, HistGradientBoostingClassifier) and len(model.classes_) == 2:
+        raw = model.decision_function(X)
+        return model.classes_[(raw > 0).astype(int)], model._loss.predict_proba(raw)[:, 1]
+    return model.predict(X), model.predict_proba(X)[:, 1]
 
 
 @cached(maxsize=4)

@@ -9,6 +9,10 @@ seed ``s`` draws fresh patients the same way from seeds ``3s``, ``3s + 1`` and `
 model is section 3's boosted model (same patients, features and settings; a claim checks it).
 
 Run time: sections 3-5 refit their models for 20 samples; every shared computation is cached.
+The ledger's own predictions run on one thread (a boosted model predicts each row alike on any
+number of threads; waiting threads on a busy machine cost more than the work), and its
+permutation importance is the package's exact re-implementation of scikit-learn's, which scores
+every shuffled copy in one predict call (a test below checks it bit for bit).
 """
 
 from functools import lru_cache
@@ -26,9 +30,10 @@ from sklearn.tree import DecisionTreeClassifier
 
 import ledger
 from ledger import Claim
+from mlsys._threads import one_thread
 from mlsys.checks import interpretability as checks
-from mlsys.interpretability import (ACTIONABLE_CHANGES, IMMUTABLE, find_counterfactual,
-                                    flagged_patients)
+from mlsys.interpretability import (ACTIONABLE_CHANGES, IMMUTABLE, _permutation_importance,
+                                    find_counterfactual, flagged_patients)
 from mlsys.interpretability import (FEATURES, SHORTCUT, choose_readable_model,
                                     compare_glass_and_black_box,
                                     compute_true_partial_dependence, compute_true_risk,
@@ -75,8 +80,10 @@ def boosted(seed):
 def importances(seed):
     """Section 4's permutation importance of the boosted model, by feature."""
     model, X_test, y_test = boosted(seed)
-    result = permutation_importance(model, X_test, y_test, n_repeats=5, random_state=0)
-    return dict(zip(FEATURES, result.importances_mean))
+    with one_thread():  # permutation_importance(..., n_repeats=5, random_state=0), exactly
+        mean, _ = _permutation_importance(model, X_test, y_test, 5, 0,
+                                          model.score(X_test, y_test))
+    return dict(zip(FEATURES, mean))
 
 
 def brute_partial_dependence(model, X, feature, grid):
@@ -90,6 +97,11 @@ def brute_partial_dependence(model, X, feature, grid):
 def model_and_true_pd(seed):
     """Section 4's partial dependence (model and truth) on the notebook's 500 patients, on the
     grid `PartialDependenceDisplay` uses (40 points between the 5th and 95th percentiles)."""
+    with one_thread():
+        return _model_and_true_pd(seed)
+
+
+def _model_and_true_pd(seed):
     model, X_test, y_test = boosted(seed)
     patients = X_test.sample(500, random_state=0)
     cheap = DummyClassifier().fit(patients, y_test[patients.index])  # grid only: X decides it
@@ -698,3 +710,10 @@ def test_the_ledgers_partial_dependence_is_scikit_learns():
     grid, mine, _ = model_and_true_pd(0)["systolic_bp_mmhg"]
     np.testing.assert_array_equal(grid, reference["grid_values"][0])
     np.testing.assert_allclose(mine, reference["average"][0], rtol=0, atol=1e-12)
+
+
+def test_the_ledgers_permutation_importance_is_scikit_learns():
+    model, X_test, y_test = boosted(0)
+    with one_thread():
+        reference = permutation_importance(model, X_test, y_test, n_repeats=5, random_state=0)
+    np.testing.assert_array_equal(list(importances(0).values()), reference.importances_mean)

@@ -623,3 +623,45 @@ def test_the_counterfactual_explorer_updates_in_place_as_a_new_figure_draws():
     # Patient 1 has no counterfactual; the others change different features.
     points = [{"patient": p} for p in (2, 1, 0, 7, 5, 1, 2)]
     assert updates_match(plot_counterfactual, points) == []
+
+
+# --- The simulations' shortcuts are exact ---------------------------------------------------
+
+from sklearn.inspection import permutation_importance  # noqa: E402
+
+from mlsys.interpretability import (  # noqa: E402
+    _accuracies,
+    _decide,
+    _group_copies,
+    _permutation_importance,
+)
+
+
+@pytest.mark.parametrize("n_repeats, seed", [(3, 0), (5, 2)])
+def test_permutation_importance_is_scikit_learns_to_the_last_bit(n_repeats, seed):
+    train, held_out = make_patient_data(600, leak=0.5, seed=0), make_patient_data(300, seed=1)
+    model = HistGradientBoostingClassifier(max_iter=20, random_state=0).fit(train.X, train.y)
+    reference = permutation_importance(model, held_out.X, held_out.y, n_repeats=n_repeats,
+                                       random_state=seed)
+    baseline = model.score(held_out.X, held_out.y)
+    mean, std = _permutation_importance(model, held_out.X, held_out.y, n_repeats, seed, baseline)
+    np.testing.assert_array_equal(mean, reference.importances_mean)
+    np.testing.assert_array_equal(std, reference.importances_std)
+
+
+def test_group_copies_are_compute_group_drops_shuffles(patients):
+    X = patients.X[list(FEATURES)]
+    tree = DecisionTreeClassifier(max_depth=4, random_state=0).fit(X, patients.y)
+    columns = ["age_years", "systolic_bp_mmhg"]
+    accuracies = _accuracies(tree, X, patients.y, _group_copies(X, columns, 4, 7))
+    expected = compute_group_drop(tree, X, patients.y, columns, n_repeats=4, seed=7)
+    assert float(np.mean(tree.score(X, patients.y) - accuracies)) == expected
+
+
+def test_decide_is_predict_and_predict_proba(chapter_model):
+    X = make_patient_data(2_000, seed=1).X[list(FEATURES)]
+    decisions, probabilities = _decide(chapter_model, X)
+    np.testing.assert_array_equal(decisions, chapter_model.predict(X))
+    np.testing.assert_array_equal(probabilities, chapter_model.predict_proba(X)[:, 1])
+    decisions, probabilities = _decide(ScoreModel(), X)  # any other model: its own methods
+    np.testing.assert_array_equal(decisions, ScoreModel().predict(X))
