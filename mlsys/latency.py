@@ -841,12 +841,25 @@ class HedgingResult:
     hedged_ms: np.ndarray = field(repr=False)
 
 
-def _server_latencies_ms(rng, n_requests, fast_median_ms, fast_sigma, stall_probability,
-                         stall_ms) -> np.ndarray:
-    latency_ms = rng.lognormal(np.log(fast_median_ms), fast_sigma, n_requests)
-    stalled = rng.random(n_requests) < stall_probability
+def _unstalled_draws(rng, n_requests, fast_median_ms, fast_sigma) -> tuple:
+    """Each request's latency if its server does not stall (ms), and the uniform number that
+    decides whether it does: the first two draws of `_server_latencies_ms`."""
+    return rng.lognormal(np.log(fast_median_ms), fast_sigma, n_requests), rng.random(n_requests)
+
+
+def _stalled(rng, fast_ms, uniform, stall_probability, stall_ms) -> np.ndarray:
+    """`fast_ms` with the requests whose uniform number falls below `stall_probability` drawn
+    again from the stall range (a new array)."""
+    latency_ms = fast_ms.copy()
+    stalled = uniform < stall_probability
     latency_ms[stalled] = rng.uniform(*stall_ms, size=stalled.sum())
     return latency_ms
+
+
+def _server_latencies_ms(rng, n_requests, fast_median_ms, fast_sigma, stall_probability,
+                         stall_ms) -> np.ndarray:
+    fast_ms, uniform = _unstalled_draws(rng, n_requests, fast_median_ms, fast_sigma)
+    return _stalled(rng, fast_ms, uniform, stall_probability, stall_ms)
 
 
 @cached(maxsize=2)
@@ -859,8 +872,7 @@ def _fast_draws(seed, size, fast_median_ms, fast_sigma) -> tuple:
     probability does not draw them again (shared between calls: never change them).
     """
     rng = _rng(seed)
-    fast_ms = rng.lognormal(np.log(fast_median_ms), fast_sigma, size)
-    uniform = rng.random(size)
+    fast_ms, uniform = _unstalled_draws(rng, size, fast_median_ms, fast_sigma)
     fast_ms.setflags(write=False)
     uniform.setflags(write=False)
     return fast_ms, uniform, rng.bit_generator.state
@@ -1024,9 +1036,7 @@ def simulate_fanout_latency(n_servers, p_slow, *, n_requests=2_000, hedge_after_
                                           n_requests * n_servers, fast_median_ms, fast_sigma)
     rng = np.random.Generator(np.random.PCG64())
     rng.bit_generator.state = state
-    first_ms = fast_ms.copy()
-    stalled = uniform < p_slow
-    first_ms[stalled] = rng.uniform(*stall_ms, size=stalled.sum())
+    first_ms = _stalled(rng, fast_ms, uniform, p_slow, stall_ms)
     server = (fast_median_ms, fast_sigma, p_slow, stall_ms)
     hedge_after_ms = percentile(first_ms, hedge_after_q)
     hedged = first_ms > hedge_after_ms
